@@ -1,0 +1,35 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from accounts.roles import Role
+
+
+class User(AbstractUser):
+    """A person who signs in. The role is carried by the group of that name; an officer reports for ``unit``."""
+
+    unit = models.ForeignKey(
+        "programme.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officers",
+        verbose_name="đơn vị báo cáo",
+        help_text="Chỉ với cán bộ đơn vị: đơn vị mà người này lập báo cáo.",
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = "người dùng"
+        verbose_name_plural = "người dùng"
+
+    @property
+    def roles(self) -> list[Role]:
+        names = {group.name for group in self.groups.all()}
+        return [role for role in Role if role.label in names]
+
+    @property
+    def role(self) -> Role | None:
+        """The strongest role the user has, for choosing the start page."""
+        if self.is_superuser:
+            return Role.ADMINISTRATOR
+        roles = self.roles
+        return min(roles, key=list(Role).index) if roles else None

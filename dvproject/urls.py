@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Quản trị — Theo dõi công tác dân vận"
+admin.site.site_title = "Quản trị công tác dân vận"
+admin.site.index_title = "Dữ liệu chương trình, đơn vị và báo cáo"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+    path("", include("reporting.urls")),
+]

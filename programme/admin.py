@@ -1,0 +1,66 @@
+from django.contrib import admin
+
+from programme.models import ExemplaryModel, Period, Programme, Target, TaskGroup, Unit, UnitKind
+
+
+@admin.register(UnitKind)
+class UnitKindAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "reports", "order"]
+    search_fields = ["code", "name"]
+    list_filter = ["reports"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "parent", "opened_on", "closed_on"]
+    list_filter = ["kind", "closed_on", "parent"]
+    search_fields = ["code", "name", "aliases"]
+    list_select_related = ["kind", "parent"]
+    autocomplete_fields = ["parent"]
+
+
+class TaskGroupInline(admin.TabularInline):
+    model = TaskGroup
+    extra = 0
+
+
+class PeriodInline(admin.TabularInline):
+    model = Period
+    extra = 0
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["code", "year", "title", "issuing_body", "area"]
+    list_filter = ["year"]
+    search_fields = ["code", "title", "issuing_body"]
+    list_select_related = ["area"]
+    autocomplete_fields = ["area"]
+    inlines = [TaskGroupInline, PeriodInline]
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["code", "short_name", "operator", "threshold", "judged", "source", "programme"]
+    list_filter = ["programme", "judged", "source", "applies_to"]
+    search_fields = ["code", "short_name", "wording"]
+    list_select_related = ["programme"]
+    filter_horizontal = ["applies_to"]
+
+
+@admin.register(Period)
+class PeriodAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "start", "end", "due", "programme"]
+    list_filter = ["programme", "kind"]
+    search_fields = ["code", "name"]
+    list_select_related = ["programme"]
+
+
+@admin.register(ExemplaryModel)
+class ExemplaryModelAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "field", "year", "registered_on", "recognised_on", "recognition_level"]
+    list_filter = ["year", "field", "recognition_level", "unit__kind"]
+    search_fields = ["name", "unit__name", "unit__code"]
+    list_select_related = ["unit"]
+    autocomplete_fields = ["unit"]
+    date_hierarchy = "registered_on"

@@ -1,0 +1,165 @@
+"""The compliance arithmetic, in plain Python with exact numbers and no database.
+
+A district figure is never an average of unit percentages: it is 100 × Σ numerators ÷ Σ denominators over
+the units that reported. A target is met when ``100·Σnum`` compares with ``threshold·Σden`` by the target's
+operator, in exact arithmetic, so that 90.0% fails "trên 90%" and 9 999/10 000 is not 100%.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+AT_LEAST = ">="
+ABOVE = ">"
+OPERATORS = (AT_LEAST, ABOVE)
+CENT = Decimal("0.01")
+
+
+class Judged(StrEnum):
+    STATE = "state"
+    CUMULATIVE = "cumulative"
+    ANNUAL = "annual"
+
+
+class Status(StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    IN_PROGRESS = "in_progress"
+    NO_DATA = "no_data"
+
+
+STATUS_LABELS = {
+    Status.MET: "Đạt",
+    Status.NOT_MET: "Chưa đạt",
+    Status.IN_PROGRESS: "Đang thực hiện",
+    Status.NO_DATA: "Chưa có số liệu",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a target asks for."""
+
+    code: str
+    operator: str
+    threshold: Decimal
+    judged: Judged
+
+    def __post_init__(self):
+        if self.operator not in OPERATORS:
+            raise ValueError(f"unknown operator {self.operator!r}")
+        if not Decimal(0) <= self.threshold <= Decimal(100):
+            raise ValueError(f"threshold {self.threshold} is not a percentage")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One unit's value for one target."""
+
+    unit: str
+    numerator: int
+    denominator: int
+
+    def __post_init__(self):
+        if not 0 <= self.numerator <= self.denominator:
+            raise ValueError(f"{self.unit}: numerator {self.numerator} outside 0..{self.denominator}")
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    code: str
+    operator: str
+    threshold: Decimal
+    numerator: int
+    denominator: int
+    percent: Decimal | None
+    status: Status
+    units_reporting: int
+    units_expected: int
+    units_meeting: int
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+def meets(numerator: int, denominator: int, operator: str, threshold: Decimal) -> bool:
+    """Whether numerator/denominator, as a percentage, satisfies ``operator threshold``, exactly."""
+    if denominator <= 0:
+        return False
+    left, right = 100 * numerator, threshold * denominator
+    return left >= right if operator == AT_LEAST else left > right
+
+
+def display_percent(numerator: int, denominator: int, operator: str, threshold: Decimal) -> Decimal | None:
+    """The percentage to two decimals, rounded half up unless that would put it on the wrong side of the
+    threshold: 99 999/100 000 shows 99.99, not a "100.00" that is not met."""
+    if denominator <= 0:
+        return None
+    exact = Decimal(100 * numerator) / Decimal(denominator)
+    shown = exact.quantize(CENT, rounding=ROUND_HALF_UP)
+    met = meets(numerator, denominator, operator, threshold)
+    if _decimal_meets(shown, operator, threshold) != met:
+        shown = exact.quantize(CENT, rounding=ROUND_CEILING if met else ROUND_FLOOR)
+    return shown
+
+
+def _decimal_meets(percent: Decimal, operator: str, threshold: Decimal) -> bool:
+    return percent >= threshold if operator == AT_LEAST else percent > threshold
+
+
+def status_for(rule: Rule, numerator: int, denominator: int, *, annual_period: bool) -> Status:
+    if denominator <= 0:
+        return Status.NO_DATA
+    if meets(numerator, denominator, rule.operator, rule.threshold):
+        return Status.MET
+    if rule.judged == Judged.CUMULATIVE and not annual_period:
+        return Status.IN_PROGRESS
+    return Status.NOT_MET
+
+
+def is_reported_in(rule: Rule, *, annual_period: bool) -> bool:
+    """Annual ratings (MT4c, MT8) appear in the annual report only."""
+    return rule.judged != Judged.ANNUAL or annual_period
+
+
+def evaluate(
+    rule: Rule, figures: Iterable[Figure], *, expected_units: Iterable[str], annual_period: bool
+) -> TargetResult:
+    """The district result of one target over the figures of the units that reported.
+
+    A unit with a denominator of 0 has said the target does not apply to it: it leaves the sums, the units
+    reporting and the units expected. Figures from units that are not expected are ignored.
+    """
+    expected = set(expected_units)
+    numerator = denominator = reporting = meeting = 0
+    seen: set[str] = set()
+    for figure in figures:
+        if figure.unit not in expected or figure.unit in seen:
+            continue
+        seen.add(figure.unit)
+        if figure.denominator == 0:
+            expected.discard(figure.unit)
+            continue
+        numerator += figure.numerator
+        denominator += figure.denominator
+        reporting += 1
+        meeting += meets(figure.numerator, figure.denominator, rule.operator, rule.threshold)
+    return TargetResult(
+        code=rule.code,
+        operator=rule.operator,
+        threshold=rule.threshold,
+        numerator=numerator,
+        denominator=denominator,
+        percent=display_percent(numerator, denominator, rule.operator, rule.threshold),
+        status=status_for(rule, numerator, denominator, annual_period=annual_period),
+        units_reporting=reporting,
+        units_expected=len(expected),
+        units_meeting=meeting,
+    )
+
+
+def unit_result(rule: Rule, figure: Figure, *, annual_period: bool) -> TargetResult:
+    """One unit's own result for a target, shaped like a district result over that unit alone."""
+    return evaluate(rule, [figure], expected_units=[figure.unit], annual_period=annual_period)

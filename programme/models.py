@@ -1,0 +1,342 @@
+"""What the programme is: units, programmes, their targets, periods and the "Dân vận khéo" register."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+class UnitKindManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class UnitKind(models.Model):
+    """A kind of unit (commune/town, government body…). Kinds are data so that a province can add its own."""
+
+    code = models.SlugField("mã", max_length=40, unique=True)
+    name = models.CharField("tên loại", max_length=120)
+    reports = models.BooleanField(
+        "có báo cáo", default=True, help_text="Bỏ chọn cho cấp tổng hợp (huyện, tỉnh) không tự nộp báo cáo."
+    )
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    objects = UnitKindManager()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = "loại đơn vị"
+        verbose_name_plural = "loại đơn vị"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class UnitManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Unit(models.Model):
+    """A reporting unit or an aggregate level (district, province), in a tree with validity dates."""
+
+    code = models.CharField("mã", max_length=20, unique=True, help_text="Mã ổn định, ví dụ mã TCTK 03549.")
+    name = models.CharField("tên chính thức", max_length=200)
+    aliases = models.JSONField("tên gọi khác", default=list, blank=True)
+    kind = models.ForeignKey(UnitKind, on_delete=models.PROTECT, related_name="units", verbose_name="loại")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="trực thuộc"
+    )
+    opened_on = models.DateField("thành lập từ", null=True, blank=True)
+    closed_on = models.DateField(
+        "giải thể từ", null=True, blank=True, help_text="Ngày đơn vị thôi tồn tại; lịch sử vẫn được giữ."
+    )
+    order = models.PositiveIntegerField("thứ tự", default=0)
+
+    objects = UnitManager()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = "đơn vị"
+        verbose_name_plural = "đơn vị"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True)
+                | Q(opened_on__isnull=True)
+                | Q(closed_on__gt=models.F("opened_on")),
+                name="unit_closed_after_opened",
+                violation_error_message="Ngày giải thể phải sau ngày thành lập.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return (self.opened_on is None or self.opened_on <= day) and (self.closed_on is None or day < self.closed_on)
+
+    def clean(self):
+        ancestor, seen = self.parent, {self.pk}
+        while ancestor is not None:
+            if ancestor.pk in seen:
+                raise ValidationError({"parent": "Đơn vị không thể trực thuộc chính nó hoặc đơn vị cấp dưới của nó."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class ProgrammeManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Programme(models.Model):
+    """One year's programme of one party committee, covering the units under ``area``."""
+
+    code = models.SlugField("mã", max_length=60, unique=True, help_text="Ví dụ phong-tho-2024.")
+    year = models.PositiveSmallIntegerField("năm", validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    title = models.CharField("tên chương trình", max_length=300)
+    document_number = models.CharField("số hiệu văn bản", max_length=60, blank=True)
+    issued_on = models.DateField("ngày ban hành", null=True, blank=True)
+    issuing_body = models.CharField("cơ quan ban hành", max_length=200)
+    legal_basis = models.TextField("căn cứ", blank=True)
+    signer_name = models.CharField("người ký", max_length=120, blank=True)
+    signer_title = models.CharField("chức vụ người ký", max_length=120, blank=True)
+    area = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="programmes",
+        verbose_name="địa bàn",
+        help_text="Đơn vị cấp trên (huyện, tỉnh…): mọi đơn vị trực thuộc đều báo cáo theo chương trình này.",
+    )
+
+    objects = ProgrammeManager()
+
+    class Meta:
+        ordering = ["-year", "code"]
+        verbose_name = "chương trình"
+        verbose_name_plural = "chương trình"
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class TaskGroupManager(models.Manager):
+    def get_by_natural_key(self, programme_code, number):
+        return self.get(programme__code=programme_code, number=number)
+
+
+class TaskGroup(models.Model):
+    """A group of tasks of the programme's section III; a report carries one narrative per group."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="task_groups")
+    number = models.PositiveSmallIntegerField("số thứ tự")
+    title = models.CharField("tên nhóm nhiệm vụ", max_length=400)
+
+    objects = TaskGroupManager()
+
+    class Meta:
+        ordering = ["programme", "number"]
+        verbose_name = "nhóm nhiệm vụ"
+        verbose_name_plural = "nhóm nhiệm vụ"
+        constraints = [models.UniqueConstraint(fields=["programme", "number"], name="task_group_unique_number")]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def natural_key(self):
+        return (*self.programme.natural_key(), self.number)
+
+    natural_key.dependencies = ["programme.programme"]
+
+
+class TargetManager(models.Manager):
+    def get_by_natural_key(self, programme_code, code):
+        return self.get(programme__code=programme_code, code=code)
+
+
+class Target(models.Model):
+    """A measurable target of section I.2: a percentage compared with a threshold."""
+
+    class Operator(models.TextChoices):
+        AT_LEAST = ">=", "đạt từ (≥)"
+        ABOVE = ">", "trên (>)"
+
+    class Judged(models.TextChoices):
+        STATE = "state", "Đánh giá mỗi kỳ"
+        CUMULATIVE = "cumulative", "Lũy kế, đánh giá cuối năm"
+        ANNUAL = "annual", "Chỉ báo cáo năm"
+
+    class Source(models.TextChoices):
+        REPORTED = "reported", "Đơn vị báo cáo"
+        MODELS_REGISTERED = "models_registered", "Sổ mô hình: đã đăng ký"
+        MODELS_RECOGNISED = "models_recognised", "Sổ mô hình: có điển hình"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="targets")
+    code = models.CharField("mã", max_length=20)
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+    short_name = models.CharField("tên ngắn", max_length=120)
+    wording = models.TextField("nội dung chỉ tiêu")
+    numerator_label = models.CharField("tử số", max_length=300)
+    denominator_label = models.CharField("mẫu số", max_length=300)
+    operator = models.CharField("phép so sánh", max_length=2, choices=Operator.choices)
+    threshold = models.DecimalField(
+        "ngưỡng (%)",
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    judged = models.CharField("đánh giá", max_length=12, choices=Judged.choices)
+    source = models.CharField("nguồn số liệu", max_length=20, choices=Source.choices, default=Source.REPORTED)
+    applies_to = models.ManyToManyField(UnitKind, related_name="targets", verbose_name="áp dụng cho")
+
+    objects = TargetManager()
+
+    class Meta:
+        ordering = ["programme", "order", "code"]
+        verbose_name = "chỉ tiêu"
+        verbose_name_plural = "chỉ tiêu"
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="target_unique_code"),
+            models.CheckConstraint(
+                condition=Q(threshold__gte=0) & Q(threshold__lte=100),
+                name="target_threshold_percent",
+                violation_error_message="Ngưỡng phải nằm trong khoảng 0–100%.",
+            ),
+            models.CheckConstraint(condition=Q(operator__in=[">=", ">"]), name="target_operator_valid"),
+            models.CheckConstraint(
+                condition=Q(judged__in=["state", "cumulative", "annual"]), name="target_judged_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} — {self.short_name}"
+
+    def natural_key(self):
+        return (*self.programme.natural_key(), self.code)
+
+    natural_key.dependencies = ["programme.programme", "programme.unitkind"]
+
+    @property
+    def is_typed(self) -> bool:
+        return self.source == self.Source.REPORTED
+
+    def is_reported_in(self, period: "Period") -> bool:
+        return self.judged != self.Judged.ANNUAL or period.is_annual
+
+    @property
+    def threshold_text(self) -> str:
+        word = "≥" if self.operator == self.Operator.AT_LEAST else ">"
+        return f"{word} {self.threshold.normalize():f}%"
+
+
+class PeriodManager(models.Manager):
+    def get_by_natural_key(self, programme_code, code):
+        return self.get(programme__code=programme_code, code=code)
+
+
+class Period(models.Model):
+    """A reporting period; every value reported for it is a year-to-date snapshot at ``end``."""
+
+    class Kind(models.TextChoices):
+        QUARTER = "quarter", "Quý"
+        SIX_MONTHS = "six_months", "6 tháng"
+        YEAR = "year", "Năm"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="periods")
+    code = models.CharField("mã kỳ", max_length=10, help_text="Theo DHIS2: 2024Q1, 2024S1, 2024Q3, 2024.")
+    kind = models.CharField("loại kỳ", max_length=12, choices=Kind.choices)
+    name = models.CharField("tên kỳ báo cáo", max_length=120, help_text="Ví dụ: 6 tháng đầu năm 2024.")
+    start = models.DateField("từ ngày")
+    end = models.DateField("đến ngày")
+    due = models.DateField("hạn nộp")
+
+    objects = PeriodManager()
+
+    class Meta:
+        ordering = ["programme", "end"]
+        verbose_name = "kỳ báo cáo"
+        verbose_name_plural = "kỳ báo cáo"
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="period_unique_code"),
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")),
+                name="period_end_after_start",
+                violation_error_message="Ngày kết thúc kỳ phải sau ngày bắt đầu.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (*self.programme.natural_key(), self.code)
+
+    natural_key.dependencies = ["programme.programme"]
+
+    @property
+    def is_annual(self) -> bool:
+        return self.kind == self.Kind.YEAR
+
+
+class ExemplaryModel(models.Model):
+    """A "Dân vận khéo" model registered by a unit; recognised ones are điển hình. Feeds MT5a and MT5b."""
+
+    class Field(models.TextChoices):
+        ECONOMY = "economy", "Phát triển kinh tế, thay đổi tập quán lạc hậu, áp dụng khoa học kỹ thuật vào sản xuất"
+        FOREST = "forest", "Bảo vệ và phát triển rừng"
+        CULTURE = "culture", "Bảo tồn, phát huy văn hóa tốt đẹp các dân tộc"
+        CUSTOMS = "customs", "Xóa bỏ tập tục lạc hậu"
+        SECURITY = "security", "Bảo vệ an ninh, trật tự, biên giới"
+
+    class Level(models.TextChoices):
+        COMMUNE = "commune", "Cấp xã"
+        DISTRICT = "district", "Cấp huyện"
+        PROVINCE = "province", "Cấp tỉnh"
+        NATIONAL = "national", "Toàn quốc"
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="exemplary_models", verbose_name="đơn vị")
+    year = models.PositiveSmallIntegerField("năm đăng ký")
+    name = models.CharField("tên mô hình", max_length=300)
+    field = models.CharField("lĩnh vực (KL 69-KL/TU)", max_length=12, choices=Field.choices)
+    description = models.TextField("mô tả", blank=True)
+    started_on = models.DateField("bắt đầu thực hiện", null=True, blank=True)
+    registered_on = models.DateField("ngày đăng ký")
+    recognised_on = models.DateField("công nhận điển hình ngày", null=True, blank=True)
+    recognition_level = models.CharField("cấp công nhận", max_length=10, choices=Level.choices, blank=True)
+
+    class Meta:
+        ordering = ["unit", "year", "registered_on"]
+        verbose_name = "mô hình “Dân vận khéo”"
+        verbose_name_plural = "sổ mô hình “Dân vận khéo”"
+        permissions = [
+            ("register_model", "Đăng ký mô hình của đơn vị mình"),
+            ("recognise_model", "Công nhận điển hình"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recognised_on__isnull=True) | Q(recognised_on__gte=models.F("registered_on")),
+                name="model_recognised_after_registered",
+                violation_error_message="Ngày công nhận điển hình không thể trước ngày đăng ký.",
+            ),
+            models.CheckConstraint(
+                condition=Q(recognised_on__isnull=True, recognition_level="")
+                | Q(recognised_on__isnull=False) & ~Q(recognition_level=""),
+                name="model_recognition_complete",
+                violation_error_message="Công nhận điển hình cần cả ngày và cấp công nhận.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

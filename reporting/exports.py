@@ -1,0 +1,100 @@
+"""The compliance figures as rows with fixed columns, shared by ``manage.py compliance`` and the downloads."""
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+from programme import compliance
+from reporting.selectors import ComplianceReport
+
+COLUMNS = (
+    "target",
+    "operator",
+    "threshold",
+    "numerator",
+    "denominator",
+    "percent",
+    "status",
+    "units_reporting",
+    "units_expected",
+    "units_meeting",
+)
+UNIT_COLUMNS = ("unit", "unit_name", *COLUMNS)
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    """A Decimal for JSON: whole numbers as integers, others as their two-decimal value."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _row(result: compliance.TargetResult) -> dict[str, object]:
+    return {
+        "target": result.code,
+        "operator": result.operator,
+        "threshold": _number(result.threshold),
+        "numerator": result.numerator,
+        "denominator": result.denominator,
+        "percent": _number(result.percent),
+        "status": str(result.status),
+        "units_reporting": result.units_reporting,
+        "units_expected": result.units_expected,
+        "units_meeting": result.units_meeting,
+    }
+
+
+def district_rows(report: ComplianceReport) -> list[dict[str, object]]:
+    return [_row(result) for _, result in report.rows]
+
+
+def unit_rows(report: ComplianceReport) -> list[dict[str, object]]:
+    return [{"unit": row.unit.code, "unit_name": row.unit.name, **_row(row.result)} for row in report.unit_rows]
+
+
+def as_json(report: ComplianceReport, *, by_unit: bool = False) -> str:
+    document: dict[str, object] = {
+        "period": report.period.code,
+        "approved_only": report.approved_only,
+        "rows": district_rows(report),
+    }
+    if by_unit:
+        document["units"] = unit_rows(report)
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def _plain(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def as_csv(report: ComplianceReport, *, by_unit: bool = False) -> str:
+    """District rows (empty unit) first, then with ``by_unit`` one row per unit and target."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(UNIT_COLUMNS if by_unit else COLUMNS)
+    for row in district_rows(report):
+        cells = [_plain(row[c]) for c in COLUMNS]
+        writer.writerow(["", "", *cells] if by_unit else cells)
+    if by_unit:
+        for row in unit_rows(report):
+            writer.writerow([_plain(row[c]) for c in UNIT_COLUMNS])
+    return out.getvalue()
+
+
+def as_table(report: ComplianceReport, *, by_unit: bool = False) -> str:
+    """An aligned text table for reading in a terminal."""
+    columns = UNIT_COLUMNS if by_unit else COLUMNS
+    rows = [[""] * 2 + [_plain(r[c]) for c in COLUMNS] for r in district_rows(report)] if by_unit else []
+    if by_unit:
+        rows += [[_plain(r[c]) for c in UNIT_COLUMNS] for r in unit_rows(report)]
+    else:
+        rows = [[_plain(r[c]) for c in COLUMNS] for r in district_rows(report)]
+    widths = [max(len(str(c)), *(len(r[i]) for r in rows)) if rows else len(c) for i, c in enumerate(columns)]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    return "\n".join(lines) + "\n"

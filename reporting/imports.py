@@ -1,0 +1,251 @@
+"""Import of reported figures from CSV or XLSX: every row is checked first, and nothing loads if any is bad."""
+
+import csv
+import io
+import re
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from programme.models import Period, Programme, Target, Unit
+from programme.selectors import applicable_kind_ids, reporting_units
+from reporting.models import Submission
+from reporting.services import Figures, submission_import
+
+COLUMNS = ("unit", "period", "target", "numerator", "denominator")
+MAX_COUNT = 2_147_483_647  # the largest whole number every supported database stores in the value columns
+_WHOLE = re.compile(r"[+-]?\d+")
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (format, encoding, columns)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    message: str
+
+    def __str__(self):
+        return f"Dòng {self.line}: {self.message}"
+
+
+class ImportRejected(Exception):
+    def __init__(self, errors: list[RowError]):
+        super().__init__(f"{len(errors)} dòng lỗi")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    rows: int
+    submissions: int
+
+
+def read_rows(data: bytes, filename: str) -> list[tuple[int, dict[str, object]]]:
+    """(line number, {column: cell}) for every non-blank row; line numbers as a spreadsheet shows them."""
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".csv":
+        table = _csv_table(data)
+    elif suffix == ".xlsx":
+        table = _xlsx_table(data)
+    else:
+        raise ImportFileError("Tệp phải có đuôi .csv hoặc .xlsx.")
+    if not table:
+        raise ImportFileError("Tệp trống.")
+    header = [str(cell or "").strip().lower() for cell in table[0]]
+    missing = [name for name in COLUMNS if name not in header]
+    if missing:
+        raise ImportFileError(f"Thiếu cột: {', '.join(missing)}. Dòng đầu phải có các cột: {', '.join(COLUMNS)}.")
+    index = {name: header.index(name) for name in COLUMNS}
+    rows = []
+    for line, cells in enumerate(table[1:], start=2):
+        if all(cell is None or str(cell).strip() == "" for cell in cells):
+            continue
+        rows.append((line, {name: cells[i] if i < len(cells) else None for name, i in index.items()}))
+    return rows
+
+
+def _csv_table(data: bytes) -> list[list[object]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError("Tệp CSV phải được lưu với bảng mã UTF-8.") from error
+    try:
+        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _xlsx_table(data: bytes) -> list[list[object]]:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise ImportFileError("Không đọc được tệp Excel (.xlsx); tệp có thể bị hỏng.") from error
+    try:
+        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def parse_count(cell: object, label: str) -> tuple[int | None, str | None]:
+    """A whole number ≥ 0 from a cell, or the reason it is not one."""
+    if cell is None or (isinstance(cell, str) and not cell.strip()):
+        return None, f"thiếu {label}"
+    if isinstance(cell, bool):
+        return None, f"{label} “{cell}” không phải số nguyên"
+    if isinstance(cell, int):
+        number = cell
+    elif isinstance(cell, float) and cell.is_integer():
+        number = int(cell)
+    elif isinstance(cell, str) and _WHOLE.fullmatch(cell.strip()):
+        number = int(cell.strip())
+    else:
+        return None, f"{label} “{cell}” không phải số nguyên"
+    if number < 0:
+        return None, f"{label} không được âm ({number})"
+    if number > MAX_COUNT:
+        return None, f"{label} quá lớn ({number})"
+    return number, None
+
+
+@dataclass
+class _Context:
+    """Everything the rows refer to, read in a fixed number of queries."""
+
+    units: dict[str, Unit]
+    periods: dict[str, list[Period]]
+    targets: dict[tuple[int, str], Target]
+    kinds: dict[int, set[int]]
+    members: dict[int, set[int]]
+    statuses: dict[tuple[int, int], str]
+
+
+def _load_context(rows, programme_code: str | None) -> _Context:
+    def codes(column):
+        return {str(row[column]).strip() for _, row in rows if row[column] is not None}
+
+    units = {unit.code: unit for unit in Unit.objects.select_related("kind").filter(code__in=codes("unit"))}
+    period_qs = Period.objects.select_related("programme").filter(code__in=codes("period"))
+    if programme_code:
+        period_qs = period_qs.filter(programme__code=programme_code)
+    periods: dict[str, list[Period]] = defaultdict(list)
+    for period in period_qs:
+        periods[period.code].append(period)
+    programmes = {period.programme_id: period.programme for found in periods.values() for period in found}
+    targets = Target.objects.filter(programme__in=programmes, code__in=codes("target")).prefetch_related("applies_to")
+    members = {}
+    for found in periods.values():
+        for period in found:
+            members[period.id] = {unit.id for unit in reporting_units(programmes[period.programme_id], on=period.end)}
+    statuses = {
+        (unit_id, period_id): status
+        for unit_id, period_id, status in Submission.objects.filter(
+            unit__in=units.values(), period__in=[p for found in periods.values() for p in found]
+        ).values_list("unit_id", "period_id", "status")
+    }
+    return _Context(
+        units=units,
+        periods=periods,
+        targets={(t.programme_id, t.code): t for t in targets},
+        kinds={t.id: applicable_kind_ids(t) for t in targets},
+        members=members,
+        statuses=statuses,
+    )
+
+
+@dataclass(frozen=True)
+class _GoodRow:
+    unit: Unit
+    period: Period
+    target: Target
+    figures: Figures
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        return self.unit.id, self.period.id, self.target.id
+
+
+class _BadRow(Exception):
+    pass
+
+
+def validate_rows(
+    rows: list[tuple[int, dict[str, object]]], *, programme_code: str | None = None
+) -> tuple[dict[tuple[Unit, Period], dict[Target, Figures]], list[RowError]]:
+    """Check every row; return the figures grouped by report, and every bad row with its reason."""
+    if programme_code and not Programme.objects.filter(code=programme_code).exists():
+        raise ImportFileError(f"Không có chương trình mã “{programme_code}”.")
+    context = _load_context(rows, programme_code)
+    plan: dict[tuple[Unit, Period], dict[Target, Figures]] = defaultdict(dict)
+    errors: list[RowError] = []
+    seen: dict[tuple[int, int, int], int] = {}
+    for line, row in rows:
+        try:
+            good = _check_row(row, context)
+            if good.key in seen:
+                raise _BadRow(f"trùng với dòng {seen[good.key]} (cùng đơn vị, kỳ và chỉ tiêu)")
+        except _BadRow as bad:
+            errors.append(RowError(line, str(bad)))
+            continue
+        seen[good.key] = line
+        plan[(good.unit, good.period)][good.target] = good.figures
+    return dict(plan), errors
+
+
+def _count(cell: object, label: str) -> int:
+    number, problem = parse_count(cell, label)
+    if problem:
+        raise _BadRow(problem)
+    return number
+
+
+def _check_row(row: dict[str, object], context: _Context) -> _GoodRow:
+    unit_code, period_code, target_code = (str(row[c] or "").strip() for c in ("unit", "period", "target"))
+    unit = context.units.get(unit_code)
+    if unit is None:
+        raise _BadRow(f"không có đơn vị mã “{unit_code}”" if unit_code else "thiếu mã đơn vị")
+    candidates = context.periods.get(period_code, [])
+    if not candidates:
+        raise _BadRow(f"không có kỳ báo cáo mã “{period_code}”" if period_code else "thiếu mã kỳ")
+    period = next((p for p in candidates if unit.id in context.members[p.id]), None)
+    if period is None:
+        raise _BadRow(
+            f"đơn vị {unit_code} không thuộc địa bàn của chương trình hoặc không còn hoạt động vào cuối kỳ {period_code}"
+        )
+    target = context.targets.get((period.programme_id, target_code))
+    if target is None:
+        raise _BadRow(f"không có chỉ tiêu mã “{target_code}”" if target_code else "thiếu mã chỉ tiêu")
+    numerator = _count(row["numerator"], "tử số")
+    denominator = _count(row["denominator"], "mẫu số")
+    if numerator > denominator:
+        raise _BadRow(f"tử số ({numerator}) lớn hơn mẫu số ({denominator})")
+    if unit.kind_id not in context.kinds[target.id]:
+        raise _BadRow(f"chỉ tiêu {target.code} không áp dụng cho {unit.kind.name.lower()} ({unit.name})")
+    if not target.is_reported_in(period):
+        raise _BadRow(f"chỉ tiêu {target.code} chỉ báo cáo trong kỳ báo cáo năm")
+    if not target.is_typed:
+        raise _BadRow(f"chỉ tiêu {target.code} được tính từ sổ mô hình “Dân vận khéo”, không nhập số liệu")
+    if context.statuses.get((unit.id, period.id)) == Submission.Status.APPROVED:
+        raise _BadRow(f"báo cáo của {unit.name} kỳ {period.code} đã được duyệt; cần mở lại trước khi nhập")
+    return _GoodRow(unit, period, target, Figures(numerator, denominator))
+
+
+def import_values(
+    data: bytes, filename: str, *, programme_code: str | None = None, actor=None, actor_label: str = ""
+) -> ImportResult:
+    """Validate the whole file, then load it in one transaction; raises ImportRejected listing bad rows."""
+    rows = read_rows(data, filename)
+    plan, errors = validate_rows(rows, programme_code=programme_code)
+    if errors:
+        raise ImportRejected(errors)
+    with transaction.atomic():
+        for (unit, period), figures in plan.items():
+            submission_import(unit=unit, period=period, figures=figures, actor=actor, actor_label=actor_label)
+    return ImportResult(rows=len(rows), submissions=len(plan))

@@ -1,0 +1,144 @@
+"""Submissions, their values and their history. State changes go through ``reporting.services`` only."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from programme.models import Period, Target, TaskGroup, Unit
+
+
+class Submission(models.Model):
+    """One unit's report for one period."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Nháp"
+        SUBMITTED = "submitted", "Đã nộp"
+        RETURNED = "returned", "Bị trả lại"
+        APPROVED = "approved", "Đã duyệt"
+
+    COUNTING = (Status.SUBMITTED, Status.APPROVED)
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="submissions", verbose_name="đơn vị")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="submissions", verbose_name="kỳ")
+    status = models.CharField("trạng thái", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField("phiên bản", default=1, help_text="Tăng mỗi lần lưu (khóa lạc quan).")
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    submitted_at = models.DateTimeField("nộp lúc", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_late = models.BooleanField("nộp muộn", default=False)
+    reviewed_at = models.DateTimeField("thẩm định lúc", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_comment = models.TextField("ý kiến thẩm định", blank=True)
+    shortcomings = models.TextField("hạn chế, nguyên nhân", blank=True)
+    next_steps = models.TextField("phương hướng, nhiệm vụ", blank=True)
+    proposals = models.TextField("đề xuất, kiến nghị", blank=True)
+
+    class Meta:
+        ordering = ["period", "unit"]
+        verbose_name = "báo cáo"
+        verbose_name_plural = "báo cáo"
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "period"], name="submission_one_per_unit_period"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted", "returned", "approved"]), name="submission_status_valid"
+            ),
+        ]
+        permissions = [
+            ("submit_report", "Lập và nộp báo cáo của đơn vị mình"),
+            ("review_report", "Thẩm định (duyệt, trả lại, mở lại) báo cáo"),
+            ("view_all_reports", "Xem báo cáo và số liệu của mọi đơn vị"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} — {self.period}"
+
+    @property
+    def counts(self) -> bool:
+        return self.status in self.COUNTING
+
+
+class Narrative(models.Model):
+    """The submission's account of one task group of the programme's section III."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="narratives")
+    task_group = models.ForeignKey(TaskGroup, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("nội dung", blank=True)
+
+    class Meta:
+        verbose_name = "kết quả theo nhóm nhiệm vụ"
+        verbose_name_plural = "kết quả theo nhóm nhiệm vụ"
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "task_group"], name="narrative_one_per_group"),
+        ]
+
+    def __str__(self):
+        return f"{self.submission} — {self.task_group.number}"
+
+
+class Value(models.Model):
+    """A year-to-date figure for one target: numerator of denominator. A denominator of 0 means not applicable."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="values")
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="values", verbose_name="chỉ tiêu")
+    numerator = models.PositiveIntegerField("tử số", null=True, blank=True)
+    denominator = models.PositiveIntegerField("mẫu số", null=True, blank=True)
+    note = models.CharField("ghi chú", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["submission", "target__order"]
+        verbose_name = "số liệu"
+        verbose_name_plural = "số liệu"
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "target"], name="value_one_per_target"),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True)
+                | Q(denominator__isnull=True)
+                | Q(numerator__gte=0) & Q(numerator__lte=F("denominator")),
+                name="value_numerator_within_denominator",
+                violation_error_message="Tử số phải từ 0 đến mẫu số.",
+            ),
+            models.CheckConstraint(
+                condition=Q(denominator__isnull=True) | Q(denominator__gte=0), name="value_denominator_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.target.code}: {self.numerator}/{self.denominator}"
+
+
+class SubmissionEvent(models.Model):
+    """One entry of a submission's history: a status change or a change of values, never deleted."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Tạo báo cáo"
+        SAVED = "saved", "Lưu nháp"
+        SUBMITTED = "submitted", "Nộp báo cáo"
+        RETURNED = "returned", "Trả lại"
+        APPROVED = "approved", "Duyệt"
+        REOPENED = "reopened", "Mở lại"
+        IMPORTED = "imported", "Nhập từ tệp"
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField("lúc", auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField("người thực hiện", max_length=150, blank=True)
+    action = models.CharField("thao tác", max_length=10, choices=Action.choices)
+    from_status = models.CharField("từ trạng thái", max_length=10, choices=Submission.Status.choices, blank=True)
+    to_status = models.CharField("sang trạng thái", max_length=10, choices=Submission.Status.choices)
+    comment = models.TextField("ý kiến", blank=True)
+    changes = models.JSONField("thay đổi số liệu", default=list, blank=True, help_text="[{target, field, old, new}, …]")
+
+    class Meta:
+        ordering = ["submission", "at", "pk"]
+        verbose_name = "lịch sử báo cáo"
+        verbose_name_plural = "lịch sử báo cáo"
+
+    def __str__(self):
+        return f"{self.get_action_display()} — {self.at:%d/%m/%Y %H:%M}"

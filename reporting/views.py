@@ -1,0 +1,24 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from accounts.roles import Role
+from programme.selectors import current_programme
+from reporting.selectors import district_compliance, latest_period_with_data, unit_periods
+
+
+@login_required
+def home(request):
+    """The start page: an officer sees the unit's periods; the district sees the latest figures."""
+    user = request.user
+    role = user.role
+    context = {"role": role, "Role": Role}
+    if role == Role.OFFICER and user.unit_id:
+        programme = current_programme(user.unit)
+        context["programme"] = programme
+        context["periods"] = unit_periods(user.unit, programme) if programme else []
+    elif role is not None and user.has_perm("reporting.view_all_reports"):
+        programme = current_programme()
+        context["programme"] = programme
+        period = latest_period_with_data(programme) if programme else None
+        context["report"] = district_compliance(period) if period else None
+    return render(request, "home.html", context)

@@ -1,0 +1,111 @@
+"""Builders of test state. Reports are made through the real services, never by writing rows directly."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import Group
+
+from accounts.models import User
+from accounts.roles import Role
+from programme.models import Period, Programme, Target, Unit, UnitKind
+
+
+class UnitKindFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UnitKind
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"kind-{n}")
+    name = factory.LazyAttribute(lambda o: o.code)
+    reports = True
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    code = factory.Sequence(lambda n: f"U{n:05d}")
+    name = factory.Sequence(lambda n: f"Xã Thử {n}")
+    kind = factory.SubFactory(UnitKindFactory, code="commune", name="Xã, thị trấn")
+    order = factory.Sequence(lambda n: n)
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    code = factory.Sequence(lambda n: f"thu-{n}")
+    year = 2024
+    title = "Chương trình công tác dân vận năm 2024"
+    issuing_body = "Ban Thường vụ Huyện ủy Thử"
+    area = factory.SubFactory(
+        UnitFactory, kind=factory.SubFactory(UnitKindFactory, code="district", name="Huyện", reports=False)
+    )
+
+
+class PeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Period
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    code = "2024"
+    kind = Period.Kind.YEAR
+    name = "Năm 2024"
+    start = datetime.date(2024, 1, 1)
+    end = datetime.date(2024, 12, 31)
+    due = datetime.date(2025, 1, 5)
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Target
+        skip_postgeneration_save = True
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    code = factory.Sequence(lambda n: f"T{n}")
+    order = factory.Sequence(lambda n: n)
+    short_name = factory.LazyAttribute(lambda o: f"Chỉ tiêu {o.code}")
+    wording = "Nội dung chỉ tiêu"
+    numerator_label = "Số đạt"
+    denominator_label = "Tổng số"
+    operator = Target.Operator.AT_LEAST
+    threshold = Decimal("100")
+    judged = Target.Judged.STATE
+    source = Target.Source.REPORTED
+
+    @factory.post_generation
+    def applies_to(self, create, kinds, **kwargs):
+        if create and kinds:
+            self.applies_to.set(kinds)
+
+
+def make_user(username: str, role: Role, unit: Unit | None = None, password: str = "Mat-khau-thu-9") -> User:
+    user = User.objects.create_user(username=username, password=password, unit=unit)
+    user.groups.add(Group.objects.get(name=role.label))
+    return user
+
+
+def make_district(n_units: int, *, targets: int = 3, periods=(("2024Q1", "quarter", 3), ("2024", "year", 12))):
+    """A programme over ``n_units`` communes, with typed targets and the given periods."""
+    commune = UnitKindFactory(code="commune", name="Xã, thị trấn")
+    programme = ProgrammeFactory()
+    Unit.objects.bulk_create(
+        [
+            Unit(code=f"{programme.code}-{i:05d}", name=f"Xã {i}", kind=commune, parent=programme.area, order=i)
+            for i in range(n_units)
+        ]
+    )
+    made_periods = [
+        PeriodFactory(
+            programme=programme,
+            code=code,
+            kind=kind,
+            name=code,
+            end=datetime.date(2024, month, 28),
+            due=datetime.date(2024, month, 28) + datetime.timedelta(days=5),
+        )
+        for code, kind, month in periods
+    ]
+    made_targets = [TargetFactory(programme=programme, applies_to=[commune]) for _ in range(targets)]
+    return programme, made_periods, made_targets
