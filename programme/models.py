@@ -212,7 +212,7 @@ class Target(models.Model):
             models.CheckConstraint(
                 condition=Q(threshold__gte=0) & Q(threshold__lte=100),
                 name="target_threshold_percent",
-                violation_error_message="Ngưỡng phải nằm trong khoảng 0–100%.",
+                violation_error_message="Ngưỡng phải nằm trong khoảng 0–100%%.",
             ),
             models.CheckConstraint(condition=Q(operator__in=[">=", ">"]), name="target_operator_valid"),
             models.CheckConstraint(

@@ -1,0 +1,111 @@
+"""Login, logout and each role's start page; every page's query count is fixed."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.roles import Role
+from programme.models import Unit
+from reporting.services import Figures, submission_import
+from tests.factories import make_district, make_user
+
+
+def test_anonymous_is_sent_to_the_login_page(client, db):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_login_page_is_in_vietnamese(client, db):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert "Đăng nhập" in response.text and "Mật khẩu" in response.text
+    assert '<html lang="vi">' in response.text
+
+
+def test_wrong_password_gets_a_vietnamese_message(client, officer):
+    response = client.post(reverse("login"), {"username": "canbo", "password": "sai-mat-khau"})
+    assert response.status_code == 200
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in response.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_then_logout(client, officer):
+    response = client.post(reverse("login"), {"username": "canbo", "password": "Mat-khau-thu-9"})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("logout")).status_code == 405  # logging out is a POST, not a link a page can fire
+    client.post(reverse("logout"))
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_officer_sees_the_units_periods(client, officer, commune):
+    client.force_login(officer)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert f"Các kỳ báo cáo của {commune.name}" in response.text
+    for name, due in [("Quý I năm 2024", "05/04/2024"), ("Năm 2024", "05/01/2025")]:
+        assert name in response.text and due in response.text
+    assert "Chưa nộp" in response.text
+
+
+@pytest.mark.parametrize("user_fixture", ["reviewer", "leader", "administrator"])
+def test_district_roles_see_the_latest_figures(client, request, period_2024, targets, commune, user_fixture):
+    submission_import(
+        unit=commune, period=period_2024, figures={targets["MT6"]: Figures(9_999, 10_000)}, actor_label="test"
+    )
+    client.force_login(request.getfixturevalue(user_fixture))
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert "Năm 2024" in response.text
+    assert "99,99%" in response.text  # Vietnamese decimal comma
+    assert "(9.999/10.000)" in response.text
+    assert "Đạt" in response.text
+
+
+def test_user_without_a_role_is_told_so(client, db):
+    from accounts.models import User
+
+    client.force_login(User.objects.create_user("khach", password="Mat-khau-thu-9"))
+    assert "Chưa được phân quyền" in client.get(reverse("home")).text
+
+
+def test_admin_site_is_for_administrators_only(client, reviewer, administrator):
+    client.force_login(reviewer)
+    assert client.get("/admin/").status_code == 302
+    client.force_login(administrator)
+    response = client.get("/admin/programme/unit/")
+    assert response.status_code == 200
+
+
+def home_queries(client, user) -> int:
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("home")).status_code == 200
+    return len(captured)
+
+
+def district_with_reports(n_units: int, prefix: str):
+    programme, periods, targets = make_district(n_units)
+    units = list(Unit.objects.filter(parent=programme.area))
+    for unit in units:
+        submission_import(unit=unit, period=periods[0], figures={t: Figures(1, 2) for t in targets}, actor_label="t")
+    return units
+
+
+@pytest.mark.parametrize("role", [Role.REVIEWER, Role.LEADER])
+def test_district_start_page_query_count_is_fixed(client, db, role):
+    district_with_reports(10, "a")
+    small = home_queries(client, make_user("small", role))
+    district_with_reports(300, "b")
+    large = home_queries(client, make_user("large", role))
+    assert small == large
+
+
+def test_officer_start_page_query_count_is_fixed(client, db):
+    units = district_with_reports(10, "a")
+    small = home_queries(client, make_user("small", Role.OFFICER, unit=units[0]))
+    units = district_with_reports(300, "b")
+    large = home_queries(client, make_user("large", Role.OFFICER, unit=units[0]))
+    assert small == large
