@@ -3,14 +3,12 @@
 import csv
 import io
 import re
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from programme.models import Period, Programme, Target, Unit
 from programme.selectors import applicable_kind_ids, reporting_units
@@ -68,6 +66,8 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, dict[str, object]]]
         if all(cell is None or str(cell).strip() == "" for cell in cells):
             continue
         rows.append((line, {name: cells[i] if i < len(cells) else None for name, i in index.items()}))
+    if not rows:
+        raise ImportFileError("Tệp không có dòng số liệu nào dưới dòng tiêu đề.")
     return rows
 
 
@@ -84,14 +84,16 @@ def _csv_table(data: bytes) -> list[list[object]]:
 
 
 def _xlsx_table(data: bytes) -> list[list[object]]:
+    # A damaged workbook can fail in many layers (zip, deflate, XML, openpyxl's own checks), at opening or
+    # while the rows are read; whichever it is, the user's answer is the same.
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        try:
+            return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            workbook.close()
+    except Exception as error:
         raise ImportFileError("Không đọc được tệp Excel (.xlsx); tệp có thể bị hỏng.") from error
-    try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
 
 
 def parse_count(cell: object, label: str) -> tuple[int | None, str | None]:
@@ -210,7 +212,10 @@ def _check_row(row: dict[str, object], context: _Context) -> _GoodRow:
     unit_code, period_code, target_code = (str(row[c] or "").strip() for c in ("unit", "period", "target"))
     unit = context.units.get(unit_code)
     if unit is None:
-        raise _BadRow(f"không có đơn vị mã “{unit_code}”" if unit_code else "thiếu mã đơn vị")
+        if not unit_code:
+            raise _BadRow("thiếu mã đơn vị")
+        hint = " (mã bắt đầu bằng số 0? Hãy định dạng cột unit trong Excel là Văn bản)" if unit_code.isdigit() else ""
+        raise _BadRow(f"không có đơn vị mã “{unit_code}”{hint}")
     candidates = context.periods.get(period_code, [])
     if not candidates:
         raise _BadRow(f"không có kỳ báo cáo mã “{period_code}”" if period_code else "thiếu mã kỳ")
