@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FIXTURES := units_phong_tho programme_2024
 
-.PHONY: run test lint setup install bench clean
+.PHONY: run test lint setup install bench clean screenshots
 
 run: setup
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -37,3 +37,6 @@ $(STAMP): pyproject.toml
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .hypothesis
+
+screenshots: $(STAMP)
+	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/browser/test_screenshots.py

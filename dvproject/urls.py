@@ -9,4 +9,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("reporting.urls")),
+    path("", include("programme.urls")),
 ]

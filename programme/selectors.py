@@ -4,7 +4,10 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from programme.models import Period, Programme, Target, Unit
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q
+
+from programme.models import ExemplaryModel, Period, Programme, Target, Unit, UnitKind
 
 
 @dataclass(frozen=True)
@@ -66,14 +69,245 @@ def period_with_programme(code: str, programme_code: str | None = None) -> Perio
     return found[0]
 
 
+def ancestor_ids(unit: Unit) -> list[int]:
+    """The ids of the unit's ancestors, nearest first. One query per level of the tree above the unit."""
+    ids, parent_id = [], unit.parent_id
+    while parent_id is not None and parent_id not in ids:
+        ids.append(parent_id)
+        parent_id = Unit.objects.values_list("parent_id", flat=True).get(pk=parent_id)
+    return ids
+
+
+def reports_under(unit: Unit, programme: Programme, *, on: datetime.date) -> bool:
+    """Whether the unit reports under the programme: a reporting kind, inside its area, existing on ``on``."""
+    return unit.kind.reports and unit.is_active_on(on) and programme.area_id in ancestor_ids(unit)
+
+
 def current_programme(unit: Unit | None = None) -> Programme | None:
-    """The latest programme, or for a unit the latest one whose area contains it. Queries: the unit's depth."""
+    """The latest programme, or for a unit the latest one whose area contains it."""
     programmes = Programme.objects.select_related("area").order_by("-year", "code")
     if unit is None:
         return programmes.first()
-    ancestors = []
-    node = unit
-    while node.parent_id is not None:
-        ancestors.append(node.parent_id)
-        node = Unit.objects.only("parent_id").get(pk=node.parent_id)
-    return programmes.filter(area_id__in=ancestors).first()
+    return programmes.filter(area_id__in=ancestor_ids(unit)).first()
+
+
+# The "Dân vận khéo" register --------------------------------------------------------------------------------
+
+REGISTER_SOURCES = (Target.Source.MODELS_REGISTERED, Target.Source.MODELS_RECOGNISED)
+REGISTER_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class RegisterTarget:
+    """A target computed from the register (MT5a, MT5b), with the kinds of units it applies to."""
+
+    code: str
+    kind_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class RegisterMark:
+    """Whether a unit meets one register target: "Có", "Chưa" or "Không áp dụng"."""
+
+    code: str
+    applies: bool
+    met: bool
+
+    @property
+    def label(self) -> str:
+        if not self.applies:
+            return "Không áp dụng"
+        return "Có" if self.met else "Chưa"
+
+    @property
+    def css(self) -> str:
+        if not self.applies:
+            return "no_data"
+        return "met" if self.met else "in_progress"
+
+
+@dataclass(frozen=True)
+class UnitRegisterStatus:
+    """A unit's models of the programme's year and the register targets it meets at the cut-off."""
+
+    registered_count: int
+    recognised_count: int
+    registered: RegisterMark
+    recognised: RegisterMark
+
+
+def register_cutoff(programme: Programme) -> datetime.date:
+    """The day up to which the register counts for the programme's year: the end of its last period, as in
+    the annual compliance figures (31 December when it has no periods yet). One query."""
+    last_end = programme.periods.order_by("-end").values_list("end", flat=True).first()
+    return last_end or datetime.date(programme.year, 12, 31)
+
+
+def register_targets(programme: Programme) -> dict[str, RegisterTarget]:
+    """Target source (models_registered / models_recognised) → the programme's target of that source. One query."""
+    codes: dict[str, str] = {}
+    kinds: dict[str, set[int]] = defaultdict(set)
+    rows = (
+        Target.objects.filter(programme=programme, source__in=REGISTER_SOURCES)
+        .order_by("order", "code")
+        .values_list("source", "code", "applies_to")
+    )
+    for source, code, kind_id in rows:
+        if codes.setdefault(source, code) == code and kind_id is not None:
+            kinds[source].add(kind_id)
+    return {source: RegisterTarget(code, frozenset(kinds[source])) for source, code in codes.items()}
+
+
+def register_status(
+    targets: dict[str, RegisterTarget],
+    kind_id: int,
+    *,
+    registered_count: int,
+    recognised_count: int,
+    registered_by_cutoff: int,
+    recognised_by_cutoff: int,
+) -> UnitRegisterStatus:
+    """The same rule as the compliance figures: met when a model of the year was registered (recognised) by
+    the cut-off; a target the programme lacks, or that does not apply to the unit's kind, is "not applicable"."""
+
+    def mark(source: str, count: int) -> RegisterMark:
+        target = targets.get(source)
+        if target is None:
+            return RegisterMark("", applies=False, met=count > 0)
+        return RegisterMark(target.code, applies=kind_id in target.kind_ids, met=count > 0)
+
+    return UnitRegisterStatus(
+        registered_count=registered_count,
+        recognised_count=recognised_count,
+        registered=mark(Target.Source.MODELS_REGISTERED, registered_by_cutoff),
+        recognised=mark(Target.Source.MODELS_RECOGNISED, recognised_by_cutoff),
+    )
+
+
+@dataclass(frozen=True)
+class UnitRegister:
+    """What a unit officer's register page shows: the unit's models of every year, newest first, and for the
+    current programme's year whether the unit meets the register targets."""
+
+    unit: Unit
+    programme: Programme | None
+    year: int
+    cutoff: datetime.date | None
+    models: list[ExemplaryModel]
+    status: UnitRegisterStatus | None
+
+
+def unit_register(unit: Unit, programme: Programme | None, *, year: int) -> UnitRegister:
+    """The unit's register for ``year`` (the programme's, when there is one). Three queries at most."""
+    models = list(ExemplaryModel.objects.filter(unit=unit).order_by("-year", "-registered_on", "-id"))
+    if programme is None:
+        return UnitRegister(unit, None, year, None, models, None)
+    cutoff = register_cutoff(programme)
+    of_year = [m for m in models if m.year == programme.year]
+    status = register_status(
+        register_targets(programme),
+        unit.kind_id,
+        registered_count=len(of_year),
+        recognised_count=sum(1 for m in of_year if m.recognised_on is not None),
+        registered_by_cutoff=sum(1 for m in of_year if m.registered_on <= cutoff),
+        recognised_by_cutoff=sum(1 for m in of_year if m.recognised_on is not None and m.recognised_on <= cutoff),
+    )
+    return UnitRegister(unit, programme, year, cutoff, models, status)
+
+
+@dataclass(frozen=True)
+class KindChoice:
+    id: int
+    code: str
+    name: str
+
+
+def register_kinds() -> list[KindChoice]:
+    """The kinds of units that report, for filtering the register. One query."""
+    return [KindChoice(*row) for row in UnitKind.objects.filter(reports=True).values_list("id", "code", "name")]
+
+
+@dataclass(frozen=True)
+class RegisterFilters:
+    kind_id: int | None = None
+    field: str | None = None
+    recognised: bool | None = None
+
+
+@dataclass(frozen=True)
+class UnitRegisterRow:
+    unit: UnitInfo
+    status: UnitRegisterStatus
+
+
+@dataclass
+class DistrictRegister:
+    """What the district's register page shows for the programme's year: one page of models (with their
+    units) and, for every reporting unit, whether it meets the register targets."""
+
+    programme: Programme
+    cutoff: datetime.date
+    targets: dict[str, RegisterTarget]
+    units: list[UnitRegisterRow]
+    page: Page
+
+    @property
+    def registered_target(self) -> RegisterTarget | None:
+        return self.targets.get(Target.Source.MODELS_REGISTERED)
+
+    @property
+    def recognised_target(self) -> RegisterTarget | None:
+        return self.targets.get(Target.Source.MODELS_RECOGNISED)
+
+    def _tally(self, attribute: str) -> tuple[int, int]:
+        marks = [getattr(row.status, attribute) for row in self.units]
+        applicable = [m for m in marks if m.applies]
+        return sum(1 for m in applicable if m.met), len(applicable)
+
+    @property
+    def registered_tally(self) -> tuple[int, int]:
+        """(units meeting, units to which it applies) for the registered-model target."""
+        return self._tally("registered")
+
+    @property
+    def recognised_tally(self) -> tuple[int, int]:
+        return self._tally("recognised")
+
+
+def district_register(programme: Programme, *, filters: RegisterFilters, page: object = 1) -> DistrictRegister:
+    """The register of the units under the programme's area for its year. Six queries, whatever the number
+    of units or models: cut-off, units, register targets, per-unit counts, and the page (count and rows).
+
+    Units are those that report and exist at the cut-off, as in the annual compliance figures; the filters
+    narrow the units (kind) and the models (field, recognised or not); ``page`` may be anything a user typed.
+    """
+    cutoff = register_cutoff(programme)
+    units = reporting_units(programme, on=cutoff)
+    if filters.kind_id is not None:
+        units = [unit for unit in units if unit.kind_id == filters.kind_id]
+    targets = register_targets(programme)
+    of_year = ExemplaryModel.objects.filter(year=programme.year)
+    counts = {
+        row["unit_id"]: row
+        for row in of_year.values("unit_id").annotate(
+            registered_count=Count("id"),
+            recognised_count=Count("id", filter=Q(recognised_on__isnull=False)),
+            registered_by_cutoff=Count("id", filter=Q(registered_on__lte=cutoff)),
+            recognised_by_cutoff=Count("id", filter=Q(recognised_on__lte=cutoff)),
+        )
+    }
+    empty = {"registered_count": 0, "recognised_count": 0, "registered_by_cutoff": 0, "recognised_by_cutoff": 0}
+    rows = []
+    for unit in units:
+        found = counts.get(unit.id, empty)
+        status = register_status(targets, unit.kind_id, **{key: found[key] for key in empty})
+        rows.append(UnitRegisterRow(unit, status))
+    models = of_year.filter(unit_id__in=[unit.id for unit in units]).select_related("unit")
+    if filters.field is not None:
+        models = models.filter(field=filters.field)
+    if filters.recognised is not None:
+        models = models.filter(recognised_on__isnull=not filters.recognised)
+    models = models.order_by("unit__order", "unit__code", "registered_on", "id")
+    models_page = Paginator(models, REGISTER_PAGE_SIZE).get_page(page)
+    models_page.object_list = list(models_page.object_list)  # read here, not while the template renders
+    return DistrictRegister(programme, cutoff, targets, rows, models_page)

@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 
 from programme import compliance
-from reporting.selectors import ComplianceReport
+from reporting.selectors.compliance import ComplianceReport
 
 COLUMNS = (
     "target",

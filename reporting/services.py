@@ -1,19 +1,38 @@
-"""Every change of a submission's state happens here, once, atomically, with its history entry."""
+"""Every change of a submission's state happens here, once, atomically, with its history entry.
+
+Each service checks who may do it and in which state, locks the submission row for the transaction, and
+refuses a stale version, so that two people acting at once never overwrite each other.
+"""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from programme.models import Period, Target, Unit
-from reporting.models import Submission, SubmissionEvent, Value
+from programme.models import Period, Target, TaskGroup, Unit
+from reporting.models import Narrative, Submission, SubmissionEvent, Value
 
 VALUE_FIELDS = ("numerator", "denominator", "note")
+TEXT_FIELDS = {"shortcomings": "Hạn chế, nguyên nhân", "next_steps": "Phương hướng", "proposals": "Đề xuất, kiến nghị"}
+EDITABLE = (Submission.Status.DRAFT, Submission.Status.RETURNED)
 
 
 class SubmissionError(Exception):
     """A change the workflow refuses; the message is for the user, in Vietnamese."""
+
+
+class StaleSubmission(SubmissionError):
+    """The report was saved by someone else after this form was opened."""
+
+    def __init__(self, submission: Submission):
+        self.submission = submission
+        when = timezone.localtime(submission.updated_at).strftime("%H:%M ngày %d/%m/%Y")
+        super().__init__(
+            f"Báo cáo này vừa được lưu lúc {when}, sau khi đồng chí mở biểu mẫu. Số liệu đồng chí đã nhập vẫn "
+            "được giữ bên dưới: xem lại so với bản đã lưu rồi lưu lại."
+        )
 
 
 @dataclass(frozen=True)
@@ -23,10 +42,36 @@ class Figures:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class Content:
+    """What an officer types into a report: figures per target and the narrative."""
+
+    figures: Mapping[Target, Figures] = field(default_factory=dict)
+    narratives: Mapping[TaskGroup, str] = field(default_factory=dict)
+    shortcomings: str = ""
+    next_steps: str = ""
+    proposals: str = ""
+
+
+def may_edit(user, unit: Unit) -> bool:
+    return user.has_perm("reporting.submit_report") and user.unit_id == unit.id
+
+
+def may_review(user) -> bool:
+    return user.has_perm("reporting.review_report")
+
+
 def _locked_submission(*, unit: Unit, period: Period) -> tuple[Submission, bool]:
     """The (unit, period) submission, created as a draft if missing, locked for this transaction."""
-    submission, created = Submission.objects.select_for_update().get_or_create(unit=unit, period=period)
-    return submission, created
+    return Submission.objects.select_for_update().get_or_create(unit=unit, period=period)
+
+
+def _locked(submission: Submission, version: int | None) -> Submission:
+    """The submission re-read under a row lock; refused if it changed since ``version`` was read."""
+    current = Submission.objects.select_for_update().select_related("unit", "period").get(pk=submission.pk)
+    if version is not None and current.version != version:
+        raise StaleSubmission(current)
+    return current
 
 
 def _apply_values(submission: Submission, figures: Mapping[Target, Figures]) -> list[dict]:
@@ -50,6 +95,24 @@ def _apply_values(submission: Submission, figures: Mapping[Target, Figures]) -> 
     return changes
 
 
+def _apply_texts(submission: Submission, content: Content) -> list[dict]:
+    """Write the narrative and return what changed (old → new), so no earlier text is ever lost."""
+    changes = []
+    existing = {n.task_group_id: n for n in submission.narratives.all()}
+    for group, text in content.narratives.items():
+        narrative = existing.get(group.id) or Narrative(submission=submission, task_group=group)
+        if narrative.text != text:
+            changes.append({"target": "", "field": f"Nhóm nhiệm vụ {group.number}", "old": narrative.text, "new": text})
+            narrative.text = text
+            narrative.save()
+    for name, label in TEXT_FIELDS.items():
+        old, new = getattr(submission, name), getattr(content, name)
+        if old != new:
+            changes.append({"target": "", "field": label, "old": old, "new": new})
+            setattr(submission, name, new)
+    return changes
+
+
 def _record(
     submission: Submission,
     *,
@@ -66,10 +129,109 @@ def _record(
         from_status=from_status,
         to_status=submission.status,
         actor=actor,
-        actor_label=actor_label or (actor.get_username() if actor else ""),
+        actor_label=actor_label or (actor.get_full_name() or actor.get_username() if actor else ""),
         comment=comment,
         changes=changes or [],
     )
+
+
+def _mark_submitted(submission: Submission, actor) -> None:
+    now = timezone.now()
+    if submission.submitted_at is None:  # timeliness is judged by the first submission
+        submission.is_late = timezone.localdate(now) > submission.period.due
+    submission.status = Submission.Status.SUBMITTED
+    submission.submitted_at = now
+    submission.submitted_by = actor
+
+
+def missing_for_submit(unit: Unit, period: Period, content: Content, targets: list[Target]) -> list[str]:
+    """What a report still lacks before it can be submitted, as Vietnamese phrases (empty: complete)."""
+    missing = [
+        f"số liệu chỉ tiêu {t.code}"
+        for t in targets
+        if t.is_typed
+        and ((figures := content.figures.get(t)) is None or figures.numerator is None or figures.denominator is None)
+    ]
+    missing += [f"kết quả nhóm nhiệm vụ {g.number}" for g, text in content.narratives.items() if not text.strip()]
+    missing += [label.lower() for name, label in TEXT_FIELDS.items() if not getattr(content, name).strip()]
+    return missing
+
+
+@transaction.atomic
+def submission_save(
+    *, user, unit: Unit, period: Period, version: int | None, content: Content, submit: bool, targets: list[Target]
+) -> Submission:
+    """Save the officer's report as a draft, or submit it. ``version`` is the one the form was opened with
+    (None for a report not yet created); ``targets`` are the ones the report must cover."""
+    if not may_edit(user, unit):
+        raise PermissionDenied
+    submission, created = _locked_submission(unit=unit, period=period)
+    if not created and version is not None and submission.version != version:
+        raise StaleSubmission(submission)
+    if not created and version is None:
+        raise StaleSubmission(submission)
+    if submission.status not in EDITABLE:
+        raise SubmissionError(f"Báo cáo đang ở trạng thái “{submission.get_status_display()}”, không sửa được.")
+    if submit and (missing := missing_for_submit(unit, period, content, targets)):
+        raise SubmissionError("Chưa nộp được, còn thiếu: " + ", ".join(missing) + ".")
+    from_status = "" if created else submission.status
+    changes = _apply_values(submission, content.figures) + _apply_texts(submission, content)
+    if submit:
+        _mark_submitted(submission, user)
+    submission.version += 1
+    submission.save()
+    action = SubmissionEvent.Action.SUBMITTED if submit else SubmissionEvent.Action.SAVED
+    _record(submission, action=action, from_status=from_status, actor=user, changes=changes)
+    return submission
+
+
+@transaction.atomic
+def submission_approve(*, user, submission: Submission, version: int | None) -> Submission:
+    """Approve a submitted report; it is then locked until reopened."""
+    if not may_review(user):
+        raise PermissionDenied
+    submission = _locked(submission, version)
+    if submission.status != Submission.Status.SUBMITTED:
+        raise SubmissionError(f"Chỉ duyệt được báo cáo đã nộp; báo cáo đang “{submission.get_status_display()}”.")
+    return _review(submission, user, Submission.Status.APPROVED, SubmissionEvent.Action.APPROVED, "")
+
+
+@transaction.atomic
+def submission_return(*, user, submission: Submission, version: int | None, comment: str) -> Submission:
+    """Send a submitted report back to the unit with a comment saying what to correct."""
+    if not may_review(user):
+        raise PermissionDenied
+    if not comment.strip():
+        raise SubmissionError("Cần ghi ý kiến: đơn vị phải biết cần sửa gì.")
+    submission = _locked(submission, version)
+    if submission.status != Submission.Status.SUBMITTED:
+        raise SubmissionError(f"Chỉ trả lại được báo cáo đã nộp; báo cáo đang “{submission.get_status_display()}”.")
+    return _review(submission, user, Submission.Status.RETURNED, SubmissionEvent.Action.RETURNED, comment.strip())
+
+
+@transaction.atomic
+def submission_reopen(*, user, submission: Submission, version: int | None, reason: str) -> Submission:
+    """Reopen an approved report for correction by its unit; the reason is required and kept."""
+    if not may_review(user):
+        raise PermissionDenied
+    if not reason.strip():
+        raise SubmissionError("Cần ghi lý do mở lại báo cáo đã duyệt.")
+    submission = _locked(submission, version)
+    if submission.status != Submission.Status.APPROVED:
+        raise SubmissionError(f"Chỉ mở lại được báo cáo đã duyệt; báo cáo đang “{submission.get_status_display()}”.")
+    return _review(submission, user, Submission.Status.RETURNED, SubmissionEvent.Action.REOPENED, reason.strip())
+
+
+def _review(submission: Submission, user, status: str, action: str, comment: str) -> Submission:
+    from_status = submission.status
+    submission.status = status
+    submission.reviewed_at = timezone.now()
+    submission.reviewed_by = user
+    submission.review_comment = comment
+    submission.version += 1
+    submission.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_comment", "version", "updated_at"])
+    _record(submission, action=action, from_status=from_status, actor=user, comment=comment)
+    return submission
 
 
 @transaction.atomic
@@ -85,11 +247,7 @@ def submission_import(
         raise SubmissionError(f"Báo cáo {unit.name} — {period.name} đã được duyệt; cần mở lại trước khi nhập.")
     from_status = "" if created else submission.status
     changes = _apply_values(submission, figures)
-    now = timezone.now()
-    submission.status = Submission.Status.SUBMITTED
-    submission.submitted_at = now
-    submission.submitted_by = actor
-    submission.is_late = timezone.localdate(now) > period.due
+    _mark_submitted(submission, actor)
     submission.version += 1
     submission.save(update_fields=["status", "submitted_at", "submitted_by", "is_late", "version", "updated_at"])
     _record(

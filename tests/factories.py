@@ -86,10 +86,12 @@ def make_user(username: str, role: Role, unit: Unit | None = None, password: str
     return user
 
 
-def make_district(n_units: int, *, targets: int = 3, periods=(("2024Q1", "quarter", 3), ("2024", "year", 12))):
+def make_district(
+    n_units: int, *, targets: int = 3, periods=(("2024Q1", "quarter", 3), ("2024", "year", 12)), year: int = 2024
+):
     """A programme over ``n_units`` communes, with typed targets and the given periods."""
     commune = UnitKindFactory(code="commune", name="Xã, thị trấn")
-    programme = ProgrammeFactory()
+    programme = ProgrammeFactory(year=year)
     Unit.objects.bulk_create(
         [
             Unit(code=f"{programme.code}-{i:05d}", name=f"Xã {i}", kind=commune, parent=programme.area, order=i)

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from programme.models import ExemplaryModel, Target, Unit
-from reporting.selectors import district_compliance
+from reporting.selectors.compliance import district_compliance
 from reporting.services import Figures, submission_import
 from tests.factories import TargetFactory, make_district
 

@@ -3,7 +3,8 @@ from django.shortcuts import render
 
 from accounts.roles import Role
 from programme.selectors import current_programme
-from reporting.selectors import district_compliance, latest_period_with_data, unit_periods
+from reporting.selectors.compliance import district_compliance, latest_period_with_data
+from reporting.selectors.reports import unit_periods
 
 
 @login_required

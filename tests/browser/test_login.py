@@ -13,7 +13,7 @@ def test_officer_signs_in_sees_the_units_periods_and_signs_out(page, officer, co
     expect(page.get_by_role("alert")).to_contain_text("không đúng")
     log_in(page, "canbo")
     expect(page.get_by_role("heading", name=f"Các kỳ báo cáo của {commune.name}")).to_be_visible()
-    expect(page.get_by_role("cell", name="Quý I năm 2024")).to_be_visible()
+    expect(page.get_by_role("link", name="Quý I năm 2024")).to_be_visible()
     page.get_by_role("button", name="Đăng xuất").click()
     expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
 

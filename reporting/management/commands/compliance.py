@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from programme.models import Period
 from programme.selectors import period_with_programme
 from reporting.exports import as_csv, as_json, as_table
-from reporting.selectors import district_compliance
+from reporting.selectors.compliance import district_compliance
 
 FORMATS = {"table": as_table, "csv": as_csv, "json": as_json}
 

@@ -1,4 +1,4 @@
-"""Reads that combine the programme with the submissions, each with a fixed number of queries."""
+"""The compliance figures of a period: the district's and each unit's, in a fixed number of queries."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -34,7 +34,7 @@ class ComplianceReport:
     unit_rows: list[UnitTargetResult] = field(default_factory=list)
 
 
-def _register_figures(period: Period, units: list[UnitInfo]) -> dict[str, dict[int, compliance.Figure]]:
+def register_figures(period: Period, units: list[UnitInfo]) -> dict[str, dict[int, compliance.Figure]]:
     """MT5a/MT5b for every unit from the register: 1 of 1 when the unit has a registered (recognised) model
     of the programme's year by the period's end, else 0 of 1."""
     registered, recognised = set(), set()
@@ -71,7 +71,7 @@ def district_compliance(period: Period, *, approved_only: bool = False, by_unit:
     units = reporting_units(programme, on=period.end)
     targets = [t for t in programme_targets(programme) if t.is_reported_in(period)]
     figures = reported_figures(period, approved_only=approved_only)
-    register = _register_figures(period, units) if any(not t.is_typed for t in targets) else defaultdict(dict)
+    register = register_figures(period, units) if any(not t.is_typed for t in targets) else defaultdict(dict)
     report = ComplianceReport(period=period, approved_only=approved_only)
     for target in targets:
         kinds = applicable_kind_ids(target)
@@ -99,23 +99,6 @@ def district_compliance(period: Period, *, approved_only: bool = False, by_unit:
                     figure_result = compliance.unit_result(rule, figure, annual_period=period.is_annual)
                 report.unit_rows.append(UnitTargetResult(unit, target, figure_result, figure is not None))
     return report
-
-
-@dataclass(frozen=True)
-class PeriodStatus:
-    period: Period
-    submission: Submission | None
-
-    @property
-    def status_label(self) -> str:
-        return self.submission.get_status_display() if self.submission else "Chưa nộp"
-
-
-def unit_periods(unit, programme) -> list[PeriodStatus]:
-    """The programme's periods with the unit's submission for each, if any. Two queries."""
-    periods = list(programme.periods.order_by("end"))
-    submissions = {s.period_id: s for s in Submission.objects.filter(unit=unit, period__in=periods)}
-    return [PeriodStatus(period, submissions.get(period.id)) for period in periods]
 
 
 def latest_period_with_data(programme) -> Period | None:

@@ -1,0 +1,134 @@
+"""The officer's report form, built from the report's targets and the programme's task groups."""
+
+from django import forms
+
+from reporting.imports import MAX_COUNT
+from reporting.selectors.reports import ReportSheet
+from reporting.services import Content, Figures
+
+REQUIRED_ON_SUBMIT = "Bắt buộc khi nộp báo cáo."
+COUNT_ERRORS = {
+    "invalid": "Phải là số nguyên, không có phần thập phân.",
+    "min_value": "Không được là số âm.",
+    "max_value": "Số quá lớn.",
+}
+TEXT_MAX = 20_000
+
+
+class CountField(forms.IntegerField):
+    """A whole number ≥ 0, typed on a phone's numeric keypad; "1.500" is read as fifteen hundred."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            min_value=0,
+            max_value=MAX_COUNT,
+            required=False,
+            localize=True,
+            error_messages=COUNT_ERRORS,
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "count"}),
+            **kwargs,
+        )
+
+
+def _text(label: str, rows: int = 4) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=TEXT_MAX,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"max_length": f"Tối đa {TEXT_MAX:,} ký tự.".replace(",", ".")},
+    )
+
+
+class ReportForm(forms.Form):
+    """Figures for every typed target, the narrative, the version the form was opened with, and the action."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
+    action = forms.ChoiceField(choices=[("save", "Lưu nháp"), ("submit", "Nộp báo cáo")], initial="save")
+    shortcomings = _text("Hạn chế, nguyên nhân")
+    next_steps = _text("Phương hướng, nhiệm vụ thời gian tới")
+    proposals = _text("Đề xuất, kiến nghị", rows=3)
+
+    def __init__(self, *args, sheet: ReportSheet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sheet = sheet
+        for target in sheet.typed_targets:
+            self.fields[f"num_{target.code}"] = CountField(label=target.numerator_label)
+            self.fields[f"den_{target.code}"] = CountField(label=target.denominator_label)
+            self.fields[f"note_{target.code}"] = forms.CharField(
+                label=f"Ghi chú {target.code}",
+                required=False,
+                max_length=500,
+                error_messages={"max_length": "Ghi chú tối đa 500 ký tự."},
+            )
+        for group in sheet.task_groups:
+            self.fields[f"group_{group.number}"] = _text(f"{group.number}. {group.title}", rows=5)
+
+    @classmethod
+    def initial_from(cls, sheet: ReportSheet) -> dict:
+        submission = sheet.submission
+        initial = {"version": submission.version if submission else None}
+        for row in sheet.rows:
+            if row.target.is_typed:
+                code = row.target.code
+                initial |= {f"num_{code}": row.numerator, f"den_{code}": row.denominator, f"note_{code}": row.note}
+        for group in sheet.task_groups:
+            initial[f"group_{group.number}"] = sheet.narratives.get(group.id, "")
+        if submission:
+            initial |= {name: getattr(submission, name) for name in ("shortcomings", "next_steps", "proposals")}
+        return initial
+
+    @property
+    def submitting(self) -> bool:
+        return self.cleaned_data.get("action") == "submit"
+
+    def target_fields(self):
+        """(sheet row, numerator field, denominator field, note field) for the template."""
+        for row in self.sheet.rows:
+            if row.target.is_typed:
+                code = row.target.code
+                yield row, self[f"num_{code}"], self[f"den_{code}"], self[f"note_{code}"]
+            else:
+                yield row, None, None, None
+
+    def group_fields(self):
+        return [self[f"group_{group.number}"] for group in self.sheet.task_groups]
+
+    def clean(self):
+        data = super().clean()
+        submitting = data.get("action") == "submit"
+        for target in self.sheet.typed_targets:
+            num_name, den_name = f"num_{target.code}", f"den_{target.code}"
+            if num_name in self.errors or den_name in self.errors:
+                continue
+            num, den = data.get(num_name), data.get(den_name)
+            if num is not None and den is not None and num > den:
+                self.add_error(num_name, f"Tử số ({num}) không được lớn hơn mẫu số ({den}).")
+            if submitting:
+                for name, value in ((num_name, num), (den_name, den)):
+                    if value is None:
+                        self.add_error(name, REQUIRED_ON_SUBMIT)
+        if submitting:
+            for name in [
+                *(f"group_{g.number}" for g in self.sheet.task_groups),
+                "shortcomings",
+                "next_steps",
+                "proposals",
+            ]:
+                if name not in self.errors and not data.get(name):
+                    self.add_error(name, REQUIRED_ON_SUBMIT)
+        return data
+
+    def content(self) -> Content:
+        data = self.cleaned_data
+        return Content(
+            figures={
+                t: Figures(data.get(f"num_{t.code}"), data.get(f"den_{t.code}"), data.get(f"note_{t.code}", ""))
+                for t in self.sheet.typed_targets
+            },
+            narratives={g: data.get(f"group_{g.number}", "") for g in self.sheet.task_groups},
+            shortcomings=data.get("shortcomings", ""),
+            next_steps=data.get("next_steps", ""),
+            proposals=data.get("proposals", ""),
+        )

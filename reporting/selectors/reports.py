@@ -1,0 +1,201 @@
+"""A unit's reports as its officer and the district see them: the periods, one report's sheet, its history."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.text import capfirst
+
+from programme import compliance
+from programme.models import Period, Target
+from programme.selectors import UnitInfo, applicable_kind_ids, programme_targets
+from reporting.models import Submission, Value
+from reporting.selectors.compliance import register_figures, rule_for
+
+
+@dataclass(frozen=True)
+class PeriodStatus:
+    """A period as the unit's officer sees it: its report's status and how the due date stands."""
+
+    period: Period
+    submission: Submission | None
+    today: datetime.date
+
+    @property
+    def status_label(self) -> str:
+        return self.submission.get_status_display() if self.submission else "Chưa nộp"
+
+    @property
+    def status_code(self) -> str:
+        return self.submission.status if self.submission else "missing"
+
+    @property
+    def is_open(self) -> bool:
+        """Still waiting for the unit: not yet submitted, a draft, or returned."""
+        return self.submission is None or self.submission.status in (
+            Submission.Status.DRAFT,
+            Submission.Status.RETURNED,
+        )
+
+    @property
+    def days_left(self) -> int:
+        return (self.period.due - self.today).days
+
+    @property
+    def timing(self) -> str:
+        """How the due date stands: "Còn 5 ngày", "Quá hạn 3 ngày", or whether the report came on time."""
+        if not self.is_open:
+            return "Nộp muộn" if self.submission.is_late else "Nộp đúng hạn"
+        if self.days_left > 0:
+            return f"Còn {self.days_left} ngày"
+        if self.days_left == 0:
+            return "Hạn nộp hôm nay"
+        return f"Quá hạn {-self.days_left} ngày"
+
+
+def unit_periods(unit, programme) -> list[PeriodStatus]:
+    """The programme's periods with the unit's submission for each, if any. Two queries."""
+    periods = list(programme.periods.order_by("end"))
+    submissions = {s.period_id: s for s in Submission.objects.filter(unit=unit, period__in=periods)}
+    today = timezone.localdate()
+    return [PeriodStatus(period, submissions.get(period.id), today) for period in periods]
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One target of a unit's report: what is saved now, what the previous period said, and the result."""
+
+    target: Target
+    numerator: int | None
+    denominator: int | None
+    note: str
+    previous: compliance.Figure | None
+    result: compliance.TargetResult | None  # None while the figure is incomplete
+    previous_result: compliance.TargetResult | None
+
+
+@dataclass(frozen=True)
+class NarrativeSection:
+    title: str
+    text: str
+
+
+@dataclass
+class ReportSheet:
+    unit: object
+    period: Period
+    submission: Submission | None
+    previous_period: Period | None
+    rows: list[SheetRow]
+    task_groups: list
+    narratives: dict[int, str]  # task group id → text
+
+    @property
+    def typed_targets(self) -> list[Target]:
+        return [row.target for row in self.rows if row.target.is_typed]
+
+    @property
+    def targets(self) -> list[Target]:
+        return [row.target for row in self.rows]
+
+    @property
+    def narrative(self) -> list[NarrativeSection]:
+        """The narrative in the programme's order: each task group, then shortcomings, next steps, proposals."""
+        sections = [
+            NarrativeSection(f"{group.number}. {group.title}", self.narratives.get(group.id, ""))
+            for group in self.task_groups
+        ]
+        if self.submission is not None:
+            sections += [
+                NarrativeSection(
+                    capfirst(Submission._meta.get_field(name).verbose_name), getattr(self.submission, name)
+                )
+                for name in ("shortcomings", "next_steps", "proposals")
+            ]
+        return sections
+
+
+def _figure_result(target: Target, unit_code: str, num, den, period: Period) -> compliance.TargetResult | None:
+    if num is None or den is None:
+        return None
+    return compliance.unit_result(
+        rule_for(target), compliance.Figure(unit_code, num, den), annual_period=period.is_annual
+    )
+
+
+def report_sheet(unit, period: Period) -> ReportSheet:
+    """Everything a unit's report for a period shows, read in a fixed number of queries (about ten).
+
+    The targets are those that apply to the unit's kind and are reported in the period; register-derived
+    ones (MT5a, MT5b) carry the register's figure; ``previous`` is the unit's figure in the period before
+    (from its report if that was submitted or approved).
+    """
+    programme = period.programme
+    targets = [
+        t for t in programme_targets(programme) if unit.kind_id in applicable_kind_ids(t) and t.is_reported_in(period)
+    ]
+    submission = (
+        Submission.objects.filter(unit=unit, period=period).select_related("submitted_by", "reviewed_by").first()
+    )
+    saved = {v.target_id: v for v in submission.values.all()} if submission else {}
+    narratives = {n.task_group_id: n.text for n in submission.narratives.all()} if submission else {}
+    previous_period = Period.objects.filter(programme=programme, end__lt=period.end).order_by("-end").first()
+    previous = {}
+    if previous_period is not None:
+        previous = {
+            target_id: compliance.Figure(unit.code, num, den)
+            for target_id, num, den in Value.objects.filter(
+                submission__unit=unit,
+                submission__period=previous_period,
+                submission__status__in=Submission.COUNTING,
+                numerator__isnull=False,
+                denominator__isnull=False,
+            ).values_list("target_id", "numerator", "denominator")
+        }
+    register = {}
+    if any(not t.is_typed for t in targets):
+        unit_info = UnitInfo(unit.id, unit.code, unit.name, unit.kind_id, "", unit.parent_id, unit.order)
+        register = register_figures(period, [unit_info])
+        if previous_period is not None:
+            for source, figures in register_figures(previous_period, [unit_info]).items():
+                for t in targets:
+                    if t.source == source:
+                        previous[t.id] = figures[unit.id]
+    rows = []
+    for target in targets:
+        if target.is_typed:
+            value = saved.get(target.id)
+            num, den, note = (value.numerator, value.denominator, value.note) if value else (None, None, "")
+        else:
+            figure = register[target.source][unit.id]
+            num, den, note = figure.numerator, figure.denominator, ""
+        before = previous.get(target.id)
+        rows.append(
+            SheetRow(
+                target=target,
+                numerator=num,
+                denominator=den,
+                note=note,
+                previous=before,
+                result=_figure_result(target, unit.code, num, den, period),
+                previous_result=_figure_result(target, unit.code, before.numerator, before.denominator, previous_period)
+                if before
+                else None,
+            )
+        )
+    return ReportSheet(
+        unit=unit,
+        period=period,
+        submission=submission,
+        previous_period=previous_period,
+        rows=rows,
+        task_groups=list(programme.task_groups.all()),
+        narratives=narratives,
+    )
+
+
+def report_history_events(submission: Submission | None) -> list:
+    """The submission's history, oldest first, with who did each step. One query."""
+    if submission is None:
+        return []
+    return list(submission.events.select_related("actor").order_by("at", "pk"))

@@ -1,0 +1,92 @@
+"""The unit officer's report: the form, saving a draft, submitting, and the report's history."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from programme.selectors import reports_under
+from reporting.access import report_period, viewable_unit
+from reporting.forms import ReportForm
+from reporting.selectors.reports import report_history_events, report_sheet
+from reporting.services import EDITABLE, StaleSubmission, SubmissionError, may_edit, submission_save
+
+
+def _unit_and_period(user, period_id, unit_code):
+    unit = viewable_unit(user, unit_code)
+    period = report_period(period_id)
+    if not reports_under(unit, period.programme, on=period.end):
+        raise Http404  # the unit does not report under this period's programme
+    return unit, period
+
+
+@login_required
+def report(request, period_id, unit_code):
+    unit, period = _unit_and_period(request.user, period_id, unit_code)
+    if not may_edit(request.user, unit):
+        return redirect("review", period_id=period.id, unit_code=unit.code)
+    sheet = report_sheet(unit, period)
+    editable = sheet.submission is None or sheet.submission.status in EDITABLE
+    status, conflict = 200, False
+    if request.method == "POST" and not editable:
+        messages.error(request, "Báo cáo đã nộp hoặc đã duyệt nên không sửa được nữa.")
+        return redirect("report", period_id=period.id, unit_code=unit.code)
+    if request.method == "POST":
+        form = ReportForm(request.POST, sheet=sheet)
+        if form.is_valid():
+            try:
+                submission_save(
+                    user=request.user,
+                    unit=unit,
+                    period=period,
+                    version=form.cleaned_data["version"],
+                    content=form.content(),
+                    submit=form.submitting,
+                    targets=sheet.targets,
+                )
+            except StaleSubmission as stale:
+                # Keep what the officer typed, show what is saved now, and let a deliberate re-save win.
+                conflict, status = str(stale), 409
+                sheet = report_sheet(unit, period)
+                data = request.POST.copy()
+                data["version"] = str(stale.submission.version)
+                form = ReportForm(data, sheet=sheet)
+                form.is_valid()
+            except SubmissionError as refused:
+                form.add_error(None, str(refused))
+            else:
+                done = "Đã nộp báo cáo." if form.submitting else "Đã lưu nháp."
+                messages.success(request, done, extra_tags="saved")
+                return redirect("report", period_id=period.id, unit_code=unit.code)
+        if form.errors and not conflict:
+            status = 400
+    else:
+        form = ReportForm(initial=ReportForm.initial_from(sheet), sheet=sheet)
+    return render(
+        request,
+        "reporting/report_form.html",
+        {
+            "sheet": sheet,
+            "form": form,
+            "editable": editable,
+            "conflict": conflict,
+            "events": report_history_events(sheet.submission),
+            "saved_now": any("saved" in message.tags for message in messages.get_messages(request)),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def report_history(request, period_id, unit_code):
+    unit, period = _unit_and_period(request.user, period_id, unit_code)
+    sheet = report_sheet(unit, period)
+    if sheet.submission is None:
+        raise Http404
+    return render(
+        request,
+        "reporting/report_history.html",
+        {"sheet": sheet, "events": report_history_events(sheet.submission)},
+    )

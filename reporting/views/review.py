@@ -1,0 +1,123 @@
+"""The district reviewer's pages: the inbox of reports and the review of one report."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from programme.selectors import current_programme
+from reporting.access import report_period, viewable_unit
+from reporting.models import Submission
+from reporting.selectors.review import days_late, inbox_filters, inbox_submissions, review_page, units_not_submitted
+from reporting.services import (
+    StaleSubmission,
+    SubmissionError,
+    may_review,
+    submission_approve,
+    submission_reopen,
+    submission_return,
+)
+
+PER_PAGE = 50
+ALL = "all"
+STATUS_CHOICES = [
+    (status.value, status.label)
+    for status in (
+        Submission.Status.SUBMITTED,
+        Submission.Status.RETURNED,
+        Submission.Status.APPROVED,
+        Submission.Status.DRAFT,
+    )
+] + [(ALL, "Tất cả")]
+INLINE = {("return", Submission.Status.SUBMITTED), ("reopen", Submission.Status.APPROVED)}
+DONE = {"approve": "Đã duyệt", "return": "Đã trả lại", "reopen": "Đã mở lại"}
+
+
+def _chosen_id(value: str | None, allowed: list) -> int | None:
+    """The id picked in a filter, if it is one of the allowed objects; anything else means "all"."""
+    ids = {obj.id for obj in allowed}
+    return int(value) if value and value.isdigit() and int(value) in ids else None
+
+
+@login_required
+@permission_required("reporting.view_all_reports", raise_exception=True)
+@require_GET
+def inbox(request):
+    """Reports of the current programme, the reviewer's queue (submitted ones) first by default."""
+    programme = current_programme()
+    context = {"programme": programme, "status_choices": STATUS_CHOICES}
+    if programme is not None:
+        filters = inbox_filters(programme)
+        period_id = _chosen_id(request.GET.get("ky"), filters.periods)
+        kind_id = _chosen_id(request.GET.get("loai"), filters.kinds)
+        status = request.GET.get("trang_thai")
+        if status not in dict(STATUS_CHOICES):
+            status = Submission.Status.SUBMITTED.value
+        submissions = inbox_submissions(
+            programme, period_id=period_id, kind_id=kind_id, status=None if status == ALL else status
+        )
+        period = next((p for p in filters.periods if p.id == period_id), None)
+        page = Paginator(submissions, PER_PAGE).get_page(request.GET.get("trang"))
+        context |= {
+            "filters": filters,
+            "chosen": {"period": period_id, "kind": kind_id, "status": status},
+            "page": page,
+            "rows": [(submission, days_late(submission)) for submission in page],
+            "period": period,
+            "missing": units_not_submitted(period) if period else None,
+        }
+    return render(request, "reporting/inbox.html", context)
+
+
+def _act(action: str, *, user, submission: Submission, version: int, comment: str) -> Submission:
+    if action == "approve":
+        return submission_approve(user=user, submission=submission, version=version)
+    if action == "return":
+        return submission_return(user=user, submission=submission, version=version, comment=comment)
+    if action == "reopen":
+        return submission_reopen(user=user, submission=submission, version=version, reason=comment)
+    raise SubmissionError("Thao tác không hợp lệ; đề nghị tải lại trang.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request, period_id, unit_code):
+    """One report with its figures against the previous period; a reviewer approves, returns or reopens it."""
+    if not request.user.has_perm("reporting.view_all_reports"):
+        raise Http404  # officers never learn which reports exist outside their unit
+    unit = viewable_unit(request.user, unit_code)
+    period = report_period(period_id)
+    status, attempt = 200, None
+    if request.method == "POST":
+        if not may_review(request.user):
+            raise PermissionDenied
+        submission = get_object_or_404(Submission.objects.select_related("period"), unit=unit, period=period)
+        action, comment = request.POST.get("action", ""), request.POST.get("comment", "")
+        version = request.POST.get("version", "")
+        try:
+            # A missing or garbled version is treated as an old form (versions start at 1), never as "any".
+            _act(
+                action,
+                user=request.user,
+                submission=submission,
+                version=int(version) if version.isdigit() else 0,
+                comment=comment,
+            )
+        except StaleSubmission as error:
+            status, attempt = 409, {"action": action, "comment": comment, "error": str(error)}
+        except SubmissionError as error:
+            status, attempt = 200, {"action": action, "comment": comment, "error": str(error)}
+        else:
+            messages.success(request, f"{DONE[action]} báo cáo {period.name} của {unit.name}.")
+            return redirect("review", period_id=period.id, unit_code=unit.code)
+    page = review_page(unit, period)
+    if page is None:
+        raise Http404
+    if attempt:
+        # The error goes next to the comment box when that box is still offered; else above, with the text kept.
+        attempt["inline"] = (attempt["action"], page.submission.status) in INLINE
+    context = {"page": page, "sheet": page.sheet, "can_review": may_review(request.user), "attempt": attempt}
+    return render(request, "reporting/review.html", context, status=status)

@@ -1,0 +1,256 @@
+"""The unit officer's report form: drafts, submission, validation, conflicts and access."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.roles import Role
+from programme.models import Period, Unit
+from reporting.models import Submission, SubmissionEvent, Value
+from reporting.services import Content, Figures, submission_approve, submission_return, submission_save
+from tests.factories import make_district, make_user
+
+TYPED_Q1 = ["MT1", "MT2", "MT3a", "MT3b", "MT4a", "MT4b", "MT6", "MT7"]  # a commune's typed targets in 2024Q1
+
+
+@pytest.fixture
+def q1(phong_tho):
+    return Period.objects.select_related("programme__area").get(programme=phong_tho, code="2024Q1")
+
+
+def url(period, unit):
+    return reverse("report", args=[period.id, unit.code])
+
+
+def complete_post(version="", **overrides):
+    data = {"version": version, "action": "submit"}
+    for code in TYPED_Q1:
+        data |= {f"num_{code}": "8", f"den_{code}": "10", f"note_{code}": ""}
+    data |= {f"group_{n}": f"Kết quả nhóm {n}." for n in range(1, 5)}
+    data |= {"shortcomings": "Còn chậm.", "next_steps": "Đôn đốc.", "proposals": "Không."}
+    return data | overrides
+
+
+def test_form_lists_the_units_targets_for_the_period(client, officer, commune, q1):
+    client.force_login(officer)
+    response = client.get(url(q1, commune))
+    assert response.status_code == 200
+    for code in TYPED_Q1:
+        assert f'name="num_{code}"' in response.text and f'name="den_{code}"' in response.text
+    assert "MT5a" in response.text and 'name="num_MT5a"' not in response.text  # from the register, read-only
+    assert "MT8" not in response.text and "MT4c" not in response.text  # annual ratings: annual report only
+    assert "Số hộ gia đình được tuyên truyền" in response.text  # the programme's own labels
+    assert 'for="id_num_MT1"' in response.text  # labels tied to inputs
+
+
+def test_armed_forces_get_only_their_targets(client, phong_tho, q1):
+    unit = Unit.objects.get(code="109-CA")
+    client.force_login(make_user("ca", Role.OFFICER, unit=unit))
+    text = client.get(url(q1, unit)).text
+    assert 'name="num_MT4b"' in text and 'name="num_MT6"' not in text and 'name="num_MT4a"' not in text
+
+
+def test_a_partial_draft_is_saved_and_recorded(client, officer, commune, q1):
+    client.force_login(officer)
+    response = client.post(url(q1, commune), {"version": "", "action": "save", "num_MT1": "3", "group_1": "Đã làm."})
+    assert response.status_code == 302
+    submission = Submission.objects.get(unit=commune, period=q1)
+    assert submission.status == "draft"
+    assert Value.objects.get(submission=submission, target__code="MT1").numerator == 3
+    event = submission.events.get()
+    assert (event.action, event.actor, event.to_status) == ("saved", officer, "draft")
+    assert {"target": "MT1", "field": "numerator", "old": None, "new": 3} in event.changes
+    page = client.get(url(q1, commune))
+    assert "Đã lưu nháp." in page.text and 'data-saved="1"' in page.text
+    assert 'value="3"' in page.text
+
+
+def test_submit_needs_everything(client, officer, commune, q1):
+    client.force_login(officer)
+    data = complete_post()
+    del data["den_MT6"]
+    data["next_steps"] = "  "
+    response = client.post(url(q1, commune), data)
+    assert response.status_code == 400
+    assert response.text.count("Bắt buộc khi nộp báo cáo.") == 2
+    assert not Submission.objects.exists()
+
+
+def test_a_complete_report_is_submitted(client, officer, commune, q1):
+    client.force_login(officer)
+    assert client.post(url(q1, commune), complete_post()).status_code == 302
+    submission = Submission.objects.get(unit=commune, period=q1)
+    assert submission.status == "submitted" and submission.submitted_by == officer
+    assert submission.is_late  # the 2024 due dates are long past
+    assert submission.values.count() == len(TYPED_Q1)
+    assert submission.narratives.count() == 4
+    assert submission.events.get().action == "submitted"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("abc", "Phải là số nguyên"),
+        ("1,5", "Phải là số nguyên"),
+        ("2.5", "Phải là số nguyên"),
+        ("-1", "Không được là số âm."),
+        ("99999999999", "Số quá lớn."),
+        ("11", "Tử số (11) không được lớn hơn mẫu số (10)."),
+    ],
+)
+def test_bad_numbers_are_refused_next_to_the_field_and_kept(client, officer, commune, q1, typed, message):
+    client.force_login(officer)
+    response = client.post(url(q1, commune), complete_post(num_MT3b=typed))
+    assert response.status_code == 400
+    assert message in response.text
+    assert f'value="{typed}"' in response.text  # what the officer typed is shown back intact
+    assert "Kết quả nhóm 1." in response.text
+    assert not Submission.objects.exists()
+
+
+def test_thousands_separators_are_read_the_vietnamese_way(client, officer, commune, q1):
+    client.force_login(officer)
+    client.post(url(q1, commune), complete_post(num_MT3b="1.500", den_MT3b="2.000"))
+    value = Value.objects.get(target__code="MT3b")
+    assert (value.numerator, value.denominator) == (1500, 2000)
+
+
+def test_a_stale_form_never_overwrites_a_newer_save(client, officer, commune, q1):
+    client.force_login(officer)
+    client.post(url(q1, commune), {"version": "", "action": "save", "num_MT1": "1"})
+    submission = Submission.objects.get()
+    opened_with = submission.version
+    client.post(url(q1, commune), {"version": str(opened_with), "action": "save", "num_MT1": "2"})  # another tab
+    response = client.post(url(q1, commune), {"version": str(opened_with), "action": "save", "num_MT1": "7"})
+    assert response.status_code == 409
+    assert "vừa được lưu lúc" in response.text
+    assert 'value="7"' in response.text  # the officer's input is kept to re-apply
+    assert "Bản đang lưu: 2/—" in response.text
+    assert Value.objects.get(target__code="MT1").numerator == 2
+    assert f'value="{opened_with + 1}"' in response.text  # a deliberate second save may now win
+    assert (
+        client.post(url(q1, commune), {"version": str(opened_with + 1), "action": "save", "num_MT1": "7"}).status_code
+        == 302
+    )
+    assert Value.objects.get(target__code="MT1").numerator == 7
+
+
+def test_a_form_opened_before_the_report_existed_is_stale_once_it_does(client, officer, commune, q1):
+    client.force_login(officer)
+    client.post(url(q1, commune), {"version": "", "action": "save", "num_MT1": "1"})
+    response = client.post(url(q1, commune), {"version": "", "action": "save", "num_MT1": "5"})
+    assert response.status_code == 409
+    assert Value.objects.get(target__code="MT1").numerator == 1
+
+
+def test_submitted_report_is_read_only_for_the_officer(client, officer, commune, q1):
+    client.force_login(officer)
+    client.post(url(q1, commune), complete_post())
+    page = client.get(url(q1, commune))
+    assert 'name="num_MT1"' not in page.text and "8/10" in page.text
+    response = client.post(url(q1, commune), complete_post(version="2", num_MT1="1"))
+    assert response.status_code == 302
+    assert Value.objects.get(target__code="MT1").numerator == 8
+
+
+def test_returned_report_shows_the_comment_and_can_be_resubmitted(client, officer, reviewer, commune, q1):
+    client.force_login(officer)
+    client.post(url(q1, commune), complete_post())
+    submission = Submission.objects.get()
+    submission_return(user=reviewer, submission=submission, version=submission.version, comment="MT3b thiếu số hộ.")
+    for page in (client.get(url(q1, commune)), client.get(reverse("home"))):
+        assert "MT3b thiếu số hộ." in page.text
+    submission.refresh_from_db()
+    response = client.post(url(q1, commune), complete_post(version=str(submission.version), num_MT3b="10"))
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert submission.status == "submitted"
+    assert list(submission.events.values_list("action", flat=True)) == ["submitted", "returned", "submitted"]
+
+
+def test_officer_cannot_open_or_post_another_units_report(client, officer, q1):
+    other = Unit.objects.get(code="03490")
+    client.force_login(officer)
+    assert client.get(url(q1, other)).status_code == 404
+    assert client.post(url(q1, other), complete_post()).status_code == 404
+    assert client.get(reverse("report_history", args=[q1.id, other.code])).status_code == 404
+    assert not Submission.objects.exists()
+
+
+def test_district_and_closed_units_have_no_report(client, officer, q1):
+    client.force_login(make_user("x", Role.REVIEWER))
+    assert client.get(url(q1, Unit.objects.get(code="109"))).status_code == 404
+    assert client.get(reverse("report", args=[q1.id, "no-such-unit"])).status_code == 404
+
+
+def test_reviewer_and_leader_are_sent_to_the_review_page(client, reviewer, leader, commune, q1):
+    for user in (reviewer, leader):
+        client.force_login(user)
+        response = client.get(url(q1, commune))
+        assert response.status_code == 302 and response["Location"] == reverse("review", args=[q1.id, commune.code])
+        assert client.post(url(q1, commune), complete_post()).status_code == 302
+    assert not Submission.objects.exists()
+
+
+def test_anonymous_is_sent_to_login(client, commune, q1):
+    response = client.get(url(q1, commune))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_csrf_is_enforced(officer, commune, q1):
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(officer)
+    assert csrf_client.post(url(q1, commune), complete_post()).status_code == 403
+    assert not Submission.objects.exists()
+
+
+def test_history_records_who_changed_what(client, officer, reviewer, commune, q1):
+    client.force_login(officer)
+    client.post(url(q1, commune), complete_post())
+    submission = Submission.objects.get()
+    submission_approve(user=reviewer, submission=submission, version=submission.version)
+    events = list(SubmissionEvent.objects.filter(submission=submission).values_list("action", "to_status"))
+    assert events == [("submitted", "submitted"), ("approved", "approved")]
+    page = client.get(reverse("report_history", args=[q1.id, commune.code]))
+    assert page.status_code == 200
+
+
+def test_the_form_is_light(client, officer, commune, q1):
+    client.force_login(officer)
+    html = client.get(url(q1, commune)).content
+    assets = [finders.find("css/app.css"), finders.find("js/report-form.js")]
+    total = len(html) + sum(len(Path(path).read_bytes()) for path in assets)
+    assert total < 60_000, f"{total} bytes"
+    assert b"http://" not in html and b"https://" not in html  # no external request
+    assert settings.STATIC_URL.encode() in html
+
+
+def form_queries(client, user, period, unit) -> int:
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url(period, unit)).status_code == 200
+    return len(captured)
+
+
+def district_with_a_saved_draft(n_units: int, name: str):
+    programme, periods, targets = make_district(n_units, targets=4)
+    unit = Unit.objects.filter(parent=programme.area).first()
+    officer = make_user(name, Role.OFFICER, unit=unit)
+    content = Content(figures={t: Figures(1, 2) for t in targets})
+    for period in periods:
+        submission_save(
+            user=officer, unit=unit, period=period, version=None, content=content, submit=False, targets=targets
+        )
+    return officer, periods[-1], unit
+
+
+def test_form_query_count_is_fixed(client, db):
+    small = form_queries(client, *district_with_a_saved_draft(10, "a"))
+    large = form_queries(client, *district_with_a_saved_draft(300, "b"))
+    assert small == large
