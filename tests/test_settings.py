@@ -60,3 +60,16 @@ def test_interface_language_and_time_zone():
     assert settings.LANGUAGE_CODE == "vi"
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
     assert settings.AUTH_USER_MODEL == "accounts.User"
+
+
+def test_production_cookies_are_secure():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT)",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=REAL_KEY,
+        DJANGO_ALLOWED_HOSTS="danvan.example.vn",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-3:] == ["True", "True", "True"]
