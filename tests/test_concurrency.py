@@ -1,0 +1,163 @@
+"""Two people acting on one report at once, failures in the middle of a save, double clicks."""
+
+import threading
+from unittest import mock
+
+import pytest
+from django.db import DatabaseError, connection, connections
+from django.urls import reverse
+
+from accounts.roles import Role
+from programme.models import Period
+from reporting.models import Submission, SubmissionEvent, Value
+from reporting.services import (
+    Content,
+    Figures,
+    StaleSubmission,
+    SubmissionError,
+    submission_approve,
+    submission_return,
+    submission_save,
+)
+from tests.factories import make_user
+from tests.test_report_form import complete_post
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks between connections are a PostgreSQL matter"
+)
+
+
+def run_together(*actions):
+    """Run each action in its own thread and database connection, released at the same moment."""
+    barrier = threading.Barrier(len(actions))
+    outcomes = [None] * len(actions)
+
+    def worker(index, action):
+        try:
+            barrier.wait()
+            outcomes[index] = ("ok", action())
+        except Exception as error:  # the outcome is what the test inspects
+            outcomes[index] = ("error", error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+@pytest.fixture
+def q1(phong_tho):
+    return Period.objects.select_related("programme__area").get(programme=phong_tho, code="2024Q1")
+
+
+def content(targets, value):
+    return Content(figures={targets[code]: Figures(value, 10) for code in ("MT1", "MT2", "MT6")})
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_saving_at_once_one_wins_the_other_is_told(phong_tho, q1, targets, officer, commune):
+
+    second = make_user("canbo2", Role.OFFICER, unit=commune)
+    sheet_targets = list(targets.values())
+    submission_save(
+        user=officer,
+        unit=commune,
+        period=q1,
+        version=None,
+        content=content(targets, 1),
+        submit=False,
+        targets=sheet_targets,
+    )
+    version = Submission.objects.get().version
+    outcomes = run_together(
+        lambda: submission_save(
+            user=officer,
+            unit=commune,
+            period=q1,
+            version=version,
+            content=content(targets, 7),
+            submit=False,
+            targets=sheet_targets,
+        ),
+        lambda: submission_save(
+            user=second,
+            unit=commune,
+            period=q1,
+            version=version,
+            content=content(targets, 3),
+            submit=False,
+            targets=sheet_targets,
+        ),
+    )
+    kinds = sorted(kind for kind, _ in outcomes)
+    assert kinds == ["error", "ok"], outcomes
+    error = next(result for kind, result in outcomes if kind == "error")
+    assert isinstance(error, StaleSubmission)
+    winner = next(result for kind, result in outcomes if kind == "ok")
+    values = set(Value.objects.values_list("numerator", flat=True))
+    assert values == {winner.values.first().numerator}  # all of one save, none of the other
+    assert Submission.objects.get().version == version + 1
+    assert SubmissionEvent.objects.count() == 2
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_reviewers_at_once_make_one_transition(phong_tho, q1, targets, officer, reviewer, commune):
+
+    other = make_user("thamdinh2", Role.REVIEWER)
+    submission_save(
+        user=officer, unit=commune, period=q1, version=None, content=content(targets, 5), submit=False, targets=[]
+    )
+    submission = Submission.objects.get()
+    submission.status = Submission.Status.SUBMITTED
+    submission.save(update_fields=["status"])
+    outcomes = run_together(
+        lambda: submission_approve(user=reviewer, submission=submission, version=submission.version),
+        lambda: submission_return(user=other, submission=submission, version=submission.version, comment="Sửa MT1."),
+    )
+    assert sorted(kind for kind, _ in outcomes) == ["error", "ok"], outcomes
+    assert all(isinstance(result, SubmissionError) for kind, result in outcomes if kind == "error")
+    review_events = SubmissionEvent.objects.filter(action__in=["approved", "returned"])
+    assert review_events.count() == 1
+    assert Submission.objects.get().status == review_events.get().to_status
+
+
+def test_a_failure_in_the_middle_of_a_save_leaves_the_report_as_it_was(q1, targets, officer, commune):
+    submission_save(
+        user=officer, unit=commune, period=q1, version=None, content=content(targets, 2), submit=False, targets=[]
+    )
+    before = Submission.objects.get()
+    values_before = sorted(Value.objects.values_list("target__code", "numerator", "denominator"))
+    with (
+        mock.patch("reporting.services.SubmissionEvent.objects.create", side_effect=DatabaseError("disk full")),
+        pytest.raises(DatabaseError),
+    ):
+        submission_save(
+            user=officer,
+            unit=commune,
+            period=q1,
+            version=before.version,
+            content=content(targets, 9),
+            submit=False,
+            targets=[],
+        )
+    after = Submission.objects.get()
+    assert (after.version, after.status, after.updated_at) == (before.version, before.status, before.updated_at)
+    assert sorted(Value.objects.values_list("target__code", "numerator", "denominator")) == values_before
+    assert SubmissionEvent.objects.count() == 1
+
+
+def test_a_double_clicked_submit_makes_one_submission_and_one_entry(client, officer, commune, q1):
+    client.force_login(officer)
+    url = reverse("report", args=[q1.id, commune.code])
+    first = client.post(url, complete_post())
+    second = client.post(url, complete_post())  # the same form, sent again before the page changed
+    assert first.status_code == 302
+    assert second.status_code in (302, 409)
+    assert Submission.objects.count() == 1
+    assert SubmissionEvent.objects.filter(action="submitted").count() == 1
