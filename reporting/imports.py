@@ -80,7 +80,10 @@ def _csv_table(data: bytes) -> list[list[object]]:
         dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    except csv.Error as error:
+        raise ImportFileError(f"Tệp CSV không đúng định dạng ({error}).") from error
 
 
 def _xlsx_table(data: bytes) -> list[list[object]]:
