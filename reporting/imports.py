@@ -76,6 +76,8 @@ def _csv_table(data: bytes) -> list[list[object]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ImportFileError("Tệp CSV phải được lưu với bảng mã UTF-8.") from error
+    if "\x00" in text:  # no database stores it in text, and no spreadsheet writes it
+        raise ImportFileError("Tệp CSV chứa ký tự không hợp lệ (NUL); hãy lưu lại tệp từ Excel dạng CSV UTF-8.")
     try:
         dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
     except csv.Error:

@@ -137,7 +137,7 @@ def test_random_bytes_are_refused_clearly(phong_tho, data, name):
     ("body", "refusal"),
     [
         (b"unit,period,target,numerator,denominator\n\r0,x\n", ImportRejected),  # a stray CR ends a line
-        (b"unit,period,target,numerator,denominator\n03549,2024\x00,MT1,1,2\n", ImportRejected),
+        (b"unit,period,target,numerator,denominator\n03549,2024\x00,MT1,1,2\n", ImportFileError),
     ],
 )
 def test_malformed_csv_is_refused_clearly(phong_tho, body, refusal):
