@@ -37,6 +37,39 @@ class ProgrammeAdmin(admin.ModelAdmin):
     list_select_related = ["area"]
     autocomplete_fields = ["area"]
     inlines = [TaskGroupInline, PeriodInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "code",
+                    "year",
+                    "title",
+                    "document_number",
+                    "issued_on",
+                    "issuing_body",
+                    "legal_basis",
+                    "signer_name",
+                    "signer_title",
+                    "area",
+                ]
+            },
+        ),
+        (
+            "Báo cáo chính thức của Ban (thể thức Hướng dẫn 36-HD/VPTW)",
+            {
+                "fields": [
+                    "report_authority",
+                    "report_office",
+                    "report_symbol",
+                    "report_place",
+                    "report_signer_name",
+                    "report_signer_is_deputy",
+                    "report_recipients",
+                ]
+            },
+        ),
+    ]
 
 
 @admin.register(Target)

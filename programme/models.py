@@ -117,6 +117,37 @@ class Programme(models.Model):
         verbose_name="địa bàn",
         help_text="Đơn vị cấp trên (huyện, tỉnh…): mọi đơn vị trực thuộc đều báo cáo theo chương trình này.",
     )
+    # The header and signature of the official report (Hướng dẫn 36-HD/VPTW): data, so that another district,
+    # a province or a new term needs no change of code.
+    report_authority = models.CharField(
+        "cấp ủy (dòng trên)", max_length=200, blank=True, help_text="Viết hoa, ví dụ HUYỆN ỦY PHONG THỔ."
+    )
+    report_office = models.CharField(
+        "cơ quan ban hành báo cáo", max_length=200, blank=True, help_text="Viết hoa, ví dụ BAN DÂN VẬN."
+    )
+    report_symbol = models.CharField(
+        "ký hiệu văn bản",
+        max_length=40,
+        blank=True,
+        help_text="Phần sau số, ví dụ BC/BDVHU: dòng số ký hiệu in ra “Số 12-BC/BDVHU”.",
+    )
+    report_place = models.CharField("địa danh", max_length=100, blank=True, help_text="Ví dụ Phong Thổ.")
+    report_signer_name = models.CharField(
+        "người ký báo cáo",
+        max_length=120,
+        blank=True,
+        help_text="Để trống thì báo cáo chừa chỗ ghi họ tên bằng tay.",
+    )
+    report_signer_is_deputy = models.BooleanField(
+        "cấp phó ký thay",
+        default=False,
+        help_text="Chọn khi Phó Trưởng ban ký (K/T TRƯỞNG BAN / PHÓ TRƯỞNG BAN); bỏ chọn khi Trưởng ban ký.",
+    )
+    report_recipients = models.TextField(
+        "nơi nhận",
+        blank=True,
+        help_text="Mỗi dòng một nơi nhận, dòng cuối là dòng lưu, ví dụ “- Lưu BDVHU.”.",
+    )
 
     objects = ProgrammeManager()
 

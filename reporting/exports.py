@@ -5,8 +5,11 @@ import io
 import json
 from decimal import Decimal
 
+from django.utils import timezone
+
 from programme import compliance
 from reporting.selectors.compliance import ComplianceReport
+from reporting.selectors.exports import ValueRow
 
 COLUMNS = (
     "target",
@@ -21,6 +24,17 @@ COLUMNS = (
     "units_meeting",
 )
 UNIT_COLUMNS = ("unit", "unit_name", *COLUMNS)
+VALUE_COLUMNS = (
+    "unit",
+    "unit_name",
+    "period",
+    "target",
+    "numerator",
+    "denominator",
+    "note",
+    "status",
+    "submitted_at",
+)
 
 
 def _number(value: Decimal | None) -> int | float | None:
@@ -83,6 +97,46 @@ def as_csv(report: ComplianceReport, *, by_unit: bool = False) -> str:
     if by_unit:
         for row in unit_rows(report):
             writer.writerow([_plain(row[c]) for c in UNIT_COLUMNS])
+    return out.getvalue()
+
+
+def value_rows(values: list[ValueRow]) -> list[dict[str, object]]:
+    """The raw figures with ``VALUE_COLUMNS``; the report's status as its code, its time in local time."""
+    return [
+        {
+            "unit": v.unit,
+            "unit_name": v.unit_name,
+            "period": v.period,
+            "target": v.target,
+            "numerator": v.numerator,
+            "denominator": v.denominator,
+            "note": v.note,
+            "status": v.status,
+            "submitted_at": timezone.localtime(v.submitted_at) if v.submitted_at else None,
+        }
+        for v in values
+    ]
+
+
+def _inert(text: str) -> str:
+    """Text a spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@``…) behind an apostrophe, so that a
+    note typed by a unit is never run when the CSV is opened in Excel."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def values_as_csv(values: list[ValueRow]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(VALUE_COLUMNS)
+    for row in value_rows(values):
+        when = row["submitted_at"]
+        cells = {
+            **row,
+            "unit_name": _inert(row["unit_name"]),
+            "note": _inert(row["note"]),
+            "submitted_at": when.isoformat(timespec="seconds") if when else None,
+        }
+        writer.writerow([_plain(cells[c]) for c in VALUE_COLUMNS])
     return out.getvalue()
 
 

@@ -1,21 +1,125 @@
-from django.http import Http404
+"""Downloads: the compliance tables and the raw values as CSV or XLSX, and the reports as DOCX.
+
+Parameters as on the overview: ``ky`` (period id; default the latest period with data) and ``chi_duyet=1``
+(approved reports only); for the district report, ``so`` (its number; blank leaves room to write it by hand).
+"""
+
+import re
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from programme.models import Period
+from programme.selectors import current_programme, reports_under
+from reporting.access import report_period, viewable_unit
+from reporting.exports import as_csv, values_as_csv
+from reporting.official_report import build_official_report, build_unit_report
+from reporting.selectors.compliance import district_compliance, latest_period_with_data
+from reporting.selectors.exports import period_values
+from reporting.selectors.reports import report_sheet
+from reporting.spreadsheets import compliance_workbook, values_workbook
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+BOM = "\ufeff"  # so that Excel reads the CSV as UTF-8 and shows Vietnamese correctly
+PERIOD_ID = re.compile(r"[0-9]{1,9}")
+REPORT_NUMBER = re.compile(r"[0-9A-Za-z./-]{0,20}")
+
+district_only = permission_required("reporting.view_all_reports", raise_exception=True)
 
 
+def _download(content: bytes | str, fmt: str, filename: str) -> HttpResponse:
+    if isinstance(content, str):
+        content = (BOM + content).encode("utf-8")
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+def _filename(stem: str, period: Period, fmt: str, *, approved_only: bool = False) -> str:
+    code = re.sub(r"[^0-9A-Za-z_-]", "-", period.code)
+    return f"{stem}-{code}{'-da-duyet' if approved_only else ''}.{fmt}"
+
+
+def _chosen_period(request) -> Period:
+    """The period picked by ``ky``, or the current programme's latest period with data; 404 for anything else."""
+    chosen = request.GET.get("ky", "")
+    if chosen:
+        if not PERIOD_ID.fullmatch(chosen):
+            raise Http404
+        return report_period(int(chosen))
+    programme = current_programme()
+    period = latest_period_with_data(programme) if programme else None
+    if period is None:
+        raise Http404
+    return period
+
+
+def _approved_only(request) -> bool:
+    return request.GET.get("chi_duyet") == "1"
+
+
+def _compliance_table(request, fmt: str, *, by_unit: bool, stem: str) -> HttpResponse:
+    period, approved_only = _chosen_period(request), _approved_only(request)
+    report = district_compliance(period, approved_only=approved_only, by_unit=by_unit)
+    content = as_csv(report, by_unit=by_unit) if fmt == "csv" else compliance_workbook(report, by_unit=by_unit)
+    return _download(content, fmt, _filename(stem, period, fmt, approved_only=approved_only))
+
+
+@login_required
+@district_only
+@require_GET
 def export_overview(request, fmt):
-    raise Http404
+    return _compliance_table(request, fmt, by_unit=False, stem="tong-quan")
 
 
+@login_required
+@district_only
+@require_GET
 def export_matrix(request, fmt):
-    raise Http404
+    return _compliance_table(request, fmt, by_unit=True, stem="ma-tran")
 
 
+@login_required
+@district_only
+@require_GET
 def export_values(request, fmt):
-    raise Http404
+    period, approved_only = _chosen_period(request), _approved_only(request)
+    values = period_values(period, approved_only=approved_only)
+    content = values_as_csv(values) if fmt == "csv" else values_workbook(period, values, approved_only=approved_only)
+    return _download(content, fmt, _filename("so-lieu", period, fmt, approved_only=approved_only))
 
 
+@login_required
+@district_only
+@require_GET
 def official_report(request, period_id):
-    raise Http404
+    period = report_period(period_id)
+    number = request.GET.get("so", "").strip()
+    if not REPORT_NUMBER.fullmatch(number):
+        return HttpResponseBadRequest(
+            "Số văn bản không hợp lệ: tối đa 20 ký tự, gồm chữ số, chữ cái không dấu, dấu chấm, gạch chéo, gạch ngang.",
+            content_type="text/plain; charset=utf-8",
+        )
+    approved_only = _approved_only(request)
+    content = build_official_report(period, number=number, approved_only=approved_only)
+    return _download(content, "docx", _filename("bao-cao", period, "docx", approved_only=approved_only))
 
 
+@login_required
+@require_GET
 def unit_report_docx(request, period_id, unit_code):
-    raise Http404
+    """A unit's own report as DOCX: for its officer (another unit's is a 404) and the district."""
+    unit = viewable_unit(request.user, unit_code)
+    period = report_period(period_id)
+    if not reports_under(unit, period.programme, on=period.end):
+        raise Http404
+    sheet = report_sheet(unit, period)
+    if sheet.submission is None:
+        raise Http404
+    return _download(build_unit_report(sheet), "docx", _filename(f"bao-cao-{unit.code}", period, "docx"))

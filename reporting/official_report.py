@@ -1,0 +1,176 @@
+"""The official report as a DOCX Party document: the district's, compiled from the units' reports, and one
+unit's own. What the header and signature say comes from the programme's data, never from this code."""
+
+import datetime
+import re
+
+from django.utils import timezone
+from docx.shared import Mm
+
+from programme.formatting import vn_number, vn_percent
+from programme.models import Period, Programme, Target
+from reporting.party_document import Header, PartyDocument, Signature, date_line, number_line
+from reporting.selectors.official_report import OfficialReport, Passage, official_report
+from reporting.selectors.reports import ReportSheet
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+SECTIONS = ("I. KẾT QUẢ THỰC HIỆN", "II. HẠN CHẾ, NGUYÊN NHÂN", "III. PHƯƠNG HƯỚNG, NHIỆM VỤ", "IV. ĐỀ XUẤT, KIẾN NGHỊ")
+NOTHING = "Chưa có đơn vị nào báo cáo nội dung này."
+
+
+def period_phrase(period: Period) -> str:
+    """How a report names its period: "quý I năm 2024", "6 tháng đầu năm 2024", "9 tháng năm 2024", "năm 2024".
+
+    A quarter report from the start of the year (year-to-date, as the programme's are) past the first quarter
+    is named by its months: the Q3 report is the "9 tháng" report.
+    """
+    year = period.end.year
+    if period.kind == Period.Kind.YEAR:
+        return f"năm {year}"
+    if period.kind == Period.Kind.SIX_MONTHS:
+        return f"6 tháng {'đầu' if period.end.month <= 6 else 'cuối'} năm {year}"
+    if period.start.month == 1 and period.start.day == 1 and period.end.month > 3:
+        return f"{period.end.month} tháng năm {year}"
+    return f"quý {ROMAN[(period.end.month - 1) // 3 + 1]} năm {year}"
+
+
+def report_subject(period: Period) -> str:
+    """ "Kết quả thực hiện Chương trình công tác dân vận quý I năm 2024": the programme's title without its year."""
+    programme = period.programme
+    name = re.sub(rf"\s+năm\s+{programme.year}\s*$", "", programme.title.strip(), flags=re.IGNORECASE)
+    return f"Kết quả thực hiện {name} {period_phrase(period)}"
+
+
+def threshold_text(target: Target) -> str:
+    """ "≥ 100%", "> 92,5%": the target's requirement in Vietnamese number format."""
+    threshold = target.threshold.normalize()
+    decimals = max(0, -threshold.as_tuple().exponent)
+    word = "≥" if target.operator == Target.Operator.AT_LEAST else ">"
+    return f"{word} {vn_number(threshold, decimals)}%"
+
+
+def result_text(result) -> str:
+    """ "92,00% (23/25)"; "—" without data."""
+    if result is None or result.percent is None:
+        return "—"
+    return f"{vn_percent(result.percent)} ({vn_number(result.numerator)}/{vn_number(result.denominator)})"
+
+
+def _passages(document: PartyDocument, passages: list[Passage]) -> None:
+    for passage in passages:
+        document.text(passage.text, lead=passage.unit_name)
+    if not passages:
+        document.paragraph(NOTHING, italic=True)
+
+
+def _district_figures(document: PartyDocument, data: OfficialReport, number: int) -> None:
+    done = data.completeness
+    basis = "các báo cáo đã được duyệt" if data.approved_only else "các báo cáo đã nộp và đã được duyệt"
+    document.heading(f"{number}. Kết quả thực hiện các chỉ tiêu")
+    document.paragraph(
+        f"Có {vn_number(done.expected)} đơn vị phải báo cáo; {vn_number(done.reported)} đơn vị đã nộp báo cáo "
+        f"({vn_number(done.on_time)} đúng hạn, {vn_number(done.late)} muộn), {vn_number(done.missing)} đơn vị chưa "
+        f"nộp; {vn_number(done.approved)} báo cáo đã được duyệt."
+    )
+    document.paragraph(
+        f"Số liệu tổng hợp từ {basis}; tỷ lệ của toàn địa bàn bằng tổng tử số chia tổng mẫu số của các đơn vị "
+        "đã báo cáo, không lấy trung bình các tỷ lệ."
+    )
+    rows = [
+        (
+            f"{target.code}. {target.short_name}",
+            threshold_text(target),
+            result_text(result),
+            result.status_label,
+            "/".join(vn_number(n) for n in (result.units_meeting, result.units_reporting, result.units_expected)),
+        )
+        for target, result in data.compliance.rows
+    ]
+    headers = ("Chỉ tiêu", "Yêu cầu", "Kết quả", "Đánh giá", "Đơn vị đạt/ báo cáo/ phải báo cáo")
+    document.table(headers, rows, [Mm(44), Mm(18), Mm(36), Mm(32), Mm(30)])
+
+
+def _district_signature(programme: Programme) -> Signature:
+    titles = ("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN") if programme.report_signer_is_deputy else ("TRƯỞNG BAN",)
+    recipients = [line.strip() for line in programme.report_recipients.splitlines() if line.strip()]
+    return Signature(recipients=recipients, titles=titles, name=programme.report_signer_name.strip())
+
+
+def build_official_report(
+    period: Period, *, number: str = "", approved_only: bool = False, report_date: datetime.date | None = None
+) -> bytes:
+    """The district's report for the period, as DOCX bytes; the figures are ``district_compliance``'s."""
+    programme = period.programme
+    data = official_report(period, approved_only=approved_only)
+    document = PartyDocument()
+    document.header(
+        Header(
+            authority=programme.report_authority,
+            office=programme.report_office,
+            number_line=number_line(number, programme.report_symbol),
+            date_line=date_line(programme.report_place, report_date or timezone.localdate()),
+        )
+    )
+    document.title("BÁO CÁO", report_subject(period))
+    document.heading(SECTIONS[0])
+    for group, passages in data.groups:
+        document.heading(f"{group.number}. {group.title}")
+        _passages(document, passages)
+    _district_figures(document, data, len(data.groups) + 1)
+    for heading, passages in zip(SECTIONS[1:], (data.shortcomings, data.next_steps, data.proposals), strict=True):
+        document.heading(heading)
+        _passages(document, passages)
+    document.signature(_district_signature(programme))
+    return document.as_bytes()
+
+
+def addressee(programme: Programme) -> str:
+    """ "Ban Dân vận Huyện ủy", the office a unit reports to, from the programme's header data: the office's
+    first two words capitalised (Vietnamese writes "Ban Dân vận"), then the level of the party committee."""
+    office = programme.report_office.lower().split()
+    level = " ".join(programme.report_authority.lower().split()[:2]).capitalize()
+    return " ".join([*(word.capitalize() if i < 2 else word for i, word in enumerate(office)), level]).strip()
+
+
+def build_unit_report(sheet: ReportSheet, *, report_date: datetime.date | None = None) -> bytes:
+    """One unit's own report for a period, in the same layout under the unit's own header."""
+    period, unit, submission = sheet.period, sheet.unit, sheet.submission
+    programme = period.programme
+    document = PartyDocument()
+    document.header(
+        Header(
+            authority="",
+            office=unit.name.upper(),
+            number_line=number_line("", "BC"),
+            date_line=date_line(programme.report_place, report_date or timezone.localdate()),
+        )
+    )
+    document.title("BÁO CÁO", report_subject(period))
+    document.heading(SECTIONS[0])
+    document.heading("1. Kết quả thực hiện các chỉ tiêu")
+    rows = [
+        (
+            f"{row.target.code}. {row.target.short_name}",
+            threshold_text(row.target),
+            result_text(row.result),
+            row.result.status_label if row.result else "Chưa có số liệu",
+            row.note,
+        )
+        for row in sheet.rows
+    ]
+    document.table(
+        ("Chỉ tiêu", "Yêu cầu", "Kết quả", "Đánh giá", "Ghi chú"), rows, [Mm(44), Mm(18), Mm(36), Mm(32), Mm(30)]
+    )
+    for index, group in enumerate(sheet.task_groups, start=2):
+        document.heading(f"{index}. {group.title}")
+        document.text(sheet.narratives.get(group.id, ""))
+    texts = (submission.shortcomings, submission.next_steps, submission.proposals)
+    for heading, text in zip(SECTIONS[1:], texts, strict=True):
+        document.heading(heading)
+        document.text(text)
+    to = addressee(programme)
+    recipients = ([f"- {to};"] if to else []) + ["- Lưu."]
+    document.signature(
+        Signature(recipients=recipients, titles=("THỦ TRƯỞNG ĐƠN VỊ",), name="", note="(Ký, ghi rõ họ tên, đóng dấu)")
+    )
+    return document.as_bytes()
