@@ -1,0 +1,456 @@
+"""The officer's offline report: an XLSX template for one unit and period, and reading the filled one back.
+
+The template says what it is for in a hidden sheet "_meta": unit, period, programme, the report's version
+when it was downloaded, and the row of each target. An upload is matched to its report by that sheet, refused
+when it belongs to another report or is older than the last save, validated by the web form's own rules, and
+saved as a draft through ``submission_save``. Sheet protection has no password: it only guards against slips
+(typing over a label), since every cell is checked again on upload.
+"""
+
+import datetime
+import io
+import math
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from programme.formatting import vn_number, vn_percent
+from programme.models import Period, Unit
+from reporting.forms import ReportForm
+from reporting.selectors.reports import ReportSheet, SheetRow, report_sheet
+from reporting.services import EDITABLE, TEXT_FIELDS, StaleSubmission, SubmissionError, submission_save
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_UNPACKED_BYTES = 30 * 1024 * 1024  # a filled template unpacks to well under 100 kB
+SHEET_TITLE = "Báo cáo"
+META_TITLE = "_meta"
+FORMAT = "dv-mau-bao-cao/1"
+HEADER_ROW = 5
+FIRST_ROW = HEADER_ROW + 1
+MAX_ROWS = 200  # far more targets than any programme has; bounds what an upload makes us read
+# Column of each part of a target's row; the inputs are NUM, DEN and NOTE.
+CODE, NAME, NUM_LABEL, NUM, DEN_LABEL, DEN, PREVIOUS, NOTE = "ABCDEFGH"
+INPUTS = {NUM: ("num", "tử số"), DEN: ("den", "mẫu số"), NOTE: ("note", "ghi chú")}
+WIDTHS = {CODE: 8, NAME: 34, NUM_LABEL: 32, NUM: 12, DEN_LABEL: 32, DEN: 12, PREVIOUS: 20, NOTE: 32}
+UNREADABLE = "Không đọc được tệp Excel (.xlsx); tệp có thể bị hỏng."
+NOT_A_TEMPLATE = (
+    "Tệp này không phải mẫu báo cáo tải từ hệ thống (thiếu thông tin nhận dạng). "
+    "Hãy tải mẫu Excel tại trang báo cáo, điền vào đó rồi tải lên."
+)
+REMADE = "Hãy tải mẫu mới tại trang báo cáo và chỉ điền vào các ô nền vàng."
+
+_INPUT_FILL = PatternFill("solid", start_color="FFF2CC")
+_HEADER_FILL = PatternFill("solid", start_color="E4ECFA")
+_THIN = Side(style="thin", color="9AA3B2")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_BOLD = Font(name="Calibri", bold=True)
+
+
+class TemplateError(Exception):
+    """The upload as a whole is refused (file, wrong report, layout); the message is for the officer."""
+
+
+class TemplateConflict(TemplateError):
+    """The report moved on since the template was downloaded (saved again, or submitted)."""
+
+
+@dataclass(frozen=True)
+class CellError:
+    cell: str  # "D7"; empty when the problem is not tied to one cell
+    message: str
+    what: str = ""  # "MT3b, tử số"
+
+    def __str__(self):
+        if not self.cell:
+            return self.message
+        return f"Ô {self.cell} ({self.what}): {self.message}" if self.what else f"Ô {self.cell}: {self.message}"
+
+
+class TemplateRejected(Exception):
+    def __init__(self, errors: list[CellError]):
+        super().__init__(f"{len(errors)} ô lỗi")
+        self.errors = errors
+
+
+def template_filename(unit: Unit, period: Period) -> str:
+    return f"bao-cao-{unit.code}-{period.code}.xlsx"
+
+
+# Building the template -------------------------------------------------------------------------------------
+
+
+def build_template(sheet: ReportSheet) -> bytes:
+    """The report's XLSX template: typed targets with their saved figures as editable inputs."""
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = SHEET_TITLE
+    version = sheet.submission.version if sheet.submission else None
+    _title_block(ws, sheet, version)
+    _header(ws, sheet)
+    numbers = DataValidation(
+        type="whole",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Số liệu không hợp lệ",
+        error="Chỉ nhập số nguyên không âm.",
+        showInputMessage=True,
+        promptTitle="Số liệu",
+        prompt="Số nguyên không âm; để trống nếu chưa có.",
+    )
+    notes = DataValidation(
+        type="textLength",
+        operator="lessThanOrEqual",
+        formula1="500",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Ghi chú quá dài",
+        error="Ghi chú tối đa 500 ký tự.",
+    )
+    rows = {}
+    for number, row in enumerate(sheet.rows, start=FIRST_ROW):
+        _target_row(ws, number, row, sheet.previous_period)
+        if row.target.is_typed:
+            rows[row.target.code] = number
+            numbers.add(f"{NUM}{number}")
+            numbers.add(f"{DEN}{number}")
+            notes.add(f"{NOTE}{number}")
+    ws.add_data_validation(numbers)
+    ws.add_data_validation(notes)
+    for column, width in WIDTHS.items():
+        ws.column_dimensions[column].width = width
+    ws.freeze_panes = f"A{FIRST_ROW}"
+    # Locked cells stay locked; officers may still resize rows and columns to read long labels.
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _meta_sheet(workbook, sheet, version, rows)
+    workbook.security = WorkbookProtection(lockStructure=True)  # keeps "_meta" hidden and the sheets in place
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _title_block(ws, sheet: ReportSheet, version: int | None) -> None:
+    unit, period = sheet.unit, sheet.period
+    downloaded = timezone.localtime().strftime("%H:%M ngày %d/%m/%Y")
+    saved = f"{version}" if version is not None else "chưa có (báo cáo chưa được lưu lần nào)"
+    lines = [
+        f"BÁO CÁO SỐ LIỆU CHỈ TIÊU — {period.name.upper()}",
+        f"Đơn vị: {unit.name} (mã {unit.code}) · Kỳ báo cáo: {period.name} · Hạn nộp: {period.due:%d/%m/%Y}",
+        f"Phiên bản: {saved} · Tải mẫu lúc {downloaded}",
+        "Hướng dẫn: chỉ nhập vào các ô nền vàng — tử số và mẫu số là số nguyên không âm, để trống nếu chưa có; "
+        "ghi chú không bắt buộc. Phần thuyết minh (kết quả các nhóm nhiệm vụ, hạn chế, phương hướng, đề xuất) "
+        "không nhập ở đây mà nhập trực tuyến trên trang báo cáo. Điền xong, lưu tệp dạng .xlsx và tải lên tại "
+        "trang báo cáo: số liệu sẽ thành bản nháp. Nếu báo cáo được lưu trên mạng sau khi tải mẫu này, tệp sẽ "
+        "bị từ chối; khi đó tải mẫu mới.",
+    ]
+    for number, text in enumerate(lines, start=1):
+        ws.merge_cells(f"A{number}:{NOTE}{number}")
+        cell = ws[f"A{number}"]
+        cell.value = text
+        cell.alignment = _WRAP
+    ws["A1"].font = Font(name="Calibri", bold=True, size=13)
+    ws.row_dimensions[4].height = 62
+
+
+def _header(ws, sheet: ReportSheet) -> None:
+    previous = f"{sheet.previous_period.name} (kỳ trước)" if sheet.previous_period else "Kỳ trước"
+    titles = {
+        CODE: "Mã",
+        NAME: "Chỉ tiêu",
+        NUM_LABEL: "Nội dung tử số",
+        NUM: "Tử số",
+        DEN_LABEL: "Nội dung mẫu số",
+        DEN: "Mẫu số",
+        PREVIOUS: previous,
+        NOTE: "Ghi chú (không bắt buộc)",
+    }
+    for column, title in titles.items():
+        cell = ws[f"{column}{HEADER_ROW}"]
+        cell.value = title
+        cell.font = _BOLD
+        cell.fill = _HEADER_FILL
+        cell.border = _BOX
+        cell.alignment = _WRAP
+    ws.row_dimensions[HEADER_ROW].height = _height(titles)
+
+
+def _previous_text(row: SheetRow, previous_period: Period | None) -> str:
+    if previous_period is None:
+        return "—"
+    if row.previous is None:
+        return "chưa có"
+    text = f"{vn_number(row.previous.numerator)}/{vn_number(row.previous.denominator)}"
+    percent = row.previous_result.percent if row.previous_result else None
+    return f"{text} ({vn_percent(percent)})" if percent is not None else text
+
+
+def _target_row(ws, number: int, row: SheetRow, previous_period: Period | None) -> None:
+    target = row.target
+    values = {
+        CODE: target.code,
+        NAME: f"{target.short_name} (yêu cầu {target.threshold_text})",
+        NUM_LABEL: target.numerator_label,
+        NUM: row.numerator,
+        DEN_LABEL: target.denominator_label,
+        DEN: row.denominator,
+        PREVIOUS: _previous_text(row, previous_period),
+        NOTE: row.note if target.is_typed else "Tính từ sổ mô hình “Dân vận khéo”; không nhập ở đây.",
+    }
+    for column, value in values.items():
+        cell = ws[f"{column}{number}"]
+        cell.value = value
+        cell.border = _BOX
+        cell.alignment = _WRAP
+        if target.is_typed and column in INPUTS:
+            cell.protection = Protection(locked=False)
+            cell.fill = _INPUT_FILL
+    ws[f"{CODE}{number}"].font = _BOLD
+    ws.row_dimensions[number].height = _height(values)
+
+
+def _height(values: dict[str, object]) -> float:
+    """A row tall enough for its wrapped labels: spreadsheets do not grow rows written by a program."""
+    lines = max(math.ceil(len(str(value or "")) / (WIDTHS[column] - 2)) for column, value in values.items())
+    return 15 * max(lines, 1) + 3
+
+
+def _meta_sheet(workbook, sheet: ReportSheet, version: int | None, rows: dict[str, int]) -> None:
+    meta = workbook.create_sheet(META_TITLE)
+    meta.append(["format", FORMAT])
+    meta.append(["unit", sheet.unit.code])
+    meta.append(["unit_name", sheet.unit.name])
+    meta.append(["period_id", sheet.period.id])
+    meta.append(["period_code", sheet.period.code])
+    meta.append(["period_name", sheet.period.name])
+    meta.append(["programme", sheet.period.programme.code])
+    meta.append(["version", version if version is not None else ""])
+    for code, number in rows.items():
+        meta.append(["target", code, number])
+    meta.sheet_state = "hidden"
+    meta.protection.sheet = True
+
+
+# Reading a filled template ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TemplateMeta:
+    unit_code: str
+    unit_name: str
+    period_id: int
+    period_name: str
+    programme_code: str
+    version: int | None
+    rows: dict[str, int]  # target code → row number
+
+
+@dataclass(frozen=True)
+class FilledTemplate:
+    meta: TemplateMeta
+    cells: dict[str, dict[str, object]]  # target code → {"num": …, "den": …, "note": …} as the cells hold them
+
+    def cell(self, code: str, part: str) -> str:
+        column = {name: column for column, (name, _) in INPUTS.items()}[part]
+        return f"{column}{self.meta.rows[code]}"
+
+
+def read_template(data: bytes, filename: str) -> FilledTemplate:
+    """The meta and the input cells of an uploaded template; TemplateError when it is not one."""
+    suffix = Path(filename).suffix.lower()
+    if suffix != ".xlsx":
+        hint = " Tệp Excel cũ (.xls) hãy mở ra rồi lưu lại dạng .xlsx." if suffix == ".xls" else ""
+        raise TemplateError(f"Tệp phải là tệp Excel (.xlsx) tải từ trang báo cáo.{hint}")
+    meta_rows, report_rows = _raw_tables(data)
+    if meta_rows is None:
+        raise TemplateError(NOT_A_TEMPLATE)
+    meta = _parse_meta(meta_rows)
+    if report_rows is None:
+        raise TemplateError(f"Tệp không còn trang tính “{SHEET_TITLE}”. {REMADE}")
+    cells = {}
+    for code, number in meta.rows.items():
+        found = report_rows.get(number, [])
+        found = [*found, *([None] * (len(WIDTHS) - len(found)))]
+        if str(found[0] or "").strip() != code:
+            raise TemplateError(f"Bố cục tệp mẫu đã bị thay đổi: dòng {number} không còn là chỉ tiêu {code}. {REMADE}")
+        columns = dict(zip(WIDTHS, found, strict=True))
+        cells[code] = {name: columns[column] for column, (name, _) in INPUTS.items()}
+    return FilledTemplate(meta, cells)
+
+
+def _raw_tables(data: bytes) -> tuple[list[tuple] | None, dict[int, list] | None]:
+    """The rows of "_meta" and of the report sheet (by row number), as plain values; None for a missing sheet."""
+    _refuse_a_bomb(data)
+    # A damaged workbook can fail in many layers (zip, deflate, XML, openpyxl's own checks), at opening or
+    # while the rows are read; whichever it is, the officer's answer is the same.
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            if META_TITLE not in workbook.sheetnames:
+                return None, None
+            meta_rows = list(workbook[META_TITLE].iter_rows(max_row=MAX_ROWS, max_col=3, values_only=True))
+            if SHEET_TITLE not in workbook.sheetnames:
+                return meta_rows, None
+            report = workbook[SHEET_TITLE].iter_rows(
+                min_row=FIRST_ROW, max_row=FIRST_ROW + MAX_ROWS, max_col=len(WIDTHS), values_only=True
+            )
+            return meta_rows, {number: list(cells) for number, cells in enumerate(report, start=FIRST_ROW)}
+        finally:
+            workbook.close()
+    except Exception as error:
+        raise TemplateError(UNREADABLE) from error
+
+
+def _refuse_a_bomb(data: bytes) -> None:
+    """A small upload that unpacks to gigabytes would exhaust the server's memory inside openpyxl; the zip's
+    declared sizes bound what it can read, so checking them first is enough."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except Exception as error:
+        raise TemplateError(UNREADABLE) from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise TemplateError("Tệp Excel quá lớn so với một mẫu báo cáo; hãy tải mẫu mới và chỉ điền số liệu.")
+
+
+def _parse_meta(meta_rows: list[tuple]) -> TemplateMeta:
+    values, rows = {}, {}
+    for cells in meta_rows:
+        key, value, number = (*cells, None, None, None)[:3]
+        if key == "target" and isinstance(value, str) and isinstance(number, int):
+            if not FIRST_ROW <= number < FIRST_ROW + MAX_ROWS:
+                raise TemplateError(NOT_A_TEMPLATE)
+            rows[value] = number
+        elif isinstance(key, str):
+            values[key] = value
+    if values.get("format") != FORMAT or not isinstance(values.get("period_id"), int):
+        raise TemplateError(NOT_A_TEMPLATE)
+    version = values.get("version")
+    if version in (None, ""):
+        version = None
+    elif not isinstance(version, int):
+        raise TemplateError(NOT_A_TEMPLATE)
+    return TemplateMeta(
+        unit_code=str(values.get("unit") or ""),
+        unit_name=str(values.get("unit_name") or ""),
+        period_id=values["period_id"],
+        period_name=str(values.get("period_name") or ""),
+        programme_code=str(values.get("programme") or ""),
+        version=version,
+        rows=rows,
+    )
+
+
+# Validating and saving ---------------------------------------------------------------------------------------
+
+
+def _as_typed(value: object) -> str:
+    """A cell as the officer would have typed it into the web form (Vietnamese decimal comma)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _check_belongs(meta: TemplateMeta, unit: Unit, period: Period) -> None:
+    if (meta.unit_code, meta.period_id, meta.programme_code) != (unit.code, period.id, period.programme.code):
+        other = f"{meta.unit_name or meta.unit_code} — {meta.period_name}".strip(" —")
+        raise TemplateError(
+            f"Tệp mẫu này của đơn vị/kỳ khác ({other}), không phải của {unit.name} — {period.name}. "
+            "Hãy tải mẫu Excel tại trang báo cáo này."
+        )
+
+
+def _check_current(meta: TemplateMeta, sheet: ReportSheet) -> None:
+    submission = sheet.submission
+    if submission is not None and submission.status not in EDITABLE:
+        raise TemplateConflict(
+            f"Báo cáo đang ở trạng thái “{submission.get_status_display()}” nên không nhận tệp tải lên; "
+            "không có gì được lưu."
+        )
+    current = submission.version if submission else None
+    if meta.version != current:
+        raise TemplateConflict(_stale_message(submission, meta.version))
+    if set(meta.rows) != {target.code for target in sheet.typed_targets}:
+        raise TemplateConflict(f"Danh sách chỉ tiêu của kỳ đã thay đổi sau khi tải mẫu này; không lưu gì. {REMADE}")
+
+
+def _stale_message(submission, version: int | None) -> str:
+    when = ""
+    if submission is not None:
+        when = " lúc " + timezone.localtime(submission.updated_at).strftime("%H:%M ngày %d/%m/%Y")
+    downloaded = f"phiên bản {version}" if version is not None else "khi báo cáo chưa được lưu"
+    return (
+        f"Tệp mẫu đã cũ: báo cáo được lưu{when}, sau khi tải mẫu này ({downloaded}). Không lưu gì từ tệp, "
+        "để không ghi đè bản mới hơn. Hãy tải mẫu mới tại trang báo cáo, chép số liệu sang rồi tải lên lại."
+    )
+
+
+def template_form(filled: FilledTemplate, sheet: ReportSheet) -> ReportForm:
+    """The web form as if the officer had typed the cells and pressed "Lưu nháp"; the narrative is kept."""
+    data = {"version": "" if filled.meta.version is None else str(filled.meta.version), "action": "save"}
+    for code, cells in filled.cells.items():
+        data |= {f"{part}_{code}": _as_typed(value) for part, value in cells.items()}
+    for group in sheet.task_groups:
+        data[f"group_{group.number}"] = sheet.narratives.get(group.id, "")
+    for name in TEXT_FIELDS:
+        data[name] = getattr(sheet.submission, name) if sheet.submission else ""
+    return ReportForm(data, sheet=sheet)
+
+
+def cell_errors(form: ReportForm, filled: FilledTemplate) -> list[CellError]:
+    """The form's errors, each named by the cell it came from, in the sheet's order."""
+    labels = dict(INPUTS.values())
+    errors = []
+    for code in sorted(filled.meta.rows, key=filled.meta.rows.get):
+        for part in ("num", "den", "note"):
+            for message in form.errors.get(f"{part}_{code}", []):
+                errors.append(CellError(filled.cell(code, part), message, f"{code}, {labels[part]}"))
+    known = {f"{part}_{code}" for code in filled.meta.rows for part in ("num", "den", "note")}
+    for name, messages in form.errors.items():
+        if name not in known:
+            errors += [CellError("", message) for message in messages]
+    return errors
+
+
+def template_upload(*, user, unit: Unit, period: Period, data: bytes, filename: str):
+    """Save a filled template as the report's draft; TemplateError or TemplateRejected, and nothing saved,
+    when it cannot be."""
+    filled = read_template(data, filename)
+    _check_belongs(filled.meta, unit, period)
+    sheet = report_sheet(unit, period)
+    _check_current(filled.meta, sheet)
+    form = template_form(filled, sheet)
+    if not form.is_valid():
+        raise TemplateRejected(cell_errors(form, filled))
+    try:
+        return submission_save(
+            user=user,
+            unit=unit,
+            period=period,
+            version=filled.meta.version,
+            content=form.content(),
+            submit=False,
+            targets=sheet.targets,
+        )
+    except StaleSubmission as stale:  # saved between our check and the row lock
+        raise TemplateConflict(_stale_message(stale.submission, filled.meta.version)) from stale
+    except SubmissionError as refused:
+        raise TemplateConflict(str(refused)) from refused

@@ -1,0 +1,469 @@
+"""The Excel round trip: the officer's template, its upload as a draft, and the district's bulk import.
+
+On the shipped fixtures: "03549" is a commune whose 2024Q1 report has eight typed targets (rows 6–11, 14–15
+of the template) and two from the register (MT5a, MT5b, rows 12–13).
+"""
+
+import io
+import re
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from accounts.roles import Role
+from programme.models import Period, Unit
+from reporting.models import Submission, SubmissionEvent, Value
+from reporting.services import Content, Figures, submission_save
+from reporting.workbook import MAX_UPLOAD_BYTES
+from tests.factories import make_district, make_user
+
+TYPED_Q1 = ["MT1", "MT2", "MT3a", "MT3b", "MT4a", "MT4b", "MT6", "MT7"]
+ROW = {"MT1": 6, "MT2": 7, "MT3a": 8, "MT3b": 9, "MT4a": 10, "MT4b": 11, "MT5a": 12, "MT5b": 13, "MT6": 14, "MT7": 15}
+INPUT_COLUMNS = ("D", "F", "H")
+
+
+@pytest.fixture
+def q1(phong_tho):
+    return Period.objects.select_related("programme__area").get(programme=phong_tho, code="2024Q1")
+
+
+@pytest.fixture
+def s1(phong_tho):
+    return Period.objects.select_related("programme__area").get(programme=phong_tho, code="2024S1")
+
+
+def template_url(period, unit):
+    return reverse("report_template", args=[period.id, unit.code])
+
+
+def upload_url(period, unit):
+    return reverse("report_upload", args=[period.id, unit.code])
+
+
+def download(client, period, unit):
+    response = client.get(template_url(period, unit))
+    assert response.status_code == 200, response.status_code
+    return load_workbook(io.BytesIO(response.content))
+
+
+def xlsx(workbook, name="bao-cao.xlsx") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def fill(workbook, figures: dict[str, tuple]):
+    """Type figures into the template as an officer would: {code: (numerator, denominator[, note])}."""
+    ws = workbook["Báo cáo"]
+    for code, (num, den, *note) in figures.items():
+        ws[f"D{ROW[code]}"] = num
+        ws[f"F{ROW[code]}"] = den
+        if note:
+            ws[f"H{ROW[code]}"] = note[0]
+    return workbook
+
+
+def upload(client, period, unit, file):
+    return client.post(upload_url(period, unit), {"file": file})
+
+
+def save_online(user, unit, period, *, version=None, figures=None, shortcomings=""):
+    sheet_targets = list(period.programme.targets.filter(code__in=TYPED_Q1))
+    content = Content(
+        figures={t: Figures(*figures[t.code]) for t in sheet_targets if t.code in (figures or {})},
+        shortcomings=shortcomings,
+    )
+    return submission_save(
+        user=user, unit=unit, period=period, version=version, content=content, submit=False, targets=sheet_targets
+    )
+
+
+def listed(response) -> list[str]:
+    block = re.search(r'id="upload-errors">(.*?)</div>', response.text, re.S)
+    return re.findall(r"<li>(.*?)</li>", block.group(1)) if block else []
+
+
+# --- the template ----------------------------------------------------------------------------------------------
+
+
+def test_template_is_a_locked_sheet_with_open_inputs(client, officer, commune, q1, s1):
+    save_online(officer, commune, q1, figures={"MT6": (8, 10)})
+    Submission.objects.filter(unit=commune, period=q1).update(status="submitted")  # counted as "previous"
+    save_online(officer, commune, s1, figures={"MT1": (3, 4, "ghi chú cũ")}, shortcomings="Còn chậm.")
+    client.force_login(officer)
+    response = client.get(template_url(s1, commune))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-03549-2024S1.xlsx"'
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Báo cáo", "_meta"]
+    ws, meta = workbook["Báo cáo"], workbook["_meta"]
+    assert ws.protection.sheet and meta.protection.sheet
+    assert meta.sheet_state == "hidden" and workbook.security.lockStructure
+
+    title = "\n".join(str(ws[f"A{n}"].value) for n in range(1, 5))
+    assert "Thị trấn Phong Thổ" in title and "6 tháng đầu năm 2024" in title and "05/07/2024" in title
+    assert "Phiên bản: 2" in title  # created at 1, saved once
+    assert "nhập trực tuyến trên trang báo cáo" in title  # the narrative is not in the sheet
+    assert [c.value for c in ws[5]][:4] == ["Mã", "Chỉ tiêu", "Nội dung tử số", "Tử số"]
+    assert ws.freeze_panes == "A6"
+
+    assert (ws["A6"].value, ws["D6"].value, ws["F6"].value, ws["H6"].value) == ("MT1", 3, 4, "ghi chú cũ")
+    assert ws["C9"].value == "Số hộ gia đình được tuyên truyền"  # the programme's own labels
+    assert ws["G14"].value == "8/10 (80,00%)" and ws["G5"].value == "Quý I năm 2024 (kỳ trước)"
+    assert ws["G6"].value == "chưa có"
+    assert ws["A12"].value == "MT5a" and "sổ mô hình" in ws["H12"].value  # from the register, read-only
+
+    inputs = {f"{column}{ROW[code]}" for code in TYPED_Q1 for column in INPUT_COLUMNS}
+    for row in ws.iter_rows(min_row=1, max_row=15, max_col=8):
+        for cell in row:
+            assert cell.protection.locked == (cell.coordinate not in inputs), cell.coordinate
+    for coordinate in ("D12", "F12", "H13", "A6", "C6", "G6"):
+        assert ws[coordinate].protection.locked
+
+    validations = {v.type: v for v in ws.data_validations.dataValidation}
+    whole = validations["whole"]
+    assert (whole.operator, whole.formula1, whole.error) == ("greaterThanOrEqual", "0", "Chỉ nhập số nguyên không âm.")
+    assert whole.showErrorMessage and whole.allow_blank
+    assert all(f"{column}{ROW[code]}" in whole.sqref for code in TYPED_Q1 for column in ("D", "F"))
+    assert not any(coordinate in whole.sqref for coordinate in ("D12", "F13", "H6", "G6", "D5"))
+    assert "H6" in validations["textLength"].sqref  # notes: at most 500 characters
+
+    values = {row[0]: row[1:] for row in meta.iter_rows(values_only=True)}
+    assert values["unit"][0] == "03549" and values["period_id"][0] == s1.id
+    assert values["programme"][0] == "phong-tho-2024" and values["version"][0] == 2
+    assert {row[1]: row[2] for row in meta.iter_rows(values_only=True) if row[0] == "target"} == {
+        code: ROW[code] for code in TYPED_Q1
+    }
+
+
+def test_a_new_report_has_no_version_yet(client, officer, commune, q1):
+    client.force_login(officer)
+    workbook = download(client, q1, commune)
+    assert "Phiên bản: chưa có" in workbook["Báo cáo"]["A3"].value
+    assert {row[0]: row[1] for row in workbook["_meta"].iter_rows(values_only=True)}["version"] is None
+    assert not Submission.objects.exists()  # downloading creates nothing
+
+
+def test_the_form_offers_the_offline_box_only_while_editable(client, officer, commune, q1):
+    client.force_login(officer)
+    page = client.get(reverse("report", args=[q1.id, commune.code])).text
+    assert "Làm việc ngoại tuyến" in page
+    assert template_url(q1, commune) in page and upload_url(q1, commune) in page
+    save_online(officer, commune, q1)
+    Submission.objects.update(status="submitted")
+    assert "Làm việc ngoại tuyến" not in client.get(reverse("report", args=[q1.id, commune.code])).text
+
+
+# --- the upload ------------------------------------------------------------------------------------------------
+
+
+def test_a_filled_template_becomes_the_draft(client, officer, commune, q1):
+    save_online(officer, commune, q1, figures={"MT1": (1, 9)}, shortcomings="Còn chậm.")
+    client.force_login(officer)
+    assert client.get(upload_url(q1, commune)).status_code == 200
+    workbook = fill(download(client, q1, commune), {"MT1": (3, 4, "theo sổ"), "MT6": (900, 1000), "MT7": (None, 5)})
+    response = upload(client, q1, commune, xlsx(workbook))
+    assert response.status_code == 302 and response["Location"] == reverse("report", args=[q1.id, commune.code])
+    submission = Submission.objects.get()
+    assert (submission.status, submission.version, submission.shortcomings) == ("draft", 3, "Còn chậm.")
+    values = {v.target.code: (v.numerator, v.denominator, v.note) for v in submission.values.select_related("target")}
+    assert values["MT1"] == (3, 4, "theo sổ") and values["MT6"] == (900, 1000, "") and values["MT7"] == (None, 5, "")
+    assert values["MT2"] == (None, None, "")  # a draft may be partial
+    event = submission.events.latest("pk")
+    assert (event.action, event.actor, event.to_status) == ("saved", officer, "draft")
+    assert {"target": "MT1", "field": "numerator", "old": 1, "new": 3} in event.changes
+    assert not any(change["field"] == "Hạn chế, nguyên nhân" for change in event.changes)  # narrative kept
+    page = client.get(response["Location"])
+    assert "Đã nhận tệp Excel và lưu thành bản nháp." in page.text and 'value="900"' in page.text
+
+
+def test_a_template_downloaded_before_the_report_existed_creates_it(client, officer, commune, q1):
+    client.force_login(officer)
+    workbook = fill(download(client, q1, commune), {"MT3b": ("1.500", 2000)})  # typed as text, Vietnamese way
+    assert upload(client, q1, commune, xlsx(workbook)).status_code == 302
+    value = Value.objects.get(target__code="MT3b")
+    assert (value.numerator, value.denominator, value.submission.status) == (1500, 2000, "draft")
+
+
+def test_bad_cells_are_listed_by_cell_and_nothing_is_saved(client, officer, commune, q1):
+    save_online(officer, commune, q1, figures={"MT1": (1, 2)})
+    client.force_login(officer)
+    workbook = fill(
+        download(client, q1, commune),
+        {"MT1": ("ba", 4), "MT2": (2, -3), "MT3a": (2.5, 4), "MT3b": (11, 10), "MT6": (5, 10, "x" * 501)},
+    )
+    response = upload(client, q1, commune, xlsx(workbook))
+    assert response.status_code == 400
+    assert listed(response) == [
+        "Ô D6 (MT1, tử số): Phải là số nguyên, không có phần thập phân.",
+        "Ô F7 (MT2, mẫu số): Không được là số âm.",
+        "Ô D8 (MT3a, tử số): Phải là số nguyên, không có phần thập phân.",
+        "Ô D9 (MT3b, tử số): Tử số (11) không được lớn hơn mẫu số (10).",
+        "Ô H14 (MT6, ghi chú): Ghi chú tối đa 500 ký tự.",
+    ]
+    assert "Chưa lưu gì: tệp có 5 ô chưa đúng." in response.text
+    submission = Submission.objects.get()
+    assert submission.version == 2 and submission.events.count() == 1
+    assert Value.objects.get(target__code="MT1").numerator == 1 and not Value.objects.filter(numerator=5).exists()
+
+
+def test_a_number_too_large_is_named_by_cell(client, officer, commune, q1):
+    client.force_login(officer)
+    workbook = fill(download(client, q1, commune), {"MT7": (1, 99_999_999_999)})
+    response = upload(client, q1, commune, xlsx(workbook))
+    assert response.status_code == 400 and listed(response) == ["Ô F15 (MT7, mẫu số): Số quá lớn."]
+    assert not Submission.objects.exists()
+
+
+def test_a_template_of_another_unit_or_period_is_refused(client, officer, commune, q1, s1, phong_tho):
+    client.force_login(officer)
+    other_period = fill(download(client, s1, commune), {"MT1": (1, 1)})
+    response = upload(client, q1, commune, xlsx(other_period))
+    assert response.status_code == 400 and "Tệp mẫu này của đơn vị/kỳ khác" in response.text
+    assert "6 tháng đầu năm 2024" in response.text
+
+    other = Unit.objects.get(code="03490")
+    client.force_login(make_user("canbo2", Role.OFFICER, unit=other))
+    other_unit = fill(download(client, q1, other), {"MT1": (1, 1)})
+    client.force_login(officer)
+    response = upload(client, q1, commune, xlsx(other_unit))
+    assert response.status_code == 400 and "Tệp mẫu này của đơn vị/kỳ khác" in response.text
+    assert not Submission.objects.exists()
+
+
+def test_a_stale_template_is_refused_and_nothing_changes(client, officer, commune, q1):
+    submission = save_online(officer, commune, q1, figures={"MT1": (1, 2)})
+    client.force_login(officer)
+    workbook = fill(download(client, q1, commune), {"MT1": (7, 8)})
+    save_online(officer, commune, q1, version=submission.version, figures={"MT1": (2, 2)})  # saved online meanwhile
+    response = upload(client, q1, commune, xlsx(workbook))
+    assert response.status_code == 409
+    assert "Tệp mẫu đã cũ" in response.text and "tải mẫu mới" in response.text
+    assert Value.objects.get(target__code="MT1").numerator == 2
+    assert Submission.objects.get().version == submission.version + 1
+
+
+def test_a_template_from_before_the_first_save_is_stale_once_saved(client, officer, commune, q1):
+    client.force_login(officer)
+    workbook = fill(download(client, q1, commune), {"MT1": (7, 8)})
+    save_online(officer, commune, q1, figures={"MT1": (2, 2)})
+    response = upload(client, q1, commune, xlsx(workbook))
+    assert response.status_code == 409 and "Tệp mẫu đã cũ" in response.text
+    assert Value.objects.get(target__code="MT1").numerator == 2
+
+
+def test_a_submitted_report_is_never_changed_by_an_upload(client, officer, commune, q1):
+    submission = save_online(officer, commune, q1, figures={"MT1": (1, 2)})
+    client.force_login(officer)
+    workbook = fill(download(client, q1, commune), {"MT1": (7, 8)})
+    Submission.objects.filter(pk=submission.pk).update(status="submitted")
+    response = upload(client, q1, commune, xlsx(workbook))
+    assert response.status_code == 409 and "Đã nộp" in response.text
+    assert Value.objects.get(target__code="MT1").numerator == 1
+    for url in (template_url(q1, commune), upload_url(q1, commune)):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == reverse("report", args=[q1.id, commune.code])
+    assert "không tải mẫu hay tải tệp lên được nữa" in client.get(reverse("report", args=[q1.id, commune.code])).text
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("bao-cao.xlsx", b"PK\x03\x04 not really a zip", "Không đọc được tệp Excel (.xlsx); tệp có thể bị hỏng."),
+        ("bao-cao.csv", b"unit,period\n", "Tệp phải là tệp Excel (.xlsx)"),
+        ("bao-cao.xls", b"\xd0\xcf\x11\xe0", "lưu lại dạng .xlsx"),
+        ("bao-cao.xlsx", b"", "Tệp trống."),
+    ],
+)
+def test_a_file_that_is_not_a_workbook_is_refused_clearly(client, officer, commune, q1, name, content, message):
+    client.force_login(officer)
+    response = upload(client, q1, commune, SimpleUploadedFile(name, content))
+    assert response.status_code == 400 and message in response.text
+    assert not Submission.objects.exists()
+
+
+def test_a_workbook_that_is_not_our_template_is_refused(client, officer, commune, q1):
+    workbook = Workbook()
+    workbook.active.append(["unit", "period", "target", "numerator", "denominator"])
+    client.force_login(officer)
+    response = upload(client, q1, commune, xlsx(workbook))
+    assert response.status_code == 400 and "không phải mẫu báo cáo tải từ hệ thống" in response.text
+
+
+def test_a_workbook_that_unpacks_to_gigabytes_is_refused(client, officer, commune, q1):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"<" + b"a" * (40 * 1024 * 1024))
+    client.force_login(officer)
+    response = upload(client, q1, commune, SimpleUploadedFile("bao-cao.xlsx", buffer.getvalue()))
+    assert response.status_code == 400 and "quá lớn so với một mẫu báo cáo" in response.text
+
+
+def test_a_template_whose_rows_were_moved_is_refused(client, officer, commune, q1):
+    client.force_login(officer)
+    workbook = download(client, q1, commune)
+    workbook["Báo cáo"].delete_rows(7)  # only possible after removing the protection
+    response = upload(client, q1, commune, xlsx(workbook))
+    assert response.status_code == 400 and "Bố cục tệp mẫu đã bị thay đổi" in response.text
+    assert not Submission.objects.exists()
+
+
+def test_a_file_too_large_is_refused(client, officer, commune, q1):
+    client.force_login(officer)
+    response = upload(client, q1, commune, SimpleUploadedFile("bao-cao.xlsx", b"0" * (MAX_UPLOAD_BYTES + 1)))
+    assert response.status_code == 400 and "Tệp quá lớn" in response.text and "tối đa 2 MB" in response.text
+    response = client.post(upload_url(q1, commune), {})
+    assert response.status_code == 400 and "Chọn tệp để tải lên." in response.text
+
+
+def test_only_the_units_officer_may_download_or_upload(client, officer, reviewer, leader, commune, q1):
+    client.force_login(officer)
+    template = download(client, q1, commune)
+    other = make_user("canbo2", Role.OFFICER, unit=Unit.objects.get(code="03490"))
+    client.force_login(other)
+    assert client.get(template_url(q1, commune)).status_code == 404
+    assert client.get(upload_url(q1, commune)).status_code == 404
+    assert upload(client, q1, commune, xlsx(template)).status_code == 404
+    for user in (reviewer, leader):
+        client.force_login(user)
+        assert client.get(template_url(q1, commune)).status_code == 403
+        assert client.get(upload_url(q1, commune)).status_code == 403
+        assert upload(client, q1, commune, xlsx(template)).status_code == 403
+    client.logout()
+    response = client.get(template_url(q1, commune))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert not Submission.objects.exists()
+
+
+def test_csrf_is_enforced_on_the_upload(client, officer, commune, q1):
+    client.force_login(officer)
+    template = fill(download(client, q1, commune), {"MT1": (1, 1)})
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(officer)
+    assert csrf_client.post(upload_url(q1, commune), {"file": xlsx(template)}).status_code == 403
+    assert not Submission.objects.exists()
+
+
+# --- the district's bulk upload -------------------------------------------------------------------------------
+
+BULK = "/tham-dinh/nhap-tep/"
+
+
+def csv_file(lines: list[str], name="so-lieu.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, ("\n".join(["unit,period,target,numerator,denominator", *lines]) + "\n").encode())
+
+
+def test_bulk_upload_loads_every_row(client, reviewer, phong_tho):
+    client.force_login(reviewer)
+    assert reverse("bulk_upload") == BULK
+    page = client.get(BULK)
+    assert page.status_code == 200 and "unit,<wbr>period,<wbr>target,<wbr>numerator,<wbr>denominator" in page.text
+    assert BULK in client.get(reverse("inbox")).text
+    response = client.post(
+        BULK, {"file": csv_file(["03549,2024Q1,MT1,3,4", "03549,2024Q1,MT6,45,50", "109-CA,2024Q1,MT1,2,2"])}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("inbox")
+    assert "Đã nhập 3 dòng vào 2 báo cáo." in client.get(response["Location"]).text
+    assert set(Submission.objects.values_list("status", flat=True)) == {"submitted"}
+    assert Value.objects.get(submission__unit__code="03549", target__code="MT6").numerator == 45
+    event = SubmissionEvent.objects.filter(action="imported").first()
+    assert event.actor == reviewer
+
+
+def test_bulk_upload_of_an_xlsx(client, reviewer, phong_tho):
+    workbook = Workbook()
+    workbook.active.append(["unit", "period", "target", "numerator", "denominator"])
+    workbook.active.append(["03549", "2024Q1", "MT1", 3, 4])
+    client.force_login(reviewer)
+    response = client.post(BULK, {"file": xlsx(workbook, "so-lieu.xlsx")})
+    assert response.status_code == 302
+    assert Value.objects.get().numerator == 3
+
+
+def test_bulk_upload_lists_every_bad_row_and_loads_nothing(client, reviewer, phong_tho):
+    client.force_login(reviewer)
+    response = client.post(
+        BULK,
+        {
+            "file": csv_file(
+                ["03549,2024Q1,MT1,3,4", "03549,2024Q1,MT6,51,50", "99999,2024Q1,MT1,1,1", "03549,2024Q1,MT5a,1,1"]
+            )
+        },
+    )
+    assert response.status_code == 400
+    rows = listed(response)
+    assert rows[0] == "Dòng 3: tử số (51) lớn hơn mẫu số (50)"
+    assert rows[1].startswith("Dòng 4: không có đơn vị mã “99999”") and rows[2].startswith("Dòng 5: chỉ tiêu MT5a")
+    assert "Không nhập dòng nào: tệp có 3 dòng lỗi." in response.text
+    assert not Submission.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("so-lieu.txt", b"x", "Tệp phải có đuôi .csv hoặc .xlsx."),
+        ("so-lieu.xlsx", b"not a zip", "Không đọc được tệp Excel (.xlsx); tệp có thể bị hỏng."),
+        ("so-lieu.csv", b"a,b\n1,2\n", "Thiếu cột: unit, period, target, numerator, denominator."),
+        ("so-lieu.csv", b"0" * (MAX_UPLOAD_BYTES + 1), "Tệp quá lớn"),
+    ],
+)
+def test_bulk_upload_refuses_an_unreadable_file_clearly(client, reviewer, phong_tho, name, content, message):
+    client.force_login(reviewer)
+    response = client.post(BULK, {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 400 and message in response.text
+    assert not Submission.objects.exists()
+
+
+def test_bulk_upload_is_for_reviewers_only(client, leader, officer, phong_tho):
+    for user in (leader, officer):
+        client.force_login(user)
+        assert client.get(BULK).status_code == 403
+        assert client.post(BULK, {"file": csv_file(["03549,2024Q1,MT1,3,4"])}).status_code == 403
+    client.force_login(leader)
+    assert BULK not in client.get(reverse("inbox")).text
+    assert not Submission.objects.exists()
+
+
+def test_csrf_is_enforced_on_the_bulk_upload(reviewer, phong_tho):
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(reviewer)
+    assert csrf_client.post(BULK, {"file": csv_file(["03549,2024Q1,MT1,3,4"])}).status_code == 403
+    assert not Submission.objects.exists()
+
+
+# --- query counts ----------------------------------------------------------------------------------------------
+
+
+def district_with_a_saved_draft(n_units: int, name: str):
+    programme, periods, targets = make_district(n_units, targets=4)
+    unit = Unit.objects.filter(parent=programme.area).first()
+    officer = make_user(name, Role.OFFICER, unit=unit)
+    content = Content(figures={t: Figures(1, 2) for t in targets})
+    for period in periods:
+        submission_save(
+            user=officer, unit=unit, period=period, version=None, content=content, submit=False, targets=targets
+        )
+    return officer, periods[-1], unit
+
+
+def queries(client, user, url) -> int:
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_query_counts_are_fixed(client, db):
+    small_user, small_period, small_unit = district_with_a_saved_draft(10, "a")
+    large_user, large_period, large_unit = district_with_a_saved_draft(300, "b")
+    for url in (template_url, upload_url):
+        small = queries(client, small_user, url(small_period, small_unit))
+        large = queries(client, large_user, url(large_period, large_unit))
+        assert small == large, url.__name__
