@@ -16,6 +16,7 @@ setup: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py loaddata $(FIXTURES)
 	$(BIN)/python manage.py demo_accounts
+	$(BIN)/python manage.py demo_reports
 
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -34,6 +35,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
+
+# `make bench BENCH_UNITS=1000 BENCH_SECONDS=20`: needs PostgreSQL (see docs/benchmarks.md).
+BENCH_UNITS ?= 10000
+BENCH_SECONDS ?= 60
+bench: $(STAMP)
+	BENCH_UNITS=$(BENCH_UNITS) BENCH_SECONDS=$(BENCH_SECONDS) $(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .hypothesis

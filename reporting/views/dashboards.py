@@ -1,21 +1,122 @@
+"""The dashboards: the district's overview, matrix and completeness, and the pages of one unit and one target.
+
+Reviewers and leaders (``reporting.view_all_reports``) see everything; an officer sees the own unit's page
+only and is sent there from the district's pages; another unit's or a target's page is a 404 for an officer.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from programme.models import Target
+from programme.selectors import current_programme
+from reporting.access import viewable_unit
+from reporting.selectors import dashboards as boards
+from reporting.selectors.drilldown import target_dashboard as target_board
+from reporting.selectors.drilldown import unit_dashboard as unit_board
+from reporting.selectors.matrix import matrix as matrix_board
+from reporting.selectors.series import programme_periods
+from reporting.services import may_edit
+
+NO_PROGRAMME = "reporting/dashboards/no_programme.html"
 
 
+def district_dashboard(view):
+    """For the district's viewers; an officer is sent to the own unit's page, anyone else is refused."""
+
+    @login_required
+    @require_GET
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if user.has_perm("reporting.view_all_reports"):
+            return view(request, *args, **kwargs)
+        if user.unit_id and user.has_perm("reporting.submit_report"):
+            return redirect("unit_dashboard", unit_code=user.unit.code)
+        raise PermissionDenied
+
+    return wrapper
+
+
+def approved_only(request) -> bool:
+    return request.GET.get("chi_duyet") == "1"
+
+
+def _programme_period(request):
+    """The current programme, its periods and the period asked for (default: the latest with data)."""
+    programme = current_programme()
+    periods = programme_periods(programme) if programme else []
+    period = boards.chosen_period(programme, periods, request.GET.get("ky")) if periods else None
+    return programme, periods, period
+
+
+@district_dashboard
 def overview(request):
-    raise Http404
+    programme, periods, period = _programme_period(request)
+    if period is None:
+        return render(request, NO_PROGRAMME, {"programme": programme})
+    board = boards.overview(programme, periods=periods, period=period, approved_only=approved_only(request))
+    return render(request, "reporting/dashboards/overview.html", {"board": board})
 
 
+@district_dashboard
 def matrix(request):
-    raise Http404
+    programme, periods, period = _programme_period(request)
+    if period is None:
+        return render(request, NO_PROGRAMME, {"programme": programme})
+    board = matrix_board(
+        programme,
+        periods=periods,
+        period=period,
+        approved_only=approved_only(request),
+        kind=request.GET.get("loai"),
+        parent=request.GET.get("cap_tren"),
+        status=request.GET.get("trang_thai"),
+        sort=request.GET.get("sap_xep"),
+        page=request.GET.get("trang"),
+    )
+    return render(request, "reporting/dashboards/matrix.html", {"board": board})
 
 
+@district_dashboard
 def completeness(request):
-    raise Http404
+    programme = current_programme()
+    periods = programme_periods(programme) if programme else []
+    if not periods:
+        return render(request, NO_PROGRAMME, {"programme": programme})
+    board = boards.completeness(programme, periods=periods, kind=request.GET.get("loai"), page=request.GET.get("trang"))
+    return render(request, "reporting/dashboards/completeness.html", {"board": board})
 
 
+@login_required
+@require_GET
 def unit_dashboard(request, unit_code):
-    raise Http404
+    unit = viewable_unit(request.user, unit_code)  # 404 for an officer asking for another unit
+    programme = current_programme(unit)
+    if programme is None:
+        return render(request, NO_PROGRAMME, {"programme": None, "unit": unit})
+    board = unit_board(unit, programme, approved_only=approved_only(request))
+    report_view = "report" if may_edit(request.user, unit) else "review"
+    return render(request, "reporting/dashboards/unit.html", {"board": board, "report_view": report_view})
 
 
+@login_required
+@require_GET
 def target_dashboard(request, target_id):
-    raise Http404
+    if not request.user.has_perm("reporting.view_all_reports"):
+        raise Http404  # officers never see other units' standing
+    target = get_object_or_404(
+        Target.objects.select_related("programme__area").prefetch_related("applies_to"), pk=target_id
+    )
+    periods = programme_periods(target.programme)
+    period = boards.chosen_period(target.programme, periods, request.GET.get("ky")) if periods else None
+    if period is None:
+        raise Http404
+    board = target_board(
+        target, periods=periods, period=period, approved_only=approved_only(request), page=request.GET.get("trang")
+    )
+    return render(request, "reporting/dashboards/target.html", {"board": board})

@@ -60,6 +60,9 @@ def test_screens(chromium, live_server, folder, officer, reviewer, commune, file
         ("canbo", f"/bao-cao/{filed_report.programme.periods.get(code='2024Q3').id}/{commune.code}/", "officer-form"),
         ("thamdinh", "/tham-dinh/", "reviewer-inbox"),
         ("thamdinh", f"/tham-dinh/{filed_report.id}/{commune.code}/", "reviewer-review"),
+        ("thamdinh", "/tong-quan/", "overview"),
+        ("thamdinh", "/tong-quan/ma-tran/", "matrix"),
+        ("thamdinh", f"/tong-quan/chi-tieu/{filed_report.programme.targets.get(code='MT6').id}/", "target"),
     ]
     for username, path, name in shots:
         context = chromium.new_context(

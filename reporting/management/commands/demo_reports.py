@@ -1,0 +1,194 @@
+"""Plausible demo reports for the current programme, so that a try-out has dashboards to look at.
+
+Everything goes through the real services (``submission_import``, ``submission_approve``,
+``submission_return``, ``exemplary_model_register``, ``exemplary_model_recognise``), each run on a simulated
+clock set to the day it would have happened, so that timeliness and the reports' history read as they would
+have. The actor is a dedicated account that cannot sign in, "Dữ liệu dùng thử". Deterministic
+(``random.Random(2024)``); refuses to run in production mode; does nothing when the programme already has
+reports.
+"""
+
+import datetime
+import random
+from collections import Counter
+from contextlib import contextmanager
+from fractions import Fraction
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.roles import Role
+from programme.models import ExemplaryModel, Period, Target, Unit
+from programme.selectors import applicable_kind_ids, current_programme, programme_targets, reporting_units
+from programme.services import exemplary_model_recognise, exemplary_model_register
+from reporting.models import Submission
+from reporting.services import Figures, submission_approve, submission_import, submission_return
+
+DEMO_USERNAME = "he-thong-demo"
+DEMO_LABEL = "Dữ liệu dùng thử"
+# How large each denominator is for a unit (people, households, organisations…), by target code.
+SIZES = {"MT3a": (20, 180), "MT3b": (400, 2_500), "MT6": (1_800, 9_000), "MT7": (800, 4_000)}
+SMALL = (3, 24)
+# Year-to-date progress of a cumulative target at each interim report, then at the annual one.
+PACE = [(0.35, 0.7), (0.6, 0.9), (0.8, 1.0)]
+MODEL_NAMES = {
+    ExemplaryModel.Field.ECONOMY: "Vận động nhân dân trồng chè, thảo quả theo chuỗi giá trị",
+    ExemplaryModel.Field.FOREST: "Dân vận khéo trong bảo vệ rừng đầu nguồn",
+    ExemplaryModel.Field.CULTURE: "Giữ gìn bản sắc văn hóa các dân tộc trong thôn, bản",
+    ExemplaryModel.Field.CUSTOMS: "Vận động xóa bỏ tập tục thách cưới, ma chay kéo dài",
+    ExemplaryModel.Field.SECURITY: "Tổ tự quản an ninh trật tự, đường biên, mốc giới",
+}
+RETURN_COMMENT = "Đề nghị đơn vị kiểm tra lại mẫu số (tổng số hộ, tổng số cán bộ) cho khớp với báo cáo kỳ trước."
+
+
+@contextmanager
+def clock_at(moment: datetime.datetime):
+    """The services stamp ``timezone.now()``; here it is the day the step would have happened."""
+    real = timezone.now
+    timezone.now = lambda: moment
+    try:
+        yield
+    finally:
+        timezone.now = real
+
+
+def at_day(day: datetime.date, rng: random.Random) -> datetime.datetime:
+    moment = datetime.datetime.combine(day, datetime.time(rng.randint(7, 16), rng.randint(0, 59)))
+    return timezone.make_aware(moment)
+
+
+def exactly_at(target: Target, sizes: dict) -> Figures:
+    """The unit's figure moved to exactly the threshold, its denominator rounded so that this is whole."""
+    ratio = Fraction(target.threshold) / 100
+    den = max(sizes[target.code] - sizes[target.code] % ratio.denominator, ratio.denominator)
+    sizes[target.code] = den
+    return Figures(int(den * ratio), den)
+
+
+class Demo:
+    """The story of one programme's year, drawn from one random generator."""
+
+    def __init__(self, programme, actor, today: datetime.date):
+        self.rng = random.Random(2024)
+        self.programme, self.actor, self.today = programme, actor, today
+        self.periods = [p for p in programme.periods.order_by("end") if p.end < today]
+        self.targets = [t for t in programme_targets(programme) if t.is_typed]
+        self.done: Counter = Counter()
+
+    def figures(self, unit, period: Period, index: int, sizes: dict, rates: dict) -> dict[Target, Figures]:
+        figures = {}
+        for target in self.targets:
+            if unit.kind_id not in applicable_kind_ids(target) or not target.is_reported_in(period):
+                continue
+            den = sizes.setdefault(target.code, self.rng.randint(*SIZES.get(target.code, SMALL)))
+            if target.judged == Target.Judged.CUMULATIVE:
+                low, high = PACE[index] if not period.is_annual else (0.93, 1.0)
+                share = max(rates.get(target.code, 0), self.rng.uniform(low, high))
+                share = 1.0 if period.is_annual and self.rng.random() < 0.6 else share
+            else:  # a state or an annual rating: around the threshold, drifting a little
+                base = rates.get(target.code) or float(target.threshold) / 100 + self.rng.uniform(-0.06, 0.04)
+                share = min(1.0, max(0.5, base + self.rng.uniform(-0.01, 0.015)))
+            rates[target.code] = share
+            figures[target] = Figures(min(den, round(den * share)), den)
+        return figures
+
+    def file(self, unit, period: Period, figures: dict, *, may_return: bool = True) -> None:
+        late = self.rng.random() < 0.15
+        day = period.due + datetime.timedelta(days=self.rng.randint(1, 12) if late else -self.rng.randint(0, 10))
+        day = max(day, period.end + datetime.timedelta(days=1))  # a report is filed after the period ends
+        with clock_at(at_day(min(day, self.today), self.rng)):
+            submission = submission_import(unit=unit, period=period, figures=figures, actor=self.actor)
+        self.done["filed"] += 1
+        self.done["late"] += submission.is_late
+        review_day = min(day + datetime.timedelta(days=self.rng.randint(1, 6)), self.today)
+        draw = self.rng.random()
+        with clock_at(at_day(review_day, self.rng)):
+            if draw < 0.08 and may_return:
+                submission_return(user=self.actor, submission=submission, version=None, comment=RETURN_COMMENT)
+                self.done["returned"] += 1
+            elif draw < (0.75 if period != self.periods[-1] else 0.45):
+                submission_approve(user=self.actor, submission=submission, version=None)
+                self.done["approved"] += 1
+
+    def register(self, unit) -> None:
+        if self.rng.random() > 0.55 or unit.exemplary_models.filter(year=self.programme.year).exists():
+            return
+        field = self.rng.choice(list(MODEL_NAMES))
+        registered = min(
+            datetime.date(self.programme.year, self.rng.randint(1, 9), self.rng.randint(2, 28)), self.today
+        )
+        model = exemplary_model_register(
+            user=self.actor,
+            unit=unit,
+            year=self.programme.year,
+            name=MODEL_NAMES[field],
+            field=field,
+            registered_on=registered,
+        )
+        self.done["models"] += 1
+        if self.rng.random() < 0.4:
+            recognised = min(registered + datetime.timedelta(days=self.rng.randint(30, 150)), self.today)
+            level = self.rng.choice([ExemplaryModel.Level.COMMUNE, ExemplaryModel.Level.DISTRICT])
+            exemplary_model_recognise(user=self.actor, model=model, recognised_on=recognised, level=level)
+            self.done["recognised"] += 1
+
+    def run(self) -> None:
+        last = self.programme.periods.order_by("-end").first()
+        units = reporting_units(self.programme, on=last.end) if last else []
+        interim = [p for p in self.periods if not p.is_annual]
+        last_interim = interim[-1] if interim else None
+        # One commune at exactly 90% of a "trên 90%" target in the latest interim report: equal is not above.
+        strict = [t for t in self.targets if t.operator == Target.Operator.ABOVE and t.judged == Target.Judged.STATE]
+        exact = next((u for u in units[1:] if strict and u.kind_id in applicable_kind_ids(strict[0])), None)
+        for position, info in enumerate(units):
+            unit = Unit.objects.get(pk=info.id)
+            sizes, rates = {}, {}
+            for index, period in enumerate(self.periods):
+                latest = period == last_interim
+                if position == 0 and (period.is_annual or latest):
+                    continue  # the demo officer's unit: its latest interim and annual reports are left to file
+                skip = 0.8 if period.is_annual else (0.15 if latest else 0.06)
+                if self.rng.random() < skip and not (info == exact and latest):
+                    continue
+                figures = self.figures(unit, period, min(index, len(PACE) - 1), sizes, rates)
+                if info == exact and latest:
+                    figures[strict[0]] = exactly_at(strict[0], sizes)
+                self.file(unit, period, figures, may_return=not (info == exact and latest))
+            self.register(unit)
+
+
+class Command(BaseCommand):
+    help = "Tạo báo cáo dùng thử cho chương trình hiện hành để xem các bảng theo dõi. Chỉ khi DJANGO_DEBUG=true."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("Số liệu dùng thử chỉ được tạo khi DJANGO_DEBUG=true.")
+        programme = current_programme()
+        if programme is None:
+            raise CommandError("Chưa có chương trình nào; hãy nạp fixtures trước (loaddata).")
+        if Submission.objects.filter(period__programme=programme).exists():
+            self.stdout.write(f"Chương trình {programme.code} đã có báo cáo: không tạo thêm số liệu dùng thử.")
+            return
+        with transaction.atomic():
+            demo = Demo(programme, self._actor(), timezone.localdate())
+            demo.run()
+        done = demo.done
+        self.stdout.write(
+            f"Số liệu dùng thử cho {programme.code}: {done['filed']} báo cáo đã nộp ({done['late']} nộp muộn, "
+            f"{done['approved']} đã duyệt, {done['returned']} bị trả lại); {done['models']} mô hình “Dân vận khéo” "
+            f"({done['recognised']} điển hình)."
+        )
+
+    def _actor(self):
+        """A reviewer account that cannot sign in, named so that the history says where the data came from."""
+        user, created = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
+        if created:
+            user.first_name = DEMO_LABEL
+            user.set_unusable_password()
+            user.save()
+        user.groups.add(Group.objects.get(name=Role.REVIEWER.label))
+        return get_user_model().objects.get(pk=user.pk)  # fresh, so that the new group's permissions count

@@ -1,0 +1,191 @@
+"""The units × targets matrix of a period: each unit's value of each target, coloured by its status,
+grouped by kind, filtered, sorted and paginated. One selector with a fixed number of queries."""
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.core.paginator import Page
+
+from programme import compliance
+from programme.models import Period, Programme, Target, Unit
+from programme.selectors import KindChoice, UnitInfo, register_kinds
+from reporting.selectors.compliance import UnitTargetResult
+from reporting.selectors.dashboards import chosen_id, grouped_page, ordered_by_kind
+from reporting.selectors.series import programme_compliance, units_by_period
+from reporting.selectors.timeliness import report_states
+
+REPORT_STATUS_CHOICES = [
+    ("submitted", "Đã nộp, chờ duyệt"),
+    ("approved", "Đã duyệt"),
+    ("returned", "Bị trả lại"),
+    ("draft", "Đang soạn (nháp)"),
+    ("missing", "Chưa có báo cáo"),
+]
+NAME_SORT = "ten"
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    target: Target
+    applies: bool
+    result: compliance.TargetResult | None  # None: the unit has no figure for it
+
+    @property
+    def css(self) -> str:
+        if not self.applies or (self.result is not None and self.result.percent is None):
+            return "na"
+        return "no_data" if self.result is None else str(self.result.status)
+
+    @property
+    def label(self) -> str:
+        if self.css == "na":
+            return "Không áp dụng"
+        return compliance.STATUS_LABELS[compliance.Status.NO_DATA] if self.result is None else self.result.status_label
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    unit: UnitInfo
+    report_status: str  # a key of REPORT_STATUS_CHOICES
+    cells: list[MatrixCell]
+    group: str = ""  # the kind's name on the first row of a kind on the page
+
+    @property
+    def report_label(self) -> str:
+        return dict(REPORT_STATUS_CHOICES)[self.report_status]
+
+
+@dataclass(frozen=True)
+class SortLink:
+    """A column header's sort: the ``sap_xep`` value its link asks for, and how the rows are sorted now."""
+
+    param: str
+    aria_sort: str  # "ascending", "descending" or "none"
+
+    @property
+    def arrow(self) -> str:
+        return {"ascending": "▲", "descending": "▼"}.get(self.aria_sort, "")
+
+
+def sort_link(key: str, current: str) -> SortLink:
+    """First click sorts ascending (for a target: the lowest first, who lags), the next one descending."""
+    if current == key:
+        return SortLink(f"-{key}", "ascending")
+    if current == f"-{key}":
+        return SortLink(key, "descending")
+    return SortLink(key, "none")
+
+
+@dataclass(frozen=True)
+class MatrixColumn:
+    target: Target
+    district: compliance.TargetResult
+    sort: SortLink
+
+
+@dataclass(frozen=True)
+class ParentChoice:
+    id: int
+    name: str
+
+
+@dataclass
+class Matrix:
+    programme: Programme
+    periods: list[Period]
+    period: Period
+    approved_only: bool
+    columns: list[MatrixColumn]
+    name_sort: SortLink
+    kinds: list[KindChoice]
+    parents: list[ParentChoice]
+    chosen: dict = field(default_factory=dict)  # kind, parent, status, sort as understood
+    page: Page | None = None
+    status_choices: list = field(default_factory=lambda: REPORT_STATUS_CHOICES)
+
+
+def _sort_key(cells: dict[tuple[int, int], UnitTargetResult], target: Target):
+    """A unit's exact value of the target, for sorting; None without one."""
+
+    def key(unit: UnitInfo):
+        found = cells.get((unit.id, target.id))
+        if found is None or not found.has_figure or not found.result.denominator:
+            return None
+        return Fraction(found.result.numerator, found.result.denominator)
+
+    return key
+
+
+def matrix(
+    programme: Programme,
+    *,
+    periods: list[Period],
+    period: Period,
+    approved_only: bool,
+    kind: object = None,
+    parent: object = None,
+    status: object = None,
+    sort: object = None,
+    page: object = 1,
+) -> Matrix:
+    """Units (grouped by kind) × the targets reported in ``period``, 50 units a page. Filters and sort are
+    what a user typed: anything not understood is ignored. Queries: units (1), kinds (1), parents (1),
+    targets (2), values (1), register (1), submissions (1)."""
+    units = units_by_period(programme, [period])
+    report = programme_compliance(programme, [period], approved_only=approved_only, by_unit=True, units=units)[
+        period.id
+    ]
+    expected = units[period.id]
+    kinds = [kind for kind in register_kinds() if any(unit.kind_id == kind.id for unit in expected)]
+    parent_names = dict(
+        Unit.objects.filter(id__in={u.parent_id for u in expected}).order_by("order", "name").values_list("id", "name")
+    )
+    parents = [ParentChoice(pk, name) for pk, name in parent_names.items()]
+    states = report_states([period])
+    report_status = {
+        unit.id: getattr(states.get((period.id, unit.id)), "status", None) or "missing" for unit in expected
+    }
+    targets = [target for target, _ in report.rows]
+    cells = {(row.unit.id, row.target.id): row for row in report.unit_rows}
+
+    kind_id, parent_id = chosen_id(kind, kinds), chosen_id(parent, parents)
+    status = status if status in dict(REPORT_STATUS_CHOICES) else None
+    shown = [
+        unit
+        for unit in expected
+        if (kind_id is None or unit.kind_id == kind_id)
+        and (parent_id is None or unit.parent_id == parent_id)
+        and (status is None or report_status[unit.id] == status)
+    ]
+    sort = str(sort or "")
+    by_code = {target.code: target for target in targets}
+    sort_target = by_code.get(sort.removeprefix("-"))
+    if sort.removeprefix("-") == NAME_SORT:
+        shown = sorted(shown, key=lambda unit: (unit.name.casefold(), unit.code), reverse=sort.startswith("-"))
+        shown = ordered_by_kind(shown, kinds, None, False)
+    elif sort_target is not None:
+        shown = ordered_by_kind(shown, kinds, _sort_key(cells, sort_target), sort.startswith("-"))
+    else:
+        sort = ""
+        shown = ordered_by_kind(shown, kinds, None, False)
+
+    def row(unit: UnitInfo, group: str) -> MatrixRow:
+        found = [(target, cells.get((unit.id, target.id))) for target in targets]
+        row_cells = [
+            MatrixCell(target, applies=cell is not None, result=cell.result if cell and cell.has_figure else None)
+            for target, cell in found
+        ]
+        return MatrixRow(unit, report_status[unit.id], row_cells, group)
+
+    return Matrix(
+        programme=programme,
+        periods=periods,
+        period=period,
+        approved_only=approved_only,
+        columns=[MatrixColumn(target, result, sort_link(target.code, sort)) for target, result in report.rows],
+        name_sort=sort_link(NAME_SORT, sort),
+        kinds=kinds,
+        parents=parents,
+        chosen={"kind": kind_id, "parent": parent_id, "status": status, "sort": sort},
+        page=grouped_page(shown, kinds, page, row),
+    )
