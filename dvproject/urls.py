@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from dvproject.views import health
+
 admin.site.site_header = "Quản trị — Theo dõi công tác dân vận"
 admin.site.site_title = "Quản trị công tác dân vận"
 admin.site.index_title = "Dữ liệu chương trình, đơn vị và báo cáo"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("suc-khoe/", health, name="health"),
     path("", include("accounts.urls")),
     path("", include("reporting.urls")),
     path("", include("programme.urls")),
