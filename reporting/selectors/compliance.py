@@ -50,6 +50,9 @@ def register_figures(period: Period, units: list[UnitInfo]) -> dict[str, dict[in
     }
 
 
+Figures = dict[tuple[int, int], compliance.Figure]  # (unit id, target id) → figure
+
+
 def reported_figures(period: Period, *, approved_only: bool) -> dict[tuple[int, int], compliance.Figure]:
     """(unit id, target id) → the figure of that unit's counting submission for the period. One query."""
     statuses = [Submission.Status.APPROVED] if approved_only else list(Submission.COUNTING)
@@ -72,8 +75,32 @@ def district_compliance(period: Period, *, approved_only: bool = False, by_unit:
     targets = [t for t in programme_targets(programme) if t.is_reported_in(period)]
     figures = reported_figures(period, approved_only=approved_only)
     register = register_figures(period, units) if any(not t.is_typed for t in targets) else defaultdict(dict)
+    return compliance_report(
+        period,
+        units=units,
+        targets=targets,
+        figures=figures,
+        register=register,
+        approved_only=approved_only,
+        by_unit=by_unit,
+    )
+
+
+def compliance_report(
+    period: Period,
+    *,
+    units: list[UnitInfo],
+    targets: list[Target],
+    figures: Figures,
+    register: dict[str, dict[int, compliance.Figure]],
+    approved_only: bool,
+    by_unit: bool,
+) -> ComplianceReport:
+    """The period's report from figures already read (pages that show several periods read them once)."""
     report = ComplianceReport(period=period, approved_only=approved_only)
     for target in targets:
+        if not target.is_reported_in(period):
+            continue
         kinds = applicable_kind_ids(target)
         expected = [unit for unit in units if unit.kind_id in kinds]
         if target.is_typed:
@@ -81,23 +108,22 @@ def district_compliance(period: Period, *, approved_only: bool = False, by_unit:
         else:
             found = {unit.id: register[target.source][unit.id] for unit in expected}
         rule = rule_for(target)
+        annual = period.is_annual
         result = compliance.evaluate(
             rule,
             [figure for figure in found.values() if figure is not None],
             expected_units=[unit.code for unit in expected],
-            annual_period=period.is_annual,
+            annual_period=annual,
         )
         report.rows.append((target, result))
         if by_unit:
             for unit in expected:
                 figure = found[unit.id]
                 if figure is None:
-                    figure_result = compliance.evaluate(
-                        rule, [], expected_units=[unit.code], annual_period=period.is_annual
-                    )
+                    unit_result = compliance.evaluate(rule, [], expected_units=[unit.code], annual_period=annual)
                 else:
-                    figure_result = compliance.unit_result(rule, figure, annual_period=period.is_annual)
-                report.unit_rows.append(UnitTargetResult(unit, target, figure_result, figure is not None))
+                    unit_result = compliance.unit_result(rule, figure, annual_period=annual)
+                report.unit_rows.append(UnitTargetResult(unit, target, unit_result, figure is not None))
     return report
 
 

@@ -20,11 +20,11 @@ from programme.selectors import (
 )
 from reporting import charts
 from reporting.models import Value
-from reporting.selectors.compliance import rule_for
+from reporting.selectors.compliance import compliance_report, rule_for
 from reporting.selectors.dashboards import PAGE_SIZE
+from reporting.selectors.matrix import ResultCell
 from reporting.selectors.reports import PeriodStatus, unit_periods
 from reporting.selectors.series import (
-    compliance_report,
     counting_statuses,
     figures_by_period,
     period_short_name,
@@ -36,25 +36,13 @@ from reporting.selectors.series import (
 
 
 @dataclass(frozen=True)
-class UnitCell:
+class UnitCell(ResultCell):
     """The unit's result for a target in a period; ``applies`` is False where the target is not reported in
     that period (annual ratings before the annual report) or the unit does not report the period."""
 
     period: Period
     applies: bool
     result: compliance.TargetResult | None = None  # None: no figure
-
-    @property
-    def css(self) -> str:
-        if not self.applies or (self.result is not None and self.result.percent is None):
-            return "na"
-        return "no_data" if self.result is None else str(self.result.status)
-
-    @property
-    def label(self) -> str:
-        if self.css == "na":
-            return "Không áp dụng"
-        return compliance.STATUS_LABELS[compliance.Status.NO_DATA] if self.result is None else self.result.status_label
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,9 @@ REPORT_STATUS_CHOICES = [
 NAME_SORT = "ten"
 
 
-@dataclass(frozen=True)
-class MatrixCell:
-    target: Target
+class ResultCell:
+    """A table cell showing one unit's result for one target: its colour class and its word."""
+
     applies: bool
     result: compliance.TargetResult | None  # None: the unit has no figure for it
 
@@ -41,6 +41,13 @@ class MatrixCell:
         if self.css == "na":
             return "Không áp dụng"
         return compliance.STATUS_LABELS[compliance.Status.NO_DATA] if self.result is None else self.result.status_label
+
+
+@dataclass(frozen=True)
+class MatrixCell(ResultCell):
+    target: Target
+    applies: bool
+    result: compliance.TargetResult | None  # None: the unit has no figure for it
 
 
 @dataclass(frozen=True)

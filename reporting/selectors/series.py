@@ -11,11 +11,9 @@ from collections.abc import Iterable
 
 from programme import compliance
 from programme.models import ExemplaryModel, Period, Programme, Target
-from programme.selectors import UnitInfo, applicable_kind_ids, programme_targets, reporting_units
+from programme.selectors import UnitInfo, programme_targets, reporting_units
 from reporting.models import Submission, Value
-from reporting.selectors.compliance import ComplianceReport, UnitTargetResult, rule_for
-
-Figures = dict[tuple[int, int], compliance.Figure]  # (unit id, target id) → figure
+from reporting.selectors.compliance import ComplianceReport, Figures, compliance_report
 
 
 def programme_periods(programme: Programme) -> list[Period]:
@@ -77,47 +75,6 @@ def register_figures_at(
         source: {unit.id: compliance.Figure(unit.code, int(unit.id in ids), 1) for unit in units}
         for source, ids in by_source.items()
     }
-
-
-def compliance_report(
-    period: Period,
-    *,
-    units: list[UnitInfo],
-    targets: list[Target],
-    figures: Figures,
-    register: dict[str, dict[int, compliance.Figure]],
-    approved_only: bool,
-    by_unit: bool,
-) -> ComplianceReport:
-    """The period's report from figures already read; the same arithmetic as ``district_compliance``."""
-    report = ComplianceReport(period=period, approved_only=approved_only)
-    for target in targets:
-        if not target.is_reported_in(period):
-            continue
-        kinds = applicable_kind_ids(target)
-        expected = [unit for unit in units if unit.kind_id in kinds]
-        if target.is_typed:
-            found = {unit.id: figures.get((unit.id, target.id)) for unit in expected}
-        else:
-            found = {unit.id: register[target.source][unit.id] for unit in expected}
-        rule = rule_for(target)
-        annual = period.is_annual
-        result = compliance.evaluate(
-            rule,
-            [figure for figure in found.values() if figure is not None],
-            expected_units=[unit.code for unit in expected],
-            annual_period=annual,
-        )
-        report.rows.append((target, result))
-        if by_unit:
-            for unit in expected:
-                figure = found[unit.id]
-                if figure is None:
-                    unit_result = compliance.evaluate(rule, [], expected_units=[unit.code], annual_period=annual)
-                else:
-                    unit_result = compliance.unit_result(rule, figure, annual_period=annual)
-                report.unit_rows.append(UnitTargetResult(unit, target, unit_result, figure is not None))
-    return report
 
 
 def units_by_period(programme: Programme, periods: list[Period]) -> dict[int, list[UnitInfo]]:
