@@ -277,7 +277,8 @@ def test_html_in_a_narrative_appears_literally(reported):
 
 def test_characters_xml_cannot_hold_do_not_break_the_report(phong_tho, officer, commune):
     period = Period.objects.select_related("programme__area").get(programme=phong_tho, code="2024S1")
-    file_report(officer, commune, period, texts={1: "Dòng\x0bcó ký tự\x00 lạ\x1f"})
+    # Control characters a database stores but XML cannot hold (NUL never gets this far: forms refuse it).
+    file_report(officer, commune, period, texts={1: "Dòng\x0bcó ký tự lạ\x1f"})
     document = read(build_official_report(period, report_date=DATE))
     assert "Thị trấn Phong Thổ: Dòngcó ký tự lạ" in paragraphs(document)
 
