@@ -154,9 +154,12 @@ class Unavailable:
     status: int
     seconds: float = 0.0  # how long the error took: a slow one is usually gunicorn's worker timeout
 
+    @property
+    def reason(self) -> str:
+        return f"HTTP {self.status}" + (f" after {self.seconds:.1f} s" if self.seconds >= 1 else "")
+
     def line(self) -> str:
-        after = f" after {self.seconds:.1f} s" if self.seconds >= 1 else ""
-        return f"{self.name} unavailable (HTTP {self.status}{after})"
+        return f"{self.name} unavailable ({self.reason})"
 
 
 def percentile(samples: list[float], p: int) -> float:

@@ -201,10 +201,10 @@ def mixed(port: int, seeded) -> tuple[str, bool]:
     reviews = reviews_found(since)
     for error in tally.errors[:10]:
         progress(f"#   error: {error}")
-    progress(f"# reviews: {reviews}/{tally.reviews} approvals and returns found in the database")
     line = (
         f"mixed load: {len(users)} users, {SECONDS:g} s, {_spaced(tally.requests)} requests, "
-        f"{_spaced(len(tally.errors))} errors, {found}/{len(tally.saves)} saves found in the database"
+        f"{_spaced(len(tally.errors))} errors, {found}/{len(tally.saves)} saves found in the database; "
+        f"{reviews}/{tally.reviews} approvals and returns found"
     )
     ok = not tally.errors and tally.saves and found == len(tally.saves) and reviews == tally.reviews
     return line, bool(ok)
@@ -301,7 +301,7 @@ def print_goals(results: list, mixed_ok: bool) -> None:
             print(f"  {goal}: {'PASS' if timings[name].p95 < EXPORT_GOAL else 'FAIL'} ({timings[name].p95:.2f} s)")
         else:
             verdict = "NOT MEASURED" if errors[name].status == 404 else "FAIL"
-            print(f"  {goal}: {verdict} ({errors[name].line().split(' ', 1)[1]})")
+            print(f"  {goal}: {verdict} ({errors[name].reason})")
     print(f"  mixed load with zero errors and every save found: {'PASS' if mixed_ok else 'FAIL'}")
     if errors:
         print(f"  excluded, the page answered an error: {', '.join(errors)}")
