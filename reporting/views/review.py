@@ -103,7 +103,7 @@ def review(request, period_id, unit_code):
                 action,
                 user=request.user,
                 submission=submission,
-                version=int(version) if version.isdigit() else 0,
+                version=int(version) if version.isascii() and version.isdigit() else 0,
                 comment=comment,
             )
         except StaleSubmission as error:
