@@ -145,3 +145,16 @@ def test_malformed_csv_is_refused_clearly(phong_tho, body, refusal):
     with pytest.raises(refusal):
         import_values(body, "so-lieu.csv")
     assert values_state() == before
+
+
+def test_digits_python_reads_but_int_refuses_never_crash(client, reviewer, commune, q1, targets):
+    # "²".isdigit() is true, int("²") raises: ids and versions must be plain ASCII digits.
+    submission_import(unit=commune, period=q1, figures={targets["MT1"]: Figures(1, 2)}, actor_label="t")
+    client.force_login(reviewer)
+    for name in ("inbox", "overview", "matrix", "completeness"):
+        assert client.get(reverse(name), {"ky": "²", "loai": "²"}).status_code in (200, 404)
+    response = client.post(
+        reverse("review", args=[q1.id, commune.code]), {"action": "approve", "comment": "", "version": "²"}
+    )
+    assert response.status_code == 409
+    assert Submission.objects.get().status == "submitted"

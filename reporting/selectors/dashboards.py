@@ -22,7 +22,7 @@ PAGE_SIZE = 50
 def chosen_id(raw: object, choices: list) -> int | None:
     """The id a user picked, when it is one of ``choices`` (objects with an ``id``); anything else is None."""
     text = str(raw or "").strip()
-    return int(text) if text.isdigit() and int(text) in {choice.id for choice in choices} else None
+    return int(text) if text.isascii() and text.isdigit() and int(text) in {choice.id for choice in choices} else None
 
 
 def chosen_period(programme: Programme, periods: list[Period], raw: object) -> Period | None:

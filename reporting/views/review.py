@@ -39,7 +39,7 @@ DONE = {"approve": "Đã duyệt", "return": "Đã trả lại", "reopen": "Đã
 def _chosen_id(value: str | None, allowed: list) -> int | None:
     """The id picked in a filter, if it is one of the allowed objects; anything else means "all"."""
     ids = {obj.id for obj in allowed}
-    return int(value) if value and value.isdigit() and int(value) in ids else None
+    return int(value) if value and value.isascii() and value.isdigit() and int(value) in ids else None
 
 
 @login_required
