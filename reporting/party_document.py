@@ -22,6 +22,8 @@ from docx.text.paragraph import Paragraph
 FONT = "Times New Roman"
 BODY_SIZE = 14
 TEXT_WIDTH = Mm(210 - 35 - 15)
+# What may follow w:tblBorders in w:tblPr (ECMA-376 CT_TblPr)
+AFTER_TABLE_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -67,7 +69,7 @@ def _no_borders(table) -> None:
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:val"), "nil")
         borders.append(element)
-    table._tbl.tblPr.append(borders)
+    table._tbl.tblPr.insert_element_before(borders, *AFTER_TABLE_BORDERS)  # Word insists on the schema's order
 
 
 def _widths(table, widths: Sequence[int]) -> None:
