@@ -266,6 +266,7 @@ BAD_PARAMS = [
     {"trang": "99999", "sap_xep": "--MT1"},
     {"trang": "abc", "loai": "99999999999999999999999"},
     {"ky": "1e5", "trang": "-3", "cap_tren": "٣"},
+    {"ky": "²", "loai": "²", "cap_tren": "¹", "trang": "²"},  # digits to isdigit(), not to int()
 ]
 
 
