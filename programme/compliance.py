@@ -124,6 +124,34 @@ def is_reported_in(rule: Rule, *, annual_period: bool) -> bool:
     return rule.judged != Judged.ANNUAL or annual_period
 
 
+@dataclass(frozen=True)
+class Totals:
+    """What the district result of a target is made of, however it was summed: over figures in Python, or by
+    the database. ``units_expected`` still counts the units that said "not applicable" (denominator 0)."""
+
+    numerator: int = 0
+    denominator: int = 0
+    units_reporting: int = 0
+    units_meeting: int = 0
+    units_not_applicable: int = 0
+    units_expected: int = 0
+
+
+def result_from_totals(rule: Rule, totals: Totals, *, annual_period: bool) -> TargetResult:
+    return TargetResult(
+        code=rule.code,
+        operator=rule.operator,
+        threshold=rule.threshold,
+        numerator=totals.numerator,
+        denominator=totals.denominator,
+        percent=display_percent(totals.numerator, totals.denominator, rule.operator, rule.threshold),
+        status=status_for(rule, totals.numerator, totals.denominator, annual_period=annual_period),
+        units_reporting=totals.units_reporting,
+        units_expected=totals.units_expected - totals.units_not_applicable,
+        units_meeting=totals.units_meeting,
+    )
+
+
 def evaluate(
     rule: Rule, figures: Iterable[Figure], *, expected_units: Iterable[str], annual_period: bool
 ) -> TargetResult:
@@ -133,31 +161,21 @@ def evaluate(
     reporting and the units expected. Figures from units that are not expected are ignored.
     """
     expected = set(expected_units)
-    numerator = denominator = reporting = meeting = 0
+    numerator = denominator = reporting = meeting = not_applicable = 0
     seen: set[str] = set()
     for figure in figures:
         if figure.unit not in expected or figure.unit in seen:
             continue
         seen.add(figure.unit)
         if figure.denominator == 0:
-            expected.discard(figure.unit)
+            not_applicable += 1
             continue
         numerator += figure.numerator
         denominator += figure.denominator
         reporting += 1
         meeting += meets(figure.numerator, figure.denominator, rule.operator, rule.threshold)
-    return TargetResult(
-        code=rule.code,
-        operator=rule.operator,
-        threshold=rule.threshold,
-        numerator=numerator,
-        denominator=denominator,
-        percent=display_percent(numerator, denominator, rule.operator, rule.threshold),
-        status=status_for(rule, numerator, denominator, annual_period=annual_period),
-        units_reporting=reporting,
-        units_expected=len(expected),
-        units_meeting=meeting,
-    )
+    totals = Totals(numerator, denominator, reporting, meeting, not_applicable, len(expected))
+    return result_from_totals(rule, totals, annual_period=annual_period)
 
 
 def unit_result(rule: Rule, figure: Figure, *, annual_period: bool) -> TargetResult:

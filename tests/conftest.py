@@ -1,11 +1,20 @@
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 from accounts.roles import Role
 from programme.models import Period, Programme, Target, Unit
 from tests.factories import make_user
 
 DEFAULT_FIXTURES = ("units_phong_tho", "programme_2024")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """A cheap hasher for the suite: the production one costs half a second per user and per sign-in, and
+    what the tests check of passwords (accepted, refused, throttled) does not depend on the algorithm."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture

@@ -2,9 +2,15 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import BigIntegerField, Case, Count, F, FilteredRelation, Q, Sum, When
+from django.db.models import Value as V
+from django.db.models.functions import Cast
+from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 
 from programme import compliance
-from programme.models import ExemplaryModel, Period, Target
+from programme.models import ExemplaryModel, Period, Programme, Target, Unit
 from programme.selectors import UnitInfo, applicable_kind_ids, programme_targets, reporting_units
 from reporting.models import Submission, Value
 
@@ -68,9 +74,14 @@ def reported_figures(period: Period, *, approved_only: bool) -> dict[tuple[int, 
 def district_compliance(period: Period, *, approved_only: bool = False, by_unit: bool = False) -> ComplianceReport:
     """The district's result for every target reported in the period (and, with ``by_unit``, each unit's).
 
-    Six queries whatever the number of units and targets: units, targets and their kinds, values, register.
+    Without ``by_unit`` the database sums the figures (``district_reports``); with it, every unit's figure is
+    read and judged. Six queries at most, whatever the number of units and targets.
     """
     programme = period.programme
+    if not by_unit:
+        return district_reports(programme, [period], programme_targets(programme), approved_only=approved_only)[
+            period.id
+        ]
     units = reporting_units(programme, on=period.end)
     targets = [t for t in programme_targets(programme) if t.is_reported_in(period)]
     figures = reported_figures(period, approved_only=approved_only)
@@ -138,3 +149,188 @@ def latest_period_with_data(programme) -> Period | None:
     return (
         counted or Period.objects.filter(programme=programme).select_related("programme__area").order_by("end").first()
     )
+
+
+# The district's figures summed by the database -------------------------------------------------------------
+#
+# ``compliance_report`` reads every unit's figure and judges it in Python, which a page showing units needs.
+# A page showing only the district's figures (the overview, the start page, the official report) needs sums:
+# here the database returns them as a few rows per parent unit, so that nothing is read per unit. The rules are
+# those of ``compliance_report``, and a test holds the two to the same figures:
+#
+# - a unit is expected for a target at a period when it is of a reporting kind the target applies to, lies under
+#   the programme's area and exists on the period's end;
+# - its figure counts when its report for the period is counting (approved only, on request) and complete;
+# - it meets the target when ``100·numerator`` compares with ``threshold·denominator`` by the operator, exactly:
+#   the threshold has two decimals, so the database compares ``10 000·numerator`` with the integer
+#   ``100·threshold·denominator``.
+#
+# Rows are grouped by parent unit, and the parents are kept in Python when they lie under the area, so the
+# tree may have any depth and a unit moved out of the area leaves its figures behind.
+
+ByParent = dict[int | None, int]  # parent unit id → a count
+
+
+def area_parents(programme: Programme) -> set[int]:
+    """The ids of the area and of every unit under it that has units of its own. One query."""
+    rows = Unit.objects.filter(id__in=Unit.objects.values("parent_id")).values_list("id", "parent_id")
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for unit_id, parent_id in rows:
+        children[parent_id].append(unit_id)
+    inside, stack = set(), [programme.area_id]
+    while stack:
+        unit_id = stack.pop()
+        if unit_id not in inside:
+            inside.add(unit_id)
+            stack.extend(children[unit_id])
+    return inside
+
+
+def exists_on(day: date, prefix: str = "") -> Q:
+    return (Q(**{f"{prefix}opened_on__isnull": True}) | Q(**{f"{prefix}opened_on__lte": day})) & (
+        Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": day})
+    )
+
+
+def expected_units(programme: Programme, periods: list[Period]) -> dict[tuple[int, str, int], ByParent]:
+    """(period id, "units" / "registered" / "recognised", kind id) → parent id → how many reporting units
+    exist on the period's end, and how many of them have a model of the programme's year registered
+    (recognised) by then. One query for all the periods."""
+    aggregates = {}
+    for period in periods:
+        exists = exists_on(period.end)
+        registered = exists & Q(models__registered_on__lte=period.end)
+        aggregates[f"units_{period.id}"] = Count("id", filter=exists, distinct=True)
+        aggregates[f"registered_{period.id}"] = Count("id", filter=registered, distinct=True)
+        aggregates[f"recognised_{period.id}"] = Count(
+            "id", filter=registered & Q(models__recognised_on__lte=period.end), distinct=True
+        )
+    counts: dict[tuple[int, str, int], ByParent] = defaultdict(dict)
+    rows = (
+        Unit.objects.filter(kind__reports=True)
+        .alias(models=FilteredRelation("exemplary_models", condition=Q(exemplary_models__year=programme.year)))
+        .values("kind_id", "parent_id")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    for row in rows:
+        for period in periods:
+            for name in ("units", "registered", "recognised"):
+                counts[period.id, name, row["kind_id"]][row["parent_id"]] = row[f"{name}_{period.id}"]
+    return counts
+
+
+def _meets(target: Target):
+    """1 where the value meets the target, exactly, in integers (the threshold has two decimals)."""
+    scaled = Cast(F("numerator"), BigIntegerField()) * V(10_000)
+    bar = V(int(target.threshold * 100)) * Cast(F("denominator"), BigIntegerField())
+    compare = GreaterThanOrEqual if target.operator == compliance.AT_LEAST else GreaterThan
+    return When(Q(target_id=target.id) & Q(denominator__gt=0) & Q(compare(scaled, bar)), then=V(1))
+
+
+def reported_totals(
+    periods: list[Period], targets: list[Target], *, approved_only: bool
+) -> dict[tuple[int, int], dict[int | None, compliance.Totals]]:
+    """(period id, target id) → parent id → the sums of the counting figures of the units expected for the
+    target, grouped by their parent. One query for all the periods."""
+    typed = [target for target in targets if target.is_typed]
+    if not typed:
+        return {}
+    statuses = [Submission.Status.APPROVED] if approved_only else list(Submission.COUNTING)
+    rows = (
+        Value.objects.filter(
+            submission__period__in=[period.id for period in periods],
+            submission__status__in=statuses,
+            target__in=typed,
+            numerator__isnull=False,
+            denominator__isnull=False,
+            submission__unit__kind__reports=True,
+            target__applies_to=F("submission__unit__kind"),
+        )
+        .filter(
+            Q(submission__unit__opened_on__isnull=True)
+            | Q(submission__unit__opened_on__lte=F("submission__period__end")),
+            Q(submission__unit__closed_on__isnull=True)
+            | Q(submission__unit__closed_on__gt=F("submission__period__end")),
+        )
+        .values("submission__period_id", "target_id", "submission__unit__parent_id")
+        .annotate(
+            numerator_sum=Sum("numerator"),
+            denominator_sum=Sum("denominator"),
+            reporting=Count("id", filter=Q(denominator__gt=0)),
+            not_applicable=Count("id", filter=Q(denominator=0)),
+            meeting=Sum(Case(*[_meets(target) for target in typed], default=V(0))),
+        )
+        .order_by()
+    )
+    totals: dict[tuple[int, int], dict[int | None, compliance.Totals]] = defaultdict(dict)
+    for row in rows:
+        totals[row["submission__period_id"], row["target_id"]][row["submission__unit__parent_id"]] = compliance.Totals(
+            numerator=row["numerator_sum"],
+            denominator=row["denominator_sum"],
+            units_reporting=row["reporting"],
+            units_meeting=row["meeting"],
+            units_not_applicable=row["not_applicable"],
+        )
+    return totals
+
+
+@dataclass(frozen=True)
+class Census:
+    """Who is expected to report each period: the area's parent units and ``expected_units``' counts."""
+
+    inside: set[int]
+    expected: dict[tuple[int, str, int], ByParent]
+
+    def units(self, period: Period, kinds: set[int] | None = None, name: str = "units") -> int:
+        """How many units (of those kinds) under the area ``expected_units`` counted as ``name``."""
+        by_kind = (counts for (p, n, kind), counts in self.expected.items() if p == period.id and n == name)
+        if kinds is not None:
+            by_kind = (self.expected.get((period.id, name, kind), {}) for kind in kinds)
+        return sum(n for counts in by_kind for parent, n in counts.items() if parent in self.inside)
+
+
+def census(programme: Programme, periods: list[Period]) -> Census:
+    """Two queries."""
+    return Census(area_parents(programme), expected_units(programme, periods))
+
+
+def district_reports(
+    programme: Programme,
+    periods: list[Period],
+    targets: list[Target],
+    *,
+    approved_only: bool,
+    counted: Census | None = None,
+) -> dict[int, ComplianceReport]:
+    """period id → the district's figures of every target reported in it, without the units' own. Queries:
+    the census unless given (2), the values (1)."""
+    counted = counted or census(programme, periods)
+    inside = counted.inside
+    reported = reported_totals(periods, targets, approved_only=approved_only)
+    register_counts = {Target.Source.MODELS_REGISTERED: "registered", Target.Source.MODELS_RECOGNISED: "recognised"}
+    reports = {}
+    for period in periods:
+        report = reports[period.id] = ComplianceReport(period=period, approved_only=approved_only)
+        for target in targets:
+            if not target.is_reported_in(period):
+                continue
+            kinds = applicable_kind_ids(target)
+            units = counted.units(period, kinds)
+            if target.is_typed:
+                by_parent = reported.get((period.id, target.id), {})
+                found = [totals for parent, totals in by_parent.items() if parent in inside]
+                totals = compliance.Totals(
+                    numerator=sum(t.numerator for t in found),
+                    denominator=sum(t.denominator for t in found),
+                    units_reporting=sum(t.units_reporting for t in found),
+                    units_meeting=sum(t.units_meeting for t in found),
+                    units_not_applicable=sum(t.units_not_applicable for t in found),
+                    units_expected=units,
+                )
+            else:
+                met = counted.units(period, kinds, register_counts[target.source])
+                totals = compliance.Totals(met, units, units, met, 0, units)
+            result = compliance.result_from_totals(rule_for(target), totals, annual_period=period.is_annual)
+            report.rows.append((target, result))
+    return reports

@@ -10,11 +10,18 @@ from django.utils.safestring import SafeString
 
 from programme import compliance
 from programme.models import Period, Programme, Target
-from programme.selectors import KindChoice, UnitInfo, register_kinds
+from programme.selectors import KindChoice, UnitInfo, programme_targets, register_kinds
 from reporting import charts
-from reporting.selectors.compliance import latest_period_with_data
-from reporting.selectors.series import period_short_name, programme_compliance, units_by_period
-from reporting.selectors.timeliness import Completeness, Timeliness, report_states, tally, timeliness
+from reporting.selectors.compliance import census, district_reports, latest_period_with_data
+from reporting.selectors.series import period_short_name, units_by_period
+from reporting.selectors.timeliness import (
+    Completeness,
+    Timeliness,
+    district_completeness,
+    report_states,
+    tally,
+    timeliness,
+)
 
 PAGE_SIZE = 50
 
@@ -100,9 +107,11 @@ class Overview:
 
 def overview(programme: Programme, *, periods: list[Period], period: Period, approved_only: bool) -> Overview:
     """A card per target reported in ``period`` with its trend over every period of the programme, and the
-    period's completeness. Queries: units per period, targets (2), values (1), register (1), submissions (1)."""
-    units = units_by_period(programme, periods)
-    reports = programme_compliance(programme, periods, approved_only=approved_only, units=units)
+    period's completeness, all summed by the database. Queries: targets (2), census (2), values (1),
+    submissions (1)."""
+    counted = census(programme, periods)
+    targets = programme_targets(programme)
+    reports = district_reports(programme, periods, targets, approved_only=approved_only, counted=counted)
     by_period = {period_id: {t.id: r for t, r in report.rows} for period_id, report in reports.items()}
     cards = [
         TargetCard(
@@ -112,12 +121,7 @@ def overview(programme: Programme, *, periods: list[Period], period: Period, app
         )
         for target, result in reports[period.id].rows
     ]
-    states = report_states([period])
-    today = timezone.localdate()
-    marks = [
-        timeliness(period, states.get((period.id, unit.id)), expected=True, today=today) for unit in units[period.id]
-    ]
-    return Overview(programme, periods, period, approved_only, cards, tally(period, marks))
+    return Overview(programme, periods, period, approved_only, cards, district_completeness(programme, period, counted))
 
 
 # Completeness and timeliness ------------------------------------------------------------------------------

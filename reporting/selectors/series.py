@@ -13,7 +13,7 @@ from programme import compliance
 from programme.models import ExemplaryModel, Period, Programme, Target
 from programme.selectors import UnitInfo, programme_targets, reporting_units
 from reporting.models import Submission, Value
-from reporting.selectors.compliance import ComplianceReport, Figures, compliance_report
+from reporting.selectors.compliance import ComplianceReport, Figures, compliance_report, district_reports
 
 
 def programme_periods(programme: Programme) -> list[Period]:
@@ -91,13 +91,16 @@ def programme_compliance(
     by_unit: bool = False,
     units: dict[int, list[UnitInfo]] | None = None,
 ) -> dict[int, ComplianceReport]:
-    """period id → the district's figures for that period (with ``by_unit``, each unit's too).
+    """period id → the district's figures for that period, summed by the database (``district_reports``);
+    with ``by_unit``, every unit's figure is read and each unit's result is added.
 
     Queries: targets (2), values of all the periods (1), the register (1, when a target comes from it), and
     the units once per period unless given (``units_by_period``) — periods are few and fixed by the
     programme, so the count never depends on the number of units or targets.
     """
     targets = programme_targets(programme)
+    if not by_unit:
+        return district_reports(programme, periods, targets, approved_only=approved_only)
     figures = figures_by_period(periods, approved_only=approved_only)
     dates = register_dates(programme) if any(not t.is_typed for t in targets) else []
     units = units if units is not None else units_by_period(programme, periods)

@@ -15,12 +15,15 @@ The definitions, shared by the overview's strip and the completeness page:
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Count
 from django.utils import timezone
 
-from programme.models import Period
+from programme.models import Period, Programme
 from reporting.models import Submission
+from reporting.selectors.compliance import Census, exists_on
 
 ON_TIME, LATE, RETURNED, MISSING, NOT_EXPECTED = "on_time", "late", "returned", "missing", "not_expected"
 
@@ -111,3 +114,30 @@ def report_states(periods: list[Period]) -> dict[tuple[int, int], ReportState]:
         "period_id", "unit_id", "status", "is_late", "submitted_at"
     )
     return {(period_id, unit_id): ReportState(*state) for period_id, unit_id, *state in rows}
+
+
+def district_completeness(programme: Programme, period: Period, counted: Census) -> Completeness:
+    """The tally of ``timeliness.tally`` over the expected units, counted by the database. One query."""
+    rows = (
+        Submission.objects.filter(period=period, unit__kind__reports=True)
+        .filter(exists_on(period.end, "unit__"))
+        .values("unit__parent_id", "status", "is_late")
+        .annotate(reports=Count("id"))
+        .order_by()
+    )
+    count: dict[tuple[str, bool], int] = defaultdict(int)
+    for row in rows:
+        if row["unit__parent_id"] in counted.inside:
+            count[row["status"], row["is_late"]] += row["reports"]
+    approved, submitted = Submission.Status.APPROVED, Submission.Status.SUBMITTED
+    on_time, late = count[approved, False] + count[submitted, False], count[approved, True] + count[submitted, True]
+    expected = counted.units(period)
+    return Completeness(
+        period=period,
+        expected=expected,
+        on_time=on_time,
+        late=late,
+        missing=expected - on_time - late,
+        returned=count[Submission.Status.RETURNED, False] + count[Submission.Status.RETURNED, True],
+        approved=count[approved, False] + count[approved, True],
+    )

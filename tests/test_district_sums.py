@@ -1,0 +1,139 @@
+"""The district's figures summed by the database equal those judged unit by unit, on awkward data.
+
+``district_reports`` (the overview, the start page, the official report) and ``district_completeness`` (the
+overview's strip) count in SQL what ``compliance_report`` and ``timeliness.tally`` count in Python. Each world
+below mixes every case that decides whether a figure counts: counting, draft and returned reports, approved
+ones for the approved-only switch, "not applicable" (denominator 0), blank figures, a figure for a target that
+does not apply to the unit's kind, units closed or opened during the year, a unit moved out of the area after
+it reported, a unit of another district reporting the same period, units of a deeper level, and the register.
+"""
+
+import datetime
+import random
+from decimal import Decimal
+
+import pytest
+
+from accounts.roles import Role
+from programme.models import ExemplaryModel, Period, Target, Unit, UnitKind
+from reporting.models import Submission, Value
+from reporting.selectors.compliance import census, district_compliance, district_reports
+from reporting.selectors.dashboards import completeness
+from reporting.selectors.series import programme_periods
+from reporting.selectors.timeliness import district_completeness
+from reporting.services import Figures, submission_approve, submission_import, submission_return
+from tests.factories import UnitFactory, make_user
+
+
+def figures_for(rng: random.Random, targets: list[Target]) -> dict[Target, Figures]:
+    figures = {}
+    for target in targets:
+        shape = rng.random()
+        if shape < 0.08:
+            figures[target] = Figures(0, 0)  # not applicable here
+        elif shape < 0.14:
+            figures[target] = Figures(None, None)  # left blank
+        else:
+            denominator = rng.choice([1, 3, 7, 10, 40, 1_000, 10_000, 2_000_000_000])
+            numerator = rng.choice([denominator, denominator - 1, 0, rng.randint(0, denominator)])
+            figures[target] = Figures(max(numerator, 0), denominator)
+    return figures
+
+
+def build_world(phong_tho, seed: int) -> None:
+    rng = random.Random(seed)
+    reviewer = make_user("thamdinh", Role.REVIEWER)
+    area = phong_tho.area
+    commune = UnitKind.objects.get(code="commune")
+    # A deeper level: a commune's sub-units (villages) of a reporting kind, one of them closed mid-year.
+    village_kind = UnitKind.objects.create(code="village", name="Thôn, bản", reports=True, order=99)
+    town = Unit.objects.get(code="03549")
+    villages = [UnitFactory(code=f"THON-{n}", parent=town, kind=village_kind) for n in range(3)]
+    # Another district, outside the area, whose unit reports this programme's periods all the same.
+    elsewhere = UnitFactory(code="KHAC", kind=UnitKind.objects.get(code="district"), parent=None)
+    outsider = UnitFactory(code="KHAC-01", parent=elsewhere, kind=commune)
+    targets = list(Target.objects.filter(programme=phong_tho).prefetch_related("applies_to"))
+    typed = [target for target in targets if target.is_typed]
+    # Some targets apply to villages too, some not.
+    for target in typed[::2]:
+        target.applies_to.add(village_kind)
+    units = list(Unit.objects.filter(parent=area)) + villages + [outsider]
+    periods = programme_periods(phong_tho)
+    for unit in units:
+        for period in periods:
+            roll = rng.random()
+            if roll < 0.15:
+                continue  # missing
+            submission = submission_import(unit=unit, period=period, figures=figures_for(rng, typed), actor_label="thử")
+            if roll < 0.25:
+                submission_return(user=reviewer, submission=submission, version=None, comment="Sửa lại")
+            elif roll < 0.3:
+                Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.DRAFT)
+            elif roll < 0.65:
+                submission_approve(user=reviewer, submission=submission, version=None)
+            if roll > 0.9:
+                Submission.objects.filter(pk=submission.pk).update(is_late=True)
+    # A figure for a target that does not apply to the unit's kind (no form takes it; the sums must skip it).
+    police = Unit.objects.get(code="109-CA")
+    foreign = next(t for t in typed if not t.applies_to.filter(pk=police.kind_id).exists())
+    submission = Submission.objects.filter(unit=police, status__in=Submission.COUNTING).first()
+    if submission:
+        Value.objects.update_or_create(
+            submission=submission, target=foreign, defaults={"numerator": 5, "denominator": 5}
+        )
+    # Units closed or opened during the year, and a unit moved out of the area after it reported.
+    communes = list(Unit.objects.filter(parent=area, kind=commune).order_by("code"))
+    Unit.objects.filter(pk=communes[0].pk).update(closed_on=datetime.date(2024, 7, 1))
+    Unit.objects.filter(pk=communes[1].pk).update(opened_on=datetime.date(2024, 10, 1))
+    Unit.objects.filter(pk=villages[2].pk).update(closed_on=datetime.date(2024, 4, 1))
+    Unit.objects.filter(pk=communes[2].pk).update(parent=elsewhere)
+    # The register: models registered and recognised at various dates, one of another year.
+    for index, unit in enumerate(communes[3:20] + villages[:2]):
+        registered = datetime.date(2024, 1 + index % 12, 10)
+        recognised = registered + datetime.timedelta(days=90) if index % 3 == 0 else None
+        ExemplaryModel.objects.create(
+            unit=unit,
+            year=2024 if index % 7 else 2023,
+            name=f"Mô hình {index}",
+            field="forest",
+            registered_on=registered,
+            recognised_on=recognised,
+            recognition_level="district" if recognised else "",
+        )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_database_sums_equal_the_unit_by_unit_figures(phong_tho, seed):
+    build_world(phong_tho, seed)
+    if seed % 2:  # thresholds with decimals, and both operators, on the same data
+        Target.objects.filter(programme=phong_tho, code__in=["MT1", "MT6"]).update(threshold=Decimal("66.67"))
+        Target.objects.filter(programme=phong_tho, code="MT3b").update(operator=Target.Operator.ABOVE)
+    periods = programme_periods(phong_tho)
+    for approved_only in (False, True):
+        for period in periods:
+            period = Period.objects.select_related("programme__area").get(pk=period.pk)
+            judged = district_compliance(period, approved_only=approved_only, by_unit=True)
+            summed = district_compliance(period, approved_only=approved_only)
+            assert summed.rows == judged.rows, (period.code, approved_only)
+    assert any(result.units_reporting for _, result in summed.rows)  # the world is not empty
+
+
+def test_every_period_at_once_equals_each_period_alone(phong_tho):
+    build_world(phong_tho, 7)
+    periods = programme_periods(phong_tho)
+    targets = list(Target.objects.filter(programme=phong_tho).prefetch_related("applies_to").order_by("order", "code"))
+    together = district_reports(phong_tho, periods, targets, approved_only=False)
+    for period in periods:
+        alone = district_reports(phong_tho, [period], targets, approved_only=False)
+        assert together[period.id].rows == alone[period.id].rows
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_database_tally_equals_the_completeness_page(phong_tho, seed):
+    build_world(phong_tho, seed)
+    periods = programme_periods(phong_tho)
+    page = completeness(phong_tho, periods=periods)
+    counted = census(phong_tho, periods)
+    for period, expected in zip(periods, page.totals, strict=True):
+        assert district_completeness(phong_tho, period, counted) == expected
+    assert any(total.late for total in page.totals) and any(total.returned for total in page.totals)
