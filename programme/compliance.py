@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from fractions import Fraction
 
 AT_LEAST = ">="
 ABOVE = ">"
@@ -103,6 +104,12 @@ def display_percent(numerator: int, denominator: int, operator: str, threshold: 
     if _decimal_meets(shown, operator, threshold) != met:
         shown = exact.quantize(CENT, rounding=ROUND_CEILING if met else ROUND_FLOOR)
     return shown
+
+
+def exact_key(numerator: int, denominator: int) -> tuple[float, Fraction]:
+    """A sort key by the exact value of numerator/denominator that compares floats first: rounding keeps
+    their order (x < y gives float(x) ≤ float(y)), so the slow exact fractions decide only where floats tie."""
+    return numerator / denominator, Fraction(numerator, denominator)
 
 
 def _decimal_meets(percent: Decimal, operator: str, threshold: Decimal) -> bool:

@@ -28,7 +28,7 @@ from programme.compliance import STATUS_LABELS, Status
 from programme.formatting import vn_number, vn_percent
 from programme.models import ExemplaryModel, Period, Target, Unit
 from reporting.models import Submission, SubmissionEvent
-from reporting.selectors.compliance import district_compliance
+from reporting.selectors.compliance import district_compliance, latest_period_with_data
 from reporting.selectors.series import programme_compliance, programme_periods
 from reporting.services import Figures, submission_approve, submission_import, submission_return
 from tests.factories import TargetFactory, make_district, make_user
@@ -151,6 +151,18 @@ def test_overview_defaults_to_the_latest_period_with_data(client, reviewer, load
     response = get(client, reviewer, reverse("overview"))
     assert response.context["board"].period.code == "2024"
     assert "Kết quả thực hiện chỉ tiêu — Năm 2024" in response.text
+
+
+def test_the_default_period_is_the_latest_with_a_counting_report_else_the_first(phong_tho, reviewer, tmp_path):
+    assert latest_period_with_data(phong_tho).code == "2024Q1"  # nothing reported yet
+    import_rows(tmp_path, [("03549", "2024Q3", "MT1", 1, 2)])
+    assert latest_period_with_data(phong_tho).code == "2024Q3"
+    Submission.objects.create(unit=Unit.objects.get(code="03391"), period=period(phong_tho, "2024"))
+    assert latest_period_with_data(phong_tho).code == "2024Q3"  # a draft does not count
+    submission_return(
+        user=reviewer, submission=Submission.objects.get(period__code="2024Q3"), version=None, comment="x"
+    )
+    assert latest_period_with_data(phong_tho).code == "2024Q1"  # nor does a returned report
 
 
 def test_overview_trend_has_a_value_per_period_as_text_and_svg(client, reviewer, loaded, targets):

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import BigIntegerField, Case, Count, F, FilteredRelation, Q, Sum, When
+from django.db.models import BigIntegerField, Case, Count, Exists, F, FilteredRelation, OuterRef, Q, Sum, When
 from django.db.models import Value as V
 from django.db.models.functions import Cast
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
@@ -139,16 +139,11 @@ def compliance_report(
 
 
 def latest_period_with_data(programme) -> Period | None:
-    """The latest period that has a counting submission, else the programme's first period. Two queries."""
-    counted = (
-        Period.objects.filter(programme=programme, submissions__status__in=Submission.COUNTING)
-        .select_related("programme__area")
-        .order_by("-end")
-        .first()
-    )
-    return (
-        counted or Period.objects.filter(programme=programme).select_related("programme__area").order_by("end").first()
-    )
+    """The latest period that has a counting submission, else the programme's first period. One query."""
+    counting = Submission.objects.filter(period=OuterRef("pk"), status__in=Submission.COUNTING)
+    periods = Period.objects.filter(programme=programme).select_related("programme__area")
+    latest_with_data = Case(When(has_data=True, then=F("end"))).desc(nulls_last=True)
+    return periods.annotate(has_data=Exists(counting)).order_by(latest_with_data, "end").first()
 
 
 # The district's figures summed by the database -------------------------------------------------------------
@@ -173,7 +168,7 @@ ByParent = dict[int | None, int]  # parent unit id → a count
 
 def area_parents(programme: Programme) -> set[int]:
     """The ids of the area and of every unit under it that has units of its own. One query."""
-    rows = Unit.objects.filter(id__in=Unit.objects.values("parent_id")).values_list("id", "parent_id")
+    rows = Unit.objects.filter(id__in=Unit.objects.values("parent_id")).values_list("id", "parent_id").order_by()
     children: dict[int | None, list[int]] = defaultdict(list)
     for unit_id, parent_id in rows:
         children[parent_id].append(unit_id)

@@ -3,7 +3,6 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 
 from django.core.paginator import Page, Paginator
 from django.utils.safestring import SafeString
@@ -172,7 +171,8 @@ def target_dashboard(
     if not board.reported:
         return board
     units = reporting_units(programme, on=period.end)
-    figures = figures_by_period([period], approved_only=approved_only)[period.id] if target.is_typed else {}
+    figures = figures_by_period([period], approved_only=approved_only, targets=[target]) if target.is_typed else {}
+    figures = figures.get(period.id, {})
     register = register_figures_at(period, units, register_dates(programme) if not target.is_typed else [])
     report = compliance_report(
         period,
@@ -186,7 +186,9 @@ def target_dashboard(
     board.result = report.rows[0][1]
     position = {unit.id: index for index, unit in enumerate(units)}
     with_value = [row for row in report.unit_rows if row.has_figure and row.result.denominator]
-    with_value.sort(key=lambda row: (Fraction(row.result.numerator, row.result.denominator), position[row.unit.id]))
+    with_value.sort(
+        key=lambda row: (*compliance.exact_key(row.result.numerator, row.result.denominator), position[row.unit.id])
+    )
     board.ranked = [UnitStanding(row.unit, row.result, rank) for rank, row in enumerate(with_value, start=1)]
     board.not_applicable = [row.unit for row in report.unit_rows if row.has_figure and not row.result.denominator]
     board.missing = [row.unit for row in report.unit_rows if not row.has_figure]

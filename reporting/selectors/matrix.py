@@ -2,17 +2,23 @@
 grouped by kind, filtered, sorted and paginated. One selector with a fixed number of queries."""
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
 
 from programme import compliance
 from programme.models import Period, Programme, Target, Unit
-from programme.selectors import KindChoice, UnitInfo, register_kinds
-from reporting.selectors.compliance import UnitTargetResult
-from reporting.selectors.dashboards import chosen_id, grouped_page, ordered_by_kind
-from reporting.selectors.series import programme_compliance, units_by_period
-from reporting.selectors.timeliness import report_states
+from programme.selectors import (
+    KindChoice,
+    UnitInfo,
+    applicable_kind_ids,
+    programme_targets,
+    register_kinds,
+    reporting_units,
+)
+from reporting.models import Submission
+from reporting.selectors.compliance import Figures, UnitTargetResult, compliance_report, district_reports
+from reporting.selectors.dashboards import PAGE_SIZE, chosen_id, grouped_page, ordered_by_kind
+from reporting.selectors.series import figures_by_period, register_dates, register_figures_at
 
 REPORT_STATUS_CHOICES = [
     ("submitted", "Đã nộp, chờ duyệt"),
@@ -111,16 +117,37 @@ class Matrix:
     status_choices: list = field(default_factory=lambda: REPORT_STATUS_CHOICES)
 
 
-def _sort_key(cells: dict[tuple[int, int], UnitTargetResult], target: Target):
-    """A unit's exact value of the target, for sorting; None without one."""
+def _sort_key(target: Target, figures: Figures, descending: bool):
+    """A unit's exact value of the target (negated for a descending sort), for sorting; None without one, or
+    where the target does not apply to the unit."""
+    kinds, sign = applicable_kind_ids(target), -1 if descending else 1
 
     def key(unit: UnitInfo):
-        found = cells.get((unit.id, target.id))
-        if found is None or not found.has_figure or not found.result.denominator:
+        found = figures.get((unit.id, target.id))
+        if unit.kind_id not in kinds or found is None or not found.denominator:
             return None
-        return Fraction(found.result.numerator, found.result.denominator)
+        return tuple(sign * part for part in compliance.exact_key(found.numerator, found.denominator))
 
     return key
+
+
+def unit_results(
+    programme: Programme, period: Period, units: list[UnitInfo], targets: list[Target], *, approved_only: bool
+) -> dict[tuple[int, int], UnitTargetResult]:
+    """(unit id, target id) → the unit's own result, for a few units (a page). Queries: values (1), register
+    (1, when a target comes from it)."""
+    figures = figures_by_period([period], approved_only=approved_only, unit_ids=[unit.id for unit in units])
+    dates = register_dates(programme) if any(not target.is_typed for target in targets) else []
+    report = compliance_report(
+        period,
+        units=units,
+        targets=targets,
+        figures=figures.get(period.id, {}),
+        register=register_figures_at(period, units, dates),
+        approved_only=approved_only,
+        by_unit=True,
+    )
+    return {(row.unit.id, row.target.id): row for row in report.unit_rows}
 
 
 def matrix(
@@ -136,24 +163,20 @@ def matrix(
     page: object = 1,
 ) -> Matrix:
     """Units (grouped by kind) × the targets reported in ``period``, 50 units a page. Filters and sort are
-    what a user typed: anything not understood is ignored. Queries: units (1), kinds (1), parents (1),
-    targets (2), values (1), register (1), submissions (1)."""
-    units = units_by_period(programme, [period])
-    report = programme_compliance(programme, [period], approved_only=approved_only, by_unit=True, units=units)[
-        period.id
-    ]
-    expected = units[period.id]
+    what a user typed: anything not understood is ignored. The district's figures are summed by the
+    database; only the units of the page are judged one by one (and, for a sort by a target, that target's
+    values of every unit are read). Queries: units (1), targets (2), district sums (3), kinds (1), parents
+    (1), submissions (1), the sort's values (1), the page's values and register (2)."""
+    expected = reporting_units(programme, on=period.end)
+    targets = [target for target in programme_targets(programme) if target.is_reported_in(period)]
+    district = district_reports(programme, [period], targets, approved_only=approved_only)[period.id]
     kinds = [kind for kind in register_kinds() if any(unit.kind_id == kind.id for unit in expected)]
     parent_names = dict(
         Unit.objects.filter(id__in={u.parent_id for u in expected}).order_by("order", "name").values_list("id", "name")
     )
     parents = [ParentChoice(pk, name) for pk, name in parent_names.items()]
-    states = report_states([period])
-    report_status = {
-        unit.id: getattr(states.get((period.id, unit.id)), "status", None) or "missing" for unit in expected
-    }
-    targets = [target for target, _ in report.rows]
-    cells = {(row.unit.id, row.target.id): row for row in report.unit_rows}
+    statuses = dict(Submission.objects.filter(period=period).values_list("unit_id", "status"))
+    report_status = {unit.id: statuses.get(unit.id, "missing") for unit in expected}
 
     kind_id, parent_id = chosen_id(kind, kinds), chosen_id(parent, parents)
     status = status if status in dict(REPORT_STATUS_CHOICES) else None
@@ -171,10 +194,17 @@ def matrix(
         shown = sorted(shown, key=lambda unit: (unit.name.casefold(), unit.code), reverse=sort.startswith("-"))
         shown = ordered_by_kind(shown, kinds, None, False)
     elif sort_target is not None:
-        shown = ordered_by_kind(shown, kinds, _sort_key(cells, sort_target), sort.startswith("-"))
+        figures = figures_by_period([period], approved_only=approved_only, targets=[sort_target]).get(period.id, {})
+        if not sort_target.is_typed:
+            figures = register_figures_at(period, expected, register_dates(programme))[sort_target.source]
+            figures = {(unit_id, sort_target.id): figure for unit_id, figure in figures.items()}
+        shown = ordered_by_kind(shown, kinds, _sort_key(sort_target, figures, sort.startswith("-")), False)
     else:
         sort = ""
         shown = ordered_by_kind(shown, kinds, None, False)
+
+    page_units = Paginator(shown, PAGE_SIZE).get_page(page).object_list
+    cells = unit_results(programme, period, page_units, targets, approved_only=approved_only)
 
     def row(unit: UnitInfo, group: str) -> MatrixRow:
         found = [(target, cells.get((unit.id, target.id))) for target in targets]
@@ -189,7 +219,7 @@ def matrix(
         periods=periods,
         period=period,
         approved_only=approved_only,
-        columns=[MatrixColumn(target, result, sort_link(target.code, sort)) for target, result in report.rows],
+        columns=[MatrixColumn(target, result, sort_link(target.code, sort)) for target, result in district.rows],
         name_sort=sort_link(NAME_SORT, sort),
         kinds=kinds,
         parents=parents,

@@ -35,15 +35,27 @@ def counting_statuses(approved_only: bool) -> list[str]:
     return [Submission.Status.APPROVED] if approved_only else list(Submission.COUNTING)
 
 
-def figures_by_period(periods: Iterable[Period], *, approved_only: bool) -> dict[int, Figures]:
-    """period id → (unit id, target id) → the figure of the unit's counting submission. One query."""
+def figures_by_period(
+    periods: Iterable[Period],
+    *,
+    approved_only: bool,
+    targets: Iterable[Target] | None = None,
+    unit_ids: Iterable[int] | None = None,
+) -> dict[int, Figures]:
+    """period id → (unit id, target id) → the figure of the unit's counting submission (of those targets and
+    units only, when given). One query."""
     found: dict[int, Figures] = defaultdict(dict)
-    rows = Value.objects.filter(
+    values = Value.objects.filter(
         submission__period__in=[period.id for period in periods],
         submission__status__in=counting_statuses(approved_only),
         numerator__isnull=False,
         denominator__isnull=False,
-    ).values_list(
+    )
+    if targets is not None:
+        values = values.filter(target__in=[target.id for target in targets])
+    if unit_ids is not None:
+        values = values.filter(submission__unit__in=list(unit_ids))
+    rows = values.values_list(
         "submission__period_id",
         "submission__unit_id",
         "submission__unit__code",
