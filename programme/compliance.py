@@ -7,14 +7,13 @@ operator, in exact arithmetic, so that 90.0% fails "trên 90%" and 9 999/10 000 
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
 AT_LEAST = ">="
 ABOVE = ">"
 OPERATORS = (AT_LEAST, ABOVE)
-CENT = Decimal("0.01")
 
 
 class Judged(StrEnum):
@@ -95,15 +94,20 @@ def meets(numerator: int, denominator: int, operator: str, threshold: Decimal) -
 
 def display_percent(numerator: int, denominator: int, operator: str, threshold: Decimal) -> Decimal | None:
     """The percentage to two decimals, rounded half up unless that would put it on the wrong side of the
-    threshold: 99 999/100 000 shows 99.99, not a "100.00" that is not met."""
+    threshold: 99 999/100 000 shows 99.99, not a "100.00" that is not met. Counted in whole hundredths of a
+    percent, exactly (a download judges a hundred thousand figures)."""
     if denominator <= 0:
         return None
-    exact = Decimal(100 * numerator) / Decimal(denominator)
-    shown = exact.quantize(CENT, rounding=ROUND_HALF_UP)
-    met = meets(numerator, denominator, operator, threshold)
-    if _decimal_meets(shown, operator, threshold) != met:
-        shown = exact.quantize(CENT, rounding=ROUND_CEILING if met else ROUND_FLOOR)
-    return shown
+    return _shown(numerator, denominator, operator, threshold, meets(numerator, denominator, operator, threshold))
+
+
+def _shown(numerator: int, denominator: int, operator: str, threshold: Decimal, met: bool) -> Decimal:
+    hundredths, rest = divmod(10_000 * numerator, denominator)
+    shown = hundredths + (2 * rest >= denominator)
+    bar = threshold * 100
+    if (shown >= bar if operator == AT_LEAST else shown > bar) != met:
+        shown = hundredths + (rest > 0) if met else hundredths
+    return Decimal(shown).scaleb(-2)
 
 
 def exact_key(numerator: int, denominator: int) -> tuple[float, Fraction]:
@@ -112,14 +116,15 @@ def exact_key(numerator: int, denominator: int) -> tuple[float, Fraction]:
     return numerator / denominator, Fraction(numerator, denominator)
 
 
-def _decimal_meets(percent: Decimal, operator: str, threshold: Decimal) -> bool:
-    return percent >= threshold if operator == AT_LEAST else percent > threshold
-
-
 def status_for(rule: Rule, numerator: int, denominator: int, *, annual_period: bool) -> Status:
+    met = meets(numerator, denominator, rule.operator, rule.threshold)
+    return _status(rule, denominator, met, annual_period=annual_period)
+
+
+def _status(rule: Rule, denominator: int, met: bool, *, annual_period: bool) -> Status:
     if denominator <= 0:
         return Status.NO_DATA
-    if meets(numerator, denominator, rule.operator, rule.threshold):
+    if met:
         return Status.MET
     if rule.judged == Judged.CUMULATIVE and not annual_period:
         return Status.IN_PROGRESS
@@ -145,17 +150,32 @@ class Totals:
 
 
 def result_from_totals(rule: Rule, totals: Totals, *, annual_period: bool) -> TargetResult:
+    return _result(
+        rule,
+        totals.numerator,
+        totals.denominator,
+        reporting=totals.units_reporting,
+        meeting=totals.units_meeting,
+        expected=totals.units_expected - totals.units_not_applicable,
+        annual_period=annual_period,
+    )
+
+
+def _result(
+    rule: Rule, numerator: int, denominator: int, *, reporting: int, meeting: int, expected: int, annual_period: bool
+) -> TargetResult:
+    met = meets(numerator, denominator, rule.operator, rule.threshold)
     return TargetResult(
         code=rule.code,
         operator=rule.operator,
         threshold=rule.threshold,
-        numerator=totals.numerator,
-        denominator=totals.denominator,
-        percent=display_percent(totals.numerator, totals.denominator, rule.operator, rule.threshold),
-        status=status_for(rule, totals.numerator, totals.denominator, annual_period=annual_period),
-        units_reporting=totals.units_reporting,
-        units_expected=totals.units_expected - totals.units_not_applicable,
-        units_meeting=totals.units_meeting,
+        numerator=numerator,
+        denominator=denominator,
+        percent=_shown(numerator, denominator, rule.operator, rule.threshold, met) if denominator > 0 else None,
+        status=_status(rule, denominator, met, annual_period=annual_period),
+        units_reporting=reporting,
+        units_expected=expected,
+        units_meeting=meeting,
     )
 
 
@@ -186,5 +206,20 @@ def evaluate(
 
 
 def unit_result(rule: Rule, figure: Figure, *, annual_period: bool) -> TargetResult:
-    """One unit's own result for a target, shaped like a district result over that unit alone."""
-    return evaluate(rule, [figure], expected_units=[figure.unit], annual_period=annual_period)
+    """One unit's own result for a target, shaped like a district result over that unit alone: what
+    ``evaluate`` gives for the one figure, without its bookkeeping."""
+    if figure.denominator == 0:
+        return _result(rule, 0, 0, reporting=0, meeting=0, expected=0, annual_period=annual_period)
+    met = meets(figure.numerator, figure.denominator, rule.operator, rule.threshold)
+    return TargetResult(
+        code=rule.code,
+        operator=rule.operator,
+        threshold=rule.threshold,
+        numerator=figure.numerator,
+        denominator=figure.denominator,
+        percent=_shown(figure.numerator, figure.denominator, rule.operator, rule.threshold, met),
+        status=_status(rule, figure.denominator, met, annual_period=annual_period),
+        units_reporting=1,
+        units_expected=1,
+        units_meeting=int(met),
+    )

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from collections.abc import Iterator
 from decimal import Decimal
 
 from django.utils import timezone
@@ -86,18 +87,50 @@ def _plain(value: object) -> str:
     return str(value)
 
 
+def _figure(value: Decimal | None) -> str:
+    """A threshold or percentage as ``_plain(_number(value))`` writes it, without the float."""
+    if value is None:
+        return ""
+    return str(int(value)) if value == value.to_integral_value() else f"{value:.2f}"
+
+
+def _cells(result: compliance.TargetResult) -> list[object]:
+    """``COLUMNS`` of a result, as CSV cells."""
+    return [
+        result.code,
+        result.operator,
+        _figure(result.threshold),
+        result.numerator,
+        result.denominator,
+        _figure(result.percent),
+        result.status.value,
+        result.units_reporting,
+        result.units_expected,
+        result.units_meeting,
+    ]
+
+
+class _Line:
+    """A file-like sink that hands back the last line ``csv.writer`` wrote."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def csv_lines(report: ComplianceReport, *, by_unit: bool = False) -> Iterator[str]:
+    """The lines of ``as_csv`` one by one, so that a download of every unit can be streamed."""
+    writer = csv.writer(_Line(), lineterminator="\n")
+    yield writer.writerow(UNIT_COLUMNS if by_unit else COLUMNS)
+    for _, result in report.rows:
+        yield writer.writerow(["", "", *_cells(result)] if by_unit else _cells(result))
+    if by_unit:
+        for row in report.unit_rows:
+            yield writer.writerow([row.unit.code, row.unit.name, *_cells(row.result)])
+
+
 def as_csv(report: ComplianceReport, *, by_unit: bool = False) -> str:
     """District rows (empty unit) first, then with ``by_unit`` one row per unit and target."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(UNIT_COLUMNS if by_unit else COLUMNS)
-    for row in district_rows(report):
-        cells = [_plain(row[c]) for c in COLUMNS]
-        writer.writerow(["", "", *cells] if by_unit else cells)
-    if by_unit:
-        for row in unit_rows(report):
-            writer.writerow([_plain(row[c]) for c in UNIT_COLUMNS])
-    return out.getvalue()
+    return "".join(csv_lines(report, by_unit=by_unit))
 
 
 def value_rows(values: list[ValueRow]) -> list[dict[str, object]]:

@@ -19,6 +19,7 @@ from programme.compliance import (
     is_reported_in,
     meets,
     status_for,
+    unit_result,
 )
 
 thresholds = st.decimals(min_value=0, max_value=100, places=2)
@@ -108,6 +109,36 @@ def test_displayed_percent_never_contradicts_the_status(den, data):
     assert abs(Fraction(shown) - exact) < Fraction(1, 100)
     met = exact_meets(num, den, operator, threshold)
     assert (shown >= threshold if operator == AT_LEAST else shown > threshold) == met
+
+
+def reference_percent(num, den, operator, threshold):
+    """The rule in exact fractions: half up to the hundredth, else towards the side the status is on."""
+    exact = Fraction(100 * num, den)
+    hundredths = exact * 100
+    half_up = int(hundredths + Fraction(1, 2))  # floor(x + 1/2): half up for x ≥ 0
+    met = exact_meets(num, den, operator, threshold)
+    shown = Fraction(half_up, 100)
+    if (shown >= Fraction(threshold) if operator == AT_LEAST else shown > Fraction(threshold)) != met:
+        whole = hundredths.numerator // hundredths.denominator
+        half_up = whole + (hundredths != whole) if met else whole
+    return Decimal(half_up).scaleb(-2)
+
+
+@given(st.integers(min_value=1, max_value=2**31), st.data())
+def test_displayed_percent_is_the_exact_rule_to_the_hundredth(den, data):
+    num = data.draw(st.integers(min_value=0, max_value=den))
+    operator, threshold = data.draw(operators), data.draw(thresholds)
+    shown = display_percent(num, den, operator, threshold)
+    assert shown == reference_percent(num, den, operator, threshold)
+    assert shown.as_tuple().exponent == -2
+
+
+@given(st.integers(min_value=0, max_value=10**7), st.data(), operators, thresholds, st.booleans())
+def test_one_units_result_is_the_district_result_of_that_unit_alone(den, data, operator, threshold, annual):
+    figure = Figure("U", data.draw(st.integers(min_value=0, max_value=den)), den)
+    rule = Rule("MT", operator, threshold, data.draw(st.sampled_from(list(Judged))))
+    alone = evaluate(rule, [figure], expected_units=["U"], annual_period=annual)
+    assert unit_result(rule, figure, annual_period=annual) == alone
 
 
 def test_display_rounds_half_up_away_from_the_threshold():

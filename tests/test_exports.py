@@ -100,7 +100,7 @@ def download(client, name: str, fmt: str, **params):
 
 
 def workbook(response):
-    return load_workbook(io.BytesIO(response.content))
+    return load_workbook(io.BytesIO(response.getvalue()))
 
 
 def parsed_row(cells: dict) -> dict:
@@ -124,15 +124,16 @@ def test_csv_equals_the_compliance_command(client, reviewer, loaded, code, name,
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.content.startswith(b"\xef\xbb\xbf")  # the BOM: Excel then reads UTF-8
-    assert response.content.decode("utf-8-sig") == compliance(code, "--format", "csv", *flags)
+    body = response.getvalue()
+    assert body.startswith(b"\xef\xbb\xbf")  # the BOM: Excel then reads UTF-8
+    assert body.decode("utf-8-sig") == compliance(code, "--format", "csv", *flags)
     stem = "tong-quan" if name == "export_overview" else "ma-tran"
     assert response["Content-Disposition"] == f'attachment; filename="{stem}-{code}.csv"'
 
 
 def test_csv_matrix_keeps_vietnamese_unit_names(client, reviewer, loaded):
     client.force_login(reviewer)
-    text = download(client, "export_matrix", "csv", ky=period_id("2024")).content.decode("utf-8-sig")
+    text = download(client, "export_matrix", "csv", ky=period_id("2024")).getvalue().decode("utf-8-sig")
     rows = {(r["unit"], r["target"]): r for r in csv.DictReader(io.StringIO(text))}
     assert rows[("03391", "MT6")]["unit_name"] == "Xã Lả Nhì Thàng"
     assert rows[("03391", "MT6")]["percent"] == "77.50"
@@ -145,18 +146,18 @@ def test_approved_only_csv_equals_the_command_with_the_flag(client, reviewer, lo
 
     response = download(client, "export_overview", "csv", ky=period_id("2024"), chi_duyet="1")
 
-    assert response.content.decode("utf-8-sig") == compliance("2024", "--format", "csv", "--approved-only")
+    assert response.getvalue().decode("utf-8-sig") == compliance("2024", "--format", "csv", "--approved-only")
     assert response["Content-Disposition"] == 'attachment; filename="tong-quan-2024-da-duyet.csv"'
     # anything but 1 is the default (submitted and approved)
     other = download(client, "export_overview", "csv", ky=period_id("2024"), chi_duyet="co")
-    assert other.content.decode("utf-8-sig") == compliance("2024", "--format", "csv")
+    assert other.getvalue().decode("utf-8-sig") == compliance("2024", "--format", "csv")
 
 
 def test_default_period_is_the_latest_with_data(client, leader, loaded):
     client.force_login(leader)
     response = download(client, "export_overview", "csv")
     assert response["Content-Disposition"] == 'attachment; filename="tong-quan-2024.csv"'
-    assert response.content.decode("utf-8-sig") == compliance("2024", "--format", "csv")
+    assert response.getvalue().decode("utf-8-sig") == compliance("2024", "--format", "csv")
 
 
 # --- XLSX: Vietnamese headers, number formats, the same figures ----------------------------------------------
@@ -238,8 +239,8 @@ def test_values_csv_lists_every_value_of_the_counting_reports(client, reviewer, 
 
     response = download(client, "export_values", "csv", ky=period_id("2024"))
 
-    assert response.content.startswith(b"\xef\xbb\xbf")
-    table = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response.getvalue().startswith(b"\xef\xbb\xbf")
+    table = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert list(table[0]) == [
         "unit",
         "unit_name",
@@ -370,7 +371,7 @@ def test_query_count_does_not_grow_with_the_units(client, db):
     large = [queries(client, reviewer, url) for url in export_urls(large_period)]
 
     assert small == large
-    text = client.get(reverse("export_values", args=["csv"])).content.decode("utf-8-sig")
+    text = client.get(reverse("export_values", args=["csv"])).getvalue().decode("utf-8-sig")
     assert len(text.splitlines()) == 1 + 300 * 3  # the default is the large (current) programme's period
 
 
@@ -413,5 +414,5 @@ def test_a_note_that_looks_like_a_formula_stays_text(client, reviewer, phong_tho
 
     sheet = workbook(download(client, "export_values", "xlsx", ky=period_2024.id))["Số liệu"]
     assert sheet["G2"].value == formula and sheet["G2"].data_type == "s"
-    text = download(client, "export_values", "csv", ky=period_2024.id).content.decode("utf-8-sig")
+    text = download(client, "export_values", "csv", ky=period_2024.id).getvalue().decode("utf-8-sig")
     assert next(csv.DictReader(io.StringIO(text)))["note"] == f"'{formula}"
