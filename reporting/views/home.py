@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from accounts.roles import Role
 from programme.selectors import current_programme
@@ -8,6 +9,7 @@ from reporting.selectors.reports import unit_periods
 
 
 @login_required
+@require_GET
 def home(request):
     """The start page: an officer sees the unit's periods; the district sees the latest figures."""
     user = request.user
