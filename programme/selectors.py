@@ -45,6 +45,17 @@ def reporting_units(programme: Programme, *, on: datetime.date) -> list[UnitInfo
     return units
 
 
+def area_units(programme: Programme, *, on: datetime.date) -> list[UnitInfo]:
+    """The reporting units directly under the programme's area that exist on ``on``, in order. One query."""
+    rows = (
+        Unit.objects.filter(parent=programme.area_id, kind__reports=True)
+        .filter(Q(opened_on__isnull=True) | Q(opened_on__lte=on), Q(closed_on__isnull=True) | Q(closed_on__gt=on))
+        .order_by("order", "code")
+        .values_list("id", "code", "name", "kind_id", "kind__name", "parent_id", "order")
+    )
+    return [UnitInfo(*row) for row in rows]
+
+
 def programme_targets(programme: Programme) -> list[Target]:
     """The programme's targets with the unit kinds each applies to. Two queries."""
     return list(Target.objects.filter(programme=programme).prefetch_related("applies_to").order_by("order", "code"))

@@ -3,14 +3,14 @@
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from django.utils import timezone
 
 from programme import compliance
 from reporting.selectors.compliance import ComplianceReport
-from reporting.selectors.exports import ValueRow
+from reporting.selectors.exports import TextRow, ValueRow
 
 COLUMNS = (
     "target",
@@ -185,3 +185,16 @@ def as_table(report: ComplianceReport, *, by_unit: bool = False) -> str:
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
     lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     return "\n".join(lines) + "\n"
+
+
+TEXT_COLUMNS = ("unit", "unit_name", "parent_name", "section", "text")
+
+
+def texts_csv_lines(rows: Iterable[TextRow]) -> Iterator[str]:
+    """The official report's annex: one line per text, formulas made inert."""
+    writer = csv.writer(_Line(), lineterminator="\n")
+    yield writer.writerow(TEXT_COLUMNS)
+    for row in rows:
+        yield writer.writerow(
+            [row.unit, _inert(row.unit_name), _inert(row.parent_name), _inert(row.section), _inert(row.text)]
+        )

@@ -113,6 +113,13 @@ def build_official_report(
     )
     document.title("BÁO CÁO", report_subject(period))
     document.heading(SECTIONS[0])
+    if data.annexed:
+        document.paragraph(
+            f"Báo cáo tổng hợp nội dung của các đơn vị trực thuộc. Nội dung báo cáo của {vn_number(data.annexed)} "
+            "đơn vị cấp dưới không tổng hợp vào văn bản này; xem phụ lục “Nội dung báo cáo của các đơn vị” "
+            "(tải tại trang Tổng quan).",
+            italic=True,
+        )
     for group, passages in data.groups:
         document.heading(f"{group.number}. {group.title}")
         _passages(document, passages)

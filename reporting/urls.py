@@ -36,5 +36,6 @@ urlpatterns = [
     path("xuat/tong-quan.<table:fmt>", exports.export_overview, name="export_overview"),
     path("xuat/ma-tran.<table:fmt>", exports.export_matrix, name="export_matrix"),
     path("xuat/so-lieu.<table:fmt>", exports.export_values, name="export_values"),
+    path("xuat/noi-dung.csv", exports.export_texts, name="export_texts"),
     path("xuat/bao-cao-<int:period_id>.docx", exports.official_report, name="official_report"),
 ]

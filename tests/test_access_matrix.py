@@ -68,6 +68,7 @@ GET = """
     export_overview   >login?next  403          403          200          200          200
     export_matrix     >login?next  403          403          200          200          200
     export_values     >login?next  403          403          200          200          200
+    export_texts      >login?next  403          403          200          200          200
     official_report   >login?next  403          403          200          200          200
     register          >login?next  200          200          200          200          200
     model_recognise   >login?next  405          405          405          405          405
@@ -94,6 +95,7 @@ POST = """
     export_overview   >login?next  403          403          405          405          405
     export_matrix     >login?next  403          403          405          405          405
     export_values     >login?next  403          403          405          405          405
+    export_texts      >login?next  403          403          405          405          405
     official_report   >login?next  403          403          405          405          405
     register          >login?next  >register+   >register+   403          403          403
     model_recognise   >login?next  403          403          >register+   403          >register+
@@ -107,7 +109,7 @@ SNAPSHOT = {
     ExemplaryModel: ("unit", "year", "name", "field", "recognised_on", "recognition_level"),
 }
 OPEN_DRAFT_PAGES = {"report", "report_template", "report_upload"}  # the officer's form: the 2024S1 draft
-EXPORTS = ["export_overview", "export_matrix", "export_values", "official_report"]
+EXPORTS = ["export_overview", "export_matrix", "export_values", "export_texts", "official_report"]
 REFUSED = {403, 404, 405}
 
 
@@ -421,11 +423,11 @@ def test_a_query_naming_unit_a_gets_officer_b_nothing_more(world, name):
 
 @pytest.mark.parametrize(
     ("name", "fmt"),
-    [(name, fmt) for name in EXPORTS if name != "official_report" for fmt in ("csv", "xlsx")]
-    + [("official_report", "docx")],
+    [(name, fmt) for name in EXPORTS if name not in ("official_report", "export_texts") for fmt in ("csv", "xlsx")]
+    + [("official_report", "docx"), ("export_texts", "csv")],
 )
 def test_officers_are_refused_the_district_exports(world, name, fmt):
-    args = url_args(name, world) | ({"fmt": fmt} if fmt != "docx" else {})
+    args = url_args(name, world) | ({"fmt": fmt} if name not in ("official_report", "export_texts") else {})
     query = f"?ky={world.periods['2024Q1'].id}&chi_duyet=0&don_vi={world.unit_a.code}&so=12-BC%2FDV"
     url = reverse(name, kwargs=args) + query
     for officer in OFFICERS:

@@ -4,6 +4,7 @@ Reports are filed through the real services: two communes submit full reports wi
 units' figures come from ``import_values`` (reports without a narrative), and one commune keeps a draft.
 """
 
+import csv
 import datetime
 import io
 import zipfile
@@ -20,7 +21,8 @@ from docx.shared import Pt
 
 from accounts.roles import Role
 from programme.formatting import vn_number, vn_percent
-from programme.models import Period, Programme, Unit
+from programme.models import Period, Programme, Unit, UnitKind
+from reporting.models import Submission
 from reporting.official_report import build_official_report, period_phrase, report_subject
 from reporting.selectors.compliance import district_compliance
 from reporting.selectors.reports import report_sheet
@@ -494,3 +496,64 @@ def test_the_header_data_is_edited_in_the_admin(client, administrator, phong_tho
         assert f'name="{field}"' in response.text
     assert 'name="report_signer_is_deputy"' in response.text and 'name="report_recipients"' in response.text
     assert "Báo cáo chính thức của Ban" in response.text
+
+
+# --- a deeper tree: the report compiles its own units' texts, the annex has everyone's ------------------------
+
+
+@pytest.fixture
+def deeper(reported, commune):
+    """A village under the town (a level below the district's own units) files a report with its texts; another
+    village, closed before the year's end, filed one too."""
+    village_kind = UnitKind.objects.create(code="village", name="Thôn, bản", reports=True, order=99)
+    village = Unit.objects.create(code="THON-1", name="Bản Thử Nghiệm", kind=village_kind, parent=commune, order=1)
+    closed = Unit.objects.create(code="THON-2", name="Bản Đã Giải Thể", kind=village_kind, parent=commune, order=2)
+    for unit, username in ((village, "canbo-thon"), (closed, "canbo-thon-2")):
+        user = make_user(username, Role.OFFICER, unit=unit)
+        file_report(user, unit, reported, texts={1: f'=HYPERLINK("x") {unit.name} họp dân.'})
+    Unit.objects.filter(pk=closed.pk).update(closed_on=datetime.date(2024, 12, 1))  # after it reported
+    return village
+
+
+def test_the_report_compiles_its_own_units_and_counts_the_others_in_the_annex(deeper, reported):
+    document = read(build_official_report(reported, report_date=DATE))
+    text = "\n".join(paragraphs(document))
+    assert "Bản Thử Nghiệm" not in text and "họp dân" not in text
+    assert "Nội dung báo cáo của 1 đơn vị cấp dưới không tổng hợp vào văn bản này" in text
+    assert "Tổ chức 12 hội nghị." in text  # the town's own text is compiled as before
+
+
+def test_without_units_below_its_own_the_report_says_nothing_of_an_annex(reported):
+    text = "\n".join(paragraphs(read(build_official_report(reported, report_date=DATE))))
+    assert "phụ lục" not in text
+
+
+def test_the_annex_lists_every_counting_text_unit_by_unit_with_formulas_inert(client, reviewer, deeper, reported):
+    client.force_login(reviewer)
+    response = client.get(reverse("export_texts"), {"ky": reported.id})
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
+    by_unit = {}
+    for row in rows:
+        by_unit.setdefault(row["unit"], []).append(row)
+    assert list(by_unit) == ["03549", "03391", "THON-1"]  # by parent; no draft, no closed unit
+    village = by_unit["THON-1"]
+    assert village[0]["parent_name"] == "Thị trấn Phong Thổ"
+    assert village[0]["section"].startswith("1. ") and village[0]["text"].startswith("'=HYPERLINK")
+    assert [row["section"] for row in village][-3:] == [
+        "Hạn chế, nguyên nhân",
+        "Phương hướng, nhiệm vụ",
+        "Đề xuất, kiến nghị",
+    ]
+    town = by_unit["03549"]
+    assert town[0]["text"] == "Tổ chức 12 hội nghị.\nPhối hợp với Mặt trận."
+    assert any(row["text"] == HTML for row in town)  # HTML stays text
+
+
+def test_the_annex_of_approved_reports_only(client, reviewer, deeper, reported):
+    submission_approve(user=reviewer, submission=Submission.objects.get(unit=deeper, period=reported), version=None)
+    client.force_login(reviewer)
+    response = client.get(reverse("export_texts"), {"ky": reported.id, "chi_duyet": "1"})
+    units = {row["unit"] for row in csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig")))}
+    assert units == {"THON-1"}
+    assert response["Content-Disposition"].endswith('-da-duyet.csv"')

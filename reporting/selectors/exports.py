@@ -1,10 +1,12 @@
 """Reads behind the downloads that ``district_compliance`` does not already cover."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from programme.models import Period
-from reporting.models import Submission, Value
+from reporting.models import Narrative, Submission, Value
+from reporting.selectors.compliance import area_parents, exists_on
 
 
 @dataclass(frozen=True)
@@ -44,3 +46,62 @@ def period_values(period: Period, *, approved_only: bool = False) -> list[ValueR
         ValueRow(unit, name, period.code, target, num, den, note, status, submitted_at)
         for unit, name, target, num, den, note, status, submitted_at in rows
     ]
+
+
+@dataclass(frozen=True)
+class TextRow:
+    """One text of a counting report, as the annex of the official report lists it."""
+
+    unit: str
+    unit_name: str
+    parent_name: str
+    section: str
+    text: str
+
+
+SECTION_NAMES = {
+    "shortcomings": "Hạn chế, nguyên nhân",
+    "next_steps": "Phương hướng, nhiệm vụ",
+    "proposals": "Đề xuất, kiến nghị",
+}
+
+
+def period_texts(period: Period, *, approved_only: bool = False) -> Iterator[TextRow]:
+    """Every text of the period's counting reports of units under the area, unit by unit (grouped by parent
+    unit in the parents' order, then in the units' order): the task groups' narratives in their order, then
+    shortcomings, next steps and proposals. Three queries, read as they are written out."""
+    statuses = [Submission.Status.APPROVED] if approved_only else list(Submission.COUNTING)
+    inside = area_parents(period.programme)
+    # Grouped by parent, then in the units' order; integers only, so that Python compares them as the
+    # database sorts them.
+    order = ("unit__parent__order", "unit__parent_id", "unit__order", "unit_id")
+    reports = (
+        Submission.objects.filter(period=period, status__in=statuses, unit__kind__reports=True)
+        .filter(exists_on(period.end, "unit__"), unit__parent__isnull=False)
+        .order_by(*order)
+        .values_list(*order, "unit__code", "unit__parent_id", "unit__name", "unit__parent__name", *SECTION_NAMES)
+    )
+    narratives = (
+        Narrative.objects.filter(
+            submission__period=period, submission__status__in=statuses, submission__unit__parent__isnull=False
+        )
+        .exclude(text="")
+        .order_by(*(f"submission__{field}" for field in order), "task_group__number")
+        .values_list(*(f"submission__{field}" for field in order), "task_group__number", "task_group__title", "text")
+    )
+    pending = narratives.iterator(chunk_size=2000)
+    waiting = next(pending, None)
+    for row in reports.iterator(chunk_size=2000):
+        key, (code, parent_id, name, parent_name, *texts) = row[:4], row[4:]
+        while waiting is not None and waiting[:4] < key:  # a report the filters above left out
+            waiting = next(pending, None)
+        written = []
+        while waiting is not None and waiting[:4] == key:
+            written.append((f"{waiting[4]}. {waiting[5]}", waiting[6]))
+            waiting = next(pending, None)
+        if parent_id not in inside:
+            continue
+        written += zip(SECTION_NAMES.values(), texts, strict=True)
+        for section, text in written:
+            if text.strip():
+                yield TextRow(code, name, parent_name or "", section, text.strip())

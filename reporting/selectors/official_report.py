@@ -1,11 +1,16 @@
 """What the district's official report for a period says, read in a fixed number of queries."""
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
+
+from django.db.models import Count, Exists, OuterRef, Q
 
 from programme.models import Period, TaskGroup
-from programme.selectors import reporting_units
+from programme.selectors import area_units, programme_targets
 from reporting.models import Narrative, Submission
-from reporting.selectors.compliance import ComplianceReport, district_compliance
+from reporting.selectors.compliance import ComplianceReport, census, district_reports, exists_on
+from reporting.selectors.timeliness import district_completeness
 
 TEXT_FIELDS = ("shortcomings", "next_steps", "proposals")
 
@@ -44,46 +49,64 @@ class OfficialReport:
     shortcomings: list[Passage]
     next_steps: list[Passage]
     proposals: list[Passage]
+    annexed: int = 0  # units below the area's own units whose texts are in the annex, not compiled
 
 
 def _passages(units, texts: dict[int, str]) -> list[Passage]:
     return [Passage(unit.name, texts[unit.id].strip()) for unit in units if texts.get(unit.id, "").strip()]
 
 
+def _has_text() -> Q:
+    """A report with any text of its own: a narrative, shortcomings, next steps or proposals."""
+    written = Narrative.objects.filter(submission=OuterRef("pk")).exclude(text="")
+    return Q(Exists(written)) | reduce(operator.or_, (~Q(**{name: ""}) for name in TEXT_FIELDS))
+
+
 def official_report(period: Period, *, approved_only: bool = False) -> OfficialReport:
-    """The figures of ``district_compliance``, the completeness of the period and the units' texts, each in
-    the units' tree order. The texts come from the reports that count (approved ones only with
-    ``approved_only``), like the figures. About ten queries whatever the number of units."""
-    report = district_compliance(period, approved_only=approved_only)
-    units = reporting_units(period.programme, on=period.end)
-    expected_ids = {unit.id for unit in units}
-    submissions = {
-        row["unit_id"]: row
-        for row in Submission.objects.filter(period=period).values("unit_id", "status", "is_late", *TEXT_FIELDS)
-        if row["unit_id"] in expected_ids
-    }
-    filed = [s for s in submissions.values() if s["status"] in Submission.COUNTING]
+    """The figures of ``district_compliance``, the completeness of the period and the texts of the area's own
+    units (its direct subordinates, as each level compiles the level below), each in the units' tree order.
+    The texts come from the reports that count (approved ones only with ``approved_only``), like the figures.
+    Units further down (a province's communes) are only counted: their texts are in the annex download.
+    Ten queries whatever the number of units."""
+    programme = period.programme
+    counted = census(programme, [period])
+    targets = programme_targets(programme)
+    report = district_reports(programme, [period], targets, approved_only=approved_only, counted=counted)[period.id]
+    tally = district_completeness(programme, period, counted)
     completeness = Completeness(
-        expected=len(units),
-        reported=len(filed),
-        on_time=sum(1 for s in filed if not s["is_late"]),
-        late=sum(1 for s in filed if s["is_late"]),
-        approved=sum(1 for s in filed if s["status"] == Submission.Status.APPROVED),
+        expected=tally.expected,
+        reported=tally.submitted,
+        on_time=tally.on_time,
+        late=tally.late,
+        approved=tally.approved,
     )
-    statuses = {Submission.Status.APPROVED} if approved_only else set(Submission.COUNTING)
-    counting = {unit_id: s for unit_id, s in submissions.items() if s["status"] in statuses}
+    units = area_units(programme, on=period.end)
+    statuses = [Submission.Status.APPROVED] if approved_only else list(Submission.COUNTING)
+    counting = {
+        row["unit_id"]: row
+        for row in Submission.objects.filter(
+            period=period, status__in=statuses, unit__in=[unit.id for unit in units]
+        ).values("unit_id", *TEXT_FIELDS)
+    }
     narratives: dict[int, dict[int, str]] = {}
-    rows = Narrative.objects.filter(submission__period=period, submission__status__in=statuses).values_list(
-        "submission__unit_id", "task_group_id", "text"
-    )
+    rows = Narrative.objects.filter(
+        submission__period=period, submission__status__in=statuses, submission__unit__in=list(counting)
+    ).values_list("submission__unit_id", "task_group_id", "text")
     for unit_id, group_id, text in rows:
-        if unit_id in counting:
-            narratives.setdefault(group_id, {})[unit_id] = text
-    groups = list(TaskGroup.objects.filter(programme=period.programme).order_by("number"))
+        narratives.setdefault(group_id, {})[unit_id] = text
+    groups = list(TaskGroup.objects.filter(programme=programme).order_by("number"))
 
     def texts(name: str) -> dict[int, str]:
         return {unit_id: s[name] for unit_id, s in counting.items()}
 
+    below = (
+        Submission.objects.filter(period=period, status__in=statuses, unit__kind__reports=True)
+        .exclude(unit__parent=programme.area_id)
+        .filter(exists_on(period.end, "unit__"), _has_text())
+        .values("unit__parent_id")
+        .annotate(reports=Count("id"))
+        .order_by()
+    )
     return OfficialReport(
         period=period,
         approved_only=approved_only,
@@ -93,4 +116,5 @@ def official_report(period: Period, *, approved_only: bool = False) -> OfficialR
         shortcomings=_passages(units, texts("shortcomings")),
         next_steps=_passages(units, texts("next_steps")),
         proposals=_passages(units, texts("proposals")),
+        annexed=sum(row["reports"] for row in below if row["unit__parent_id"] in counted.inside),
     )

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET
 from programme.models import Period
 from programme.selectors import current_programme, reports_under
 from reporting.access import report_period, viewable_unit
-from reporting.exports import csv_lines, values_as_csv
+from reporting.exports import csv_lines, texts_csv_lines, values_as_csv
 from reporting.official_report import build_official_report, build_unit_report
 from reporting.selectors.compliance import district_compliance, latest_period_with_data
-from reporting.selectors.exports import period_values
+from reporting.selectors.exports import period_texts, period_values
 from reporting.selectors.reports import report_sheet
 from reporting.spreadsheets import compliance_workbook, values_workbook
 
@@ -72,11 +72,14 @@ def _compliance_table(request, fmt: str, *, by_unit: bool, stem: str) -> HttpRes
     report = district_compliance(period, approved_only=approved_only, by_unit=by_unit)
     filename = _filename(stem, period, fmt, approved_only=approved_only)
     if fmt == "csv":
-        lines = csv_lines(report, by_unit=by_unit)
-        response = StreamingHttpResponse(_encoded(chain([BOM], lines)), content_type=CONTENT_TYPES[fmt])
-        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-        return response
+        return _streamed_csv(csv_lines(report, by_unit=by_unit), filename)
     return _download(compliance_workbook(report, by_unit=by_unit), fmt, filename)
+
+
+def _streamed_csv(lines, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(_encoded(chain([BOM], lines)), content_type=CONTENT_TYPES["csv"])
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
 
 
 def _encoded(lines, size: int = 1 << 16):
@@ -114,6 +117,16 @@ def export_values(request, fmt):
     values = period_values(period, approved_only=approved_only)
     content = values_as_csv(values) if fmt == "csv" else values_workbook(period, values, approved_only=approved_only)
     return _download(content, fmt, _filename("so-lieu", period, fmt, approved_only=approved_only))
+
+
+@login_required
+@district_only
+@require_GET
+def export_texts(request):
+    """The official report's annex: every text of the period's counting reports, unit by unit."""
+    period, approved_only = _chosen_period(request), _approved_only(request)
+    rows = period_texts(period, approved_only=approved_only)
+    return _streamed_csv(texts_csv_lines(rows), _filename("noi-dung", period, "csv", approved_only=approved_only))
 
 
 @login_required
