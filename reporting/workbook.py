@@ -45,6 +45,8 @@ NOT_A_TEMPLATE = (
     "Hãy tải mẫu Excel tại trang báo cáo, điền vào đó rồi tải lên."
 )
 REMADE = "Hãy tải mẫu mới tại trang báo cáo và chỉ điền vào các ô nền vàng."
+UNCOMPUTED = object()  # a formula saved without its result: a program wrote it, no spreadsheet calculated it
+UNCOMPUTED_MESSAGE = "Ô có công thức nhưng tệp không lưu kết quả tính. Hãy nhập số, hoặc mở tệp bằng Excel rồi lưu lại."
 
 _INPUT_FILL = PatternFill("solid", start_color="FFF2CC")
 _HEADER_FILL = PatternFill("solid", start_color="E4ECFA")
@@ -214,6 +216,8 @@ def _target_row(ws, number: int, row: SheetRow, previous_period: Period | None) 
     for column, value in values.items():
         cell = ws[f"{column}{number}"]
         cell.value = value
+        if cell.data_type == "f":  # a note typed as "=…" stays text, never a live formula
+            cell.data_type = "s"
         cell.border = _BOX
         cell.alignment = _WRAP
         if target.is_typed and column in INPUTS:
@@ -293,26 +297,40 @@ def read_template(data: bytes, filename: str) -> FilledTemplate:
 
 
 def _raw_tables(data: bytes) -> tuple[list[tuple] | None, dict[int, list] | None]:
-    """The rows of "_meta" and of the report sheet (by row number), as plain values; None for a missing sheet."""
+    """The rows of "_meta" and of the report sheet (by row number), as plain values; None for a missing sheet.
+    A formula is the result the spreadsheet saved with it, or ``UNCOMPUTED`` when none was saved: read as
+    blank, it would erase the figure the officer meant."""
     _refuse_a_bomb(data)
     # A damaged workbook can fail in many layers (zip, deflate, XML, openpyxl's own checks), at opening or
     # while the rows are read; whichever it is, the officer's answer is the same.
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            if META_TITLE not in workbook.sheetnames:
-                return None, None
-            meta_rows = list(workbook[META_TITLE].iter_rows(max_row=MAX_ROWS, max_col=3, values_only=True))
-            if SHEET_TITLE not in workbook.sheetnames:
-                return meta_rows, None
-            report = workbook[SHEET_TITLE].iter_rows(
-                min_row=FIRST_ROW, max_row=FIRST_ROW + MAX_ROWS, max_col=len(WIDTHS), values_only=True
-            )
-            return meta_rows, {number: list(cells) for number, cells in enumerate(report, start=FIRST_ROW)}
-        finally:
-            workbook.close()
+        meta_rows, report_rows = _sheet_rows(data, data_only=True)
+        if report_rows is not None:
+            _, formulas = _sheet_rows(data, data_only=False)
+            for number, cells in report_rows.items():
+                report_rows[number] = [
+                    UNCOMPUTED if value is None and formula is not None else value
+                    for value, formula in zip(cells, formulas[number], strict=True)
+                ]
     except Exception as error:
         raise TemplateError(UNREADABLE) from error
+    return meta_rows, report_rows
+
+
+def _sheet_rows(data: bytes, *, data_only: bool) -> tuple[list[tuple] | None, dict[int, list] | None]:
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+    try:
+        if META_TITLE not in workbook.sheetnames:
+            return None, None
+        meta_rows = list(workbook[META_TITLE].iter_rows(max_row=MAX_ROWS, max_col=3, values_only=True))
+        if SHEET_TITLE not in workbook.sheetnames:
+            return meta_rows, None
+        report = workbook[SHEET_TITLE].iter_rows(
+            min_row=FIRST_ROW, max_row=FIRST_ROW + MAX_ROWS, max_col=len(WIDTHS), values_only=True
+        )
+        return meta_rows, {number: list(cells) for number, cells in enumerate(report, start=FIRST_ROW)}
+    finally:
+        workbook.close()
 
 
 def _refuse_a_bomb(data: bytes) -> None:
@@ -360,7 +378,7 @@ def _parse_meta(meta_rows: list[tuple]) -> TemplateMeta:
 
 def _as_typed(value: object) -> str:
     """A cell as the officer would have typed it into the web form (Vietnamese decimal comma)."""
-    if value is None:
+    if value is None or value is UNCOMPUTED:
         return ""
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
@@ -416,11 +434,13 @@ def template_form(filled: FilledTemplate, sheet: ReportSheet) -> ReportForm:
 
 
 def cell_errors(form: ReportForm, filled: FilledTemplate) -> list[CellError]:
-    """The form's errors, each named by the cell it came from, in the sheet's order."""
+    """The form's errors and the formulas saved without a result, each named by its cell, in the sheet's order."""
     labels = dict(INPUTS.values())
     errors = []
     for code in sorted(filled.meta.rows, key=filled.meta.rows.get):
         for part in ("num", "den", "note"):
+            if filled.cells[code][part] is UNCOMPUTED:
+                errors.append(CellError(filled.cell(code, part), UNCOMPUTED_MESSAGE, f"{code}, {labels[part]}"))
             for message in form.errors.get(f"{part}_{code}", []):
                 errors.append(CellError(filled.cell(code, part), message, f"{code}, {labels[part]}"))
     known = {f"{part}_{code}" for code in filled.meta.rows for part in ("num", "den", "note")}
@@ -438,8 +458,9 @@ def template_upload(*, user, unit: Unit, period: Period, data: bytes, filename: 
     sheet = report_sheet(unit, period)
     _check_current(filled.meta, sheet)
     form = template_form(filled, sheet)
-    if not form.is_valid():
-        raise TemplateRejected(cell_errors(form, filled))
+    errors = cell_errors(form, filled)
+    if errors:
+        raise TemplateRejected(errors)
     try:
         return submission_save(
             user=user,

@@ -27,9 +27,9 @@ PAGE_SIZE = 50
 
 
 def chosen_id(raw: object, choices: list) -> int | None:
-    """The id a user picked, when it is one of ``choices`` (objects with an ``id``); anything else is None."""
-    text = str(raw or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and int(text) in {choice.id for choice in choices} else None
+    """The id a user picked, when it is one of ``choices`` (objects with an ``id``); anything else is None.
+    Compared as text, never read with ``int()``, which refuses "²" and a string of thousands of digits."""
+    return {str(choice.id): choice.id for choice in choices}.get(str(raw or "").strip())
 
 
 def chosen_period(programme: Programme, periods: list[Period], raw: object) -> Period | None:

@@ -1,5 +1,7 @@
 """The district reviewer's pages: the inbox of reports and the review of one report."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from programme.selectors import current_programme
 from reporting.access import report_period, viewable_unit
 from reporting.models import Submission
+from reporting.selectors.dashboards import chosen_id
 from reporting.selectors.review import days_late, inbox_filters, inbox_submissions, review_page, units_not_submitted
 from reporting.services import (
     StaleSubmission,
@@ -22,6 +25,7 @@ from reporting.services import (
 )
 
 PER_PAGE = 50
+VERSION = re.compile(r"[0-9]{1,9}")  # a version is a positive 32-bit number
 ALL = "all"
 STATUS_CHOICES = [
     (status.value, status.label)
@@ -36,12 +40,6 @@ INLINE = {("return", Submission.Status.SUBMITTED), ("reopen", Submission.Status.
 DONE = {"approve": "Đã duyệt", "return": "Đã trả lại", "reopen": "Đã mở lại"}
 
 
-def _chosen_id(value: str | None, allowed: list) -> int | None:
-    """The id picked in a filter, if it is one of the allowed objects; anything else means "all"."""
-    ids = {obj.id for obj in allowed}
-    return int(value) if value and value.isascii() and value.isdigit() and int(value) in ids else None
-
-
 @login_required
 @permission_required("reporting.view_all_reports", raise_exception=True)
 @require_GET
@@ -51,8 +49,8 @@ def inbox(request):
     context = {"programme": programme, "status_choices": STATUS_CHOICES}
     if programme is not None:
         filters = inbox_filters(programme)
-        period_id = _chosen_id(request.GET.get("ky"), filters.periods)
-        kind_id = _chosen_id(request.GET.get("loai"), filters.kinds)
+        period_id = chosen_id(request.GET.get("ky"), filters.periods)
+        kind_id = chosen_id(request.GET.get("loai"), filters.kinds)
         status = request.GET.get("trang_thai")
         if status not in dict(STATUS_CHOICES):
             status = Submission.Status.SUBMITTED.value
@@ -103,7 +101,7 @@ def review(request, period_id, unit_code):
                 action,
                 user=request.user,
                 submission=submission,
-                version=int(version) if version.isascii() and version.isdigit() else 0,
+                version=int(version) if VERSION.fullmatch(version) else 0,
                 comment=comment,
             )
         except StaleSubmission as error:
