@@ -5,6 +5,7 @@ the units that reported. A target is met when ``100·Σnum`` compares with ``thr
 operator, in exact arithmetic, so that 90.0% fails "trên 90%" and 9 999/10 000 is not 100%.
 """
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -66,7 +67,7 @@ class Figure:
             raise ValueError(f"{self.unit}: numerator {self.numerator} outside 0..{self.denominator}")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a download makes a hundred thousand, and frozen ones cost 4× to make
 class TargetResult:
     code: str
     operator: str
@@ -104,10 +105,18 @@ def display_percent(numerator: int, denominator: int, operator: str, threshold: 
 def _shown(numerator: int, denominator: int, operator: str, threshold: Decimal, met: bool) -> Decimal:
     hundredths, rest = divmod(10_000 * numerator, denominator)
     shown = hundredths + (2 * rest >= denominator)
-    bar = threshold * 100
+    bar = _hundredths(threshold)
     if (shown >= bar if operator == AT_LEAST else shown > bar) != met:
         shown = hundredths + (rest > 0) if met else hundredths
     return Decimal(shown).scaleb(-2)
+
+
+@functools.cache
+def _hundredths(threshold: Decimal) -> int | Decimal:
+    """The threshold in hundredths of a percent: an integer, so that comparing with one is cheap, unless the
+    threshold has more than two decimals."""
+    bar = threshold * 100
+    return int(bar) if bar == bar.to_integral_value() else bar
 
 
 def exact_key(numerator: int, denominator: int) -> tuple[float, Fraction]:
