@@ -165,7 +165,7 @@ def target_dashboard(
 ) -> TargetDashboard:
     """How the units stand against one target in a period: the district result, the units ranked by their
     exact value (a chart of both ends, a table of all, 50 a page), who is furthest below the threshold and who
-    has not reported. ``target`` needs its ``applies_to`` prefetched. Queries: units, values, register (1 each)."""
+    has not reported. ``target`` needs its ``applies_to`` prefetched. Queries: units, and the values or the register (1 each)."""
     programme = target.programme
     board = TargetDashboard(target, programme, periods, period, approved_only, target.is_reported_in(period))
     if not board.reported:
@@ -173,7 +173,7 @@ def target_dashboard(
     units = reporting_units(programme, on=period.end)
     figures = figures_by_period([period], approved_only=approved_only, targets=[target]) if target.is_typed else {}
     figures = figures.get(period.id, {})
-    register = register_figures_at(period, units, register_dates(programme) if not target.is_typed else [])
+    register = {} if target.is_typed else register_figures_at(period, units, register_dates(programme))
     report = compliance_report(
         period,
         units=units,
