@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 
 from programme.formatting import vn_number, vn_percent
 
@@ -15,3 +16,35 @@ def number(value, decimals=0):
 def percent(value, decimals=2):
     """{{ result.percent|percent }} → 99,99%"""
     return vn_percent(value, int(decimals))
+
+
+@register.simple_tag
+def result_cell(cell):
+    """{% result_cell cell %}: a table cell with one unit's result for one target (``matrix.ResultCell``), its
+    colour, its figures and its word for screen readers. A tag rather than an included template: the matrix
+    has six hundred of them."""
+    label = cell.label
+    if cell.css == "na":
+        return format_html(
+            '<td class="cell na" title="{}"><span aria-hidden="true">–</span><span class="visually-hidden">{}</span></td>',
+            label,
+            label,
+        )
+    if cell.result is None:
+        return format_html(
+            '<td class="cell no_data" title="{}"><span aria-hidden="true">·</span>'
+            '<span class="visually-hidden">{}</span></td>',
+            label,
+            label,
+        )
+    result = cell.result
+    figures = f"{vn_number(result.numerator)}/{vn_number(result.denominator)}"
+    return format_html(
+        '<td class="cell {}" title="{} · {}">{}<small>{}</small><span class="visually-hidden">{}</span></td>',
+        cell.css,
+        figures,
+        label,
+        vn_percent(result.percent),
+        figures,
+        label,
+    )
