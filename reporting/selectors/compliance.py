@@ -181,7 +181,8 @@ def area_parents(programme: Programme) -> set[int]:
     return inside
 
 
-def exists_on(day: date, prefix: str = "") -> Q:
+def exists_on(day: date | F, prefix: str = "") -> Q:
+    """The units (``prefix`` leads to them) that exist on ``day``, a date or a period's end in the query."""
     return (Q(**{f"{prefix}opened_on__isnull": True}) | Q(**{f"{prefix}opened_on__lte": day})) & (
         Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": day})
     )
@@ -216,7 +217,7 @@ def expected_units(programme: Programme, periods: list[Period]) -> dict[tuple[in
 
 
 def _meets(target: Target):
-    """1 where the value meets the target, exactly, in integers (the threshold has two decimals)."""
+    """1 where the value meets the target, exactly, in integers (a stored threshold has two decimals)."""
     scaled = Cast(F("numerator"), BigIntegerField()) * V(10_000)
     bar = V(int(target.threshold * 100)) * Cast(F("denominator"), BigIntegerField())
     compare = GreaterThanOrEqual if target.operator == compliance.AT_LEAST else GreaterThan
@@ -242,12 +243,7 @@ def reported_totals(
             submission__unit__kind__reports=True,
             target__applies_to=F("submission__unit__kind"),
         )
-        .filter(
-            Q(submission__unit__opened_on__isnull=True)
-            | Q(submission__unit__opened_on__lte=F("submission__period__end")),
-            Q(submission__unit__closed_on__isnull=True)
-            | Q(submission__unit__closed_on__gt=F("submission__period__end")),
-        )
+        .filter(exists_on(F("submission__period__end"), "submission__unit__"))
         .values("submission__period_id", "target_id", "submission__unit__parent_id")
         .annotate(
             numerator_sum=Sum("numerator"),
@@ -278,11 +274,14 @@ class Census:
     expected: dict[tuple[int, str, int], ByParent]
 
     def units(self, period: Period, kinds: set[int] | None = None, name: str = "units") -> int:
-        """How many units (of those kinds) under the area ``expected_units`` counted as ``name``."""
-        by_kind = (counts for (p, n, kind), counts in self.expected.items() if p == period.id and n == name)
-        if kinds is not None:
-            by_kind = (self.expected.get((period.id, name, kind), {}) for kind in kinds)
-        return sum(n for counts in by_kind for parent, n in counts.items() if parent in self.inside)
+        """How many units (of those kinds; of any, without) under the area ``expected_units`` counted as
+        ``name`` at the period."""
+        groups = [
+            counts
+            for (period_id, counted_as, kind), counts in self.expected.items()
+            if period_id == period.id and counted_as == name and (kinds is None or kind in kinds)
+        ]
+        return sum(n for counts in groups for parent, n in counts.items() if parent in self.inside)
 
 
 def census(programme: Programme, periods: list[Period]) -> Census:
