@@ -27,20 +27,27 @@ def reporting_units(programme: Programme, *, on: datetime.date) -> list[UnitInfo
     The whole unit table is read once and walked in memory, so the count of queries does not depend on
     the depth or the size of the tree.
     """
+    return reporting_units_on(programme, [on])[on]
+
+
+def reporting_units_on(programme: Programme, days: list[datetime.date]) -> dict[datetime.date, list[UnitInfo]]:
+    """``reporting_units`` on each of several days, from one read and one walk of the unit table."""
     rows = Unit.objects.values_list(
         "id", "code", "name", "kind_id", "kind__name", "kind__reports", "parent_id", "order", "opened_on", "closed_on"
     ).order_by("order", "code")
     children: dict[int | None, list[tuple]] = defaultdict(list)
     for row in rows:
         children[row[6]].append(row)
-    units: list[UnitInfo] = []
+    units: dict[datetime.date, list[UnitInfo]] = {day: [] for day in days}
     stack = list(reversed(children[programme.area_id]))
     while stack:
         row = stack.pop()
         unit_id, code, name, kind_id, kind_name, reports, parent_id, order, opened_on, closed_on = row
-        active = (opened_on is None or opened_on <= on) and (closed_on is None or on < closed_on)
-        if reports and active:
-            units.append(UnitInfo(unit_id, code, name, kind_id, kind_name, parent_id, order))
+        if reports:
+            info = UnitInfo(unit_id, code, name, kind_id, kind_name, parent_id, order)
+            for day, found in units.items():
+                if (opened_on is None or opened_on <= day) and (closed_on is None or day < closed_on):
+                    found.append(info)
         stack.extend(reversed(children[unit_id]))
     return units
 

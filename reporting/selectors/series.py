@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from programme import compliance
 from programme.models import ExemplaryModel, Period, Programme, Target
-from programme.selectors import UnitInfo, programme_targets, reporting_units
+from programme.selectors import UnitInfo, programme_targets, reporting_units_on
 from reporting.models import Submission, Value
 from reporting.selectors.compliance import ComplianceReport, Figures, compliance_report, district_reports
 
@@ -90,9 +90,9 @@ def register_figures_at(
 
 
 def units_by_period(programme: Programme, periods: list[Period]) -> dict[int, list[UnitInfo]]:
-    """period id → the units expected to report it. One query per period (periods are few, fixed by the
-    programme), never per unit."""
-    return {period.id: reporting_units(programme, on=period.end) for period in periods}
+    """period id → the units expected to report it. One query, whatever the number of periods and units."""
+    on_day = reporting_units_on(programme, [period.end for period in periods])
+    return {period.id: on_day[period.end] for period in periods}
 
 
 def programme_compliance(
@@ -107,8 +107,8 @@ def programme_compliance(
     with ``by_unit``, every unit's figure is read and each unit's result is added.
 
     Queries: targets (2), values of all the periods (1), the register (1, when a target comes from it), and
-    the units once per period unless given (``units_by_period``) — periods are few and fixed by the
-    programme, so the count never depends on the number of units or targets.
+    the units (1) unless given (``units_by_period``): the count never depends on the number of units or
+    targets.
     """
     targets = programme_targets(programme)
     if not by_unit:
