@@ -67,7 +67,7 @@ def official_report(period: Period, *, approved_only: bool = False) -> OfficialR
     units (its direct subordinates, as each level compiles the level below), each in the units' tree order.
     The texts come from the reports that count (approved ones only with ``approved_only``), like the figures.
     Units further down (a province's communes) are only counted: their texts are in the annex download.
-    Ten queries whatever the number of units."""
+    Eleven queries whatever the number of units."""
     programme = period.programme
     counted = census(programme, [period])
     targets = programme_targets(programme)
