@@ -88,17 +88,39 @@ def _csv_table(data: bytes) -> list[list[object]]:
         raise ImportFileError(f"Tệp CSV không đúng định dạng ({error}).") from error
 
 
+class _Uncomputed:
+    """A formula saved without its result: a program wrote the file and no spreadsheet calculated it."""
+
+    def __str__(self) -> str:
+        return "công thức chưa tính"
+
+
+UNCOMPUTED = _Uncomputed()
+
+
 def _xlsx_table(data: bytes) -> list[list[object]]:
+    """The first sheet's cells; a formula is the result the spreadsheet saved with it, else ``UNCOMPUTED``."""
     # A damaged workbook can fail in many layers (zip, deflate, XML, openpyxl's own checks), at opening or
     # while the rows are read; whichever it is, the user's answer is the same.
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            workbook.close()
+        values, formulas = _xlsx_cells(data, data_only=True), _xlsx_cells(data, data_only=False)
     except Exception as error:
         raise ImportFileError("Không đọc được tệp Excel (.xlsx); tệp có thể bị hỏng.") from error
+    return [
+        [
+            UNCOMPUTED if value is None and isinstance(formula, str) and formula.startswith("=") else value
+            for value, formula in zip(row, formula_row, strict=False)
+        ]
+        for row, formula_row in zip(values, formulas, strict=False)
+    ]
+
+
+def _xlsx_cells(data: bytes, *, data_only: bool) -> list[list[object]]:
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+    try:
+        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        workbook.close()
 
 
 def parse_count(cell: object, label: str) -> tuple[int | None, str | None]:
@@ -214,6 +236,12 @@ def _count(cell: object, label: str) -> int:
 
 
 def _check_row(row: dict[str, object], context: _Context) -> _GoodRow:
+    uncomputed = [name for name, cell in row.items() if cell is UNCOMPUTED]
+    if uncomputed:
+        raise _BadRow(
+            f"ô cột {', '.join(uncomputed)} là công thức nhưng tệp không lưu kết quả tính; hãy nhập giá trị, "
+            "hoặc mở tệp bằng Excel rồi lưu lại"
+        )
     unit_code, period_code, target_code = (str(row[c] or "").strip() for c in ("unit", "period", "target"))
     unit = context.units.get(unit_code)
     if unit is None:

@@ -368,7 +368,8 @@ BULK_REFUSALS = [
     ([["03549", "2024Q1", "MT1", 3, 4]], [SCRIPT, *BULK_HEADER[1:]], "Thiếu cột: unit"),
     ([[SCRIPT, "2024Q1", "MT1", 3, 4]], BULK_HEADER, "Dòng 2: không có đơn vị mã"),
     ([["03549", IMAGE, "MT1", 3, 4]], BULK_HEADER, "Dòng 2: không có kỳ báo cáo mã"),
-    ([["03549", "2024Q1", "MT1", "=1+2", 4]], BULK_HEADER, "Dòng 2: thiếu tử số"),
+    ([["03549", "2024Q1", "MT1", "=1+2", 4]], BULK_HEADER, "Dòng 2: ô cột numerator là công thức nhưng tệp không lưu"),
+    ([["=A1", "2024Q1", "MT1", 3, 4]], BULK_HEADER, "Dòng 2: ô cột unit là công thức nhưng tệp không lưu"),
     ([["03549", "2024Q1", "MT1", datetime.date(2024, 3, 1), 4]], BULK_HEADER, "Dòng 2: tử số"),
     ([["03549", "2024Q1", "MT1", 3, 10**30]], BULK_HEADER, "Dòng 2: mẫu số quá lớn"),
     ([["03549", "2024Q1", "MT1", -3, 4]], BULK_HEADER, "Dòng 2: tử số không được âm"),
@@ -380,6 +381,21 @@ def test_a_bulk_workbook_that_cannot_load_says_why(client, reviewer, phong_tho):
     before = database_state()
     for rows, header, message in BULK_REFUSALS:
         assert message in assert_refused(upload_bulk(client, bulk_workbook(rows, header)), before, message)
+
+
+def test_a_bulk_formula_the_spreadsheet_computed_counts_as_its_result(client, reviewer, phong_tho):
+    content = bulk_workbook([["03549", "2024Q1", "MT1", 3, 4]])
+    archive, buffer = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in archive.infolist():
+            sheet = archive.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                cell = re.search(rb'<c r="D2"[^>]*?(/>|>.*?</c>)', sheet).group(0)
+                sheet = sheet.replace(cell, b'<c r="D2"><f>1+2</f><v>3</v></c>')
+            out.writestr(item, sheet)
+    client.force_login(reviewer)
+    assert upload_bulk(client, buffer.getvalue()).status_code == 302
+    assert Value.objects.get(target__code="MT1", submission__unit__code="03549").numerator == 3
 
 
 def test_a_bulk_workbook_of_ten_thousand_empty_rows(client, reviewer, phong_tho):
