@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from programme.models import ExemplaryModel, Period, Programme, Target, Unit, UnitKind
 
@@ -52,11 +52,17 @@ def reporting_units_on(programme: Programme, days: list[datetime.date]) -> dict[
     return units
 
 
+def exists_on(day: datetime.date | F, prefix: str = "") -> Q:
+    """The units (``prefix`` leads to them) that exist on ``day``, a date or a period's end in the query."""
+    return (Q(**{f"{prefix}opened_on__isnull": True}) | Q(**{f"{prefix}opened_on__lte": day})) & (
+        Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": day})
+    )
+
+
 def area_units(programme: Programme, *, on: datetime.date) -> list[UnitInfo]:
     """The reporting units directly under the programme's area that exist on ``on``, in order. One query."""
     rows = (
-        Unit.objects.filter(parent=programme.area_id, kind__reports=True)
-        .filter(Q(opened_on__isnull=True) | Q(opened_on__lte=on), Q(closed_on__isnull=True) | Q(closed_on__gt=on))
+        Unit.objects.filter(exists_on(on), parent=programme.area_id, kind__reports=True)
         .order_by("order", "code")
         .values_list("id", "code", "name", "kind_id", "kind__name", "parent_id", "order")
     )

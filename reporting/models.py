@@ -61,6 +61,11 @@ class Submission(models.Model):
     def counts(self) -> bool:
         return self.status in self.COUNTING
 
+    @classmethod
+    def counting_statuses(cls, approved_only: bool) -> list[str]:
+        """The statuses of the reports that count in the figures: approved ones only, on request."""
+        return [cls.Status.APPROVED] if approved_only else list(cls.COUNTING)
+
 
 class Narrative(models.Model):
     """The submission's account of one task group of the programme's section III."""

@@ -1,8 +1,8 @@
 """The compliance figures of a period: the district's and each unit's, in a fixed number of queries."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.db.models import BigIntegerField, Case, Count, Exists, F, FilteredRelation, OuterRef, Q, Sum, When
 from django.db.models import Value as V
@@ -11,7 +11,7 @@ from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 
 from programme import compliance
 from programme.models import ExemplaryModel, Period, Programme, Target, Unit
-from programme.selectors import UnitInfo, applicable_kind_ids, programme_targets, reporting_units
+from programme.selectors import UnitInfo, applicable_kind_ids, exists_on, programme_targets, reporting_units
 from reporting.models import Submission, Value
 
 
@@ -40,35 +40,61 @@ class ComplianceReport:
     unit_rows: list[UnitTargetResult] = field(default_factory=list)
 
 
-def register_figures(period: Period, units: list[UnitInfo]) -> dict[str, dict[int, compliance.Figure]]:
-    """MT5a/MT5b for every unit from the register: 1 of 1 when the unit has a registered (recognised) model
-    of the programme's year by the period's end, else 0 of 1."""
-    registered, recognised = set(), set()
-    models = ExemplaryModel.objects.filter(year=period.programme.year, registered_on__lte=period.end)
-    for unit_id, recognised_on in models.values_list("unit_id", "recognised_on"):
-        registered.add(unit_id)
-        if recognised_on is not None and recognised_on <= period.end:
-            recognised.add(unit_id)
+Figures = dict[tuple[int, int], compliance.Figure]  # (unit id, target id) → figure
+
+
+def figures_by_period(
+    periods: Iterable[Period],
+    *,
+    approved_only: bool,
+    targets: Iterable[Target] | None = None,
+    unit_ids: Iterable[int] | None = None,
+) -> dict[int, Figures]:
+    """period id → (unit id, target id) → the figure of the unit's counting submission (of those targets and
+    units only, when given). One query."""
+    found: dict[int, Figures] = defaultdict(dict)
+    values = Value.objects.filter(
+        submission__period__in=[period.id for period in periods],
+        submission__status__in=Submission.counting_statuses(approved_only),
+        numerator__isnull=False,
+        denominator__isnull=False,
+    )
+    if targets is not None:
+        values = values.filter(target__in=[target.id for target in targets])
+    if unit_ids is not None:
+        values = values.filter(submission__unit__in=list(unit_ids))
+    rows = values.values_list(
+        "submission__period_id",
+        "submission__unit_id",
+        "submission__unit__code",
+        "target_id",
+        "numerator",
+        "denominator",
+    )
+    for period_id, unit_id, code, target_id, num, den in rows:
+        found[period_id][unit_id, target_id] = compliance.Figure(code, num, den)
+    return found
+
+
+def register_dates(programme: Programme) -> list[tuple[int, object, object]]:
+    """(unit id, registered on, recognised on) of every model of the programme's year. One query."""
+    return list(
+        ExemplaryModel.objects.filter(year=programme.year).values_list("unit_id", "registered_on", "recognised_on")
+    )
+
+
+def register_figures_at(
+    period: Period, units: list[UnitInfo], dates: list[tuple]
+) -> dict[str, dict[int, compliance.Figure]]:
+    """MT5a/MT5b at the period's end, from the register: 1 of 1 when the unit has a model of
+    the year registered (recognised) by then, else 0 of 1."""
+    registered = {unit_id for unit_id, on, _ in dates if on <= period.end}
+    recognised = {unit_id for unit_id, on, rec in dates if on <= period.end and rec is not None and rec <= period.end}
     by_source = {Target.Source.MODELS_REGISTERED: registered, Target.Source.MODELS_RECOGNISED: recognised}
     return {
         source: {unit.id: compliance.Figure(unit.code, int(unit.id in ids), 1) for unit in units}
         for source, ids in by_source.items()
     }
-
-
-Figures = dict[tuple[int, int], compliance.Figure]  # (unit id, target id) → figure
-
-
-def reported_figures(period: Period, *, approved_only: bool) -> dict[tuple[int, int], compliance.Figure]:
-    """(unit id, target id) → the figure of that unit's counting submission for the period. One query."""
-    statuses = [Submission.Status.APPROVED] if approved_only else list(Submission.COUNTING)
-    rows = Value.objects.filter(
-        submission__period=period,
-        submission__status__in=statuses,
-        numerator__isnull=False,
-        denominator__isnull=False,
-    ).values_list("submission__unit_id", "submission__unit__code", "target_id", "numerator", "denominator")
-    return {(unit_id, target_id): compliance.Figure(code, num, den) for unit_id, code, target_id, num, den in rows}
 
 
 def district_compliance(period: Period, *, approved_only: bool = False, by_unit: bool = False) -> ComplianceReport:
@@ -84,8 +110,12 @@ def district_compliance(period: Period, *, approved_only: bool = False, by_unit:
         ]
     units = reporting_units(programme, on=period.end)
     targets = [t for t in programme_targets(programme) if t.is_reported_in(period)]
-    figures = reported_figures(period, approved_only=approved_only)
-    register = register_figures(period, units) if any(not t.is_typed for t in targets) else defaultdict(dict)
+    figures = figures_by_period([period], approved_only=approved_only).get(period.id, {})
+    register = (
+        register_figures_at(period, units, register_dates(programme))
+        if any(not t.is_typed for t in targets)
+        else defaultdict(dict)
+    )
     return compliance_report(
         period,
         units=units,
@@ -181,13 +211,6 @@ def area_parents(programme: Programme) -> set[int]:
     return inside
 
 
-def exists_on(day: date | F, prefix: str = "") -> Q:
-    """The units (``prefix`` leads to them) that exist on ``day``, a date or a period's end in the query."""
-    return (Q(**{f"{prefix}opened_on__isnull": True}) | Q(**{f"{prefix}opened_on__lte": day})) & (
-        Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": day})
-    )
-
-
 def expected_units(programme: Programme, periods: list[Period]) -> dict[tuple[int, str, int], ByParent]:
     """(period id, "units" / "registered" / "recognised", kind id) → parent id → how many reporting units
     exist on the period's end, and how many of them have a model of the programme's year registered
@@ -232,11 +255,10 @@ def reported_totals(
     typed = [target for target in targets if target.is_typed]
     if not typed:
         return {}
-    statuses = [Submission.Status.APPROVED] if approved_only else list(Submission.COUNTING)
     rows = (
         Value.objects.filter(
             submission__period__in=[period.id for period in periods],
-            submission__status__in=statuses,
+            submission__status__in=Submission.counting_statuses(approved_only),
             target__in=typed,
             numerator__isnull=False,
             denominator__isnull=False,

@@ -18,18 +18,18 @@ from programme.selectors import (
     unit_register,
 )
 from reporting import charts
-from reporting.models import Value
-from reporting.selectors.compliance import compliance_report, rule_for
+from reporting.models import Submission, Value
+from reporting.selectors.compliance import (
+    compliance_report,
+    figures_by_period,
+    register_dates,
+    register_figures_at,
+    rule_for,
+)
 from reporting.selectors.dashboards import PAGE_SIZE
 from reporting.selectors.matrix import ResultCell
 from reporting.selectors.reports import PeriodStatus, unit_periods
-from reporting.selectors.series import (
-    counting_statuses,
-    figures_by_period,
-    period_short_name,
-    register_dates,
-    register_figures_at,
-)
+from reporting.selectors.series import period_short_name
 
 # The unit page --------------------------------------------------------------------------------------------
 
@@ -79,7 +79,7 @@ def unit_dashboard(unit: Unit, programme: Programme, *, approved_only: bool = Fa
         for period_id, target_id, num, den in Value.objects.filter(
             submission__unit=unit,
             submission__period__in=[period.id for period in periods],
-            submission__status__in=counting_statuses(approved_only),
+            submission__status__in=Submission.counting_statuses(approved_only),
             numerator__isnull=False,
             denominator__isnull=False,
         ).values_list("submission__period_id", "target_id", "numerator", "denominator")

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from programme.models import Period
+from programme.selectors import exists_on
 from reporting.models import Narrative, Submission, Value
-from reporting.selectors.compliance import area_parents, exists_on
+from reporting.selectors.compliance import area_parents
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class ValueRow:
 def period_values(period: Period, *, approved_only: bool = False) -> list[ValueRow]:
     """Every value of the period's counting reports (approved ones only with ``approved_only``), in the
     units' and targets' order. One query."""
-    statuses = [Submission.Status.APPROVED] if approved_only else list(Submission.COUNTING)
+    statuses = Submission.counting_statuses(approved_only)
     rows = (
         Value.objects.filter(submission__period=period, submission__status__in=statuses)
         .order_by("submission__unit__order", "submission__unit__code", "target__order", "target__code")
@@ -70,7 +71,7 @@ def period_texts(period: Period, *, approved_only: bool = False) -> Iterator[Tex
     """Every text of the period's counting reports of units under the area, unit by unit (grouped by parent
     unit in the parents' order, then in the units' order): the task groups' narratives in their order, then
     shortcomings, next steps and proposals. Three queries, read as they are written out."""
-    statuses = [Submission.Status.APPROVED] if approved_only else list(Submission.COUNTING)
+    statuses = Submission.counting_statuses(approved_only)
     inside = area_parents(period.programme)
     # Grouped by parent, then in the units' order; integers only, so that Python compares them as the
     # database sorts them.

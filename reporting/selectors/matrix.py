@@ -16,9 +16,16 @@ from programme.selectors import (
     reporting_units,
 )
 from reporting.models import Submission
-from reporting.selectors.compliance import Figures, UnitTargetResult, compliance_report, district_reports
+from reporting.selectors.compliance import (
+    Figures,
+    UnitTargetResult,
+    compliance_report,
+    district_reports,
+    figures_by_period,
+    register_dates,
+    register_figures_at,
+)
 from reporting.selectors.dashboards import PAGE_SIZE, chosen_id, grouped_page, ordered_by_kind
-from reporting.selectors.series import figures_by_period, register_dates, register_figures_at
 
 REPORT_STATUS_CHOICES = [
     ("submitted", "Đã nộp, chờ duyệt"),
@@ -194,10 +201,12 @@ def matrix(
         shown = sorted(shown, key=lambda unit: (unit.name.casefold(), unit.code), reverse=sort.startswith("-"))
         shown = ordered_by_kind(shown, kinds, None, False)
     elif sort_target is not None:
-        figures = figures_by_period([period], approved_only=approved_only, targets=[sort_target]).get(period.id, {})
-        if not sort_target.is_typed:
-            figures = register_figures_at(period, expected, register_dates(programme))[sort_target.source]
-            figures = {(unit_id, sort_target.id): figure for unit_id, figure in figures.items()}
+        if sort_target.is_typed:
+            figures = figures_by_period([period], approved_only=approved_only, targets=[sort_target])
+            figures = figures.get(period.id, {})
+        else:
+            register = register_figures_at(period, expected, register_dates(programme))[sort_target.source]
+            figures = {(unit_id, sort_target.id): figure for unit_id, figure in register.items()}
         shown = ordered_by_kind(shown, kinds, _sort_key(sort_target, figures, sort.startswith("-")), False)
     else:
         sort = ""

@@ -7,9 +7,9 @@ from functools import reduce
 from django.db.models import Count, Exists, OuterRef, Q
 
 from programme.models import Period, TaskGroup
-from programme.selectors import area_units, programme_targets
+from programme.selectors import area_units, exists_on, programme_targets
 from reporting.models import Narrative, Submission
-from reporting.selectors.compliance import ComplianceReport, census, district_reports, exists_on
+from reporting.selectors.compliance import ComplianceReport, census, district_reports
 from reporting.selectors.timeliness import district_completeness
 
 TEXT_FIELDS = ("shortcomings", "next_steps", "proposals")
@@ -81,7 +81,7 @@ def official_report(period: Period, *, approved_only: bool = False) -> OfficialR
         approved=tally.approved,
     )
     units = area_units(programme, on=period.end)
-    statuses = [Submission.Status.APPROVED] if approved_only else list(Submission.COUNTING)
+    statuses = Submission.counting_statuses(approved_only)
     counting = {
         row["unit_id"]: row
         for row in Submission.objects.filter(

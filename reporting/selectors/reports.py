@@ -10,7 +10,7 @@ from programme import compliance
 from programme.models import Period, Target
 from programme.selectors import UnitInfo, applicable_kind_ids, programme_targets
 from reporting.models import Submission, Value
-from reporting.selectors.compliance import register_figures, rule_for
+from reporting.selectors.compliance import register_dates, register_figures_at, rule_for
 
 
 @dataclass(frozen=True)
@@ -155,9 +155,10 @@ def report_sheet(unit, period: Period) -> ReportSheet:
     register = {}
     if any(not t.is_typed for t in targets):
         unit_info = UnitInfo(unit.id, unit.code, unit.name, unit.kind_id, "", unit.parent_id, unit.order)
-        register = register_figures(period, [unit_info])
+        register = register_figures_at(period, [unit_info], register_dates(period.programme))
         if previous_period is not None:
-            for source, figures in register_figures(previous_period, [unit_info]).items():
+            dates = register_dates(previous_period.programme)
+            for source, figures in register_figures_at(previous_period, [unit_info], dates).items():
                 for t in targets:
                     if t.source == source:
                         previous[t.id] = figures[unit.id]

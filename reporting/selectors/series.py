@@ -6,14 +6,17 @@ programme's periods are read in one query and the register once, then each perio
 """
 
 import math
-from collections import defaultdict
-from collections.abc import Iterable
 
-from programme import compliance
-from programme.models import ExemplaryModel, Period, Programme, Target
+from programme.models import Period, Programme
 from programme.selectors import UnitInfo, programme_targets, reporting_units_on
-from reporting.models import Submission, Value
-from reporting.selectors.compliance import ComplianceReport, Figures, compliance_report, district_reports
+from reporting.selectors.compliance import (
+    ComplianceReport,
+    compliance_report,
+    district_reports,
+    figures_by_period,
+    register_dates,
+    register_figures_at,
+)
 
 
 def programme_periods(programme: Programme) -> list[Period]:
@@ -29,64 +32,6 @@ def period_short_name(period: Period) -> str:
     if period.kind == Period.Kind.QUARTER and months == 3:
         return f"Q{math.ceil(period.end.month / 3)}"
     return f"{months}T"
-
-
-def counting_statuses(approved_only: bool) -> list[str]:
-    return [Submission.Status.APPROVED] if approved_only else list(Submission.COUNTING)
-
-
-def figures_by_period(
-    periods: Iterable[Period],
-    *,
-    approved_only: bool,
-    targets: Iterable[Target] | None = None,
-    unit_ids: Iterable[int] | None = None,
-) -> dict[int, Figures]:
-    """period id → (unit id, target id) → the figure of the unit's counting submission (of those targets and
-    units only, when given). One query."""
-    found: dict[int, Figures] = defaultdict(dict)
-    values = Value.objects.filter(
-        submission__period__in=[period.id for period in periods],
-        submission__status__in=counting_statuses(approved_only),
-        numerator__isnull=False,
-        denominator__isnull=False,
-    )
-    if targets is not None:
-        values = values.filter(target__in=[target.id for target in targets])
-    if unit_ids is not None:
-        values = values.filter(submission__unit__in=list(unit_ids))
-    rows = values.values_list(
-        "submission__period_id",
-        "submission__unit_id",
-        "submission__unit__code",
-        "target_id",
-        "numerator",
-        "denominator",
-    )
-    for period_id, unit_id, code, target_id, num, den in rows:
-        found[period_id][unit_id, target_id] = compliance.Figure(code, num, den)
-    return found
-
-
-def register_dates(programme: Programme) -> list[tuple[int, object, object]]:
-    """(unit id, registered on, recognised on) of every model of the programme's year. One query."""
-    return list(
-        ExemplaryModel.objects.filter(year=programme.year).values_list("unit_id", "registered_on", "recognised_on")
-    )
-
-
-def register_figures_at(
-    period: Period, units: list[UnitInfo], dates: list[tuple]
-) -> dict[str, dict[int, compliance.Figure]]:
-    """MT5a/MT5b at the period's end, by the rule of ``register_figures``: 1 of 1 when the unit has a model of
-    the year registered (recognised) by then, else 0 of 1."""
-    registered = {unit_id for unit_id, on, _ in dates if on <= period.end}
-    recognised = {unit_id for unit_id, on, rec in dates if on <= period.end and rec is not None and rec <= period.end}
-    by_source = {Target.Source.MODELS_REGISTERED: registered, Target.Source.MODELS_RECOGNISED: recognised}
-    return {
-        source: {unit.id: compliance.Figure(unit.code, int(unit.id in ids), 1) for unit in units}
-        for source, ids in by_source.items()
-    }
 
 
 def units_by_period(programme: Programme, periods: list[Period]) -> dict[int, list[UnitInfo]]:

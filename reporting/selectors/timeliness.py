@@ -22,8 +22,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from programme.models import Period, Programme
+from programme.selectors import exists_on
 from reporting.models import Submission
-from reporting.selectors.compliance import Census, exists_on
+from reporting.selectors.compliance import Census
 
 ON_TIME, LATE, RETURNED, MISSING, NOT_EXPECTED = "on_time", "late", "returned", "missing", "not_expected"
 
