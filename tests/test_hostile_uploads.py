@@ -258,18 +258,23 @@ def test_each_kind_of_bad_number_is_explained_by_its_cell(client, commune, q1, t
         assert listed(response) == [f"Ô D14 (MT6, tử số): {message}"], value
 
 
-def test_a_formula_the_spreadsheet_computed_counts_as_its_result(client, commune, q1, template):
-    """Excel stores a formula's result next to it; that result is what the officer sees and what is saved."""
-    archive = zipfile.ZipFile(io.BytesIO(template))
-    buffer = io.BytesIO()
+def with_computed_formula(workbook: bytes, cell: str, formula: str, result: int) -> bytes:
+    """The workbook with a formula in that cell of its first sheet and the result a spreadsheet saves beside it
+    (openpyxl writes formulas without one)."""
+    archive, buffer = zipfile.ZipFile(io.BytesIO(workbook)), io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
         for item in archive.infolist():
             content = archive.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                cell = re.search(rb'<c r="D14"[^>]*?(/>|>.*?</c>)', content).group(0)
-                content = content.replace(cell, b'<c r="D14"><f>40+5</f><v>45</v></c>')
+                found = re.search(rb'<c r="' + cell.encode() + rb'"[^>]*?(/>|>.*?</c>)', content).group(0)
+                content = content.replace(found, f'<c r="{cell}"><f>{formula}</f><v>{result}</v></c>'.encode())
             out.writestr(item, content)
-    response = upload_template(client, q1, commune, buffer.getvalue())
+    return buffer.getvalue()
+
+
+def test_a_formula_the_spreadsheet_computed_counts_as_its_result(client, commune, q1, template):
+    """Excel stores a formula's result next to it; that result is what the officer sees and what is saved."""
+    response = upload_template(client, q1, commune, with_computed_formula(template, "D14", "40+5", 45))
     assert response.status_code == 302
     assert Value.objects.get(target__code="MT6").numerator == 45
 
@@ -384,17 +389,9 @@ def test_a_bulk_workbook_that_cannot_load_says_why(client, reviewer, phong_tho):
 
 
 def test_a_bulk_formula_the_spreadsheet_computed_counts_as_its_result(client, reviewer, phong_tho):
-    content = bulk_workbook([["03549", "2024Q1", "MT1", 3, 4]])
-    archive, buffer = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
-        for item in archive.infolist():
-            sheet = archive.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                cell = re.search(rb'<c r="D2"[^>]*?(/>|>.*?</c>)', sheet).group(0)
-                sheet = sheet.replace(cell, b'<c r="D2"><f>1+2</f><v>3</v></c>')
-            out.writestr(item, sheet)
+    content = with_computed_formula(bulk_workbook([["03549", "2024Q1", "MT1", 3, 4]]), "D2", "1+2", 3)
     client.force_login(reviewer)
-    assert upload_bulk(client, buffer.getvalue()).status_code == 302
+    assert upload_bulk(client, content).status_code == 302
     assert Value.objects.get(target__code="MT1", submission__unit__code="03549").numerator == 3
 
 
