@@ -60,10 +60,14 @@ def ordered_by_kind(units: list[UnitInfo], kinds: list[KindChoice], key, descend
     return sorted(units, key=order)
 
 
-def grouped_page(units: list[UnitInfo], kinds: list[KindChoice], page: object, make_row) -> Page:
-    """One page of ``units`` (50), each made into a row by ``make_row(unit, group)``, where ``group`` is the
-    kind's name on the first row of each kind on the page (for its heading row), else ""."""
-    units_page = Paginator(units, PAGE_SIZE).get_page(page)
+def units_page(units: list[UnitInfo], page: object) -> Page:
+    """The page asked for (50 units); anything not a page number is the first, a number past the end the last."""
+    return Paginator(units, PAGE_SIZE).get_page(page)
+
+
+def grouped_page(units_page: Page, kinds: list[KindChoice], make_row) -> Page:
+    """The page's units, each made into a row by ``make_row(unit, group)``, where ``group`` is the kind's name
+    on the first row of each kind on the page (for its heading row), else ""."""
     names = {kind.id: kind.name for kind in kinds}
     rows, previous = [], None
     for unit in units_page.object_list:
@@ -170,5 +174,7 @@ def completeness(
         for unit in shown
     }
     totals = [tally(p, [marks[unit.id][index] for unit in shown]) for index, p in enumerate(periods)]
-    page = grouped_page(shown, kinds, page, lambda unit, group: CompletenessRow(unit, marks[unit.id], group))
+    page = grouped_page(
+        units_page(shown, page), kinds, lambda unit, group: CompletenessRow(unit, marks[unit.id], group)
+    )
     return CompletenessTable(programme, periods, kinds, kind_id, totals, page, today)

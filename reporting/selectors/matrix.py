@@ -3,7 +3,7 @@ grouped by kind, filtered, sorted and paginated. One selector with a fixed numbe
 
 from dataclasses import dataclass, field
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 
 from programme import compliance
 from programme.models import Period, Programme, Target, Unit
@@ -25,7 +25,7 @@ from reporting.selectors.compliance import (
     register_dates,
     register_figures_at,
 )
-from reporting.selectors.dashboards import PAGE_SIZE, chosen_id, grouped_page, ordered_by_kind
+from reporting.selectors.dashboards import chosen_id, grouped_page, ordered_by_kind, units_page
 
 REPORT_STATUS_CHOICES = [
     ("submitted", "Đã nộp, chờ duyệt"),
@@ -212,8 +212,8 @@ def matrix(
         sort = ""
         shown = ordered_by_kind(shown, kinds, None, False)
 
-    page_units = Paginator(shown, PAGE_SIZE).get_page(page).object_list
-    cells = unit_results(programme, period, page_units, targets, approved_only=approved_only)
+    shown_page = units_page(shown, page)
+    cells = unit_results(programme, period, shown_page.object_list, targets, approved_only=approved_only)
 
     def row(unit: UnitInfo, group: str) -> MatrixRow:
         found = [(target, cells.get((unit.id, target.id))) for target in targets]
@@ -233,5 +233,5 @@ def matrix(
         kinds=kinds,
         parents=parents,
         chosen={"kind": kind_id, "parent": parent_id, "status": status, "sort": sort},
-        page=grouped_page(shown, kinds, page, row),
+        page=grouped_page(shown_page, kinds, row),
     )
