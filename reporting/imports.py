@@ -177,7 +177,9 @@ def _load_context(rows, programme_code: str | None) -> _Context:
         (unit_id, period_id): status
         for unit_id, period_id, status in Submission.objects.filter(
             unit__in=units.values(), period__in=[p for found in periods.values() for p in found]
-        ).values_list("unit_id", "period_id", "status")
+        )
+        .values_list("unit_id", "period_id", "status")
+        .order_by()
     }
     return _Context(
         units=units,

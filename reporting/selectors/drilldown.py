@@ -82,7 +82,9 @@ def unit_dashboard(unit: Unit, programme: Programme, *, approved_only: bool = Fa
             submission__status__in=Submission.counting_statuses(approved_only),
             numerator__isnull=False,
             denominator__isnull=False,
-        ).values_list("submission__period_id", "target_id", "numerator", "denominator")
+        )
+        .values_list("submission__period_id", "target_id", "numerator", "denominator")
+        .order_by()
     }
     of_year = [model for model in register.models if model.year == programme.year]
     rows = []

@@ -111,8 +111,10 @@ def tally(period: Period, marks: list[Timeliness]) -> Completeness:
 
 def report_states(periods: list[Period]) -> dict[tuple[int, int], ReportState]:
     """(period id, unit id) → the state of that unit's report for the period. One query."""
-    rows = Submission.objects.filter(period__in=[period.id for period in periods]).values_list(
-        "period_id", "unit_id", "status", "is_late", "submitted_at"
+    rows = (
+        Submission.objects.filter(period__in=[period.id for period in periods])
+        .values_list("period_id", "unit_id", "status", "is_late", "submitted_at")
+        .order_by()
     )
     return {(period_id, unit_id): ReportState(*state) for period_id, unit_id, *state in rows}
 
