@@ -103,12 +103,18 @@ def display_percent(numerator: int, denominator: int, operator: str, threshold: 
 
 
 def _shown(numerator: int, denominator: int, operator: str, threshold: Decimal, met: bool) -> Decimal:
+    return Decimal(shown_hundredths(numerator, denominator, operator, threshold, met)).scaleb(-2)
+
+
+def shown_hundredths(numerator: int, denominator: int, operator: str, threshold: Decimal, met: bool) -> int:
+    """``display_percent`` in whole hundredths of a percent, for a positive denominator and ``met`` as
+    ``meets`` says."""
     hundredths, rest = divmod(10_000 * numerator, denominator)
     shown = hundredths + (2 * rest >= denominator)
     bar = _hundredths(threshold)
     if (shown >= bar if operator == AT_LEAST else shown > bar) != met:
         shown = hundredths + (rest > 0) if met else hundredths
-    return Decimal(shown).scaleb(-2)
+    return shown
 
 
 @functools.cache
@@ -217,18 +223,30 @@ def evaluate(
 def unit_result(rule: Rule, figure: Figure, *, annual_period: bool) -> TargetResult:
     """One unit's own result for a target, shaped like a district result over that unit alone: what
     ``evaluate`` gives for the one figure, without its bookkeeping."""
-    if figure.denominator == 0:
-        return _result(rule, 0, 0, reporting=0, meeting=0, expected=0, annual_period=annual_period)
-    met = meets(figure.numerator, figure.denominator, rule.operator, rule.threshold)
+    hundredths, status, met = unit_judgement(rule, figure.numerator, figure.denominator, annual_period=annual_period)
+    applies = int(figure.denominator > 0)
     return TargetResult(
         code=rule.code,
         operator=rule.operator,
         threshold=rule.threshold,
         numerator=figure.numerator,
         denominator=figure.denominator,
-        percent=_shown(figure.numerator, figure.denominator, rule.operator, rule.threshold, met),
-        status=_status(rule, figure.denominator, met, annual_period=annual_period),
-        units_reporting=1,
-        units_expected=1,
+        percent=None if hundredths is None else Decimal(hundredths).scaleb(-2),
+        status=status,
+        units_reporting=applies,
+        units_expected=applies,
         units_meeting=int(met),
     )
+
+
+def unit_judgement(
+    rule: Rule, numerator: int, denominator: int, *, annual_period: bool
+) -> tuple[int | None, Status, bool]:
+    """What ``unit_result`` is made of: the percentage shown, in hundredths (None when the target does not
+    apply to the unit, denominator 0), the status and whether the target is met. Makes no object, so that a
+    download can judge every unit of a province row by row."""
+    if denominator <= 0:
+        return None, Status.NO_DATA, False
+    met = meets(numerator, denominator, rule.operator, rule.threshold)
+    shown = shown_hundredths(numerator, denominator, rule.operator, rule.threshold, met)
+    return shown, _status(rule, denominator, met, annual_period=annual_period), met

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from programme import compliance
-from reporting.selectors.compliance import ComplianceReport
+from reporting.selectors.compliance import ComplianceReport, UnitFigures, rule_for, unit_figures
 from reporting.selectors.exports import TextRow, ValueRow
 
 COLUMNS = (
@@ -117,20 +117,61 @@ class _Line:
         return line
 
 
-def csv_lines(report: ComplianceReport, *, by_unit: bool = False) -> Iterator[str]:
-    """The lines of ``as_csv`` one by one, so that a download of every unit can be streamed."""
+def csv_lines(report: ComplianceReport) -> Iterator[str]:
+    """The lines of ``as_csv`` without ``by_unit``: one per target."""
     writer = csv.writer(_Line(), lineterminator="\n")
-    yield writer.writerow(UNIT_COLUMNS if by_unit else COLUMNS)
+    yield writer.writerow(COLUMNS)
     for _, result in report.rows:
-        yield writer.writerow(["", "", *_cells(result)] if by_unit else _cells(result))
-    if by_unit:
-        for row in report.unit_rows:
-            yield writer.writerow([row.unit.code, row.unit.name, *_cells(row.result)])
+        yield writer.writerow(_cells(result))
+
+
+def matrix_csv_lines(report: ComplianceReport, units: UnitFigures) -> Iterator[str]:
+    """The lines of ``as_csv`` with ``by_unit``, one by one, so that a download of every unit can be streamed:
+    the district rows of ``report`` (empty unit), then one row per unit and target of ``units``. Each unit's
+    row is judged here by ``unit_judgement``, which ``unit_result`` is made of, and written from text made
+    once per unit and per target: a province's download makes no object per row."""
+    writer = csv.writer(_Line(), lineterminator="\n")
+    yield writer.writerow(UNIT_COLUMNS)
+    for _, result in report.rows:
+        yield writer.writerow(["", "", *_cells(result)])
+    annual = report.period.is_annual
+    named: dict[int, str] = {}  # unit id → "code,name," as CSV
+    for target, found in units:
+        rule = rule_for(target)
+        head = writer.writerow([target.code, target.operator, _figure(target.threshold)])[:-1]
+        for unit, figure in found:
+            if (lead := named.get(unit.id)) is None:
+                lead = named[unit.id] = writer.writerow([unit.code, unit.name, ""])[:-1]
+            if figure is None:
+                yield f"{lead}{head},0,0,,{NO_DATA},0,1,0\n"
+                continue
+            shown, status, met = compliance.unit_judgement(
+                rule, figure.numerator, figure.denominator, annual_period=annual
+            )
+            applies = int(shown is not None)
+            yield (
+                f"{lead}{head},{figure.numerator},{figure.denominator},{_hundredths_text(shown)},{status.value},"
+                f"{applies},{applies},{int(met)}\n"
+            )
+
+
+NO_DATA = compliance.Status.NO_DATA.value
+
+
+def _hundredths_text(hundredths: int | None) -> str:
+    """``_figure`` of the percentage ``hundredths / 100``."""
+    if hundredths is None:
+        return ""
+    whole, part = divmod(hundredths, 100)
+    return f"{whole}.{part:02d}" if part else str(whole)
 
 
 def as_csv(report: ComplianceReport, *, by_unit: bool = False) -> str:
-    """District rows (empty unit) first, then with ``by_unit`` one row per unit and target."""
-    return "".join(csv_lines(report, by_unit=by_unit))
+    """District rows (empty unit) first, then with ``by_unit`` one row per unit and target, read again."""
+    if by_unit:
+        units = unit_figures(report.period, approved_only=report.approved_only)
+        return "".join(matrix_csv_lines(report, units))
+    return "".join(csv_lines(report))
 
 
 def value_rows(values: list[ValueRow]) -> list[dict[str, object]]:

@@ -8,6 +8,7 @@ does not apply to the unit's kind, units closed or opened during the year, a uni
 it reported, a unit of another district reporting the same period, units of a deeper level, and the register.
 """
 
+import csv
 import datetime
 import random
 from decimal import Decimal
@@ -15,9 +16,11 @@ from decimal import Decimal
 import pytest
 
 from accounts.roles import Role
+from programme import compliance
 from programme.models import ExemplaryModel, Period, Target, Unit, UnitKind
+from reporting.exports import _cells, _figure, _hundredths_text, _Line, matrix_csv_lines
 from reporting.models import Submission, Value
-from reporting.selectors.compliance import census, district_compliance, district_reports
+from reporting.selectors.compliance import census, district_compliance, district_reports, unit_figures
 from reporting.selectors.dashboards import completeness
 from reporting.selectors.series import programme_periods
 from reporting.selectors.timeliness import district_completeness
@@ -116,6 +119,39 @@ def test_the_database_sums_equal_the_unit_by_unit_figures(phong_tho, seed):
             summed = district_compliance(period, approved_only=approved_only)
             assert summed.rows == judged.rows, (period.code, approved_only)
     assert any(result.units_reporting for _, result in summed.rows)  # the world is not empty
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_the_units_csv_judges_each_row_as_the_units_results(phong_tho, seed):
+    """The download of every unit writes its rows from ``unit_judgement``; the pages and the other formats use
+    ``unit_result``. Both give the same cells, for every kind of figure and a name CSV has to quote."""
+    build_world(phong_tho, 10 + seed)
+    quoted = Unit.objects.filter(parent=phong_tho.area, kind__code="commune").order_by("code")[5]
+    Unit.objects.filter(pk=quoted.pk).update(name='Xã "Lả Nhì Thàng", cũ\nmới')
+    Target.objects.filter(programme=phong_tho, code="MT6").update(threshold=Decimal("66.67"))
+    writer = csv.writer(_Line(), lineterminator="\n")
+    written, statuses = [], set()
+    for approved_only in (False, True):
+        for period in programme_periods(phong_tho):
+            period = Period.objects.select_related("programme__area").get(pk=period.pk)
+            judged = district_compliance(period, approved_only=approved_only, by_unit=True)
+            summed = district_compliance(period, approved_only=approved_only)
+
+            lines = list(matrix_csv_lines(summed, unit_figures(period, approved_only=approved_only)))
+
+            unit_lines = lines[1 + len(summed.rows) :]
+            expected = [writer.writerow([r.unit.code, r.unit.name, *_cells(r.result)]) for r in judged.unit_rows]
+            assert unit_lines == expected, (period.code, approved_only)
+            written += unit_lines
+            statuses |= {(r.result.status, r.has_figure) for r in judged.unit_rows}
+    assert {(status, True) for status in compliance.Status} | {(compliance.Status.NO_DATA, False)} == statuses
+    assert any(line.startswith(f'{quoted.code},"Xã ""Lả Nhì Thàng"", cũ\nmới",') for line in written)
+
+
+def test_a_percentage_in_hundredths_is_written_as_the_decimal_one():
+    for hundredths in [*range(10_001), 123_456]:
+        assert _hundredths_text(hundredths) == _figure(Decimal(hundredths).scaleb(-2)), hundredths
+    assert _hundredths_text(None) == _figure(None) == ""
 
 
 def test_every_period_at_once_equals_each_period_alone(phong_tho):

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET
 from programme.models import Period
 from programme.selectors import current_programme, reports_under
 from reporting.access import report_period, viewable_unit
-from reporting.exports import csv_lines, texts_csv_lines, values_as_csv
+from reporting.exports import csv_lines, matrix_csv_lines, texts_csv_lines, values_as_csv
 from reporting.official_report import build_official_report, build_unit_report
-from reporting.selectors.compliance import district_compliance, latest_period_with_data
+from reporting.selectors.compliance import district_compliance, latest_period_with_data, unit_figures
 from reporting.selectors.exports import period_texts, period_values
 from reporting.selectors.reports import report_sheet
 from reporting.spreadsheets import compliance_workbook, values_workbook
@@ -69,10 +69,13 @@ def _approved_only(request) -> bool:
 def _compliance_table(request, fmt: str, *, by_unit: bool, stem: str) -> HttpResponseBase:
     """The district's table, or every unit's too; a CSV of every unit is streamed line by line."""
     period, approved_only = _chosen_period(request), _approved_only(request)
-    report = district_compliance(period, approved_only=approved_only, by_unit=by_unit)
     filename = _filename(stem, period, fmt, approved_only=approved_only)
     if fmt == "csv":
-        return _streamed_csv(csv_lines(report, by_unit=by_unit), filename)
+        report = district_compliance(period, approved_only=approved_only)
+        if not by_unit:
+            return _streamed_csv(csv_lines(report), filename)
+        return _streamed_csv(matrix_csv_lines(report, unit_figures(period, approved_only=approved_only)), filename)
+    report = district_compliance(period, approved_only=approved_only, by_unit=by_unit)
     return _download(compliance_workbook(report, by_unit=by_unit), fmt, filename)
 
 

@@ -23,5 +23,7 @@ class Command(BaseCommand):
             found = period_with_programme(period, programme)
         except (Period.DoesNotExist, Period.MultipleObjectsReturned) as error:
             raise CommandError(str(error)) from error
-        report = district_compliance(found, approved_only=approved_only, by_unit=by_unit)
+        # The CSV judges each unit as it writes its row (``as_csv``); the other formats need the units' results.
+        judged_by_unit = by_unit and format != "csv"
+        report = district_compliance(found, approved_only=approved_only, by_unit=judged_by_unit)
         self.stdout.write(FORMATS[format](report, by_unit=by_unit), ending="")
