@@ -6,15 +6,17 @@ operator, in exact arithmetic, so that 90.0% fails "trên 90%" and 9 999/10 000 
 """
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from typing import TypeVar
 
 AT_LEAST = ">="
 ABOVE = ">"
 OPERATORS = (AT_LEAST, ABOVE)
+T = TypeVar("T")
 
 
 class Judged(StrEnum):
@@ -129,6 +131,27 @@ def exact_key(numerator: int, denominator: int) -> tuple[float, Fraction]:
     """A sort key by the exact value of numerator/denominator that compares floats first: rounding keeps
     their order (x < y gives float(x) ≤ float(y)), so the slow exact fractions decide only where floats tie."""
     return numerator / denominator, Fraction(numerator, denominator)
+
+
+def sorted_exactly(items: Iterable[T], fraction: Callable[[T], tuple[int, int]]) -> list[T]:
+    """``items`` in the order of the exact value of ``fraction(item)`` (numerator, positive denominator); items
+    of equal value keep their order. The same order as sorting by ``exact_key``, but an exact fraction is made
+    only where two different values share a float, which a ranking of a province's units otherwise pays for
+    every unit."""
+    keyed = sorted(((n / d, n, d, item) for item in items for n, d in [fraction(item)]), key=lambda row: row[0])
+    ordered: list[T] = []
+    start = 0
+    while start < len(keyed):
+        end = start + 1
+        while end < len(keyed) and keyed[end][0] == keyed[start][0]:
+            end += 1
+        run = keyed[start:end]
+        _, n0, d0, _ = run[0]
+        if any(n * d0 != n0 * d for _, n, d, _ in run):  # a float tie between different values
+            run.sort(key=lambda row: Fraction(row[1], row[2]))
+        ordered += [row[3] for row in run]
+        start = end
+    return ordered
 
 
 def status_for(rule: Rule, numerator: int, denominator: int, *, annual_period: bool) -> Status:

@@ -18,6 +18,7 @@ from programme.compliance import (
     evaluate,
     is_reported_in,
     meets,
+    sorted_exactly,
     status_for,
     unit_result,
 )
@@ -218,3 +219,23 @@ def test_no_report_means_no_data():
 def test_impossible_inputs_are_refused(bad):
     with pytest.raises(ValueError):
         bad()
+
+
+fractions = st.integers(min_value=1, max_value=2**53 + 3).flatmap(
+    lambda den: st.tuples(st.integers(min_value=0, max_value=den), st.just(den))
+)
+
+
+@given(st.lists(st.one_of(fractions, st.sampled_from([(1, 1), (2, 2), (1, 3), (2**53, 2**53 + 1)])), max_size=40))
+def test_sorted_exactly_is_the_exact_order_with_ties_in_place(pairs):
+    indexed = list(enumerate(pairs))
+
+    ordered = sorted_exactly(indexed, lambda item: item[1])
+
+    assert ordered == sorted(indexed, key=lambda item: (Fraction(*item[1]), item[0]))
+
+
+def test_values_that_share_a_float_are_still_told_apart():
+    above, below = (2**53 + 1, 2**53 + 2), (2**53, 2**53 + 1)  # both 1.0 as floats, not equal
+    assert float(Fraction(*above)) == float(Fraction(*below)) and Fraction(*below) < Fraction(*above)
+    assert sorted_exactly([above, below, (1, 1)], lambda pair: pair) == [below, above, (1, 1)]

@@ -186,10 +186,9 @@ def target_dashboard(
         by_unit=True,
     )
     board.result = report.rows[0][1]
-    position = {unit.id: index for index, unit in enumerate(units)}
-    with_value = [row for row in report.unit_rows if row.has_figure and row.result.denominator]
-    with_value.sort(
-        key=lambda row: (*compliance.exact_key(row.result.numerator, row.result.denominator), position[row.unit.id])
+    with_value = compliance.sorted_exactly(  # unit_rows are in the units' order, which ties keep
+        [row for row in report.unit_rows if row.has_figure and row.result.denominator],
+        lambda row: (row.result.numerator, row.result.denominator),
     )
     board.ranked = [UnitStanding(row.unit, row.result, rank) for rank, row in enumerate(with_value, start=1)]
     board.not_applicable = [row.unit for row in report.unit_rows if row.has_figure and not row.result.denominator]
