@@ -52,6 +52,21 @@ def reporting_units_on(programme: Programme, days: list[datetime.date]) -> dict[
     return units
 
 
+def area_parents(programme: Programme) -> set[int]:
+    """The ids of the area and of every unit under it that has units of its own. One query."""
+    rows = Unit.objects.filter(id__in=Unit.objects.values("parent_id")).values_list("id", "parent_id").order_by()
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for unit_id, parent_id in rows:
+        children[parent_id].append(unit_id)
+    inside, stack = set(), [programme.area_id]
+    while stack:
+        unit_id = stack.pop()
+        if unit_id not in inside:
+            inside.add(unit_id)
+            stack.extend(children[unit_id])
+    return inside
+
+
 def exists_on(day: datetime.date | F, prefix: str = "") -> Q:
     """The units (``prefix`` leads to them) that exist on ``day``, a date or a period's end in the query."""
     return (Q(**{f"{prefix}opened_on__isnull": True}) | Q(**{f"{prefix}opened_on__lte": day})) & (
@@ -272,8 +287,9 @@ class DistrictRegister:
     programme: Programme
     cutoff: datetime.date
     targets: dict[str, RegisterTarget]
-    units: list[UnitRegisterRow]
+    units: list[UnitRegisterRow]  # every unit, for the tallies
     page: Page
+    unit_page: Page  # the units shown, 50 a page
 
     @property
     def registered_target(self) -> RegisterTarget | None:
@@ -298,12 +314,16 @@ class DistrictRegister:
         return self._tally("recognised")
 
 
-def district_register(programme: Programme, *, filters: RegisterFilters, page: object = 1) -> DistrictRegister:
-    """The register of the units under the programme's area for its year. Six queries, whatever the number
-    of units or models: cut-off, units, register targets, per-unit counts, and the page (count and rows).
+def district_register(
+    programme: Programme, *, filters: RegisterFilters, page: object = 1, unit_page: object = 1
+) -> DistrictRegister:
+    """The register of the units under the programme's area for its year. Seven queries, whatever the number
+    of units or models: cut-off, units, register targets, per-unit counts, the area's parent units, and the
+    page (count and rows).
 
     Units are those that report and exist at the cut-off, as in the annual compliance figures; the filters
-    narrow the units (kind) and the models (field, recognised or not); ``page`` may be anything a user typed.
+    narrow the units (kind) and the models (field, recognised or not). ``page`` (of models) and
+    ``unit_page`` (of the table of units) may be anything a user typed.
     """
     cutoff = register_cutoff(programme)
     units = reporting_units(programme, on=cutoff)
@@ -326,7 +346,13 @@ def district_register(programme: Programme, *, filters: RegisterFilters, page: o
         found = counts.get(unit.id, empty)
         status = register_status(targets, unit.kind_id, **{key: found[key] for key in empty})
         rows.append(UnitRegisterRow(unit, status))
-    models = of_year.filter(unit_id__in=[unit.id for unit in units]).select_related("unit")
+    # The units above, said in SQL: under the area (their parent is the area or a unit under it), reporting,
+    # existing at the cut-off, of the kind chosen. A list of their ids would grow with the province.
+    models = of_year.filter(
+        exists_on(cutoff, "unit__"), unit__parent_id__in=area_parents(programme), unit__kind__reports=True
+    ).select_related("unit")
+    if filters.kind_id is not None:
+        models = models.filter(unit__kind_id=filters.kind_id)
     if filters.field is not None:
         models = models.filter(field=filters.field)
     if filters.recognised is not None:
@@ -334,4 +360,5 @@ def district_register(programme: Programme, *, filters: RegisterFilters, page: o
     models = models.order_by("unit__order", "unit__code", "registered_on", "id")
     models_page = Paginator(models, REGISTER_PAGE_SIZE).get_page(page)
     models_page.object_list = list(models_page.object_list)  # read here, not while the template renders
-    return DistrictRegister(programme, cutoff, targets, rows, models_page)
+    units_shown = Paginator(rows, REGISTER_PAGE_SIZE).get_page(unit_page)
+    return DistrictRegister(programme, cutoff, targets, rows, models_page, units_shown)

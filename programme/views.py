@@ -13,6 +13,8 @@ from programme.models import ExemplaryModel
 from programme.selectors import current_programme, district_register, register_kinds, unit_register
 from programme.services import exemplary_model_recognise, exemplary_model_register
 
+UNIT_PAGE = "trang_don_vi"  # the page of the table of units; ``page`` is the page of models
+
 
 def _sees_district(user) -> bool:
     return user.has_perm("programme.recognise_model") or user.has_perm("programme.view_exemplarymodel")
@@ -54,7 +56,12 @@ def _district_page(request, *, failed: tuple[int, RecogniseForm] | None = None):
     if programme is None:
         return render(request, "programme/register_district.html", {"register": None})
     filter_form = RegisterFilterForm(request.GET, kinds=register_kinds())
-    data = district_register(programme, filters=filter_form.filters(), page=request.GET.get("page"))
+    data = district_register(
+        programme,
+        filters=filter_form.filters(),
+        page=request.GET.get("page"),
+        unit_page=request.GET.get(UNIT_PAGE),
+    )
     may_recognise = request.user.has_perm("programme.recognise_model")
     rows = []
     for model in data.page:
@@ -63,7 +70,13 @@ def _district_page(request, *, failed: tuple[int, RecogniseForm] | None = None):
             prefix = RecogniseForm.prefix_for(model)
             form = failed[1] if failed and failed[0] == model.pk else RecogniseForm(prefix=prefix)
         rows.append((model, form))
-    context = {"register": data, "filter_form": filter_form, "rows": rows, "query": request.GET.urlencode()}
+    context = {
+        "register": data,
+        "filter_form": filter_form,
+        "rows": rows,
+        "query": request.GET.urlencode(),
+        "units_open": UNIT_PAGE in request.GET,  # the table of units stays open while it is paged
+    }
     return render(request, "programme/register_district.html", context)
 
 

@@ -33,7 +33,10 @@ from reporting.services import (
     submission_save,
 )
 
-PARAMS = ("ky", "loai", "cap_tren", "trang_thai", "sap_xep", "trang", "chi_duyet", "so")
+PARAMS = (
+    *("ky", "loai", "cap_tren", "trang_thai", "sap_xep", "trang", "chi_duyet", "so"),
+    *("kind", "field", "recognised", "page", "trang_don_vi"),  # the register's
+)
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = '"><img src=x onerror=alert(1)>'
 MALICIOUS = [
@@ -129,6 +132,7 @@ def page_urls(world) -> list[str]:
         reverse("unit_dashboard", args=["03549"]),
         reverse("target_dashboard", args=[target.id]),
         reverse("inbox"),
+        reverse("register"),
     ]
 
 
@@ -323,7 +327,7 @@ def test_hostile_path_segments_are_a_404(client, leader, world):
 def officer_refusals(world) -> list[str]:
     """Every district page and file, and another unit's page and report."""
     period = Period.objects.get(programme=world, code="2024")
-    district = [url for url in page_urls(world) if "/don-vi/" not in url]
+    district = [url for url in page_urls(world) if "/don-vi/" not in url and url != reverse("register")]
     return [
         *district,
         reverse("unit_dashboard", args=["03391"]),

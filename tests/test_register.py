@@ -345,6 +345,36 @@ def test_filters_narrow_the_list_and_bad_values_are_ignored(client, reviewer, co
     assert names({"kind": "commune", "page": "-3"}) == {forest.name}
 
 
+def test_the_models_listed_are_those_of_the_units_in_the_table(client, reviewer, commune, phong_tho):
+    """Models of units under the area at any depth that report and exist at the cut-off; not those of a unit
+    closed before it, opened after it, outside the area, or of a kind that does not report."""
+    village_kind = UnitKind.objects.create(code="village", name="Thôn, bản", reports=True, order=99)
+    office_kind = UnitKind.objects.create(code="office", name="Văn phòng", reports=False, order=98)
+    elsewhere = Unit.objects.create(code="KHAC", name="Huyện khác", kind=UnitKind.objects.get(code="district"))
+    places = {
+        "village": Unit.objects.create(code="THON-1", name="Thôn Một", kind=village_kind, parent=commune),
+        "closed": Unit.objects.get(code="03391"),
+        "opened": Unit.objects.get(code="03490"),
+        "outside": Unit.objects.create(code="KHAC-1", name="Xã ngoài", kind=commune.kind, parent=elsewhere),
+        "office": Unit.objects.create(code="VP-1", name="Văn phòng một", kind=office_kind, parent=commune.parent),
+        "commune": commune,
+    }
+    for label, unit in places.items():
+        register_model(reviewer, unit, name=f"Mô hình của {label}")
+    Unit.objects.filter(code="03391").update(closed_on=datetime.date(2024, 6, 30))
+    Unit.objects.filter(code="03490").update(opened_on=datetime.date(2025, 1, 1))
+    client.force_login(reviewer)
+
+    text = client.get(REGISTER).text
+
+    listed = {label for label in places if f'aria-label="Công nhận điển hình: Mô hình của {label}"' in text}
+    assert listed == {"village", "commune"}
+    units_table = text.split('id="tung-don-vi"')[1]
+    assert "Thôn Một" in units_table and "Xã ngoài" not in units_table and "Văn phòng một" not in units_table
+    villages = client.get(REGISTER, {"kind": "village"}).text
+    assert {label for label in places if f": Mô hình của {label}" in villages} == {"village"}
+
+
 def test_each_unit_shows_whether_mt5a_and_mt5b_are_met(client, reviewer, commune, phong_tho):
     model = register_model(reviewer, commune)
     exemplary_model_recognise(user=reviewer, model=model, recognised_on=MARCH_1, level="commune")
@@ -383,6 +413,29 @@ def test_the_list_is_paginated_fifty_a_page(client, reviewer, commune):
     assert last.text.count("<tr id=") == 20 and "Trang 3/3" in last.text
     filtered = client.get(REGISTER, {"field": "forest", "page": "2"})
     assert 'href="?field=forest&amp;page=3"' in filtered.text
+
+
+def test_the_table_of_units_is_paged_and_the_tallies_count_every_unit(client, reviewer, db):
+    programme, _, _ = make_district(0, targets=0)
+    commune = UnitKind.objects.get(code="commune")
+    TargetFactory(programme=programme, source=Target.Source.MODELS_REGISTERED, applies_to=[commune])
+    grow_district(programme, 120, 0)  # each unit has a model registered
+    client.force_login(reviewer)
+
+    first = client.get(REGISTER)
+
+    units_table = first.text.split('id="tung-don-vi"')[1]
+    assert units_table.count('<th scope="row">Xã thêm') == 50
+    assert "<details>" in units_table  # closed until it is paged
+    assert "Trang 1/3" in units_table and 'href="?trang_don_vi=2#tung-don-vi"' in units_table
+    assert "<strong>120/120</strong>" in first.text  # the tally is over every unit, not the page
+    last = client.get(REGISTER, {"trang_don_vi": "99", "field": "forest"}).text.split('id="tung-don-vi"')[1]
+    assert last.count('<th scope="row">Xã thêm') == 20 and "Trang 3/3" in last
+    assert "<details open>" in last
+    assert "Xã thêm 119 " in last and "Xã thêm 99 " not in last
+    assert 'href="?trang_don_vi=2&amp;field=forest#tung-don-vi"' in last
+    odd = client.get(REGISTER, {"trang_don_vi": "²"}).text.split('id="tung-don-vi"')[1]
+    assert "Trang 1/3" in odd and "Xã thêm 0 " in odd
 
 
 # The page's number of queries does not grow with the district.
@@ -424,7 +477,7 @@ def page_queries(client, user, params=None) -> int:
 
 
 @pytest.mark.parametrize("role", [Role.REVIEWER, Role.LEADER])
-@pytest.mark.parametrize("params", [{}, {"kind": "commune", "recognised": "no", "page": "2"}])
+@pytest.mark.parametrize("params", [{}, {"kind": "commune", "recognised": "no", "page": "2"}, {"trang_don_vi": "3"}])
 def test_district_register_query_count_is_fixed(client, db, role, params):
     programme, _, targets = make_district(0, targets=1)
     for source in (Target.Source.MODELS_REGISTERED, Target.Source.MODELS_RECOGNISED):

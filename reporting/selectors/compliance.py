@@ -11,7 +11,14 @@ from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 
 from programme import compliance
 from programme.models import ExemplaryModel, Period, Programme, Target, Unit
-from programme.selectors import UnitInfo, applicable_kind_ids, exists_on, programme_targets, reporting_units
+from programme.selectors import (
+    UnitInfo,
+    applicable_kind_ids,
+    area_parents,
+    exists_on,
+    programme_targets,
+    reporting_units,
+)
 from reporting.models import Submission, Value
 
 
@@ -220,21 +227,6 @@ def latest_period_with_data(programme) -> Period | None:
 # tree may have any depth and a unit moved out of the area leaves its figures behind.
 
 ByParent = dict[int | None, int]  # parent unit id → a count
-
-
-def area_parents(programme: Programme) -> set[int]:
-    """The ids of the area and of every unit under it that has units of its own. One query."""
-    rows = Unit.objects.filter(id__in=Unit.objects.values("parent_id")).values_list("id", "parent_id").order_by()
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for unit_id, parent_id in rows:
-        children[parent_id].append(unit_id)
-    inside, stack = set(), [programme.area_id]
-    while stack:
-        unit_id = stack.pop()
-        if unit_id not in inside:
-            inside.add(unit_id)
-            stack.extend(children[unit_id])
-    return inside
 
 
 def expected_units(programme: Programme, periods: list[Period]) -> dict[tuple[int, str, int], ByParent]:

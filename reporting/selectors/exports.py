@@ -5,9 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from programme.models import Period
-from programme.selectors import exists_on
+from programme.selectors import area_parents, exists_on
 from reporting.models import Narrative, Submission, Value
-from reporting.selectors.compliance import area_parents
 
 
 @dataclass(frozen=True)
