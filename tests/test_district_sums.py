@@ -14,6 +14,7 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from accounts.roles import Role
 from programme import compliance
@@ -22,8 +23,14 @@ from reporting.exports import _cells, _figure, _hundredths_text, _Line, matrix_c
 from reporting.models import Submission, Value
 from reporting.selectors.compliance import census, district_compliance, district_reports, unit_figures
 from reporting.selectors.dashboards import completeness
-from reporting.selectors.series import programme_periods
-from reporting.selectors.timeliness import district_completeness
+from reporting.selectors.series import programme_periods, units_by_period
+from reporting.selectors.timeliness import (
+    completeness_by_period,
+    district_completeness,
+    report_states,
+    tally,
+    timeliness,
+)
 from reporting.services import Figures, submission_approve, submission_import, submission_return
 from tests.factories import UnitFactory, make_user
 
@@ -164,12 +171,38 @@ def test_every_period_at_once_equals_each_period_alone(phong_tho):
         assert together[period.id].rows == alone[period.id].rows
 
 
+def tallied_unit_by_unit(programme, periods, kind_id=None) -> list:
+    """The completeness of each period as ``timeliness.tally`` defines it, over every expected unit."""
+    units = units_by_period(programme, periods)
+    states = report_states(periods)
+    today = timezone.localdate()
+    return [
+        tally(
+            period,
+            [
+                timeliness(period, states.get((period.id, unit.id)), expected=True, today=today)
+                for unit in units[period.id]
+                if kind_id is None or unit.kind_id == kind_id
+            ],
+        )
+        for period in periods
+    ]
+
+
 @pytest.mark.parametrize("seed", range(3))
-def test_the_database_tally_equals_the_completeness_page(phong_tho, seed):
+def test_the_database_tally_equals_the_unit_by_unit_tally(phong_tho, seed):
     build_world(phong_tho, seed)
     periods = programme_periods(phong_tho)
-    page = completeness(phong_tho, periods=periods)
     counted = census(phong_tho, periods)
-    for period, expected in zip(periods, page.totals, strict=True):
-        assert district_completeness(phong_tho, period, counted) == expected
-    assert any(total.late for total in page.totals) and any(total.returned for total in page.totals)
+    for kind_id in [None, *UnitKind.objects.filter(reports=True).values_list("id", flat=True)]:
+        expected = tallied_unit_by_unit(phong_tho, periods, kind_id)
+        assert completeness_by_period(phong_tho, periods, counted, kind_id=kind_id) == expected, kind_id
+        if kind_id is None:
+            assert [district_completeness(phong_tho, period, counted) for period in periods] == expected
+            assert completeness(phong_tho, periods=periods).totals == expected
+        else:
+            table = completeness(phong_tho, periods=periods, kind=kind_id)
+            assert table.totals == (expected if table.kind_id == kind_id else tallied_unit_by_unit(phong_tho, periods))
+    totals = tallied_unit_by_unit(phong_tho, periods)
+    assert any(total.late for total in totals) and any(total.returned for total in totals)
+    assert len({kind.id for kind in completeness(phong_tho, periods=periods).kinds}) >= 3  # filters were tried

@@ -17,9 +17,9 @@ from reporting.selectors.series import period_short_name, units_by_period
 from reporting.selectors.timeliness import (
     Completeness,
     Timeliness,
+    completeness_by_period,
     district_completeness,
     report_states,
-    tally,
     timeliness,
 )
 
@@ -153,7 +153,8 @@ def completeness(
     programme: Programme, *, periods: list[Period], kind: object = None, page: object = 1
 ) -> CompletenessTable:
     """Each unit × each period of the programme: on time, late, missing (overdue), approved; the totals of
-    each period over the units shown (all pages). Queries: units per period, kinds (1), submissions (1)."""
+    each period over the units the filter keeps (all pages), counted by the database. Queries: units (1),
+    kinds (1), census (2), totals (1), the page's submissions (1)."""
     units = units_by_period(programme, periods)
     everyone: dict[int, UnitInfo] = {}
     for period in periods:
@@ -164,17 +165,16 @@ def completeness(
     shown = ordered_by_kind(
         [u for u in everyone.values() if kind_id is None or u.kind_id == kind_id], kinds, None, False
     )
+    totals = completeness_by_period(programme, periods, census(programme, periods), kind_id=kind_id)
     expected = {period.id: {unit.id for unit in units[period.id]} for period in periods}
-    states = report_states(periods)
+    cut = units_page(shown, page)
+    states = report_states(periods, unit_ids=[unit.id for unit in cut.object_list])
     today = timezone.localdate()
-    marks = {
-        unit.id: [
+
+    def row(unit: UnitInfo, group: str) -> CompletenessRow:
+        marks = [
             timeliness(p, states.get((p.id, unit.id)), expected=unit.id in expected[p.id], today=today) for p in periods
         ]
-        for unit in shown
-    }
-    totals = [tally(p, [marks[unit.id][index] for unit in shown]) for index, p in enumerate(periods)]
-    page = grouped_page(
-        units_page(shown, page), kinds, lambda unit, group: CompletenessRow(unit, marks[unit.id], group)
-    )
-    return CompletenessTable(programme, periods, kinds, kind_id, totals, page, today)
+        return CompletenessRow(unit, marks, group)
+
+    return CompletenessTable(programme, periods, kinds, kind_id, totals, grouped_page(cut, kinds, row), today)

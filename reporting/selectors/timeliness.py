@@ -18,7 +18,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 
 from programme.models import Period, Programme
@@ -109,38 +109,57 @@ def tally(period: Period, marks: list[Timeliness]) -> Completeness:
     )
 
 
-def report_states(periods: list[Period]) -> dict[tuple[int, int], ReportState]:
-    """(period id, unit id) → the state of that unit's report for the period. One query."""
-    rows = (
-        Submission.objects.filter(period__in=[period.id for period in periods])
-        .values_list("period_id", "unit_id", "status", "is_late", "submitted_at")
-        .order_by()
-    )
+def report_states(periods: list[Period], unit_ids: list[int] | None = None) -> dict[tuple[int, int], ReportState]:
+    """(period id, unit id) → the state of that unit's report for the period (of those units only, when
+    given). One query."""
+    rows = Submission.objects.filter(period__in=[period.id for period in periods])
+    if unit_ids is not None:
+        rows = rows.filter(unit__in=unit_ids)
+    rows = rows.values_list("period_id", "unit_id", "status", "is_late", "submitted_at").order_by()
     return {(period_id, unit_id): ReportState(*state) for period_id, unit_id, *state in rows}
 
 
 def district_completeness(programme: Programme, period: Period, counted: Census) -> Completeness:
     """The tally of ``timeliness.tally`` over the expected units, counted by the database. One query."""
+    return completeness_by_period(programme, [period], counted)[0]
+
+
+def completeness_by_period(
+    programme: Programme, periods: list[Period], counted: Census, *, kind_id: int | None = None
+) -> list[Completeness]:
+    """``district_completeness`` of each period, over the units of one kind when given. One query for all the
+    periods."""
+    rows = Submission.objects.filter(period__in=[period.id for period in periods], unit__kind__reports=True)
+    if kind_id is not None:
+        rows = rows.filter(unit__kind_id=kind_id)
     rows = (
-        Submission.objects.filter(period=period, unit__kind__reports=True)
-        .filter(exists_on(period.end, "unit__"))
-        .values("unit__parent_id", "status", "is_late")
+        rows.filter(exists_on(F("period__end"), "unit__"))
+        .values("period_id", "unit__parent_id", "status", "is_late")
         .annotate(reports=Count("id"))
         .order_by()
     )
-    count: dict[tuple[str, bool], int] = defaultdict(int)
+    count: dict[tuple[int, str, bool], int] = defaultdict(int)
     for row in rows:
         if row["unit__parent_id"] in counted.inside:
-            count[row["status"], row["is_late"]] += row["reports"]
-    approved, submitted = Submission.Status.APPROVED, Submission.Status.SUBMITTED
-    on_time, late = count[approved, False] + count[submitted, False], count[approved, True] + count[submitted, True]
-    expected = counted.units(period)
-    return Completeness(
-        period=period,
-        expected=expected,
-        on_time=on_time,
-        late=late,
-        missing=expected - on_time - late,
-        returned=count[Submission.Status.RETURNED, False] + count[Submission.Status.RETURNED, True],
-        approved=count[approved, False] + count[approved, True],
-    )
+            count[row["period_id"], row["status"], row["is_late"]] += row["reports"]
+
+    def reports(period: Period, statuses: tuple[str, ...], lateness: tuple[bool, ...] = (False, True)) -> int:
+        return sum(count[period.id, status, late] for status in statuses for late in lateness)
+
+    counting, kinds = tuple(Submission.COUNTING), None if kind_id is None else {kind_id}
+    tallies = []
+    for period in periods:
+        on_time, late = reports(period, counting, (False,)), reports(period, counting, (True,))
+        expected = counted.units(period, kinds)
+        tallies.append(
+            Completeness(
+                period=period,
+                expected=expected,
+                on_time=on_time,
+                late=late,
+                missing=expected - on_time - late,
+                returned=reports(period, (Submission.Status.RETURNED,)),
+                approved=reports(period, (Submission.Status.APPROVED,)),
+            )
+        )
+    return tallies
