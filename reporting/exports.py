@@ -1,7 +1,8 @@
 """The compliance figures as rows with fixed columns, shared by ``manage.py compliance`` and the downloads."""
 
 import csv
-import io
+import datetime
+import functools
 import json
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -176,6 +177,7 @@ def as_csv(report: ComplianceReport, *, by_unit: bool = False) -> str:
 
 def value_rows(values: list[ValueRow]) -> list[dict[str, object]]:
     """The raw figures with ``VALUE_COLUMNS``; the report's status as its code, its time in local time."""
+    local = functools.lru_cache(maxsize=4096)(timezone.localtime)  # a report's rows share its time
     return [
         {
             "unit": v.unit,
@@ -186,7 +188,7 @@ def value_rows(values: list[ValueRow]) -> list[dict[str, object]]:
             "denominator": v.denominator,
             "note": v.note,
             "status": v.status,
-            "submitted_at": timezone.localtime(v.submitted_at) if v.submitted_at else None,
+            "submitted_at": local(v.submitted_at) if v.submitted_at else None,
         }
         for v in values
     ]
@@ -198,20 +200,31 @@ def _inert(text: str) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def values_as_csv(values: list[ValueRow]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(VALUE_COLUMNS)
-    for row in value_rows(values):
-        when = row["submitted_at"]
-        cells = {
-            **row,
-            "unit_name": _inert(row["unit_name"]),
-            "note": _inert(row["note"]),
-            "submitted_at": when.isoformat(timespec="seconds") if when else None,
-        }
-        writer.writerow([_plain(cells[c]) for c in VALUE_COLUMNS])
-    return out.getvalue()
+def values_csv_lines(values: Iterable[ValueRow]) -> Iterator[str]:
+    """The raw figures as CSV lines, with ``value_rows``' columns and local times in ISO form, the unit's name
+    and the note made inert; written from each row as it comes, so that a province's download is streamed."""
+
+    @functools.lru_cache(maxsize=4096)  # a report's rows share its time
+    def stamp(when: datetime.datetime) -> str:
+        return timezone.localtime(when).isoformat(timespec="seconds")
+
+    writer = csv.writer(_Line(), lineterminator="\n")
+    yield writer.writerow(VALUE_COLUMNS)
+    for v in values:
+        when = stamp(v.submitted_at) if v.submitted_at else None
+        yield writer.writerow(
+            [
+                v.unit,
+                _inert(v.unit_name),
+                v.period,
+                v.target,
+                v.numerator,
+                v.denominator,
+                _inert(v.note),
+                v.status,
+                when,
+            ]
+        )
 
 
 def as_table(report: ComplianceReport, *, by_unit: bool = False) -> str:

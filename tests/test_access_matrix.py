@@ -452,7 +452,7 @@ def test_the_district_sees_what_an_officer_must_not(world, officer):
     for url in urls:
         response = signed_in("reviewer", world).get(url)
         assert response.status_code == 200
-        shown += response.content
+        shown += b"".join(response.streaming_content) if response.streaming else response.content
     assert [secret for secret in world.secrets[officer] if secret.encode() not in shown] == []
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from programme.models import Period
 from programme.selectors import current_programme, reports_under
 from reporting.access import report_period, viewable_unit
-from reporting.exports import csv_lines, matrix_csv_lines, texts_csv_lines, values_as_csv
+from reporting.exports import csv_lines, matrix_csv_lines, texts_csv_lines, values_csv_lines
 from reporting.official_report import build_official_report, build_unit_report
 from reporting.selectors.compliance import district_compliance, latest_period_with_data, unit_figures
 from reporting.selectors.exports import period_texts, period_values
@@ -118,8 +118,10 @@ def export_matrix(request, fmt):
 def export_values(request, fmt):
     period, approved_only = _chosen_period(request), _approved_only(request)
     values = period_values(period, approved_only=approved_only)
-    content = values_as_csv(values) if fmt == "csv" else values_workbook(period, values, approved_only=approved_only)
-    return _download(content, fmt, _filename("so-lieu", period, fmt, approved_only=approved_only))
+    filename = _filename("so-lieu", period, fmt, approved_only=approved_only)
+    if fmt == "csv":
+        return _streamed_csv(values_csv_lines(values), filename)
+    return _download(values_workbook(period, values, approved_only=approved_only), fmt, filename)
 
 
 @login_required
