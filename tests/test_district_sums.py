@@ -1,7 +1,7 @@
 """The district's figures summed by the database equal those judged unit by unit, on awkward data.
 
 ``district_reports`` (the overview, the start page, the official report) and ``district_completeness`` (the
-overview's strip) count in SQL what ``compliance_report`` and ``timeliness.tally`` count in Python. Each world
+overview's strip) count in SQL what ``compliance_report`` and the units' marks (``timeliness.timeliness``) add up to in Python. Each world
 below mixes every case that decides whether a figure counts: counting, draft and returned reports, approved
 ones for the approved-only switch, "not applicable" (denominator 0), blank figures, a figure for a target that
 does not apply to the unit's kind, units closed or opened during the year, a unit moved out of the area after
@@ -25,10 +25,14 @@ from reporting.selectors.compliance import census, district_compliance, district
 from reporting.selectors.dashboards import completeness
 from reporting.selectors.series import programme_periods, units_by_period
 from reporting.selectors.timeliness import (
+    LATE,
+    NOT_EXPECTED,
+    ON_TIME,
+    RETURNED,
+    Completeness,
     completeness_by_period,
     district_completeness,
     report_states,
-    tally,
     timeliness,
 )
 from reporting.services import Figures, submission_approve, submission_import, submission_return
@@ -171,8 +175,22 @@ def test_every_period_at_once_equals_each_period_alone(phong_tho):
         assert together[period.id].rows == alone[period.id].rows
 
 
+def tally(period, marks) -> Completeness:
+    """The completeness of a period added up from each unit's mark, the definitions' own arithmetic."""
+    expected = [mark for mark in marks if mark.state != NOT_EXPECTED]
+    return Completeness(
+        period=period,
+        expected=len(expected),
+        on_time=sum(mark.state == ON_TIME for mark in expected),
+        late=sum(mark.state == LATE for mark in expected),
+        missing=sum(not mark.submitted for mark in expected),
+        returned=sum(mark.state == RETURNED for mark in expected),
+        approved=sum(mark.approved for mark in expected),
+    )
+
+
 def tallied_unit_by_unit(programme, periods, kind_id=None) -> list:
-    """The completeness of each period as ``timeliness.tally`` defines it, over every expected unit."""
+    """The completeness of each period as ``tally`` adds it up, over every expected unit."""
     units = units_by_period(programme, periods)
     states = report_states(periods)
     today = timezone.localdate()

@@ -127,8 +127,9 @@ UnitFigures = Iterator[tuple[Target, list[tuple[UnitInfo, compliance.Figure | No
 
 def unit_figures(period: Period, *, approved_only: bool = False) -> UnitFigures:
     """Each target reported in the period, in order, with its expected units in order and the figure each one
-    counts (None when it has not reported): what ``district_compliance`` judges ``by_unit``. Read now, in four
-    queries; paired as it is consumed, so that a download of every unit makes no list of results."""
+    counts (None when it has not reported): what ``district_compliance`` judges ``by_unit``. Read now, in five
+    queries at most (units, targets 2, values, the register when a target comes from it); paired as it is
+    consumed, so that a download of every unit makes no list of results."""
     programme = period.programme
     units = reporting_units(programme, on=period.end)
     targets = [t for t in programme_targets(programme) if t.is_reported_in(period)]

@@ -96,19 +96,6 @@ class Completeness:
         return self.on_time + self.late
 
 
-def tally(period: Period, marks: list[Timeliness]) -> Completeness:
-    expected = [mark for mark in marks if mark.state != NOT_EXPECTED]
-    return Completeness(
-        period=period,
-        expected=len(expected),
-        on_time=sum(mark.state == ON_TIME for mark in expected),
-        late=sum(mark.state == LATE for mark in expected),
-        missing=sum(not mark.submitted for mark in expected),
-        returned=sum(mark.state == RETURNED for mark in expected),
-        approved=sum(mark.approved for mark in expected),
-    )
-
-
 def report_states(periods: list[Period], unit_ids: list[int] | None = None) -> dict[tuple[int, int], ReportState]:
     """(period id, unit id) → the state of that unit's report for the period (of those units only, when
     given). One query."""
@@ -120,7 +107,8 @@ def report_states(periods: list[Period], unit_ids: list[int] | None = None) -> d
 
 
 def district_completeness(programme: Programme, period: Period, counted: Census) -> Completeness:
-    """The tally of ``timeliness.tally`` over the expected units, counted by the database. One query."""
+    """The period's completeness (the definitions above) over the expected units, counted by the database.
+    One query."""
     return completeness_by_period(programme, [period], counted)[0]
 
 
