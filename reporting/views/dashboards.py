@@ -2,6 +2,8 @@
 
 Reviewers and leaders (``reporting.view_all_reports``) see everything; an officer sees the own unit's page
 only and is sent there from the district's pages; another unit's or a target's page is a 404 for an officer.
+Each checks who may see it, then leaves the reading and rendering to ``build``, which ``dashboard_page`` runs
+only when the page is not already cached for this state of the data.
 """
 
 from functools import wraps
@@ -9,12 +11,13 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET
 
 from programme.models import Target
 from programme.selectors import current_programme
 from reporting.access import viewable_unit
+from reporting.pagecache import dashboard_page
 from reporting.selectors import dashboards as boards
 from reporting.selectors.drilldown import target_dashboard as target_board
 from reporting.selectors.drilldown import unit_dashboard as unit_board
@@ -56,52 +59,67 @@ def _programme_period(request):
 
 @district_dashboard
 def overview(request):
-    programme, periods, period = _programme_period(request)
-    if period is None:
-        return render(request, NO_PROGRAMME, {"programme": programme})
-    board = boards.overview(programme, periods=periods, period=period, approved_only=approved_only(request))
-    return render(request, "reporting/dashboards/overview.html", {"board": board})
+    def build():
+        programme, periods, period = _programme_period(request)
+        if period is None:
+            return NO_PROGRAMME, {"programme": programme}
+        board = boards.overview(programme, periods=periods, period=period, approved_only=approved_only(request))
+        return "reporting/dashboards/overview.html", {"board": board}
+
+    return dashboard_page(request, build)
 
 
 @district_dashboard
 def matrix(request):
-    programme, periods, period = _programme_period(request)
-    if period is None:
-        return render(request, NO_PROGRAMME, {"programme": programme})
-    board = matrix_board(
-        programme,
-        periods=periods,
-        period=period,
-        approved_only=approved_only(request),
-        kind=request.GET.get("loai"),
-        parent=request.GET.get("cap_tren"),
-        status=request.GET.get("trang_thai"),
-        sort=request.GET.get("sap_xep"),
-        page=request.GET.get("trang"),
-    )
-    return render(request, "reporting/dashboards/matrix.html", {"board": board})
+    def build():
+        programme, periods, period = _programme_period(request)
+        if period is None:
+            return NO_PROGRAMME, {"programme": programme}
+        board = matrix_board(
+            programme,
+            periods=periods,
+            period=period,
+            approved_only=approved_only(request),
+            kind=request.GET.get("loai"),
+            parent=request.GET.get("cap_tren"),
+            status=request.GET.get("trang_thai"),
+            sort=request.GET.get("sap_xep"),
+            page=request.GET.get("trang"),
+        )
+        return "reporting/dashboards/matrix.html", {"board": board}
+
+    return dashboard_page(request, build)
 
 
 @district_dashboard
 def completeness(request):
-    programme = current_programme()
-    periods = programme_periods(programme) if programme else []
-    if not periods:
-        return render(request, NO_PROGRAMME, {"programme": programme})
-    board = boards.completeness(programme, periods=periods, kind=request.GET.get("loai"), page=request.GET.get("trang"))
-    return render(request, "reporting/dashboards/completeness.html", {"board": board})
+    def build():
+        programme = current_programme()
+        periods = programme_periods(programme) if programme else []
+        if not periods:
+            return NO_PROGRAMME, {"programme": programme}
+        kind, page = request.GET.get("loai"), request.GET.get("trang")
+        board = boards.completeness(programme, periods=periods, kind=kind, page=page)
+        return "reporting/dashboards/completeness.html", {"board": board}
+
+    return dashboard_page(request, build)
 
 
 @login_required
 @require_GET
 def unit_dashboard(request, unit_code):
     unit = viewable_unit(request.user, unit_code)  # 404 for an officer asking for another unit
-    programme = current_programme(unit)
-    if programme is None:
-        return render(request, NO_PROGRAMME, {"programme": None, "unit": unit})
-    board = unit_board(unit, programme, approved_only=approved_only(request))
+    district = request.user.has_perm("reporting.view_all_reports")
     report_view = "report" if may_edit(request.user, unit) else "review"
-    return render(request, "reporting/dashboards/unit.html", {"board": board, "report_view": report_view})
+
+    def build():
+        programme = current_programme(unit)
+        if programme is None:
+            return NO_PROGRAMME, {"programme": None, "unit": unit}
+        board = unit_board(unit, programme, approved_only=approved_only(request))
+        return "reporting/dashboards/unit.html", {"board": board, "report_view": report_view}
+
+    return dashboard_page(request, build, vary=(district, report_view))
 
 
 @login_required
@@ -109,14 +127,17 @@ def unit_dashboard(request, unit_code):
 def target_dashboard(request, target_id):
     if not request.user.has_perm("reporting.view_all_reports"):
         raise Http404  # officers never see other units' standing
-    target = get_object_or_404(
-        Target.objects.select_related("programme__area").prefetch_related("applies_to"), pk=target_id
-    )
-    periods = programme_periods(target.programme)
-    period = boards.chosen_period(target.programme, periods, request.GET.get("ky")) if periods else None
-    if period is None:
-        raise Http404
-    board = target_board(
-        target, periods=periods, period=period, approved_only=approved_only(request), page=request.GET.get("trang")
-    )
-    return render(request, "reporting/dashboards/target.html", {"board": board})
+
+    def build():
+        target = get_object_or_404(
+            Target.objects.select_related("programme__area").prefetch_related("applies_to"), pk=target_id
+        )
+        periods = programme_periods(target.programme)
+        period = boards.chosen_period(target.programme, periods, request.GET.get("ky")) if periods else None
+        if period is None:
+            raise Http404
+        page = request.GET.get("trang")
+        board = target_board(target, periods=periods, period=period, approved_only=approved_only(request), page=page)
+        return "reporting/dashboards/target.html", {"board": board}
+
+    return dashboard_page(request, build)
