@@ -4,6 +4,7 @@ view, and the mixed load of officers, reviewers and leaders. Plain HTTP only, to
 
 import contextlib
 import http.client
+import itertools
 import random
 import re
 import statistics
@@ -168,9 +169,13 @@ def percentile(samples: list[float], p: int) -> float:
     return ordered[max(0, -(-len(ordered) * p // 100) - 1)]
 
 
-def measure(browser: Browser, name: str, path: str, *, count: int, warmup: int) -> Timing | Unavailable:
-    """``count`` sequential GETs of ``path``, each followed by one of the floor view, after ``warmup`` GETs."""
-    return _timed(browser, name, lambda: browser.get(path), expect=200, count=count, warmup=warmup)
+def measure(
+    browser: Browser, name: str, path: str, *, count: int, warmup: int, fresh: bool = False
+) -> Timing | Unavailable:
+    """``count`` sequential GETs of ``path``, each followed by one of the floor view, after ``warmup`` GETs.
+    ``fresh``: each GET has an address of its own (a parameter no page reads), so no cached page serves it."""
+    addresses = (f"{path}{'&' if '?' in path else '?'}lan={i}" if fresh else path for i in itertools.count())
+    return _timed(browser, name, lambda: browser.get(next(addresses)), expect=200, count=count, warmup=warmup)
 
 
 def measure_save(browser: Browser, name: str, path: str, *, count: int, warmup: int) -> Timing | Unavailable:
