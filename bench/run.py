@@ -37,8 +37,11 @@ PAGES, EXPORTS = ("overview", "matrix", "unit", "target"), ("csv", "docx")  # th
 # address of its own, so that no cached page serves it: the first view after a change), the other pages a
 # leader opens, and the other downloads.
 COMPUTED = tuple(f"{name}-computed" for name in PAGES)
+# A signed-in page that does nothing: the start page of an account without a role (its session, its user, its
+# groups and the layout). What every page costs before its own work, printed beside the judged pages' ratios.
+SIGNED_IN = "signed-in"
 OTHER_PAGES, OTHER_EXPORTS = (
-    (*COMPUTED, "start", "completeness", "register", "inbox"),
+    (SIGNED_IN, *COMPUTED, "start", "completeness", "register", "inbox"),
     ("values", "texts", "matrix-xlsx", "values-xlsx"),
 )
 PAGE_GOAL, EXPORT_GOAL = 3.0, 2.0  # page p50 ≤ 3 × floor p50; export p95 < 2 s
@@ -159,8 +162,9 @@ def serve():
 
 def sequential(port: int, seeded) -> list:
     """Each page and export as a leader, then an officer's draft save, each timed beside the floor view."""
-    leader, officer = load.Browser(port), load.Browser(port)
+    leader, officer, roleless = load.Browser(port), load.Browser(port), load.Browser(port)
     leader.sign_in(seeded.leaders[0], seeded.password)
+    roleless.sign_in(seeded.roleless, seeded.password)
     submit_user, submit_unit = seeded.officers[0]
     officer.sign_in(submit_user, seeded.password)
     annual = seeded.period_ids[-1]
@@ -172,6 +176,7 @@ def sequential(port: int, seeded) -> list:
     }
     paths = {
         **pages,
+        SIGNED_IN: "/",
         **{f"{name}-computed": path for name, path in pages.items()},
         "csv": "/xuat/ma-tran.csv",
         "docx": f"/xuat/bao-cao-{annual}.docx",
@@ -188,8 +193,8 @@ def sequential(port: int, seeded) -> list:
     for name, path in paths.items():
         progress(f"# timing {name} {path}")
         count = PAGE_REQUESTS if name in PAGES + OTHER_PAGES else EXPORT_REQUESTS
-        fresh = name in COMPUTED
-        results.append(load.measure(leader, name, path, count=count, warmup=WARMUP, fresh=fresh))
+        browser, fresh = (roleless if name == SIGNED_IN else leader), name in COMPUTED
+        results.append(load.measure(browser, name, path, count=count, warmup=WARMUP, fresh=fresh))
     path = f"/bao-cao/{annual}/{submit_unit}/"
     progress(f"# timing submit {path}")
     results.append(load.measure_save(officer, "submit", path, count=SAVE_REQUESTS, warmup=WARMUP))
@@ -317,6 +322,10 @@ def print_goals(results: list, mixed_ok: bool) -> None:
         passed = not broken and worst.ratio <= PAGE_GOAL
         details = ([f"worst: {worst.name} {worst.ratio:.1f}"] if worst else []) + [f"{n} broke" for n in broken]
         print(f"  {goal}: {'PASS' if passed else 'FAIL'} ({', '.join(details)})")
+    if pages and SIGNED_IN in timings:
+        signed_in = timings[SIGNED_IN].p50
+        ratios = ", ".join(f"{page.name} {page.p50 / signed_in:.1f}" for page in pages)
+        print(f"  not judged, p50 over a signed-in page that does nothing ({signed_in * 1000:.1f} ms): {ratios}")
     for name in EXPORTS:
         goal = f"{name} export p95 under {EXPORT_GOAL:g} s"
         if name in timings:

@@ -28,6 +28,7 @@ SOURCE_PROGRAMME = "phong-tho-2024"
 SOURCE_DISTRICT = "109"
 BENCH_PROGRAMME = "bench-2024"
 PASSWORD = "Bench-2024-chi-de-thu-tai"
+ROLELESS = "tt-chua-phan-quyen"
 BATCH = 5000
 SEEDER = "Dữ liệu thử tải"
 
@@ -45,6 +46,7 @@ class Seeded:
     sample_unit: str  # a commune, for the unit page
     target_id: int  # MT1, for the target page
     leaders: list[str]
+    roleless: str  # an account without a role: its start page is a signed-in page that does nothing
     reviewers: list[str]
     officers: list[tuple[str, str]]  # (username, unit code); the first one is the sequential submit's
     editable_periods: dict[str, list[int]]  # officer's unit code → periods left in draft/returned for the load
@@ -79,6 +81,7 @@ def seed(*, units: int, officers: int, reviewers: int, leaders: int, log=print) 
         sample_unit=communes[len(communes) // 2].code,
         target_id=programme.targets.get(code="MT1").id,
         leaders=names[Role.LEADER],
+        roleless=ROLELESS,
         reviewers=names[Role.REVIEWER],
         officers=list(zip(names[Role.OFFICER], [u.code for u in officer_units], strict=True)),
         editable_periods=editable,
@@ -256,13 +259,14 @@ def _register(year: int, units: list[Unit], rng) -> None:
 
 
 def _users(officer_units: list[Unit], *, reviewers: int, leaders: int) -> dict[Role, list[str]]:
-    """Accounts for the load: one officer per officer unit, the reviewers and the leaders, all with the same
-    password (hashed once: hashing is deliberately slow)."""
+    """Accounts for the load: one officer per officer unit, the reviewers and the leaders, and one account
+    without a role, all with the same password (hashed once: hashing is deliberately slow)."""
     password = make_password(PASSWORD)
     people = [(f"tt-canbo-{i}", Role.OFFICER, unit) for i, unit in enumerate(officer_units)]
     people += [(f"tt-thamdinh-{i}", Role.REVIEWER, None) for i in range(reviewers)]
     people += [(f"tt-lanhdao-{i}", Role.LEADER, None) for i in range(leaders)]
     users = User.objects.bulk_create(User(username=name, password=password, unit=unit) for name, _, unit in people)
+    User.objects.create(username=ROLELESS, password=password)
     groups = {role: Group.objects.get(name=role.label) for role in Role}
     User.groups.through.objects.bulk_create(
         User.groups.through(user_id=user.id, group_id=groups[role].id)
