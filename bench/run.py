@@ -38,7 +38,8 @@ PAGES, EXPORTS = ("overview", "matrix", "unit", "target"), ("csv", "docx")  # th
 # leader opens, and the other downloads.
 COMPUTED = tuple(f"{name}-computed" for name in PAGES)
 # A signed-in page that does nothing: the start page of an account without a role (its session, its user, its
-# groups and the layout). What every page costs before its own work, printed beside the judged pages' ratios.
+# groups and permissions, and the layout). What every page costs before its own work, printed beside the judged
+# pages' ratios.
 SIGNED_IN = "signed-in"
 OTHER_PAGES, OTHER_EXPORTS = (
     (SIGNED_IN, *COMPUTED, "start", "completeness", "register", "inbox"),
