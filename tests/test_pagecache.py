@@ -47,6 +47,14 @@ def computed(monkeypatch):
     return calls
 
 
+@pytest.fixture
+def annual_mt1(loaded):
+    """A reviewer's browser, the MT1 target, and the overview of the annual period, where MT1 is 23 / 25."""
+    client = signed_in(make_user("thamdinh", Role.REVIEWER))
+    mt1 = Target.objects.get(programme=loaded, code="MT1")
+    return client, mt1, f"{reverse('overview')}?ky={Period.objects.get(programme=loaded, code='2024').id}"
+
+
 def signed_in(user) -> Client:
     """A browser signed in as ``user``. Signing in writes (the session, the last login): a new data version."""
     client = Client()
@@ -103,10 +111,8 @@ def test_a_second_view_is_taken_from_the_cache_in_a_fixed_number_of_queries(load
 
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_a_committed_change_is_on_the_next_view(loaded, computed, tmp_path):
-    client = signed_in(make_user("thamdinh", Role.REVIEWER))
-    mt1 = Target.objects.get(programme=loaded, code="MT1")
-    url = f"{reverse('overview')}?ky={Period.objects.get(programme=loaded, code='2024').id}"
+def test_a_committed_change_is_on_the_next_view(annual_mt1, computed, tmp_path):
+    client, mt1, url = annual_mt1
     before, _ = view(client, url)
     assert "23 / 25" in card(before, mt1)  # 10/10 + 8/10 + 5/5 + 0/0
     import_rows(tmp_path, [("03391", "2024", "MT1", 10, 10)])
@@ -117,10 +123,8 @@ def test_a_committed_change_is_on_the_next_view(loaded, computed, tmp_path):
 
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_a_commit_that_lands_while_a_page_is_computed_is_not_served_after(loaded, tmp_path, monkeypatch):
-    client = signed_in(make_user("thamdinh", Role.REVIEWER))
-    mt1 = Target.objects.get(programme=loaded, code="MT1")
-    url = f"{reverse('overview')}?ky={Period.objects.get(programme=loaded, code='2024').id}"
+def test_a_commit_that_lands_while_a_page_is_computed_is_not_served_after(annual_mt1, tmp_path, monkeypatch):
+    client, mt1, url = annual_mt1
     overview = pagecache.render_to_string
     landed = []
 
