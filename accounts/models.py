@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.functional import cached_property
 
 from accounts.roles import Role
 
@@ -21,8 +22,9 @@ class User(AbstractUser):
         verbose_name = "người dùng"
         verbose_name_plural = "người dùng"
 
-    @property
+    @cached_property
     def roles(self) -> list[Role]:
+        """Read once for this object (which lives for one request), and kept with it by accounts.backends."""
         names = {group.name for group in self.groups.all()}
         return [role for role in Role if role.label in names]
 

@@ -37,9 +37,9 @@ PAGES, EXPORTS = ("overview", "matrix", "unit", "target"), ("csv", "docx")  # th
 # address of its own, so that no cached page serves it: the first view after a change), the other pages a
 # leader opens, and the other downloads.
 COMPUTED = tuple(f"{name}-computed" for name in PAGES)
-# A signed-in page that does nothing: the start page of an account without a role (its session, its user, its
-# groups and permissions, and the layout). What every page costs before its own work, printed beside the judged
-# pages' ratios.
+# A signed-in page that does nothing: the start page of an account without a role (the data version, its session
+# and its user, kept for that version, and the layout). What every page costs before its own work, printed beside
+# the judged pages' ratios.
 SIGNED_IN = "signed-in"
 OTHER_PAGES, OTHER_EXPORTS = (
     (SIGNED_IN, *COMPUTED, "start", "completeness", "register", "inbox"),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "dvproject.snapshot.SnapshotMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -85,15 +86,23 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0 if DEBUG else 60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
-# Each process keeps the dashboards it rendered (reporting.pagecache) in its own memory. Their keys carry the
-# data version, so no process serves a page of an earlier state; the bound only limits the memory.
+# Each process keeps in its own memory the dashboards it rendered (reporting.pagecache), and the sessions, users
+# and units it read ("records": accounts.sessions, accounts.backends, reporting.access). Their keys carry the data
+# version (dvproject.snapshot), so no process serves anything of an earlier state; the bounds only limit memory.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "TIMEOUT": 600,
         "OPTIONS": {"MAX_ENTRIES": 500},
-    }
+    },
+    "records": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "records",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
+SESSION_ENGINE = "accounts.sessions"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -103,7 +112,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses sign-in while an account is locked out
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.PeopleBackend",  # Django's ModelBackend, its users read once per state of the data
 ]
 
 # Login throttling: 5 failures for one user name from one address lock that pair out for 15 minutes.
