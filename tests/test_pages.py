@@ -40,6 +40,35 @@ def test_login_then_logout(client, officer):
     assert client.get(reverse("home")).status_code == 302
 
 
+def menu(html: str) -> list[str]:
+    """The addresses of the header's links and of its sign-out form, in order."""
+    header = html[html.index("<header") : html.index("</header>")]
+    return [part.split('"', 1)[0] for part in header.split('href="')[1:]] + [
+        part.split('"', 1)[0] for part in header.split('action="')[1:]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "links"),
+    [
+        ("officer", ["home", "home", ("unit_dashboard", "03549"), "register"]),
+        ("reviewer", ["home", "home", "overview", "inbox", "register"]),
+        ("leader", ["home", "home", "overview", "inbox", "register"]),
+        ("administrator", ["home", "home", "overview", "inbox", "register", "admin:index"]),
+    ],
+)
+def test_the_menu_shows_each_role_its_pages(client, request, commune, user_fixture, links):
+    client.force_login(request.getfixturevalue(user_fixture))
+    expected = [reverse(link) if isinstance(link, str) else reverse(link[0], args=link[1:]) for link in links]
+    assert menu(client.get(reverse("home")).text) == [*expected, reverse("logout")]
+
+
+def test_the_layouts_addresses_follow_the_settings(client, db, settings):
+    assert 'href="/static/css/app.css"' in client.get(reverse("login")).text
+    settings.STATIC_URL = "/tep-tinh/"
+    assert 'href="/tep-tinh/css/app.css"' in client.get(reverse("login")).text
+
+
 def test_officer_sees_the_units_periods(client, officer, commune):
     client.force_login(officer)
     response = client.get(reverse("home"))
