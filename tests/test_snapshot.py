@@ -49,6 +49,10 @@ def queries_of(client, url, status=200) -> list[str]:
     return [query["sql"] for query in captured]
 
 
+def sent_to_sign_in(response) -> bool:
+    return response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
 def in_a_request(view):
     """``view(request)`` run behind the middleware, as a request runs it."""
     return snapshot.SnapshotMiddleware(view)(RequestFactory().get("/"))
@@ -136,8 +140,7 @@ def test_a_session_ended_elsewhere_is_refused_at_the_next_request(phong_tho):
     client = signed_in(make_user("lanhdao", Role.LEADER))
     queries_of(client, reverse("home"))
     Session.objects.filter(session_key=client.session.session_key).delete()  # signed out in another worker
-    response = client.get(reverse("home"))
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert sent_to_sign_in(client.get(reverse("home")))
 
 
 @on_postgresql
@@ -148,8 +151,7 @@ def test_a_kept_session_is_refused_once_it_expires(phong_tho, monkeypatch):
     expiry = Session.objects.get(session_key=client.session.session_key).expire_date
     later = expiry + datetime.timedelta(seconds=1)
     monkeypatch.setattr(timezone, "now", lambda: later)  # no commit: the kept session's version still holds
-    response = client.get(reverse("home"))
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert sent_to_sign_in(client.get(reverse("home")))
 
 
 @on_postgresql
@@ -161,14 +163,13 @@ def test_a_change_to_a_user_counts_from_their_next_request(phong_tho):
     queries_of(client, reverse("overview"))
 
     leader.groups.remove(Group.objects.get(name=Role.LEADER.label))  # no longer a leader
-    assert client.get(reverse("overview")).status_code in (403, 404)
+    assert client.get(reverse("overview")).status_code == 403
     assert 'href="/tong-quan/"' not in client.get(reverse("home")).text
 
     leader.groups.add(Group.objects.get(name=Role.LEADER.label))
     queries_of(client, reverse("overview"))
     User.objects.filter(pk=leader.pk).update(is_active=False)
-    response = client.get(reverse("overview"))
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert sent_to_sign_in(client.get(reverse("overview")))
 
 
 @on_postgresql
@@ -179,5 +180,19 @@ def test_a_password_changed_elsewhere_ends_the_users_other_sessions(phong_tho):
     queries_of(client, reverse("overview"))
     leader.set_password("Mat-khau-moi-9")
     leader.save(update_fields=["password"])
-    response = client.get(reverse("overview"))
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert sent_to_sign_in(client.get(reverse("overview")))
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_an_officer_moved_to_another_unit_reports_for_it_from_the_next_request(phong_tho):
+    town, commune = Unit.objects.get(code="03549"), Unit.objects.get(code="03391")
+    officer = make_user("canbo", Role.OFFICER, unit=town)
+    client = signed_in(officer)
+    queries_of(client, reverse("unit_dashboard", args=[town.code]))
+    User.objects.filter(pk=officer.pk).update(unit=commune)
+    assert client.get(reverse("unit_dashboard", args=[town.code])).status_code == 404
+    response = client.get(reverse("unit_dashboard", args=[commune.code]))
+    header = response.text[: response.text.index("</header>")]
+    assert response.status_code == 200
+    assert f"canbo · {commune.name}" in header and reverse("unit_dashboard", args=[commune.code]) in header
