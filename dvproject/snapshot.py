@@ -2,7 +2,7 @@
 
 Nearly every request reads what did not change since the one before it: the session, the user with their
 permissions, a dashboard. At province scale a dashboard reads every unit's figures (hundreds of milliseconds),
-and even a page that does nothing spends most of its time on the four queries that find who is asking. So those
+and even a page that does nothing spends most of its time on the five queries that find who is asking. So those
 reads are kept in the cache (each worker's memory) under the token of the data they were read from, and taken
 from there while the token stays the same. Nothing kept is ever stale: a commit gives a new token, so the next
 read after any change goes to the database again.
