@@ -36,6 +36,15 @@ def empty_caches():
         caches[alias].clear()
 
 
+@pytest.fixture
+def leader_viewing(phong_tho):
+    """A leader, and their browser after a view of the overview: their session and user are kept."""
+    leader = make_user("lanhdao", Role.LEADER)
+    client = signed_in(leader)
+    queries_of(client, reverse("overview"))
+    return leader, client
+
+
 def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
@@ -136,18 +145,16 @@ def test_a_signed_in_page_with_nothing_changed_reads_only_the_data_version(phong
 
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_a_session_ended_elsewhere_is_refused_at_the_next_request(phong_tho):
-    client = signed_in(make_user("lanhdao", Role.LEADER))
-    queries_of(client, reverse("home"))
+def test_a_session_ended_elsewhere_is_refused_at_the_next_request(leader_viewing):
+    _, client = leader_viewing
     Session.objects.filter(session_key=client.session.session_key).delete()  # signed out in another worker
     assert sent_to_sign_in(client.get(reverse("home")))
 
 
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_a_kept_session_is_refused_once_it_expires(phong_tho, monkeypatch):
-    client = signed_in(make_user("lanhdao", Role.LEADER))
-    assert queries_of(client, reverse("home"))
+def test_a_kept_session_is_refused_once_it_expires(leader_viewing, monkeypatch):
+    _, client = leader_viewing
     expiry = Session.objects.get(session_key=client.session.session_key).expire_date
     later = expiry + datetime.timedelta(seconds=1)
     monkeypatch.setattr(timezone, "now", lambda: later)  # no commit: the kept session's version still holds
@@ -156,11 +163,9 @@ def test_a_kept_session_is_refused_once_it_expires(phong_tho, monkeypatch):
 
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_a_change_to_a_user_counts_from_their_next_request(phong_tho):
-    leader = make_user("lanhdao", Role.LEADER)
-    client = signed_in(leader)
+def test_a_change_to_a_user_counts_from_their_next_request(leader_viewing):
+    leader, client = leader_viewing
     assert "Tổng quan" in client.get(reverse("home")).text
-    queries_of(client, reverse("overview"))
 
     leader.groups.remove(Group.objects.get(name=Role.LEADER.label))  # no longer a leader
     assert client.get(reverse("overview")).status_code == 403
@@ -174,10 +179,8 @@ def test_a_change_to_a_user_counts_from_their_next_request(phong_tho):
 
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_a_password_changed_elsewhere_ends_the_users_other_sessions(phong_tho):
-    leader = make_user("lanhdao", Role.LEADER)
-    client = signed_in(leader)
-    queries_of(client, reverse("overview"))
+def test_a_password_changed_elsewhere_ends_the_users_other_sessions(leader_viewing):
+    leader, client = leader_viewing
     leader.set_password("Mat-khau-moi-9")
     leader.save(update_fields=["password"])
     assert sent_to_sign_in(client.get(reverse("overview")))
