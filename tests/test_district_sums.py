@@ -214,9 +214,9 @@ def test_the_database_tally_equals_the_unit_by_unit_tally(phong_tho, seed):
     counted = census(phong_tho, periods)
     for kind_id in [None, *UnitKind.objects.filter(reports=True).values_list("id", flat=True)]:
         expected = tallied_unit_by_unit(phong_tho, periods, kind_id)
-        assert completeness_by_period(phong_tho, periods, counted, kind_id=kind_id) == expected, kind_id
+        assert completeness_by_period(periods, counted, kind_id=kind_id) == expected, kind_id
         if kind_id is None:
-            assert [district_completeness(phong_tho, period, counted) for period in periods] == expected
+            assert [district_completeness(period, counted) for period in periods] == expected
             assert completeness(phong_tho, periods=periods).totals == expected
         else:
             table = completeness(phong_tho, periods=periods, kind=kind_id)

@@ -125,7 +125,7 @@ def overview(programme: Programme, *, periods: list[Period], period: Period, app
         )
         for target, result in reports[period.id].rows
     ]
-    return Overview(programme, periods, period, approved_only, cards, district_completeness(programme, period, counted))
+    return Overview(programme, periods, period, approved_only, cards, district_completeness(period, counted))
 
 
 # Completeness and timeliness ------------------------------------------------------------------------------
@@ -165,7 +165,7 @@ def completeness(
     shown = ordered_by_kind(
         [u for u in everyone.values() if kind_id is None or u.kind_id == kind_id], kinds, None, False
     )
-    totals = completeness_by_period(programme, periods, census(programme, periods), kind_id=kind_id)
+    totals = completeness_by_period(periods, census(programme, periods), kind_id=kind_id)
     expected = {period.id: {unit.id for unit in units[period.id]} for period in periods}
     cut = units_page(shown, page)
     states = report_states(periods, unit_ids=[unit.id for unit in cut.object_list])

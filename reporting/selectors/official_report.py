@@ -72,7 +72,7 @@ def official_report(period: Period, *, approved_only: bool = False) -> OfficialR
     counted = census(programme, [period])
     targets = programme_targets(programme)
     report = district_reports(programme, [period], targets, approved_only=approved_only, counted=counted)[period.id]
-    tally = district_completeness(programme, period, counted)
+    tally = district_completeness(period, counted)
     completeness = Completeness(
         expected=tally.expected,
         reported=tally.submitted,

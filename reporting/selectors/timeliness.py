@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F
 from django.utils import timezone
 
-from programme.models import Period, Programme
+from programme.models import Period
 from programme.selectors import exists_on
 from reporting.models import Submission
 from reporting.selectors.compliance import Census
@@ -106,15 +106,13 @@ def report_states(periods: list[Period], unit_ids: list[int] | None = None) -> d
     return {(period_id, unit_id): ReportState(*state) for period_id, unit_id, *state in rows}
 
 
-def district_completeness(programme: Programme, period: Period, counted: Census) -> Completeness:
+def district_completeness(period: Period, counted: Census) -> Completeness:
     """The period's completeness (the definitions above) over the expected units, counted by the database.
     One query."""
-    return completeness_by_period(programme, [period], counted)[0]
+    return completeness_by_period([period], counted)[0]
 
 
-def completeness_by_period(
-    programme: Programme, periods: list[Period], counted: Census, *, kind_id: int | None = None
-) -> list[Completeness]:
+def completeness_by_period(periods: list[Period], counted: Census, *, kind_id: int | None = None) -> list[Completeness]:
     """``district_completeness`` of each period, over the units of one kind when given. One query for all the
     periods."""
     rows = Submission.objects.filter(period__in=[period.id for period in periods], unit__kind__reports=True)
