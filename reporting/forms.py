@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
 from reporting.imports import MAX_COUNT
+from reporting.models import Value
 from reporting.selectors.reports import ReportSheet
 from reporting.services import TEXT_FIELDS, Content, Figures
 
@@ -15,7 +16,7 @@ COUNT_ERRORS = {
     "max_value": "Số quá lớn.",
 }
 TEXT_MAX = 20_000
-NOTE_MAX = 500
+NOTE_MAX = Value._meta.get_field("note").max_length
 
 
 def _thousands(number: int) -> str:
