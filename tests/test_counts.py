@@ -6,7 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from programme.formatting import vn_number
 from reporting import counts
 from reporting.counts import MAX_COUNT, CountError, parse_count
 
@@ -64,3 +67,9 @@ def test_the_vectors_name_every_message_and_both_sides_of_the_limit():
 )
 def test_spreadsheet_cells(cell, expected):
     assert verdict(cell) == expected
+
+
+@given(st.integers(min_value=0, max_value=MAX_COUNT))
+def test_every_count_reads_back_as_the_pages_show_it_and_as_digits(number):
+    assert parse_count(vn_number(number)) == number
+    assert parse_count(str(number)) == number

@@ -17,7 +17,7 @@
   var PLAIN = /^[0-9]+$/;
   var GROUPED = /^[1-9][0-9]{0,2}(\.[0-9]{3})+$/;
   var NUMERIC = /^[0-9.,]*[0-9][0-9.,]*$/;  // digits with marks, but not a count
-  var OTHER_DIGIT = /[^\P{Nd}0-9]/u;
+  var OTHER_DIGIT = /[^\P{Nd}0-9]/u;  // a decimal digit of another script: fullwidth, Arabic-Indic…
 
   // {empty: true} | {value: n} | {error: "…"} for what is typed in a box.
   function parse(text) {
