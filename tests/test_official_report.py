@@ -7,6 +7,7 @@ units' figures come from ``import_values`` (reports without a narrative), and on
 import csv
 import datetime
 import io
+import re
 import zipfile
 
 import pytest
@@ -27,6 +28,7 @@ from reporting.official_report import build_official_report, period_phrase, repo
 from reporting.selectors.compliance import district_compliance
 from reporting.selectors.reports import report_sheet
 from reporting.services import Content, Figures, submission_approve, submission_save
+from reporting.views.exports import CONTENT_TYPES
 from tests.factories import make_user
 from tests.test_exports import district_with_reports, load_values
 
@@ -458,6 +460,25 @@ def test_unit_report_for_its_officer(client, officer, reported):
     assert rows["MT3b"][2:4] == ["99,99% (9.999/10.000)", "Chưa đạt"]
     assert rows["MT2"][2:4] == ["—", "Chưa có số liệu"]  # 0/0: not applicable
     assert lines(document.tables[-1].cell(0, 0)) == ["Nơi nhận:", "- Ban Dân vận Huyện ủy;", "- Lưu."]
+
+
+DOCX_LINK = re.compile(r'<a href="([^"]*\.docx)"[^>]*\bdownload\b')
+
+
+def test_officer_reaches_the_own_report_as_docx_from_the_report_page_and_the_start_page(client, officer, reported):
+    own = reverse("unit_report_docx", args=[reported.id, "03549"])
+    client.force_login(officer)
+    report_page = client.get(reverse("report", args=[reported.id, "03549"]))
+    start_page = client.get(reverse("home"))
+    assert DOCX_LINK.findall(report_page.text) == [own]
+    assert DOCX_LINK.findall(start_page.text) == [own]  # the periods without a report offer none
+    response = client.get(own)
+    assert response.status_code == 200 and response["Content-Type"] == CONTENT_TYPES["docx"]
+    assert "Kết quả thực hiện Chương trình công tác dân vận năm 2024" in paragraphs(read(response.content))
+    q1 = Period.objects.get(programme=reported.programme, code="2024Q1")
+    assert not DOCX_LINK.findall(client.get(reverse("report", args=[q1.id, "03549"])).text)  # no report yet
+    client.force_login(make_user("canbo-khac", Role.OFFICER, unit=Unit.objects.get(code="03490")))
+    assert client.get(own).status_code == 404
 
 
 def test_unit_report_of_another_unit_is_a_404_for_an_officer(client, reported):
