@@ -19,9 +19,10 @@ from dvproject.failures import MESSAGE
 from programme.models import ExemplaryModel, Period, Unit
 from programme.services import exemplary_model_register
 from reporting.models import Submission
-from reporting.services import Figures, submission_approve, submission_import
+from reporting.services import Content, Figures, submission_approve, submission_import, submission_save
 from tests.factories import make_user
 from tests.faults import database_state, failing_statement
+from tests.test_report_form import complete_post
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -76,6 +77,28 @@ def test_bulk_upload_fails_in_the_second_report_and_loads_nothing(client, review
     before = database_state()
     with failing_statement(EVENT, nth=2) as failure:
         response = client.post(reverse("bulk_upload"), {"file": SimpleUploadedFile("so-lieu.csv", csv_bytes(ROWS))})
+    assert response.status_code == 503
+    assert MESSAGE in response.text
+    assert_unchanged(before, failure)
+
+
+# --- the officer's report ------------------------------------------------------------------------------------
+
+
+def test_a_submission_that_fails_at_its_history_entry_changes_nothing(client, officer, commune, q1, targets):
+    draft = submission_save(
+        user=officer,
+        unit=commune,
+        period=q1,
+        version=None,
+        content=Content(figures={targets["MT1"]: Figures(1, 10)}),
+        submit=False,
+        targets=[],
+    )
+    client.force_login(officer)
+    before = database_state()
+    with failing_statement(EVENT) as failure:
+        response = client.post(reverse("report", args=[q1.id, commune.code]), complete_post(version=draft.version))
     assert response.status_code == 503
     assert MESSAGE in response.text
     assert_unchanged(before, failure)
