@@ -14,7 +14,14 @@ import pytest
 from programme.models import Period
 from reporting.selectors.dashboards import completeness
 from reporting.selectors.reports import unit_periods
-from reporting.services import submission_approve, submission_reopen, submission_return, submission_save
+from reporting.services import (
+    Figures,
+    submission_approve,
+    submission_import,
+    submission_reopen,
+    submission_return,
+    submission_save,
+)
 from tests.test_dashboards import period
 from tests.test_review import complete_content, submitted_by_officer
 
@@ -58,9 +65,15 @@ def timeliness_of(commune, q1) -> tuple[str, tuple[int, int]]:
     ],
     ids=["last-second-of-the-due-day", "midnight-after"],
 )
-def test_a_report_is_late_from_the_midnight_that_ends_its_due_day(officer, commune, q1, moment, late, label, timing):
+@pytest.mark.parametrize("by", ["officer", "file"])
+def test_a_report_is_late_from_the_midnight_that_ends_its_due_day(
+    officer, commune, q1, targets, moment, late, label, timing, by
+):
     with frozen(moment(q1.due)):
-        submission = submitted_by_officer(officer, commune, q1)
+        if by == "officer":
+            submission = submitted_by_officer(officer, commune, q1)
+        else:  # import_values and the reviewers' bulk upload
+            submission = submission_import(unit=commune, period=q1, figures={targets["MT1"]: Figures(1, 2)})
         status = next(s for s in unit_periods(commune, q1.programme) if s.period == q1)
     assert submission.is_late is late
     assert timeliness_of(commune, q1) == (label, (0, 1) if late else (1, 0))
