@@ -1,4 +1,4 @@
-"""A unit is expected for a period when it exists on the period's last day (docs/decisions/0004): from
+"""A unit is expected for a period when it exists on the period's last day (docs/decisions/0004-expected-units.md):
 ``opened_on`` included to ``closed_on`` excluded. The pages that count in Python and those that count in SQL
 must agree at each edge.
 
