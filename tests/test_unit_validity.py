@@ -1,6 +1,6 @@
-"""A unit is expected for a period when it exists on the period's last day (docs/decisions/0004-expected-units.md):
-``opened_on`` included to ``closed_on`` excluded. The pages that count in Python and those that count in SQL
-must agree at each edge.
+"""A unit is expected for a period when it exists on the period's last day, from ``opened_on`` included to
+``closed_on`` excluded (docs/decisions/0004-expected-units.md). The pages that count in Python and those that
+count in SQL must agree at each edge.
 
 On the shipped fixtures 2024Q1 ends on 31/03/2024; "03391" is a commune.
 """
