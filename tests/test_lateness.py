@@ -14,6 +14,7 @@ import pytest
 from programme.models import Period
 from reporting.selectors.dashboards import completeness
 from reporting.selectors.reports import unit_periods
+from reporting.selectors.review import days_late
 from reporting.services import (
     Figures,
     submission_approve,
@@ -78,6 +79,7 @@ def test_a_report_is_late_from_the_midnight_that_ends_its_due_day(
     assert submission.is_late is late
     assert timeliness_of(commune, q1) == (label, (0, 1) if late else (1, 0))
     assert status.timing == timing
+    assert days_late(submission) == (1 if late else None)  # the reviewer's inbox: "Nộp muộn 1 ngày"
 
 
 def test_a_report_first_submitted_on_time_stays_on_time_when_resubmitted_late(officer, reviewer, commune, q1):
