@@ -197,8 +197,10 @@ def _previous_text(row: SheetRow, previous_period: Period | None) -> str:
     if row.previous is None:
         return "chưa có"
     text = f"{vn_number(row.previous.numerator)}/{vn_number(row.previous.denominator)}"
-    percent = row.previous_result.percent if row.previous_result else None
-    return f"{text} ({vn_percent(percent)})" if percent is not None else text
+    result = row.previous_result
+    if result is None or result.percent is None:
+        return text
+    return f"{text} ({vn_percent(result.percent)} · {result.status_label})"
 
 
 def _target_row(ws, number: int, row: SheetRow, previous_period: Period | None) -> None:

@@ -117,7 +117,7 @@ def test_template_is_a_locked_sheet_with_open_inputs(client, officer, commune, q
 
     assert (ws["A6"].value, ws["D6"].value, ws["F6"].value, ws["H6"].value) == ("MT1", 3, 4, "ghi chú cũ")
     assert ws["C9"].value == "Số hộ gia đình được tuyên truyền"  # the programme's own labels
-    assert ws["G14"].value == "8/10 (80,00%)" and ws["G5"].value == "Quý I năm 2024 (kỳ trước)"
+    assert ws["G14"].value == "8/10 (80,00% · Chưa đạt)" and ws["G5"].value == "Quý I năm 2024 (kỳ trước)"
     assert ws["G6"].value == "chưa có"
     assert ws["A12"].value == "MT5a" and "sổ mô hình" in ws["H12"].value  # from the register, read-only
 

@@ -8,13 +8,7 @@
   var banner = document.getElementById("draft-restore");
 
   function percentText(num, den, operator, threshold) {
-    // Two decimals, rounded half up, never shown on the wrong side of the threshold (as on the server).
-    var exact = (100 * num) / den;
-    var shown = Math.round(exact * 100) / 100;
-    var met = operator === ">=" ? 100 * num >= threshold * den : 100 * num > threshold * den;
-    var shownMet = operator === ">=" ? shown >= threshold : shown > threshold;
-    if (shownMet !== met) shown = met ? Math.ceil(exact * 100) / 100 : Math.floor(exact * 100) / 100;
-    return shown.toFixed(2).replace(".", ",") + "%";
+    return window.dvPercent(num, den, operator, threshold);  // static/js/percent.js, the server's rule
   }
 
   function setError(input, message) {
