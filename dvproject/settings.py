@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "dvproject.failures.DatabaseFailureMiddleware",  # last, so that it sees what a view raised first
 ]
 
 ROOT_URLCONF = "dvproject.urls"

@@ -96,9 +96,13 @@ def meets(numerator: int, denominator: int, operator: str, threshold: Decimal) -
 
 
 def display_percent(numerator: int, denominator: int, operator: str, threshold: Decimal) -> Decimal | None:
-    """The percentage to two decimals, rounded half up unless that would put it on the wrong side of the
-    threshold: 99 999/100 000 shows 99.99, not a "100.00" that is not met. Counted in whole hundredths of a
-    percent, exactly (a download judges a hundred thousand figures)."""
+    """The percentage to two decimals, rounded half up, but never 100.00 short of everyone and never on the
+    wrong side of the threshold: 99 999/100 000 shows 99.99, not a "100.00" that is not met (or, against a
+    lower threshold, that reads as everyone). Where the two collide, against "> 99.99", the threshold wins:
+    99 999/100 000 meets it and shows 100.00, as no figure to two decimals above 99.99 is below 100. Counted in
+    whole hundredths of a percent, exactly (a download judges a hundred thousand figures). Every page, export
+    and document shows this figure through ``programme.formatting.vn_percent``; ``static/js/percent.js`` is
+    its port for the report form, held to it by ``tests/vectors/percent.json``."""
     if denominator <= 0:
         return None
     return _shown(numerator, denominator, operator, threshold, meets(numerator, denominator, operator, threshold))
@@ -113,6 +117,8 @@ def shown_hundredths(numerator: int, denominator: int, operator: str, threshold:
     ``meets`` says."""
     hundredths, rest = divmod(10_000 * numerator, denominator)
     shown = hundredths + (2 * rest >= denominator)
+    if shown == 10_000 and numerator < denominator:  # short of everyone never reads 100%
+        shown = 9_999
     bar = _hundredths(threshold)
     if (shown >= bar if operator == AT_LEAST else shown > bar) != met:
         shown = hundredths + (rest > 0) if met else hundredths

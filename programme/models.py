@@ -38,6 +38,12 @@ class UnitKind(models.Model):
         return (self.code,)
 
 
+def exists_between(opened_on: datetime.date | None, closed_on: datetime.date | None, day: datetime.date) -> bool:
+    """Whether a unit open from ``opened_on`` (included) until ``closed_on`` (excluded: the first day it no longer
+    exists) exists on ``day``; ``programme.selectors.exists_on`` says the same in SQL."""
+    return (opened_on is None or opened_on <= day) and (closed_on is None or day < closed_on)
+
+
 class UnitManager(models.Manager):
     def get_by_natural_key(self, code):
         return self.get(code=code)
@@ -82,7 +88,7 @@ class Unit(models.Model):
         return (self.code,)
 
     def is_active_on(self, day: datetime.date) -> bool:
-        return (self.opened_on is None or self.opened_on <= day) and (self.closed_on is None or day < self.closed_on)
+        return exists_between(self.opened_on, self.closed_on, day)
 
     def clean(self):
         ancestor, seen = self.parent, {self.pk}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q
 
-from programme.models import ExemplaryModel, Period, Programme, Target, Unit, UnitKind
+from programme.models import ExemplaryModel, Period, Programme, Target, Unit, UnitKind, exists_between
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def reporting_units_on(programme: Programme, days: list[datetime.date]) -> dict[
         if reports:
             info = UnitInfo(unit_id, code, name, kind_id, kind_name, parent_id, order)
             for day, found in units.items():
-                if (opened_on is None or opened_on <= day) and (closed_on is None or day < closed_on):
+                if exists_between(opened_on, closed_on, day):
                     found.append(info)
         stack.extend(reversed(children[unit_id]))
     return units
@@ -68,7 +68,8 @@ def area_parents(programme: Programme) -> set[int]:
 
 
 def exists_on(day: datetime.date | F, prefix: str = "") -> Q:
-    """The units (``prefix`` leads to them) that exist on ``day``, a date or a period's end in the query."""
+    """The units (``prefix`` leads to them) that exist on ``day``, a date or a period's end in the query:
+    ``exists_between`` in SQL."""
     return (Q(**{f"{prefix}opened_on__isnull": True}) | Q(**{f"{prefix}opened_on__lte": day})) & (
         Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": day})
     )

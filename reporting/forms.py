@@ -4,17 +4,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
-from reporting.imports import MAX_COUNT
+from reporting.counts import CountError, parse_count
 from reporting.models import Value
 from reporting.selectors.reports import ReportSheet
 from reporting.services import TEXT_FIELDS, Content, Figures
 
 REQUIRED_ON_SUBMIT = "Bắt buộc khi nộp báo cáo."
-COUNT_ERRORS = {
-    "invalid": "Phải là số nguyên, không có phần thập phân.",
-    "min_value": "Không được là số âm.",
-    "max_value": "Số quá lớn.",
-}
 TEXT_MAX = 20_000
 NOTE_MAX = Value._meta.get_field("note").max_length
 
@@ -47,19 +42,23 @@ class TextField(forms.CharField):
         return attrs
 
 
-class CountField(forms.IntegerField):
-    """A whole number ≥ 0, typed on a phone's numeric keypad; "1.500" is read as fifteen hundred."""
+class CountField(forms.Field):
+    """A whole number ≥ 0, typed on a phone's numeric keypad, read by ``parse_count`` ("1.500" is fifteen
+    hundred; "1,000" is refused). Also takes a spreadsheet cell's value as it is (a number, a date…)."""
 
     def __init__(self, **kwargs):
         super().__init__(
-            min_value=0,
-            max_value=MAX_COUNT,
             required=False,
-            localize=True,
-            error_messages=COUNT_ERRORS,
+            localize=True,  # a saved 1500 is shown as "1.500", which reads back the same
             widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "count"}),
             **kwargs,
         )
+
+    def to_python(self, value):
+        try:
+            return parse_count(value)
+        except CountError as error:
+            raise forms.ValidationError(error.message, code="invalid") from error
 
 
 def _text(label: str, rows: int = 4) -> forms.CharField:

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,12 +11,11 @@ from openpyxl import load_workbook
 
 from programme.models import Period, Programme, Target, Unit
 from programme.selectors import applicable_kind_ids, reporting_units
+from reporting.counts import CountError, parse_count
 from reporting.models import Submission
 from reporting.services import Figures, submission_import
 
 COLUMNS = ("unit", "period", "target", "numerator", "denominator")
-MAX_COUNT = 2_147_483_647  # the largest whole number every supported database stores in the value columns
-_WHOLE = re.compile(r"[+-]?\d+")
 
 
 class ImportFileError(Exception):
@@ -123,27 +121,6 @@ def _xlsx_cells(data: bytes, *, data_only: bool) -> list[list[object]]:
         workbook.close()
 
 
-def parse_count(cell: object, label: str) -> tuple[int | None, str | None]:
-    """A whole number ≥ 0 from a cell, or the reason it is not one."""
-    if cell is None or (isinstance(cell, str) and not cell.strip()):
-        return None, f"thiếu {label}"
-    if isinstance(cell, bool):
-        return None, f"{label} “{cell}” không phải số nguyên"
-    if isinstance(cell, int):
-        number = cell
-    elif isinstance(cell, float) and cell.is_integer():
-        number = int(cell)
-    elif isinstance(cell, str) and _WHOLE.fullmatch(cell.strip()):
-        number = int(cell.strip())
-    else:
-        return None, f"{label} “{cell}” không phải số nguyên"
-    if number < 0:
-        return None, f"{label} không được âm ({number})"
-    if number > MAX_COUNT:
-        return None, f"{label} quá lớn ({number})"
-    return number, None
-
-
 @dataclass
 class _Context:
     """Everything the rows refer to, read in a fixed number of queries."""
@@ -231,9 +208,12 @@ def validate_rows(
 
 
 def _count(cell: object, label: str) -> int:
-    number, problem = parse_count(cell, label)
-    if problem:
-        raise _BadRow(problem)
+    try:
+        number = parse_count(cell)
+    except CountError as error:
+        raise _BadRow(f"{label} “{cell}”: {error.message}") from error
+    if number is None:
+        raise _BadRow(f"thiếu {label}")
     return number
 
 

@@ -197,8 +197,10 @@ def _previous_text(row: SheetRow, previous_period: Period | None) -> str:
     if row.previous is None:
         return "chưa có"
     text = f"{vn_number(row.previous.numerator)}/{vn_number(row.previous.denominator)}"
-    percent = row.previous_result.percent if row.previous_result else None
-    return f"{text} ({vn_percent(percent)})" if percent is not None else text
+    result = row.previous_result
+    if result is None or result.percent is None:
+        return text
+    return f"{text} ({vn_percent(result.percent)} · {result.status_label})"
 
 
 def _target_row(ws, number: int, row: SheetRow, previous_period: Period | None) -> None:
@@ -377,7 +379,7 @@ def _parse_meta(meta_rows: list[tuple]) -> TemplateMeta:
 
 
 def _as_typed(value: object) -> str:
-    """A cell as the officer would have typed it into the web form (Vietnamese decimal comma)."""
+    """A note's cell as the officer would have typed it into the web form (Vietnamese decimal comma)."""
     if value is None or value is UNCOMPUTED:
         return ""
     if isinstance(value, float):
@@ -425,7 +427,9 @@ def template_form(filled: FilledTemplate, sheet: ReportSheet) -> ReportForm:
     """The web form as if the officer had typed the cells and pressed "Lưu nháp"; the narrative is kept."""
     data = {"version": "" if filled.meta.version is None else str(filled.meta.version), "action": "save"}
     for code, cells in filled.cells.items():
-        data |= {f"{part}_{code}": _as_typed(value) for part, value in cells.items()}
+        # The figures go in as the cells hold them: the form's count field reads a number cell and text alike.
+        data |= {f"{part}_{code}": None if cells[part] is UNCOMPUTED else cells[part] for part in ("num", "den")}
+        data[f"note_{code}"] = _as_typed(cells["note"])
     for group in sheet.task_groups:
         data[f"group_{group.number}"] = sheet.narratives.get(group.id, "")
     for name in TEXT_FIELDS:

@@ -113,10 +113,13 @@ def test_displayed_percent_never_contradicts_the_status(den, data):
 
 
 def reference_percent(num, den, operator, threshold):
-    """The rule in exact fractions: half up to the hundredth, else towards the side the status is on."""
+    """The rule in exact fractions: half up to the hundredth but below 100 short of everyone, else towards the
+    side the status is on."""
     exact = Fraction(100 * num, den)
     hundredths = exact * 100
     half_up = int(hundredths + Fraction(1, 2))  # floor(x + 1/2): half up for x ≥ 0
+    if num < den:
+        half_up = min(half_up, 9_999)
     met = exact_meets(num, den, operator, threshold)
     shown = Fraction(half_up, 100)
     if (shown >= Fraction(threshold) if operator == AT_LEAST else shown > Fraction(threshold)) != met:

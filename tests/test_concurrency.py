@@ -1,6 +1,7 @@
 """Two people acting on one report at once, failures in the middle of a save, double clicks."""
 
 import threading
+from functools import partial
 from unittest import mock
 
 import pytest
@@ -16,10 +17,13 @@ from reporting.services import (
     StaleSubmission,
     SubmissionError,
     submission_approve,
+    submission_import,
+    submission_reopen,
     submission_return,
     submission_save,
 )
 from tests.factories import make_user
+from tests.faults import pause_after
 from tests.test_report_form import complete_post
 
 on_postgresql = pytest.mark.skipif(
@@ -105,26 +109,56 @@ def test_two_officers_saving_at_once_one_wins_the_other_is_told(phong_tho, q1, t
     assert SubmissionEvent.objects.count() == 2
 
 
+def review_action(action, user, submission, version):
+    """One reviewer's action on the report, pausing once it has read the report's row (as a slow request
+    would): without the row lock the other reviewer reads the same row in that pause, and both act on it."""
+    if action == "approve":
+        act = partial(submission_approve, user=user, submission=submission, version=version)
+    elif action == "return":
+        act = partial(submission_return, user=user, submission=submission, version=version, comment="Sửa MT1.")
+    else:
+        act = partial(submission_reopen, user=user, submission=submission, version=version, reason="Sửa MT1.")
+
+    def paused():
+        with pause_after('FROM "reporting_submission" ', 0.5):
+            return act()
+
+    return paused
+
+
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_two_reviewers_at_once_make_one_transition(phong_tho, q1, targets, officer, reviewer, commune):
-
+@pytest.mark.parametrize(
+    ("first", "second", "approved", "same_version"),
+    [
+        ("approve", "approve", False, True),
+        ("approve", "return", False, True),
+        ("reopen", "return", True, True),
+        ("reopen", "reopen", True, True),
+        # No version to compare (the services accept none): only the lock and the status check keep it to one.
+        ("approve", "approve", False, False),
+        ("reopen", "reopen", True, False),
+    ],
+)
+def test_two_reviewers_at_once_make_one_transition(
+    phong_tho, q1, targets, officer, reviewer, commune, first, second, approved, same_version
+):
     other = make_user("thamdinh2", Role.REVIEWER)
-    submission_save(
-        user=officer, unit=commune, period=q1, version=None, content=content(targets, 5), submit=False, targets=[]
-    )
-    submission = Submission.objects.get()
-    submission.status = Submission.Status.SUBMITTED
-    submission.save(update_fields=["status"])
+    submission = submission_import(unit=commune, period=q1, figures={targets["MT1"]: Figures(5, 10)})
+    if approved:
+        submission = submission_approve(user=reviewer, submission=submission, version=submission.version)
+    version = submission.version if same_version else None
+    events = SubmissionEvent.objects.count()
     outcomes = run_together(
-        lambda: submission_approve(user=reviewer, submission=submission, version=submission.version),
-        lambda: submission_return(user=other, submission=submission, version=submission.version, comment="Sửa MT1."),
+        review_action(first, reviewer, submission, version), review_action(second, other, submission, version)
     )
     assert sorted(kind for kind, _ in outcomes) == ["error", "ok"], outcomes
-    assert all(isinstance(result, SubmissionError) for kind, result in outcomes if kind == "error")
-    review_events = SubmissionEvent.objects.filter(action__in=["approved", "returned"])
-    assert review_events.count() == 1
-    assert Submission.objects.get().status == review_events.get().to_status
+    refused = next(result for kind, result in outcomes if kind == "error")
+    assert isinstance(refused, SubmissionError) and str(refused)
+    assert SubmissionEvent.objects.count() == events + 1
+    after = Submission.objects.get()
+    assert after.version == submission.version + 1
+    assert after.status == SubmissionEvent.objects.latest("pk").to_status
 
 
 def test_a_failure_in_the_middle_of_a_save_leaves_the_report_as_it_was(q1, targets, officer, commune):

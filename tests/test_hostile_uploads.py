@@ -20,7 +20,7 @@ from openpyxl import Workbook, load_workbook
 
 from accounts.roles import Role
 from programme.models import Period, Unit
-from reporting.imports import MAX_COUNT
+from reporting.counts import MAX_COUNT
 from reporting.models import Submission, Value
 from reporting.services import Content, Figures, submission_save
 from reporting.workbook import UNCOMPUTED_MESSAGE
@@ -229,18 +229,19 @@ def test_a_template_with_a_cell_that_is_no_count_saves_nothing(client, commune, 
 
 
 NOT_WHOLE = "Phải là số nguyên, không có phần thập phân."
+NOT_A_NUMBER = "Phải là số nguyên, ví dụ 1500 hoặc 1.500."
 BAD_NUMBERS = [
     (-1, "Không được là số âm."),
     (MAX_COUNT + 1, "Số quá lớn."),
     (10**40, "Số quá lớn."),
     (1e308, "Số quá lớn."),
     (2.5, NOT_WHOLE),
-    ("ba", NOT_WHOLE),
-    (SCRIPT, NOT_WHOLE),
-    (datetime.date(2024, 3, 31), NOT_WHOLE),
-    (datetime.datetime(2024, 3, 31, 8, 30), NOT_WHOLE),
-    (datetime.time(8, 30), NOT_WHOLE),
-    (True, NOT_WHOLE),
+    ("ba", NOT_A_NUMBER),
+    (SCRIPT, NOT_A_NUMBER),
+    (datetime.date(2024, 3, 31), NOT_A_NUMBER),
+    (datetime.datetime(2024, 3, 31, 8, 30), NOT_A_NUMBER),
+    (datetime.time(8, 30), NOT_A_NUMBER),
+    (True, NOT_A_NUMBER),
     ("=1+2", UNCOMPUTED_MESSAGE),
 ]
 
@@ -376,8 +377,9 @@ BULK_REFUSALS = [
     ([["03549", "2024Q1", "MT1", "=1+2", 4]], BULK_HEADER, "Dòng 2: ô cột numerator là công thức nhưng tệp không lưu"),
     ([["=A1", "2024Q1", "MT1", 3, 4]], BULK_HEADER, "Dòng 2: ô cột unit là công thức nhưng tệp không lưu"),
     ([["03549", "2024Q1", "MT1", datetime.date(2024, 3, 1), 4]], BULK_HEADER, "Dòng 2: tử số"),
-    ([["03549", "2024Q1", "MT1", 3, 10**30]], BULK_HEADER, "Dòng 2: mẫu số quá lớn"),
-    ([["03549", "2024Q1", "MT1", -3, 4]], BULK_HEADER, "Dòng 2: tử số không được âm"),
+    ([["03549", "2024Q1", "MT1", 3, 10**30]], BULK_HEADER, "Dòng 2: mẫu số “1e+30”: Số quá lớn."),
+    ([["03549", "2024Q1", "MT1", "1,000", 2000]], BULK_HEADER, "Dòng 2: tử số “1,000”: Dấu phẩy là dấu thập phân"),
+    ([["03549", "2024Q1", "MT1", -3, 4]], BULK_HEADER, "Dòng 2: tử số “-3”: Không được là số âm."),
 ]
 
 

@@ -241,13 +241,23 @@ def test_xlsx_whole_floats_are_accepted_as_integers(phong_tho, tmp_path):
     assert type(value.numerator) is int
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_text_counts_are_read_the_vietnamese_way(phong_tho, tmp_path, fmt):
+    path = write_file(tmp_path, fmt, [("03549", "2024Q1", "MT6", " 1.500 ", "2.000.000")])
+
+    run_import(path)
+
+    value = Value.objects.get()
+    assert (value.numerator, value.denominator) == (1500, 2_000_000)
+
+
 def test_xlsx_float_with_fraction_is_refused(phong_tho, tmp_path):
     path = write_xlsx(tmp_path / "so-lieu.xlsx", [GOOD[0], ("03549", "2024Q1", "MT6", 12.5, 13)])
 
     _, lines = refused_import(path)
 
     assert len(lines) == 1
-    assert_contains_all(lines[0], ["Dòng 3:", "tử số", "12.5", "không phải số nguyên"])
+    assert_contains_all(lines[0], ["Dòng 3:", "tử số “12.5”: Phải là số nguyên, không có phần thập phân."])
     assert_nothing_loaded()
 
 
@@ -360,10 +370,17 @@ BAD_ROWS = [
     ("district-itself-does-not-report", ("109", "2024Q1", "MT1", 1, 1), ["đơn vị 109", "không thuộc địa bàn"]),
     ("unknown-period", ("03549", "2024Q2", "MT1", 1, 1), ["không có kỳ báo cáo", "2024Q2"]),
     ("unknown-target", ("03549", "2024Q1", "MT9", 1, 1), ["không có chỉ tiêu", "MT9"]),
-    ("numerator-with-decimals", ("03549", "2024Q1", "MT7", "1.5", 4), ["tử số", "1.5", "không phải số nguyên"]),
-    ("denominator-not-a-number", ("03549", "2024Q1", "MT7", 1, "abc"), ["mẫu số", "abc", "không phải số nguyên"]),
-    ("negative-numerator", ("03549", "2024Q1", "MT7", -1, 4), ["tử số", "không được âm"]),
-    ("negative-denominator", ("03549", "2024Q1", "MT7", 0, -4), ["mẫu số", "không được âm"]),
+    (
+        "numerator-with-decimals",
+        ("03549", "2024Q1", "MT7", "1.5", 4),
+        ["tử số “1.5”: Dấu chấm chỉ dùng để tách hàng nghìn"],
+    ),
+    ("denominator-not-a-number", ("03549", "2024Q1", "MT7", 1, "abc"), ["mẫu số “abc”: Phải là số nguyên"]),
+    ("decimal-comma", ("03549", "2024Q1", "MT7", "1,000", 2000), ["tử số “1,000”: Dấu phẩy là dấu thập phân"]),
+    ("decimal-comma-fraction", ("03549", "2024Q1", "MT7", 1, "12,5"), ["mẫu số “12,5”: Dấu phẩy là dấu thập phân"]),
+    ("fullwidth-digits", ("03549", "2024Q1", "MT7", "１２３", 200), ["tử số “１２３”: Chỉ dùng chữ số 0–9."]),
+    ("negative-numerator", ("03549", "2024Q1", "MT7", -1, 4), ["tử số “-1”: Không được là số âm."]),
+    ("negative-denominator", ("03549", "2024Q1", "MT7", 0, -4), ["mẫu số “-4”: Không được là số âm."]),
     ("too-large-to-store", ("03549", "2024Q1", "MT7", 1, 2147483648), ["mẫu số", "quá lớn"]),
     ("numerator-above-denominator", ("03549", "2024Q1", "MT7", 5, 4), ["tử số (5) lớn hơn mẫu số (4)"]),
     ("target-not-for-armed-forces", ("109-CA", "2024Q1", "MT6", 1, 1), ["MT6", "không áp dụng", "Công an huyện"]),

@@ -7,6 +7,7 @@ units' figures come from ``import_values`` (reports without a narrative), and on
 import csv
 import datetime
 import io
+import re
 import zipfile
 
 import pytest
@@ -27,6 +28,7 @@ from reporting.official_report import build_official_report, period_phrase, repo
 from reporting.selectors.compliance import district_compliance
 from reporting.selectors.reports import report_sheet
 from reporting.services import Content, Figures, submission_approve, submission_save
+from reporting.views.exports import CONTENT_TYPES
 from tests.factories import make_user
 from tests.test_exports import district_with_reports, load_values
 
@@ -432,6 +434,58 @@ def test_bad_report_number_is_refused_in_vietnamese(client, reviewer, phong_tho,
     assert "Số văn bản không hợp lệ" in response.content.decode()
 
 
+def test_the_signing_day_box_says_its_format_in_vietnamese(client, reviewer, reported):
+    client.force_login(reviewer)
+    page = client.get(reverse("overview"), {"ky": reported.id}).text
+    box = re.search(r'<input id="ngay-ky" name="ngay"[^>]*>', page)
+    assert box and 'placeholder="05/07/2024"' in box.group() and 'aria-describedby="ngay-ky-help"' in box.group()
+    assert '<label for="ngay-ky">Ngày ký</label>' in page
+    assert re.search(r'id="ngay-ky-help"[^>]*>Ngày ký ghi theo dạng ngày/tháng/năm, ví dụ 05/07/2024;', page)
+
+
+@pytest.mark.parametrize(
+    ("typed", "signed"),
+    [
+        ("05/07/2024", "ngày 05 tháng 07 năm 2024"),
+        ("5/7/2024", "ngày 05 tháng 07 năm 2024"),
+        (" 2025-02-05 ", "ngày 05 tháng 02 năm 2025"),  # as a browser's date picker sends it
+        ("01/01/2024", "ngày 01 tháng 01 năm 2024"),  # the period's first day
+    ],
+)
+def test_the_report_is_signed_on_the_day_typed(client, reviewer, reported, typed, signed):
+    client.force_login(reviewer)
+    response = client.get(reverse("official_report", args=[reported.id]), {"ngay": typed})
+    assert response.status_code == 200
+    assert read(response.content).tables[0].cell(1, 1).text == f"Phong Thổ, {signed}"
+
+
+def test_a_blank_signing_day_is_today(client, reviewer, reported):
+    client.force_login(reviewer)
+    response = client.get(reverse("official_report", args=[reported.id]), {"ngay": ""})
+    today = timezone.localdate()
+    assert (
+        read(response.content).tables[0].cell(1, 1).text.endswith(f"ngày {today:%d} tháng {today:%m} năm {today.year}")
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("32/01/2024", "Ngày ký không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 05/07/2024."),
+        ("29/02/2025", "Ngày ký không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 05/07/2024."),
+        ("05/07/24", "Ngày ký không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 05/07/2024."),
+        ("07-05-2024", "Ngày ký không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 05/07/2024."),
+        ("hôm nay", "Ngày ký không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 05/07/2024."),
+        ("31/12/2023", "Ngày ký 31/12/2023 trước ngày bắt đầu của kỳ báo cáo (01/01/2024); hãy xem lại năm."),
+    ],
+)
+def test_a_wrong_signing_day_is_refused_in_vietnamese(client, reviewer, reported, typed, message):
+    client.force_login(reviewer)
+    response = client.get(reverse("official_report", args=[reported.id]), {"ngay": typed})
+    assert response.status_code == 400
+    assert response.content.decode() == message
+
+
 def test_unknown_period_is_a_404(client, reviewer, phong_tho):
     client.force_login(reviewer)
     assert client.get(reverse("official_report", args=[999999])).status_code == 404
@@ -458,6 +512,25 @@ def test_unit_report_for_its_officer(client, officer, reported):
     assert rows["MT3b"][2:4] == ["99,99% (9.999/10.000)", "Chưa đạt"]
     assert rows["MT2"][2:4] == ["—", "Chưa có số liệu"]  # 0/0: not applicable
     assert lines(document.tables[-1].cell(0, 0)) == ["Nơi nhận:", "- Ban Dân vận Huyện ủy;", "- Lưu."]
+
+
+DOCX_LINK = re.compile(r'<a href="([^"]*\.docx)"[^>]*\bdownload\b')
+
+
+def test_officer_reaches_the_own_report_as_docx_from_the_report_page_and_the_start_page(client, officer, reported):
+    own = reverse("unit_report_docx", args=[reported.id, "03549"])
+    client.force_login(officer)
+    report_page = client.get(reverse("report", args=[reported.id, "03549"]))
+    start_page = client.get(reverse("home"))
+    assert DOCX_LINK.findall(report_page.text) == [own]
+    assert DOCX_LINK.findall(start_page.text) == [own]  # the periods without a report offer none
+    response = client.get(own)
+    assert response.status_code == 200 and response["Content-Type"] == CONTENT_TYPES["docx"]
+    assert "Kết quả thực hiện Chương trình công tác dân vận năm 2024" in paragraphs(read(response.content))
+    q1 = Period.objects.get(programme=reported.programme, code="2024Q1")
+    assert not DOCX_LINK.findall(client.get(reverse("report", args=[q1.id, "03549"])).text)  # no report yet
+    client.force_login(make_user("canbo-khac", Role.OFFICER, unit=Unit.objects.get(code="03490")))
+    assert client.get(own).status_code == 404
 
 
 def test_unit_report_of_another_unit_is_a_404_for_an_officer(client, reported):

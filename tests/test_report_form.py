@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from programme.models import Period, Unit
+from reporting.counts import BAD_GROUPS, COMMA, MAX_COUNT, OTHER_DIGITS, TOO_LARGE
 from reporting.models import Submission, SubmissionEvent, Value
 from reporting.services import Content, Figures, submission_approve, submission_return, submission_save
 from tests.factories import make_district, make_user
@@ -96,9 +97,9 @@ def test_a_complete_report_is_submitted(client, officer, commune, q1):
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("abc", "Phải là số nguyên"),
-        ("1,5", "Phải là số nguyên"),
-        ("2.5", "Phải là số nguyên"),
+        ("abc", "Phải là số nguyên, ví dụ 1500 hoặc 1.500."),
+        ("1,5", "Dấu phẩy là dấu thập phân"),
+        ("2.5", "Dấu chấm chỉ dùng để tách hàng nghìn"),
         ("-1", "Không được là số âm."),
         ("99999999999", "Số quá lớn."),
         ("11", "Tử số (11) không được lớn hơn mẫu số (10)."),
@@ -119,6 +120,31 @@ def test_thousands_separators_are_read_the_vietnamese_way(client, officer, commu
     client.post(url(q1, commune), complete_post(num_MT3b="1.500", den_MT3b="2.000"))
     value = Value.objects.get(target__code="MT3b")
     assert (value.numerator, value.denominator) == (1500, 2000)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1,000", COMMA),
+        ("15.00", BAD_GROUPS),
+        ("１２３", OTHER_DIGITS),
+        ("٣", OTHER_DIGITS),
+        ("2147483648", TOO_LARGE),
+    ],
+)
+def test_the_form_reads_counts_through_the_one_parser(client, officer, commune, q1, typed, message):
+    client.force_login(officer)
+    response = client.post(url(q1, commune), {"version": "", "action": "save", "num_MT1": typed, "den_MT1": "10"})
+    assert response.status_code == 400 and message in response.text
+    assert not Submission.objects.exists()
+
+
+def test_a_box_of_spaces_is_empty_and_dots_group_thousands(client, officer, commune, q1):
+    client.force_login(officer)
+    draft = {"version": "", "action": "save", "num_MT1": "   ", "den_MT1": "\u00a02.147.483.647 "}
+    assert client.post(url(q1, commune), draft).status_code == 302
+    value = Value.objects.get(target__code="MT1")
+    assert (value.numerator, value.denominator) == (None, MAX_COUNT)
 
 
 def test_a_stale_form_never_overwrites_a_newer_save(client, officer, commune, q1):

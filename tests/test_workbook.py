@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 
 from accounts.roles import Role
 from programme.models import Period, Unit
+from reporting.counts import COMMA, OTHER_DIGITS
 from reporting.models import Submission, SubmissionEvent, Value
 from reporting.services import Content, Figures, submission_save
 from reporting.workbook import MAX_UPLOAD_BYTES
@@ -116,7 +117,7 @@ def test_template_is_a_locked_sheet_with_open_inputs(client, officer, commune, q
 
     assert (ws["A6"].value, ws["D6"].value, ws["F6"].value, ws["H6"].value) == ("MT1", 3, 4, "ghi chú cũ")
     assert ws["C9"].value == "Số hộ gia đình được tuyên truyền"  # the programme's own labels
-    assert ws["G14"].value == "8/10 (80,00%)" and ws["G5"].value == "Quý I năm 2024 (kỳ trước)"
+    assert ws["G14"].value == "8/10 (80,00% · Chưa đạt)" and ws["G5"].value == "Quý I năm 2024 (kỳ trước)"
     assert ws["G6"].value == "chưa có"
     assert ws["A12"].value == "MT5a" and "sổ mô hình" in ws["H12"].value  # from the register, read-only
 
@@ -192,6 +193,27 @@ def test_a_template_downloaded_before_the_report_existed_creates_it(client, offi
     assert (value.numerator, value.denominator, value.submission.status) == (1500, 2000, "draft")
 
 
+def test_text_cells_with_a_decimal_comma_are_refused_by_cell(client, officer, commune, q1):
+    client.force_login(officer)
+    workbook = fill(download(client, q1, commune), {"MT4a": ("1,000", 2000), "MT6": ("7,000", 7567), "MT7": ("١٢", 20)})
+    response = upload(client, q1, commune, xlsx(workbook))
+    assert response.status_code == 400
+    assert listed(response) == [
+        f"Ô D10 (MT4a, tử số): {COMMA}",
+        f"Ô D14 (MT6, tử số): {COMMA}",
+        f"Ô D15 (MT7, tử số): {OTHER_DIGITS}",
+    ]
+    assert not Submission.objects.exists()
+
+
+def test_number_cells_and_blank_text_cells_are_read_as_the_form_reads_them(client, officer, commune, q1):
+    client.force_login(officer)
+    workbook = fill(download(client, q1, commune), {"MT4a": (1500.0, "2.000"), "MT6": ("   ", " 7567 ")})
+    assert upload(client, q1, commune, xlsx(workbook)).status_code == 302
+    figures = {v.target.code: (v.numerator, v.denominator) for v in Value.objects.select_related("target")}
+    assert figures["MT4a"] == (1500, 2000) and figures["MT6"] == (None, 7567)
+
+
 def test_bad_cells_are_listed_by_cell_and_nothing_is_saved(client, officer, commune, q1):
     save_online(officer, commune, q1, figures={"MT1": (1, 2)})
     client.force_login(officer)
@@ -202,7 +224,7 @@ def test_bad_cells_are_listed_by_cell_and_nothing_is_saved(client, officer, comm
     response = upload(client, q1, commune, xlsx(workbook))
     assert response.status_code == 400
     assert listed(response) == [
-        "Ô D6 (MT1, tử số): Phải là số nguyên, không có phần thập phân.",
+        "Ô D6 (MT1, tử số): Phải là số nguyên, ví dụ 1500 hoặc 1.500.",
         "Ô F7 (MT2, mẫu số): Không được là số âm.",
         "Ô D8 (MT3a, tử số): Phải là số nguyên, không có phần thập phân.",
         "Ô D9 (MT3b, tử số): Tử số (11) không được lớn hơn mẫu số (10).",

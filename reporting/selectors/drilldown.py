@@ -18,7 +18,6 @@ from programme.selectors import (
     unit_register,
 )
 from reporting import charts
-from reporting.models import Submission, Value
 from reporting.selectors.compliance import (
     compliance_report,
     figures_by_period,
@@ -74,17 +73,11 @@ def unit_dashboard(unit: Unit, programme: Programme, *, approved_only: bool = Fa
     periods = [row.period for row in history]
     register = unit_register(unit, programme, year=programme.year)
     targets = [target for target in programme_targets(programme) if unit.kind_id in applicable_kind_ids(target)]
+    # The figures that count, read as every dashboard reads them: never a draft's or a returned report's.
     values = {
-        (period_id, target_id): compliance.Figure(unit.code, num, den)
-        for period_id, target_id, num, den in Value.objects.filter(
-            submission__unit=unit,
-            submission__period__in=[period.id for period in periods],
-            submission__status__in=Submission.counting_statuses(approved_only),
-            numerator__isnull=False,
-            denominator__isnull=False,
-        )
-        .values_list("submission__period_id", "target_id", "numerator", "denominator")
-        .order_by()
+        (period_id, target_id): figure
+        for period_id, figures in figures_by_period(periods, approved_only=approved_only, unit_ids=[unit.id]).items()
+        for (_, target_id), figure in figures.items()
     }
     of_year = [model for model in register.models if model.year == programme.year]
     rows = []

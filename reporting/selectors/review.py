@@ -3,20 +3,20 @@
 from dataclasses import dataclass
 
 from django.db.models import F, QuerySet
-from django.utils import timezone
 
 from programme.models import Period, Target, UnitKind
 from programme.selectors import UnitInfo, reporting_units
 from reporting.models import Submission
 from reporting.plausibility import implausible_change
 from reporting.selectors.reports import NarrativeSection, ReportSheet, SheetRow, report_history_events, report_sheet
+from reporting.selectors.timeliness import days_after_due
 
 
 def days_late(submission: Submission) -> int | None:
     """Days between the due date and the (latest) submission, for a report whose first submission was late."""
     if not submission.is_late or submission.submitted_at is None:
         return None
-    return (timezone.localdate(submission.submitted_at) - submission.period.due).days
+    return days_after_due(submission.period.due, submission.submitted_at)
 
 
 def inbox_submissions(programme, *, period_id: int | None, kind_id: int | None, status: str | None) -> QuerySet:

@@ -66,6 +66,11 @@ class Timeliness:
         return self.state in (ON_TIME, LATE)
 
 
+def days_after_due(due: datetime.date, submitted_at: datetime.datetime) -> int:
+    """Days from the due date to the local day of a submission: 1 from the midnight that ends the due day."""
+    return (timezone.localdate(submitted_at) - due).days
+
+
 def timeliness(period: Period, state: ReportState | None, *, expected: bool, today: datetime.date) -> Timeliness:
     if not expected:
         return Timeliness(NOT_EXPECTED)
@@ -73,7 +78,7 @@ def timeliness(period: Period, state: ReportState | None, *, expected: bool, tod
     if status in Submission.COUNTING:
         if not state.is_late:
             return Timeliness(ON_TIME, approved=status == Submission.Status.APPROVED)
-        days = (timezone.localdate(state.submitted_at) - period.due).days if state.submitted_at else None
+        days = days_after_due(period.due, state.submitted_at) if state.submitted_at else None
         return Timeliness(LATE, approved=status == Submission.Status.APPROVED, days=days)
     overdue = (today - period.due).days
     return Timeliness(RETURNED if status == Submission.Status.RETURNED else MISSING, days=max(overdue, 0) or None)

@@ -1,13 +1,16 @@
 """Downloads: the compliance tables and the raw values as CSV or XLSX, and the reports as DOCX.
 
 Parameters as on the overview: ``ky`` (period id; default the latest period with data) and ``chi_duyet=1``
-(approved reports only); for the district report, ``so`` (its number; blank leaves room to write it by hand).
+(approved reports only); for the district report, ``so`` (its number; blank leaves room to write it by hand) and
+``ngay`` (the signing day, dd/mm/yyyy as typed in Vietnam; blank is today).
 """
 
 import re
 from itertools import chain
 
+from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
@@ -31,6 +34,10 @@ CONTENT_TYPES = {
 BOM = "\ufeff"  # so that Excel reads the CSV as UTF-8 and shows Vietnamese correctly
 PERIOD_ID = re.compile(r"[0-9]{1,9}")
 REPORT_NUMBER = re.compile(r"[0-9A-Za-z./-]{0,20}")
+SIGNING_DAY = forms.DateField(  # the interface's date formats: dd/mm/yyyy, and ISO as a browser's date picker sends
+    required=False,
+    error_messages={"invalid": "Ngày ký không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 05/07/2024."},
+)
 
 district_only = permission_required("reporting.view_all_reports", raise_exception=True)
 
@@ -145,8 +152,17 @@ def official_report(request, period_id):
             "Số văn bản không hợp lệ: tối đa 20 ký tự, gồm chữ số, chữ cái không dấu, dấu chấm, gạch chéo, gạch ngang.",
             content_type="text/plain; charset=utf-8",
         )
+    try:
+        day = SIGNING_DAY.clean(request.GET.get("ngay", "").strip())
+    except ValidationError as error:
+        return HttpResponseBadRequest(" ".join(error.messages), content_type="text/plain; charset=utf-8")
+    if day and day < period.start:  # a mistyped year, most likely
+        return HttpResponseBadRequest(
+            f"Ngày ký {day:%d/%m/%Y} trước ngày bắt đầu của kỳ báo cáo ({period.start:%d/%m/%Y}); hãy xem lại năm.",
+            content_type="text/plain; charset=utf-8",
+        )
     approved_only = _approved_only(request)
-    content = build_official_report(period, number=number, approved_only=approved_only)
+    content = build_official_report(period, number=number, approved_only=approved_only, report_date=day)
     return _download(content, "docx", _filename("bao-cao", period, "docx", approved_only=approved_only))
 
 

@@ -8,27 +8,9 @@
   var keeping = true;  // until the officer signs out
   var dirty = false;   // typed since the copy was last written
   var banner = document.getElementById("draft-restore");
-  var MAX = 2147483647;
-
-  function parseCount(text) {
-    var t = text.trim();
-    if (t === "") return { empty: true };
-    if (/^\d{1,3}(\.\d{3})+$/.test(t)) t = t.replace(/\./g, "");  // 1.500 is fifteen hundred
-    if (!/^[+-]?\d+$/.test(t)) return { error: "Phải là số nguyên, không có phần thập phân." };
-    var n = parseInt(t, 10);
-    if (n < 0) return { error: "Không được là số âm." };
-    if (n > MAX) return { error: "Số quá lớn." };
-    return { value: n };
-  }
 
   function percentText(num, den, operator, threshold) {
-    // Two decimals, rounded half up, never shown on the wrong side of the threshold (as on the server).
-    var exact = (100 * num) / den;
-    var shown = Math.round(exact * 100) / 100;
-    var met = operator === ">=" ? 100 * num >= threshold * den : 100 * num > threshold * den;
-    var shownMet = operator === ">=" ? shown >= threshold : shown > threshold;
-    if (shownMet !== met) shown = met ? Math.ceil(exact * 100) / 100 : Math.floor(exact * 100) / 100;
-    return shown.toFixed(2).replace(".", ",") + "%";
+    return window.dvPercent(num, den, operator, threshold);  // static/js/percent.js, the server's rule
   }
 
   function setError(input, message) {
@@ -42,7 +24,7 @@
     var numInput = fieldset.querySelector('[data-role="num"]');
     var denInput = fieldset.querySelector('[data-role="den"]');
     if (!numInput) return true;
-    var num = parseCount(numInput.value), den = parseCount(denInput.value);
+    var num = window.dvCounts.parse(numInput.value), den = window.dvCounts.parse(denInput.value);
     var numError = num.error || (requireAll && num.empty ? "Bắt buộc khi nộp báo cáo." : "");
     var denError = den.error || (requireAll && den.empty ? "Bắt buộc khi nộp báo cáo." : "");
     if (!numError && !denError && num.value !== undefined && den.value !== undefined && num.value > den.value) {

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from reporting.imports import ImportFileError, ImportRejected, import_values
 from reporting.services import SubmissionError
@@ -32,6 +33,10 @@ class Command(BaseCommand):
             raise CommandError(f"Không nhập dòng nào: {len(rejected.errors)} dòng lỗi.") from None
         except SubmissionError as error:
             raise CommandError(f"Không nhập dòng nào: {error}") from error
+        except DatabaseError as error:  # the whole file is one transaction, rolled back
+            raise CommandError(
+                f"Không nhập dòng nào: cơ sở dữ liệu báo lỗi ({error}); không báo cáo nào thay đổi. Hãy thử lại."
+            ) from error
         self.stdout.write(
             self.style.SUCCESS(f"Đã nhập {result.rows} dòng vào {result.submissions} báo cáo (trạng thái: đã nộp).")
         )

@@ -1,0 +1,57 @@
+"""Every place a figure is shown, read back as plain text, so that one test can hold all of them to a rule.
+
+Pages are their HTML; CSV files their text; XLSX files their cells, one per line, numbers with two decimals
+("57.14", "37.50"); DOCX files their paragraphs and table cells, one per line.
+"""
+
+import io
+from zipfile import ZipFile
+
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+
+
+def text_of(response) -> str:
+    content_type = response["Content-Type"]
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if "spreadsheetml" in content_type:
+        book = load_workbook(io.BytesIO(body))
+        return "\n".join(
+            f"{value:.2f}" if isinstance(value, float) else str(value)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+    if "wordprocessingml" in content_type:
+        assert ZipFile(io.BytesIO(body)).testzip() is None
+        document = Document(io.BytesIO(body))
+        cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+        return "\n".join([p.text for p in document.paragraphs] + cells)
+    return body.decode("utf-8-sig")
+
+
+def get_text(client, user, url: str, **params) -> str:
+    client.force_login(user)
+    response = client.get(url, params)
+    assert response.status_code == 200, url
+    return text_of(response)
+
+
+def district_surfaces(period, target, unit) -> dict[str, str]:
+    """The pages and downloads of the district that have the switch "chỉ đã duyệt", for ``period``: the
+    target's page for ``target``, the unit's page for ``unit``."""
+    return {
+        "overview": reverse("overview"),
+        "matrix": reverse("matrix"),
+        "unit page": reverse("unit_dashboard", args=[unit.code]),
+        "target page": reverse("target_dashboard", args=[target.id]),
+        "overview.csv": reverse("export_overview", args=["csv"]),
+        "overview.xlsx": reverse("export_overview", args=["xlsx"]),
+        "matrix.csv": reverse("export_matrix", args=["csv"]),
+        "matrix.xlsx": reverse("export_matrix", args=["xlsx"]),
+        "values.csv": reverse("export_values", args=["csv"]),
+        "values.xlsx": reverse("export_values", args=["xlsx"]),
+        "official report": reverse("official_report", args=[period.id]),
+    }

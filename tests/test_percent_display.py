@@ -1,0 +1,60 @@
+"""The percentage shown: one rule (``display_percent`` through ``vn_percent``) on every page and in every
+document, held to the cases of tests/vectors/percent.json, which the browser test runs through the form's
+script (static/js/percent.js) too.
+"""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+
+from programme.compliance import display_percent
+from programme.formatting import vn_percent
+from reporting.services import Content, Figures, submission_save
+from tests.test_dashboards import period
+from tests.test_review import submitted_by_officer
+
+VECTORS = json.loads((Path(__file__).parent / "vectors" / "percent.json").read_text(encoding="utf-8"))["vectors"]
+
+
+@pytest.mark.parametrize(
+    "case", VECTORS, ids=[f"{v['num']}/{v['den']} {v['operator']} {v['threshold']}" for v in VECTORS]
+)
+def test_the_shown_percentage_follows_the_shared_vectors(case):
+    shown = display_percent(case["num"], case["den"], case["operator"], Decimal(case["threshold"]))
+    assert vn_percent(shown) == case["shown"], case["why"]
+    assert Template("{% load vn %}{{ value|percent }}").render(Context({"value": shown})) == case["shown"]
+
+
+def test_short_of_everyone_never_reads_100_percent_on_the_form_and_the_review_page(
+    client, officer, reviewer, commune, phong_tho, targets
+):
+    """MT6 asks for "trên 90%": 99 999 of 100 000 meets it, and is still not everyone."""
+    q1 = period(phong_tho, "2024Q1")
+    submission_save(
+        user=officer,
+        unit=commune,
+        period=q1,
+        version=None,
+        content=Content(figures={targets["MT6"]: Figures(99_999, 100_000)}),
+        submit=False,
+        targets=[targets["MT6"]],
+    )
+    client.force_login(officer)
+    form = client.get(reverse("report", args=[q1.id, commune.code])).text
+    assert '<output data-role="pct">99,99%</output>' in form
+    assert "100,00%" not in form
+
+    s1 = period(phong_tho, "2024S1")
+    submitted_by_officer(officer, commune, s1, figures=(99_999, 100_000))
+    for user, url in [
+        (officer, reverse("report", args=[s1.id, commune.code])),
+        (reviewer, reverse("review", args=[s1.id, commune.code])),
+        (reviewer, reverse("unit_dashboard", args=[commune.code])),
+    ]:
+        client.force_login(user)
+        text = client.get(url).text.replace("ngưỡng 100,00%", "")  # the sparkline names MT1's threshold
+        assert "99,99%" in text and "100,00%" not in text, url
