@@ -206,7 +206,9 @@ def test_a_long_history_of_long_texts_keeps_every_page_small(client, officer, re
         assert response.status_code == 200, name
         assert len(response.content) < PAGE_LIMIT, (name, len(response.content))
     history_url = reverse("report_history", args=[q1.id, commune.code])
-    assert f'<a href="{history_url}">Xem cả 23 bước trước đó' in pages["review"].text  # 33 steps, 10 shown
+    for name in ("returned form", "review"):  # 33 steps, the 10 latest shown
+        assert pages[name].text.count('class="event-head"') == 10, name
+        assert f'<a href="{history_url}">Xem toàn bộ lịch sử báo cáo</a>' in pages[name].text
     assert "Trang 1 / 2" in pages["history"].text
     assert client.get(history_url, {"trang": 2}).text.count('class="event-head"') == 33 - 30
     # the first text, cut from every page, is still there on demand
@@ -223,5 +225,16 @@ def test_the_change_page_reads_a_fixed_number_of_queries(client, officer, commun
     for event in SubmissionEvent.objects.order_by("pk"):
         with CaptureQueriesContext(connection) as captured:
             assert client.get(reverse("history_change", args=[event.pk])).status_code == 200
+        counts.append(len(captured))
+    assert len(set(counts)) == 1, counts
+
+
+def test_the_report_page_reads_as_many_queries_with_a_long_history(client, officer, commune, q1):
+    client.force_login(officer)
+    counts = []
+    for n in range(12):
+        saved(client, q1, commune, shortcomings=f"Lần {n}.")
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url(q1, commune)).status_code == 200
         counts.append(len(captured))
     assert len(set(counts)) == 1, counts

@@ -203,11 +203,11 @@ LATEST_STEPS = 10  # the steps of its history a report's page shows; the history
 
 @dataclass(frozen=True)
 class History:
-    """The latest steps of a report's history, oldest first, and how many came before them."""
+    """The latest steps of a report's history, oldest first, and whether earlier ones were left out."""
 
     submission: Submission | None
     events: list
-    earlier: int = 0
+    has_earlier: bool = False
 
     def __iter__(self):
         return iter(self.events)
@@ -218,12 +218,11 @@ class History:
 
 def report_history_events(submission: Submission | None, latest: int = LATEST_STEPS) -> History:
     """The submission's latest steps, with who did each, so that a page stays small however long its history.
-    One query, plus one to count the earlier steps when there are more than ``latest``."""
+    One query."""
     if submission is None:
         return History(None, [])
     newest = list(submission.events.select_related("actor").order_by("-at", "-pk")[: latest + 1])
-    earlier = 0 if len(newest) <= latest else submission.events.count() - latest
-    return History(submission, newest[:latest][::-1], earlier)
+    return History(submission, newest[:latest][::-1], has_earlier=len(newest) > latest)
 
 
 def report_history_page(submission: Submission, number) -> Page:
