@@ -21,6 +21,7 @@ def _addresses(prefix: str) -> dict[str, str]:
         "admin": reverse("admin:index"),
         "logout": reverse("logout"),
         "stylesheet": static("css/app.css"),
+        "kept_copies": static("js/kept-copies.js"),
     }
 
 

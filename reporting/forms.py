@@ -1,13 +1,45 @@
 """The officer's report form, built from the report's targets and the programme's task groups."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 from reporting.counts import CountError, parse_count
+from reporting.models import Value
 from reporting.selectors.reports import ReportSheet
-from reporting.services import Content, Figures
+from reporting.services import TEXT_FIELDS, Content, Figures
 
 REQUIRED_ON_SUBMIT = "Bắt buộc khi nộp báo cáo."
 TEXT_MAX = 20_000
+NOTE_MAX = Value._meta.get_field("note").max_length
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+class TextField(forms.CharField):
+    """A text refused, never cut, when over its limit. The limit reaches the page as ``data-max`` for the
+    script's counter, not as ``maxlength``, with which the browser silently drops the end of a pasted text."""
+
+    def __init__(self, *, max_length: int, **kwargs):
+        super().__init__(max_length=max_length, required=False, **kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
+        self.validators.append(self._refuse_over_limit)
+
+    def _refuse_over_limit(self, value: str) -> None:
+        if len(value) > self.max_length:
+            raise ValidationError(
+                f"Dài tối đa {_thousands(self.max_length)} ký tự (đang có {_thousands(len(value))}). "
+                "Nội dung không bị cắt bớt: đồng chí hãy rút gọn rồi lưu lại.",
+                code="max_length",
+            )
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if "maxlength" in attrs:
+            attrs["data-max"] = attrs.pop("maxlength")
+        return attrs
 
 
 class CountField(forms.Field):
@@ -30,14 +62,7 @@ class CountField(forms.Field):
 
 
 def _text(label: str, rows: int = 4) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=TEXT_MAX,
-        strip=True,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"max_length": f"Tối đa {TEXT_MAX:,} ký tự.".replace(",", ".")},
-    )
+    return TextField(label=label, max_length=TEXT_MAX, strip=True, widget=forms.Textarea(attrs={"rows": rows}))
 
 
 class ReportForm(forms.Form):
@@ -45,9 +70,9 @@ class ReportForm(forms.Form):
 
     version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
     action = forms.ChoiceField(choices=[("save", "Lưu nháp"), ("submit", "Nộp báo cáo")], initial="save")
-    shortcomings = _text("Hạn chế, nguyên nhân")
-    next_steps = _text("Phương hướng, nhiệm vụ thời gian tới")
-    proposals = _text("Đề xuất, kiến nghị", rows=3)
+    shortcomings = _text(TEXT_FIELDS["shortcomings"])
+    next_steps = _text(TEXT_FIELDS["next_steps"])
+    proposals = _text(TEXT_FIELDS["proposals"], rows=3)
 
     def __init__(self, *args, sheet: ReportSheet, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,12 +80,7 @@ class ReportForm(forms.Form):
         for target in sheet.typed_targets:
             self.fields[f"num_{target.code}"] = CountField(label=target.numerator_label)
             self.fields[f"den_{target.code}"] = CountField(label=target.denominator_label)
-            self.fields[f"note_{target.code}"] = forms.CharField(
-                label=f"Ghi chú {target.code}",
-                required=False,
-                max_length=500,
-                error_messages={"max_length": "Ghi chú tối đa 500 ký tự."},
-            )
+            self.fields[f"note_{target.code}"] = TextField(label=f"Ghi chú {target.code}", max_length=NOTE_MAX)
         for group in sheet.task_groups:
             self.fields[f"group_{group.number}"] = _text(f"{group.number}. {group.title}", rows=5)
 
@@ -92,7 +112,15 @@ class ReportForm(forms.Form):
                 yield row, None, None, None
 
     def group_fields(self):
-        return [self[f"group_{group.number}"] for group in self.sheet.task_groups]
+        return self._with_saved(f"group_{group.number}" for group in self.sheet.task_groups)
+
+    def closing_fields(self):
+        return self._with_saved(TEXT_FIELDS)
+
+    def _with_saved(self, names) -> list[tuple]:
+        """(field, the text saved now) for the template, which shows both side by side after a conflict."""
+        saved = self.initial_from(self.sheet)
+        return [(self[name], saved.get(name) or "") for name in names]
 
     def clean(self):
         data = super().clean()

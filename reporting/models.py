@@ -35,7 +35,7 @@ class Submission(models.Model):
     )
     review_comment = models.TextField("ý kiến thẩm định", blank=True)
     shortcomings = models.TextField("hạn chế, nguyên nhân", blank=True)
-    next_steps = models.TextField("phương hướng, nhiệm vụ", blank=True)
+    next_steps = models.TextField("phương hướng, nhiệm vụ thời gian tới", blank=True)
     proposals = models.TextField("đề xuất, kiến nghị", blank=True)
 
     class Meta:
@@ -138,7 +138,12 @@ class SubmissionEvent(models.Model):
     from_status = models.CharField("từ trạng thái", max_length=10, choices=Submission.Status.choices, blank=True)
     to_status = models.CharField("sang trạng thái", max_length=10, choices=Submission.Status.choices)
     comment = models.TextField("ý kiến", blank=True)
-    changes = models.JSONField("thay đổi số liệu", default=list, blank=True, help_text="[{target, field, old, new}, …]")
+    changes = models.JSONField(
+        "thay đổi số liệu",
+        default=list,
+        blank=True,
+        help_text="[{target, field, old, new}, …]; a text's change keeps its previous text and a short summary.",
+    )
 
     class Meta:
         ordering = ["submission", "at", "pk"]
@@ -147,3 +152,8 @@ class SubmissionEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} — {self.at:%d/%m/%Y %H:%M}"
+
+    @property
+    def changes_a_text(self) -> bool:
+        """Whether a narrative text changed: only figures carry a target code."""
+        return any(not change.get("target") for change in self.changes)

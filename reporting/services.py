@@ -10,12 +10,18 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from programme.models import Period, Target, TaskGroup, Unit
 from reporting.models import Narrative, Submission, SubmissionEvent, Value
 
 VALUE_FIELDS = ("numerator", "denominator", "note")
-TEXT_FIELDS = {"shortcomings": "Hạn chế, nguyên nhân", "next_steps": "Phương hướng", "proposals": "Đề xuất, kiến nghị"}
+# The closing texts of a report and their labels, as the model names them.
+TEXT_FIELDS = {
+    name: capfirst(Submission._meta.get_field(name).verbose_name)
+    for name in ("shortcomings", "next_steps", "proposals")
+}
+EXCERPT = 80  # characters of a changed text quoted in the history
 EDITABLE = (Submission.Status.DRAFT, Submission.Status.RETURNED)
 
 
@@ -95,20 +101,46 @@ def _apply_values(submission: Submission, figures: Mapping[Target, Figures]) -> 
     return changes
 
 
+def text_change(*, name: str, label: str, old: str, new: str) -> dict:
+    """A text's change as the history keeps it: the previous text in full, so that none is ever lost, and what
+    changed in a few words (characters added and removed, and the start of the changed part). The new text is
+    the next change's previous one, or the report's own: keeping it again would make every save of a long
+    text cost its length twice, and the history page grow with it."""
+    prefix = 0
+    limit = min(len(old), len(new))
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    added, removed = new[prefix : len(new) - suffix], old[prefix : len(old) - suffix]
+    part = added or removed
+    return {
+        "target": "",
+        "field": label,
+        "text": name,
+        "old": old,
+        "added": len(added),
+        "removed": len(removed),
+        "excerpt": part[:EXCERPT] + ("…" if len(part) > EXCERPT else ""),
+    }
+
+
 def _apply_texts(submission: Submission, content: Content) -> list[dict]:
-    """Write the narrative and return what changed (old → new), so no earlier text is ever lost."""
+    """Write the narrative and return what changed, each with its previous text, so no earlier text is lost."""
     changes = []
     existing = {n.task_group_id: n for n in submission.narratives.all()}
     for group, text in content.narratives.items():
         narrative = existing.get(group.id) or Narrative(submission=submission, task_group=group)
         if narrative.text != text:
-            changes.append({"target": "", "field": f"Nhóm nhiệm vụ {group.number}", "old": narrative.text, "new": text})
+            label = f"Nhóm nhiệm vụ {group.number}"
+            changes.append(text_change(name=f"group_{group.number}", label=label, old=narrative.text, new=text))
             narrative.text = text
             narrative.save()
     for name, label in TEXT_FIELDS.items():
         old, new = getattr(submission, name), getattr(content, name)
         if old != new:
-            changes.append({"target": "", "field": label, "old": old, "new": new})
+            changes.append(text_change(name=name, label=label, old=old, new=new))
             setattr(submission, name, new)
     return changes
 
@@ -176,6 +208,8 @@ def submission_save(
         raise SubmissionError("Chưa nộp được, còn thiếu: " + ", ".join(missing) + ".")
     from_status = "" if created else submission.status
     changes = _apply_values(submission, content.figures) + _apply_texts(submission, content)
+    if not (created or submit or changes):
+        return submission  # nothing to save: the version and the history stay as they are
     if submit:
         _mark_submitted(submission, user)
     submission.version += 1

@@ -20,6 +20,7 @@ urlpatterns = [
     # the officer's report
     path("bao-cao/<int:period_id>/<str:unit_code>/", officer.report, name="report"),
     path("bao-cao/<int:period_id>/<str:unit_code>/lich-su/", officer.report_history, name="report_history"),
+    path("bao-cao/lich-su/<int:event_id>/", officer.history_change, name="history_change"),
     path("bao-cao/<int:period_id>/<str:unit_code>/bao-cao.docx", exports.unit_report_docx, name="unit_report_docx"),
     path("bao-cao/<int:period_id>/<str:unit_code>/mau.xlsx", workbook.report_template, name="report_template"),
     path("bao-cao/<int:period_id>/<str:unit_code>/tai-len/", workbook.report_upload, name="report_upload"),

@@ -22,7 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from programme.formatting import vn_number, vn_percent
 from programme.models import Period, Unit
-from reporting.forms import ReportForm
+from reporting.forms import NOTE_MAX, ReportForm
 from reporting.selectors.reports import ReportSheet, SheetRow, report_sheet
 from reporting.services import EDITABLE, TEXT_FIELDS, StaleSubmission, SubmissionError, submission_save
 
@@ -112,11 +112,11 @@ def build_template(sheet: ReportSheet) -> bytes:
     notes = DataValidation(
         type="textLength",
         operator="lessThanOrEqual",
-        formula1="500",
+        formula1=str(NOTE_MAX),
         allow_blank=True,
         showErrorMessage=True,
         errorTitle="Ghi chú quá dài",
-        error="Ghi chú tối đa 500 ký tự.",
+        error=f"Ghi chú tối đa {NOTE_MAX} ký tự.",
     )
     rows = {}
     for number, row in enumerate(sheet.rows, start=FIRST_ROW):

@@ -54,6 +54,7 @@ GET = """
     home              >login?next  200          200          200          200          200
     report            >login?next  200          404          >review      >review      >review
     report_history    >login?next  200          404          200          200          200
+    history_change    >login?next  200          404          200          200          200
     unit_report_docx  >login?next  200          404          200          200          200
     report_template   >login?next  200          404          403          403          403
     report_upload     >login?next  200          404          403          403          403
@@ -81,6 +82,7 @@ POST = """
     home              >login?next  405          405          405          405          405
     report            >login?next  >report+     404          >review      >review      >review
     report_history    >login?next  405          405          405          405          405
+    history_change    >login?next  405          405          405          405          405
     unit_report_docx  >login?next  405          405          405          405          405
     report_template   >login?next  405          405          405          405          405
     report_upload     >login?next  >report+     404          403          403          403
@@ -152,13 +154,14 @@ def app_patterns(patterns=None):
 
 PATTERNS = {pattern.name: pattern for pattern in app_patterns()}
 URL_NAMES = sorted(name for name in PATTERNS if name)
+UNIT_A_OBJECTS = {"unit_code", "pk", "event_id"}  # what names unit A's data in a URL
 UNIT_A_URLS = [
     (name, period)
     for name in URL_NAMES
-    if {"unit_code", "pk"} & set(PATTERNS[name].pattern.converters)
+    if UNIT_A_OBJECTS & set(PATTERNS[name].pattern.converters)
     for period in (["2024Q1", "2024S1", "2024"] if "period_id" in PATTERNS[name].pattern.converters else [""])
 ]
-DISTRICT_WIDE = [name for name in URL_NAMES if not {"unit_code", "pk"} & set(PATTERNS[name].pattern.converters)]
+DISTRICT_WIDE = [name for name in URL_NAMES if not UNIT_A_OBJECTS & set(PATTERNS[name].pattern.converters)]
 
 
 # --- the world -------------------------------------------------------------------------------------------------
@@ -172,6 +175,7 @@ class World:
     periods: dict[str, Period]
     target: Target
     model_a: ExemplaryModel
+    event_a: SubmissionEvent  # the saving of unit A's 2024S1 draft, which wrote its shortcomings
     template_a: bytes  # unit A's 2024S1 template, filled in by its officer
     secrets: dict[str, list[str]]  # per officer: what of the other unit must never reach them
     sessions: dict[str, str]  # per role: a signed-in session, made once with ``force_login``
@@ -238,6 +242,7 @@ def _build_world() -> World:
         periods=periods,
         target=targets["MT1"],
         model_a=ExemplaryModel.objects.get(unit=unit_a),
+        event_a=SubmissionEvent.objects.get(submission__unit=unit_a, submission__period=periods["2024S1"]),
         template_a=_filled_template(unit_a, periods["2024S1"]),
         secrets={"officer_a": shows_b, "officer_b": shows_a},
         sessions=sessions,
@@ -268,6 +273,7 @@ def url_args(name: str, world: World, period: str = "") -> dict:
         "target_id": world.target.id,
         "fmt": "csv",
         "pk": world.model_a.pk,
+        "event_id": world.event_a.pk,
     }
     wanted = set(PATTERNS[name].pattern.converters)
     assert wanted <= set(values), f"no test value for {wanted - set(values)} of {name}"
@@ -389,7 +395,9 @@ def test_officer_b_never_reaches_unit_a(world, name, period, method):
     assert response.status_code in REFUSED, response.status_code
     assert snapshot() == before
     assert_nothing_of_the_other_unit(response, "officer_b", world)
-    nowhere = args | {key: value for key, value in {"unit_code": "99999", "pk": 999999}.items() if key in args}
+    nowhere = args | {
+        key: value for key, value in {"unit_code": "99999", "pk": 999999, "event_id": 999999}.items() if key in args
+    }
     assert request(client, method, name, world, nowhere).status_code == response.status_code
 
 

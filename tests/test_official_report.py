@@ -615,7 +615,7 @@ def test_the_annex_lists_every_counting_text_unit_by_unit_with_formulas_inert(cl
     assert village[0]["section"].startswith("1. ") and village[0]["text"].startswith("'=HYPERLINK")
     assert [row["section"] for row in village][-3:] == [
         "Hạn chế, nguyên nhân",
-        "Phương hướng, nhiệm vụ",
+        "Phương hướng, nhiệm vụ thời gian tới",
         "Đề xuất, kiến nghị",
     ]
     town = by_unit["03549"]

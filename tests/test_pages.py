@@ -36,7 +36,8 @@ def test_login_then_logout(client, officer):
     assert response.status_code == 302 and response["Location"] == reverse("home")
     assert client.get(reverse("home")).status_code == 200
     assert client.get(reverse("logout")).status_code == 405  # logging out is a POST, not a link a page can fire
-    client.post(reverse("logout"))
+    response = client.post(reverse("logout"))
+    assert response["Clear-Site-Data"] == '"storage"'  # no copy of a report form outlives the session
     assert client.get(reverse("home")).status_code == 302
 
 

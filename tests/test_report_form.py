@@ -250,7 +250,7 @@ def test_history_records_who_changed_what(client, officer, reviewer, commune, q1
 def test_the_form_is_light(client, officer, commune, q1):
     client.force_login(officer)
     html = client.get(url(q1, commune)).content
-    assets = [finders.find("css/app.css"), finders.find("js/report-form.js")]
+    assets = [finders.find(name) for name in ("css/app.css", "js/report-form.js", "js/kept-copies.js")]
     total = len(html) + sum(len(Path(path).read_bytes()) for path in assets)
     assert total < 60_000, f"{total} bytes"
     assert b"http://" not in html and b"https://" not in html  # no external request
@@ -280,3 +280,27 @@ def test_form_query_count_is_fixed(client, db):
     small = form_queries(client, *district_with_a_saved_draft(10, "a"))
     large = form_queries(client, *district_with_a_saved_draft(300, "b"))
     assert small == large
+
+
+def test_the_page_after_a_confirmed_save_or_submit_says_to_drop_the_kept_copy(client, officer, commune, q1):
+    client.force_login(officer)
+    page = client.get(url(q1, commune)).text
+    copy = f'data-owner="{officer.pk}" data-unit="{commune.code}" data-period="{q1.id}"'
+    assert copy in page and "data-saved" not in page and "data-forget-kept-copy" not in page
+    assert 'id="id_version"' in page  # the copy records the version it was typed against
+    client.post(url(q1, commune), {"version": "", "action": "save", "num_MT1": "3"})
+    assert 'data-saved="1"' in client.get(url(q1, commune)).text
+    submission = Submission.objects.get()
+    client.post(url(q1, commune), complete_post(version=str(submission.version)))
+    submitted = client.get(url(q1, commune)).text
+    assert 'name="num_MT1"' not in submitted  # the read-only page, which has no form script
+    assert f"<span hidden data-forget-kept-copy {copy}></span>" in submitted
+    assert "data-forget-kept-copy" not in client.get(url(q1, commune)).text  # only when the server confirmed
+    assert "kept-copies.js" in submitted  # the site-wide script that reads it
+
+
+def test_a_refused_or_conflicting_post_marks_the_form_as_unsaved(client, officer, commune, q1):
+    client.force_login(officer)
+    refused = client.post(url(q1, commune), {"version": "", "action": "save", "num_MT1": "x"})
+    assert refused.status_code == 400 and 'data-unsaved="1"' in refused.text
+    assert 'data-unsaved="1"' not in client.get(url(q1, commune)).text

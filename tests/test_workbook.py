@@ -228,7 +228,7 @@ def test_bad_cells_are_listed_by_cell_and_nothing_is_saved(client, officer, comm
         "Ô F7 (MT2, mẫu số): Không được là số âm.",
         "Ô D8 (MT3a, tử số): Phải là số nguyên, không có phần thập phân.",
         "Ô D9 (MT3b, tử số): Tử số (11) không được lớn hơn mẫu số (10).",
-        "Ô H14 (MT6, ghi chú): Ghi chú tối đa 500 ký tự.",
+        "Ô H14 (MT6, ghi chú): Dài tối đa 500 ký tự (đang có 501). Nội dung không bị cắt bớt: đồng chí hãy rút gọn rồi lưu lại.",
     ]
     assert "Chưa lưu gì: tệp có 5 ô chưa đúng." in response.text
     submission = Submission.objects.get()

@@ -7,6 +7,7 @@ from datetime import datetime
 from programme.models import Period
 from programme.selectors import area_parents, exists_on
 from reporting.models import Narrative, Submission, Value
+from reporting.services import TEXT_FIELDS
 
 
 @dataclass(frozen=True)
@@ -59,13 +60,6 @@ class TextRow:
     text: str
 
 
-SECTION_NAMES = {
-    "shortcomings": "Hạn chế, nguyên nhân",
-    "next_steps": "Phương hướng, nhiệm vụ",
-    "proposals": "Đề xuất, kiến nghị",
-}
-
-
 def period_texts(period: Period, *, approved_only: bool = False) -> Iterator[TextRow]:
     """Every text of the period's counting reports of units under the area, unit by unit (grouped by parent
     unit in the parents' order, then in the units' order): the task groups' narratives in their order, then
@@ -79,7 +73,7 @@ def period_texts(period: Period, *, approved_only: bool = False) -> Iterator[Tex
         Submission.objects.filter(period=period, status__in=statuses, unit__kind__reports=True)
         .filter(exists_on(period.end, "unit__"), unit__parent__isnull=False)
         .order_by(*order)
-        .values_list(*order, "unit__code", "unit__parent_id", "unit__name", "unit__parent__name", *SECTION_NAMES)
+        .values_list(*order, "unit__code", "unit__parent_id", "unit__name", "unit__parent__name", *TEXT_FIELDS)
     )
     narratives = (
         Narrative.objects.filter(
@@ -101,7 +95,7 @@ def period_texts(period: Period, *, approved_only: bool = False) -> Iterator[Tex
             waiting = next(pending, None)
         if parent_id not in inside:
             continue
-        written += zip(SECTION_NAMES.values(), texts, strict=True)
+        written += zip(TEXT_FIELDS.values(), texts, strict=True)
         for section, text in written:
             if text.strip():
                 yield TextRow(code, name, parent_name or "", section, text.strip())

@@ -3,14 +3,18 @@
 import datetime
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
+from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import capfirst
 
 from programme import compliance
 from programme.models import Period, Target
 from programme.selectors import UnitInfo, applicable_kind_ids, programme_targets
-from reporting.models import Submission, Value
+from reporting.models import Submission, SubmissionEvent, Value
 from reporting.selectors.compliance import register_dates, register_figures_at, rule_for
+from reporting.services import TEXT_FIELDS
+
+HISTORY_PER_PAGE = 30
 
 
 @dataclass(frozen=True)
@@ -106,12 +110,7 @@ class ReportSheet:
             for group in self.task_groups
         ]
         if self.submission is not None:
-            sections += [
-                NarrativeSection(
-                    capfirst(Submission._meta.get_field(name).verbose_name), getattr(self.submission, name)
-                )
-                for name in ("shortcomings", "next_steps", "proposals")
-            ]
+            sections += [NarrativeSection(label, getattr(self.submission, name)) for name, label in TEXT_FIELDS.items()]
         return sections
 
 
@@ -135,7 +134,9 @@ def report_sheet(unit, period: Period) -> ReportSheet:
         t for t in programme_targets(programme) if unit.kind_id in applicable_kind_ids(t) and t.is_reported_in(period)
     ]
     submission = (
-        Submission.objects.filter(unit=unit, period=period).select_related("submitted_by", "reviewed_by").first()
+        Submission.objects.filter(unit=unit, period=period)
+        .select_related("unit", "submitted_by", "reviewed_by")
+        .first()
     )
     saved = {v.target_id: v for v in submission.values.all()} if submission else {}
     narratives = {n.task_group_id: n.text for n in submission.narratives.all()} if submission else {}
@@ -197,8 +198,68 @@ def report_sheet(unit, period: Period) -> ReportSheet:
     )
 
 
-def report_history_events(submission: Submission | None) -> list:
-    """The submission's history, oldest first, with who did each step. One query."""
+LATEST_STEPS = 10  # the steps of its history a report's page shows; the history page has them all
+
+
+@dataclass(frozen=True)
+class History:
+    """The latest steps of a report's history, oldest first, and whether earlier ones were left out."""
+
+    submission: Submission | None
+    events: list
+    has_earlier: bool = False
+
+    def __iter__(self):
+        return iter(self.events)
+
+    def __len__(self):
+        return len(self.events)
+
+
+def report_history_events(submission: Submission | None, latest: int = LATEST_STEPS) -> History:
+    """The submission's latest steps, with who did each, so that a page stays small however long its history.
+    One query."""
     if submission is None:
-        return []
-    return list(submission.events.select_related("actor").order_by("at", "pk"))
+        return History(None, [])
+    newest = list(submission.events.select_related("actor").order_by("-at", "-pk")[: latest + 1])
+    return History(submission, newest[:latest][::-1], has_earlier=len(newest) > latest)
+
+
+def report_history_page(submission: Submission, number) -> Page:
+    """One page of the submission's whole history, oldest first. Two queries."""
+    events = submission.events.select_related("actor").order_by("at", "pk")
+    return Paginator(events, HISTORY_PER_PAGE).get_page(number)
+
+
+@dataclass(frozen=True)
+class TextChange:
+    label: str
+    before: str
+    after: str
+
+
+def history_text_changes(event: SubmissionEvent) -> list[TextChange]:
+    """The texts an event changed, each before and after. The history keeps a text as it was before each
+    change; after it, the text is what the next change of that text started from, or the report's own now.
+    Three queries."""
+    submission = event.submission
+    later = SubmissionEvent.objects.filter(
+        Q(at__gt=event.at) | Q(at=event.at, pk__gt=event.pk), submission=submission
+    ).order_by("at", "pk")
+    following = {}
+    for later_event in later.only("changes"):
+        for change in later_event.changes:
+            if "text" in change:
+                following.setdefault(change["text"], change["old"])
+    current = {f"group_{n.task_group.number}": n.text for n in submission.narratives.select_related("task_group")}
+    current |= {name: getattr(submission, name) for name in TEXT_FIELDS}
+    texts = []
+    for change in event.changes:
+        if change.get("target"):
+            continue  # a figure: the history page shows it in full
+        if "text" not in change:  # recorded before texts were summed up: both texts are in the record
+            texts.append(TextChange(change["field"], change["old"], change["new"]))
+            continue
+        after = following.get(change["text"], current.get(change["text"], ""))
+        texts.append(TextChange(change["field"], change["old"], after))
+    return texts

@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from programme.selectors import reports_under
 from reporting.access import report_period, viewable_unit
 from reporting.forms import ReportForm
-from reporting.selectors.reports import report_history_events, report_sheet
+from reporting.models import SubmissionEvent
+from reporting.selectors.reports import history_text_changes, report_history_events, report_history_page, report_sheet
 from reporting.services import EDITABLE, StaleSubmission, SubmissionError, may_edit, submission_save
 
 
@@ -88,5 +89,20 @@ def report_history(request, period_id, unit_code):
     return render(
         request,
         "reporting/report_history.html",
-        {"sheet": sheet, "events": report_history_events(sheet.submission)},
+        {"sheet": sheet, "events": report_history_page(sheet.submission, request.GET.get("trang"))},
+    )
+
+
+@login_required
+@require_GET
+def history_change(request, event_id):
+    """The texts one step of a report's history changed, in full: the history itself only sums them up."""
+    event = get_object_or_404(
+        SubmissionEvent.objects.select_related("submission__unit", "submission__period", "actor"), pk=event_id
+    )
+    unit, period = _unit_and_period(request.user, event.submission.period_id, event.submission.unit.code)
+    return render(
+        request,
+        "reporting/history_change.html",
+        {"unit": unit, "period": period, "event": event, "texts": history_text_changes(event)},
     )

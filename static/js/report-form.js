@@ -4,7 +4,9 @@
   "use strict";
   var form = document.getElementById("report-form");
   if (!form) return;
-  var key = form.dataset.storageKey;
+  var key = window.keptCopies.key(form.dataset.owner, form.dataset.unit, form.dataset.period);
+  var keeping = true;  // until the officer signs out
+  var dirty = false;   // typed since the copy was last written
   var banner = document.getElementById("draft-restore");
 
   function percentText(num, den, operator, threshold) {
@@ -50,9 +52,16 @@
     return values;
   }
 
+  function version() {
+    return form.elements.version.value;
+  }
+
   function store() {
+    dirty = false;
+    if (!keeping) return;
     try {
-      localStorage.setItem(key, JSON.stringify({ at: new Date().toISOString(), values: snapshot() }));
+      // The version the values were typed against: a copy of an older one must never overwrite newer figures.
+      localStorage.setItem(key, JSON.stringify({ at: new Date().toISOString(), version: version(), values: snapshot() }));
     } catch (e) { /* storage full or disabled: the form still works */ }
   }
 
@@ -61,36 +70,95 @@
   }
 
   function forget() {
-    try { localStorage.removeItem(key); } catch (e) { /* nothing to forget */ }
+    window.keptCopies.forget(key);
+  }
+
+  function thousands(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+  }
+
+  function textLength(text) {
+    // As the server counts: what the form sends (a line break as two characters), trimmed, in characters.
+    return Array.from(text.replace(/\r\n|\r|\n/g, "\r\n").trim()).length;
+  }
+
+  function count(el) {
+    // The limit is the server's (data-max); over it the text is refused, never cut, and the counter says so.
+    var counter = document.getElementById(el.id + "-count");
+    if (!counter) {
+      counter = document.createElement("span");
+      counter.id = el.id + "-count";
+      counter.className = "counter";
+      counter.setAttribute("aria-live", "polite");
+      el.insertAdjacentElement("afterend", counter);
+      el.setAttribute("aria-describedby", ((el.getAttribute("aria-describedby") || "") + " " + counter.id).trim());
+    }
+    var max = parseInt(el.dataset.max, 10), length = textLength(el.value);
+    var over = length > max;
+    counter.textContent = over
+      ? "Dài " + thousands(length) + " / " + thousands(max) + " ký tự: quá giới hạn, không lưu được. " +
+        "Nội dung không bị cắt bớt: hãy rút gọn."
+      : thousands(length) + " / " + thousands(max) + " ký tự";
+    if (over !== counter.classList.contains("over")) {  // leave alone what the server marked
+      counter.classList.toggle("over", over);
+      el.closest(".field").classList.toggle("invalid", over);
+      if (over) el.setAttribute("aria-invalid", "true"); else el.removeAttribute("aria-invalid");
+    }
+    return !over;
+  }
+
+  function countAll() {
+    var ok = true;
+    form.querySelectorAll("[data-max]").forEach(function (el) { ok = count(el) && ok; });
+    return ok;
   }
 
   function recheckAll() {
     form.querySelectorAll("fieldset.target").forEach(function (fs) { checkTarget(fs, false); });
   }
 
+  function offer(kept) {
+    // A copy typed against the version shown is restored in place; one typed against an older version is
+    // sent back with that version, so that the server answers with its conflict page: the saved figures and
+    // texts beside the copy's, and nothing saved until the officer saves again.
+    var stale = kept.version !== version();
+    var when = new Date(kept.at);
+    banner.querySelectorAll("[data-draft-time]").forEach(function (el) {
+      el.textContent = "lúc " + when.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" }) +
+        " ngày " + when.toLocaleDateString("vi-VN");
+    });
+    banner.querySelector("[data-draft-current]").hidden = stale;
+    banner.querySelector("[data-draft-stale]").hidden = !stale;
+    banner.hidden = false;
+    banner.querySelector("[data-draft-restore]").addEventListener("click", function () {
+      fields().forEach(function (el) { if (el.name in kept.values) el.value = kept.values[el.name]; });
+      banner.hidden = true;
+      recheckAll();
+      countAll();
+      if (stale) {
+        form.elements.version.value = kept.version === undefined ? "" : kept.version;
+        form.requestSubmit(form.querySelector('button[value="save"]'));
+      } else {
+        store();
+      }
+    });
+    banner.querySelector("[data-draft-discard]").addEventListener("click", function () {
+      banner.hidden = true;
+      forget();
+    });
+  }
+
+  countAll();
   if (form.dataset.saved) {
     forget();  // the server has just confirmed a save: what the browser kept is now on the server
+  } else if (form.dataset.unsaved) {
+    store();  // the page shows typed values the server refused or did not save yet: keep them
   } else {
     var kept = stored();
     var current = snapshot();
-    if (kept && kept.values && Object.keys(kept.values).some(function (n) {
-      return n in current && kept.values[n] !== current[n];
-    })) {
-      var when = new Date(kept.at);
-      banner.querySelector("[data-draft-time]").textContent =
-        "lúc " + when.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" }) +
-        " ngày " + when.toLocaleDateString("vi-VN");
-      banner.hidden = false;
-      banner.querySelector("[data-draft-restore]").addEventListener("click", function () {
-        fields().forEach(function (el) { if (el.name in kept.values) el.value = kept.values[el.name]; });
-        banner.hidden = true;
-        recheckAll();
-        store();
-      });
-      banner.querySelector("[data-draft-discard]").addEventListener("click", function () {
-        banner.hidden = true;
-        forget();
-      });
+    if (kept && kept.values) {
+      var differs = Object.keys(kept.values).some(function (n) { return n in current && kept.values[n] !== current[n]; });
+      if (differs) offer(kept); else forget();  // a copy equal to what is saved holds nothing new
     }
   }
 
@@ -98,11 +166,24 @@
   form.addEventListener("input", function (event) {
     var fs = event.target.closest("fieldset.target");
     if (fs) checkTarget(fs, false);
+    if (event.target.dataset.max) count(event.target);
+    dirty = true;
     clearTimeout(timer);
     timer = setTimeout(store, 300);
   });
 
+  // A tab closed or left right after typing keeps its copy: the debounce above may not have run yet.
+  window.addEventListener("pagehide", function () { if (dirty) store(); });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden" && dirty) store();
+  });
+  document.addEventListener("kept-copies:sign-out", function () {
+    keeping = false;
+    clearTimeout(timer);
+  });
+
   form.addEventListener("submit", function (event) {
+    clearTimeout(timer);
     store();
     var submitter = event.submitter;
     var submitting = submitter && submitter.value === "submit";
@@ -117,6 +198,7 @@
         if (missing) ok = false;
       });
     }
+    ok = countAll() && ok;
     if (!ok) {
       event.preventDefault();
       var first = form.querySelector(".invalid input, .invalid textarea");
