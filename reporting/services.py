@@ -12,7 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from programme.models import Period, Target, TaskGroup, Unit
+from programme.selectors import applicable_kind_ids, programme_targets, unit_info
 from reporting.models import Narrative, Submission, SubmissionEvent, Value
+from reporting.selectors.compliance import register_figures_at, register_of
 
 VALUE_FIELDS = ("numerator", "denominator", "note")
 TEXT_FIELDS = {"shortcomings": "Hạn chế, nguyên nhân", "next_steps": "Phương hướng", "proposals": "Đề xuất, kiến nghị"}
@@ -193,7 +195,8 @@ def submission_approve(*, user, submission: Submission, version: int | None) -> 
     submission = _locked(submission, version)
     if submission.status != Submission.Status.SUBMITTED:
         raise SubmissionError(f"Chỉ duyệt được báo cáo đã nộp; báo cáo đang “{submission.get_status_display()}”.")
-    return _review(submission, user, Submission.Status.APPROVED, SubmissionEvent.Action.APPROVED, "")
+    changes = _fix_register_figures(submission)
+    return _review(submission, user, Submission.Status.APPROVED, SubmissionEvent.Action.APPROVED, "", changes)
 
 
 @transaction.atomic
@@ -219,10 +222,62 @@ def submission_reopen(*, user, submission: Submission, version: int | None, reas
     submission = _locked(submission, version)
     if submission.status != Submission.Status.APPROVED:
         raise SubmissionError(f"Chỉ mở lại được báo cáo đã duyệt; báo cáo đang “{submission.get_status_display()}”.")
-    return _review(submission, user, Submission.Status.RETURNED, SubmissionEvent.Action.REOPENED, reason.strip())
+    changes = _release_register_figures(submission)
+    return _review(
+        submission, user, Submission.Status.RETURNED, SubmissionEvent.Action.REOPENED, reason.strip(), changes
+    )
 
 
-def _review(submission: Submission, user, status: str, action: str, comment: str) -> Submission:
+def _register_changes(values: list[Value], *, fixed: bool) -> list[dict]:
+    """The history's record of register figures fixed into a report (nothing → figure) or released from it."""
+    return [
+        {"target": value.target.code, "field": name, "old": None if fixed else number, "new": number if fixed else None}
+        for value in values
+        for name, number in (("numerator", value.numerator), ("denominator", value.denominator))
+    ]
+
+
+def _fix_register_figures(submission: Submission) -> list[dict]:
+    """Store MT5a/MT5b as the register gives them now as the report's values, so that the approved report keeps
+    them whatever the register says later; returns the history's record of them."""
+    period, unit = submission.period, submission.unit
+    targets = [
+        target
+        for target in programme_targets(period.programme)
+        if not target.is_typed and unit.kind_id in applicable_kind_ids(target) and target.is_reported_in(period)
+    ]
+    if not targets:
+        return []
+    Value.objects.filter(submission=submission, target__in=targets).delete()  # none while not approved
+    register = register_figures_at(
+        period, [unit_info(unit)], register_of(period.programme, periods=[period], unit_ids=[unit.id])
+    )
+    values = Value.objects.bulk_create(
+        Value(
+            submission=submission,
+            target=target,
+            numerator=register[target.source][unit.id].numerator,
+            denominator=register[target.source][unit.id].denominator,
+        )
+        for target in targets
+    )
+    return _register_changes(values, fixed=True)
+
+
+def _release_register_figures(submission: Submission) -> list[dict]:
+    """Drop the register figures fixed at approval: the reopened report follows the register as it is now."""
+    values = list(
+        submission.values.select_related("target")
+        .exclude(target__source=Target.Source.REPORTED)
+        .order_by("target__order")
+    )
+    Value.objects.filter(pk__in=[value.pk for value in values]).delete()
+    return _register_changes(values, fixed=False)
+
+
+def _review(
+    submission: Submission, user, status: str, action: str, comment: str, changes: list[dict] | None = None
+) -> Submission:
     from_status = submission.status
     submission.status = status
     submission.reviewed_at = timezone.now()
@@ -230,7 +285,7 @@ def _review(submission: Submission, user, status: str, action: str, comment: str
     submission.review_comment = comment
     submission.version += 1
     submission.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_comment", "version", "updated_at"])
-    _record(submission, action=action, from_status=from_status, actor=user, comment=comment)
+    _record(submission, action=action, from_status=from_status, actor=user, comment=comment, changes=changes)
     return submission
 
 
