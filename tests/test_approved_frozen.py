@@ -9,12 +9,14 @@ pages, the trends) must go on giving 0 of 1 for it, whatever the register says l
 import datetime
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from programme.models import ExemplaryModel, Period, Target, Unit
+from accounts.roles import Role
+from programme.models import ExemplaryModel, Period, Programme, Target, Unit, UnitKind
 from programme.selectors import unit_info
 from programme.services import exemplary_model_recognise, exemplary_model_register
 from reporting.models import Submission, SubmissionEvent, Value
@@ -30,6 +32,7 @@ from reporting.services import (
     submission_import,
     submission_reopen,
 )
+from tests.factories import make_user
 
 REGISTER_CODES = ("MT5a", "MT5b")
 
@@ -295,3 +298,149 @@ def test_an_import_into_an_approved_report_is_refused_and_changes_nothing(approv
     with pytest.raises(SubmissionError, match="đã được duyệt; cần mở lại"):
         submission_import(unit=commune, period=s1, figures=typed_figures(s1.programme))
     assert state(approved) == before
+
+
+# --- the admin refuses a change that would alter approved figures -------------------------------------------
+
+
+def refused(response, *reports: str) -> str:
+    assert response.status_code == 200, "the admin saved the change"
+    text = response.text
+    assert "Không lưu được: thay đổi này làm thay đổi số liệu của" in text
+    for report in reports:
+        assert report in text
+    return text
+
+
+@pytest.fixture
+def admin_client(client, administrator, approved):
+    client.force_login(administrator)
+    return client
+
+
+NAMED = "Thị trấn Phong Thổ — 6 tháng đầu năm 2024"
+
+
+@pytest.mark.parametrize(
+    "code, changes",
+    [
+        ("MT6", {"threshold": "95"}),
+        ("MT6", {"operator": ">="}),
+        ("MT6", {"judged": "annual"}),
+        ("MT5a", {"source": "reported"}),
+        ("MT5a", {"applies_to": "all but the commune's kind"}),
+    ],
+)
+def test_a_target_change_altering_an_approved_report_is_refused(admin_client, phong_tho, code, changes):
+    target = Target.objects.get(programme=phong_tho, code=code)
+    if "applies_to" in changes:
+        changes = {"applies_to": [str(kind.pk) for kind in target.applies_to.exclude(code="commune")]}
+    before = (target.threshold, target.operator, target.judged, target.source, set(target.applies_to.all()))
+    refused(admin_save(admin_client, target, **changes), NAMED)
+    target.refresh_from_db()
+    assert (target.threshold, target.operator, target.judged, target.source, set(target.applies_to.all())) == before
+
+
+def test_a_target_change_altering_no_approved_report_is_saved(admin_client, phong_tho):
+    wording = Target.objects.get(programme=phong_tho, code="MT6")
+    assert admin_save(admin_client, wording, short_name="Tên ngắn mới").status_code == 302
+    annual = Target.objects.filter(programme=phong_tho, judged="annual").first()  # not in the 6-month report
+    assert admin_save(admin_client, annual, threshold="55").status_code == 302
+    annual.refresh_from_db()
+    assert annual.threshold == Decimal("55")
+
+
+@pytest.mark.parametrize("field, value", [("end", "2024-06-29"), ("start", "2024-01-02"), ("kind", "quarter")])
+def test_a_period_change_altering_an_approved_report_is_refused(admin_client, s1, field, value):
+    before = Period.objects.filter(pk=s1.pk).values().get()
+    refused(admin_save(admin_client, s1, **{field: value}), NAMED)
+    assert Period.objects.filter(pk=s1.pk).values().get() == before
+
+
+def test_a_period_change_through_the_programme_page_is_refused(admin_client, phong_tho, s1):
+    response = admin_save(admin_client, phong_tho)  # unchanged: saved
+    assert response.status_code == 302
+    index = list(phong_tho.periods.order_by("end")).index(s1)
+    prefix = next(
+        k
+        for k in form_data(admin_client.get(reverse("admin:programme_programme_change", args=[phong_tho.pk])).context)
+        if k.endswith(f"-{index}-end")
+    )
+    refused(admin_save(admin_client, phong_tho, **{prefix: "2024-06-15"}), NAMED)
+    s1.refresh_from_db()
+    assert s1.end == datetime.date(2024, 6, 30)
+
+
+def test_a_programme_year_change_is_refused(admin_client, phong_tho):
+    refused(admin_save(admin_client, phong_tho, year="2025"), NAMED)
+    assert Programme.objects.get(pk=phong_tho.pk).year == 2024
+
+
+@pytest.mark.parametrize(
+    "changes", [{"closed_on": "2024-05-01"}, {"opened_on": "2024-02-01"}, {"kind": "GOV"}, {"parent": ""}]
+)
+def test_a_unit_change_altering_an_approved_report_is_refused(admin_client, commune, changes):
+    if changes.get("kind") == "GOV":
+        changes = {"kind": str(Unit.objects.exclude(kind=commune.kind).filter(kind__reports=True).first().kind_id)}
+    before = Unit.objects.filter(pk=commune.pk).values().get()
+    refused(admin_save(admin_client, commune, **changes), NAMED)
+    assert Unit.objects.filter(pk=commune.pk).values().get() == before
+
+
+def test_moving_a_unit_names_the_approved_reports_of_the_units_under_it(admin_client, s1, reviewer):
+    town = Unit.objects.get(code="03391")  # its own report is only submitted
+    village = Unit.objects.create(
+        code="THON-1",
+        name="Bản Thử",
+        kind=UnitKind.objects.create(code="village", name="Thôn, bản", reports=True),
+        parent=town,
+    )
+    report = submission_import(unit=village, period=s1, figures={})
+    submission_approve(user=reviewer, submission=report, version=None)
+    elsewhere = Unit.objects.create(code="KHAC", name="Huyện khác", kind=town.parent.kind)
+    text = refused(admin_save(admin_client, town, parent=str(elsewhere.pk)), "Bản Thử — 6 tháng đầu năm 2024")
+    assert NAMED not in text
+    assert Unit.objects.get(pk=town.pk).parent_id != elsewhere.pk
+
+
+def test_a_unit_change_is_saved_once_its_report_is_reopened(admin_client, approved, commune, reviewer):
+    assert admin_save(admin_client, commune, name="Thị trấn Phong Thổ (mới)").status_code == 302
+    submission_reopen(user=reviewer, submission=approved, version=None, reason="Đơn vị giải thể")
+    assert admin_save(admin_client, commune, closed_on="2024-12-01").status_code == 302
+    assert Unit.objects.get(pk=commune.pk).closed_on == datetime.date(2024, 12, 1)
+
+
+def test_the_refusal_names_at_most_ten_reports_and_counts_the_others(admin_client, phong_tho, s1, reviewer):
+    for unit in Unit.objects.filter(parent=phong_tho.area, kind__code="commune").exclude(code="03549")[:11]:
+        report = submission_import(unit=unit, period=s1, figures=typed_figures(phong_tho))
+        submission_approve(user=reviewer, submission=report, version=None)
+    text = refused(admin_save(admin_client, Target.objects.get(programme=phong_tho, code="MT6"), threshold="95"))
+    assert "12 báo cáo đã duyệt" in text and "và 2 báo cáo khác" in text
+
+
+def test_only_an_administrator_reaches_the_admin(client, approved, phong_tho):
+    client.force_login(make_user("thamdinh2", Role.REVIEWER))
+    target = Target.objects.get(programme=phong_tho, code="MT6")
+    response = client.get(reverse("admin:programme_target_change", args=[target.pk]))
+    assert response.status_code == 302
+
+
+def test_a_new_target_for_units_with_approved_reports_is_refused(admin_client, phong_tho, commune):
+    url = reverse("admin:programme_target_add")
+    data = {
+        "programme": str(phong_tho.pk),
+        "code": "MT9",
+        "order": "20",
+        "short_name": "Chỉ tiêu mới",
+        "wording": "Nội dung",
+        "numerator_label": "Số đạt",
+        "denominator_label": "Tổng số",
+        "operator": ">=",
+        "threshold": "90",
+        "judged": "state",
+        "source": "models_registered",
+        "applies_to": [str(commune.kind_id)],
+    }
+    refused(admin_client.post(url, data), NAMED)
+    assert admin_client.post(url, {**data, "judged": "annual"}).status_code == 302  # no annual report approved
+    assert Target.objects.filter(programme=phong_tho, code="MT9").exists()
