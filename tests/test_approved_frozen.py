@@ -7,11 +7,13 @@ pages, the trends) must go on giving 0 of 1 for it, whatever the register says l
 """
 
 import datetime
+import importlib
 import io
 import json
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -234,6 +236,22 @@ def test_editing_or_deleting_a_model_in_the_admin_changes_no_approved_figure(
 
     assert_everywhere(commune, s1, (1, 1))
     assert state(report) == before
+
+
+def test_the_migration_fixes_into_reports_approved_before_it_what_they_show(approved, s1, commune, reviewer):
+    """Reports approved before figures were fixed at approval get them from the register as it is then."""
+    register_model(reviewer, commune, recognised=False)
+    Value.objects.filter(submission=approved, target__code__in=REGISTER_CODES).delete()  # as before the change
+    shown = {r.target.code: (r.numerator, r.denominator) for r in report_sheet(commune, s1).rows}
+    migration = importlib.import_module("reporting.migrations.0002_fix_register_figures")
+
+    migration.fix_register_figures(django_apps, None)
+    migration.fix_register_figures(django_apps, None)  # twice changes nothing
+
+    fixed = Value.objects.filter(submission=approved, target__code__in=REGISTER_CODES)
+    assert sorted(fixed.values_list("target__code", "numerator", "denominator")) == [("MT5a", 1, 1), ("MT5b", 0, 1)]
+    assert (shown["MT5a"], shown["MT5b"]) == ((1, 1), (0, 1))
+    assert not Value.objects.filter(submission__status="submitted", target__code__in=REGISTER_CODES).exists()
 
 
 # --- reopening takes the register as it is then ----------------------------------------------------------
