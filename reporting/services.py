@@ -228,18 +228,9 @@ def submission_reopen(*, user, submission: Submission, version: int | None, reas
     )
 
 
-def _register_changes(values: list[Value], *, fixed: bool) -> list[dict]:
-    """The history's record of register figures fixed into a report (nothing → figure) or released from it."""
-    return [
-        {"target": value.target.code, "field": name, "old": None if fixed else number, "new": number if fixed else None}
-        for value in values
-        for name, number in (("numerator", value.numerator), ("denominator", value.denominator))
-    ]
-
-
 def _fix_register_figures(submission: Submission) -> list[dict]:
     """Store MT5a/MT5b as the register gives them now as the report's values, so that the approved report keeps
-    them whatever the register says later; returns the history's record of them."""
+    them whatever the register says later; returns what changed, for the history."""
     period, unit = submission.period, submission.unit
     targets = [
         target
@@ -248,31 +239,23 @@ def _fix_register_figures(submission: Submission) -> list[dict]:
     ]
     if not targets:
         return []
-    Value.objects.filter(submission=submission, target__in=targets).delete()  # none while not approved
-    register = register_figures_at(
-        period, [unit_info(unit)], register_of(period.programme, periods=[period], unit_ids=[unit.id])
-    )
-    values = Value.objects.bulk_create(
-        Value(
-            submission=submission,
-            target=target,
-            numerator=register[target.source][unit.id].numerator,
-            denominator=register[target.source][unit.id].denominator,
-        )
-        for target in targets
-    )
-    return _register_changes(values, fixed=True)
+    found = register_of(period.programme, periods=[period], unit_ids=[unit.id])
+    register = register_figures_at(period, [unit_info(unit)], found)
+    figures = {target: register[target.source][unit.id] for target in targets}
+    return _apply_values(submission, {t: Figures(f.numerator, f.denominator) for t, f in figures.items()})
 
 
 def _release_register_figures(submission: Submission) -> list[dict]:
-    """Drop the register figures fixed at approval: the reopened report follows the register as it is now."""
-    values = list(
-        submission.values.select_related("target")
-        .exclude(target__source=Target.Source.REPORTED)
-        .order_by("target__order")
-    )
-    Value.objects.filter(pk__in=[value.pk for value in values]).delete()
-    return _register_changes(values, fixed=False)
+    """Drop the register figures fixed at approval: the reopened report follows the register as it is now.
+    Returns what was dropped, for the history."""
+    fixed = submission.values.exclude(target__source=Target.Source.REPORTED).select_related("target")
+    changes = [
+        {"target": value.target.code, "field": name, "old": getattr(value, name), "new": None}
+        for value in fixed.order_by("target__order")
+        for name in ("numerator", "denominator")
+    ]
+    fixed.delete()
+    return changes
 
 
 def _review(
