@@ -208,6 +208,20 @@ def test_a_model_registered_after_approval_changes_no_approved_figure(approved, 
     assert state(approved) == before
 
 
+def test_the_officer_registering_on_the_register_page_changes_no_approved_figure(client, approved, s1, officer):
+    before = (state(approved), district_figures(s1, approved_only=False), district_figures(s1, approved_only=True))
+    client.force_login(officer)
+    form = {"name": "Dân vận khéo bản Thử", "field": "culture", "registered_on": "2024-04-15"}
+    assert client.post(reverse("register"), form).status_code == 302
+    assert ExemplaryModel.objects.filter(unit=officer.unit, registered_on=datetime.date(2024, 4, 15)).exists()
+    assert_everywhere(officer.unit, s1, (0, 1))
+    assert (
+        state(approved),
+        district_figures(s1, approved_only=False),
+        district_figures(s1, approved_only=True),
+    ) == before
+
+
 def test_a_unit_without_an_approved_report_follows_the_register_as_it_is(approved, s1, reviewer):
     neighbour = Unit.objects.get(code="03391")  # submitted, not approved
     district = district_figures(s1, approved_only=False)
