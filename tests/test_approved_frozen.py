@@ -12,6 +12,7 @@ import io
 import json
 from decimal import Decimal
 
+import docx
 import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
@@ -296,9 +297,7 @@ def review_figures(client, period) -> str:
     return text[text.index("<table") : text.index("</table>")]
 
 
-def test_the_command_the_matrix_download_and_the_review_page_keep_the_fixed_figures(
-    client, approved, s1, commune, reviewer
-):
+def test_the_command_the_downloads_and_the_review_page_keep_the_fixed_figures(client, approved, s1, commune, reviewer):
     def command(*flags) -> dict:
         out = io.StringIO()
         call_command("compliance", "2024S1", "--format", "json", "--by-unit", *flags, stdout=out)
@@ -312,12 +311,37 @@ def test_the_command_the_matrix_download_and_the_review_page_keep_the_fixed_figu
         line = next(line for line in response.getvalue().decode("utf-8-sig").splitlines() if line.startswith("03549,"))
         return line
 
+    def overview_csv(**params) -> str:
+        response = client.get(reverse("export_overview", args=["csv"]), {"ky": s1.id, **params})
+        return response.getvalue().decode("utf-8-sig")
+
+    def tables(url, **params) -> list[list[str]]:
+        response = client.get(url, params)
+        assert response.status_code == 200, url
+        document = docx.Document(io.BytesIO(response.content))
+        return [[cell.text for row in table.rows for cell in row.cells] for table in document.tables]
+
+    def everything() -> tuple:
+        both = ({}, {"chi_duyet": "1"})
+        return (
+            command(),
+            command("--approved-only"),
+            [matrix_csv(**flag) for flag in both],
+            [overview_csv(**flag) for flag in both],
+            [tables(reverse("official_report", args=[s1.id]), **flag) for flag in both],
+            tables(reverse("unit_report_docx", args=[s1.id, "03549"])),
+        )
+
     client.force_login(reviewer)
-    before = (command(), command("--approved-only"), matrix_csv(), matrix_csv(chi_duyet=1))
+    before = everything()
     page = review_figures(client, s1)
     register_model(reviewer, commune, on=datetime.date(2024, 5, 2))  # after Q1: its live column stays
-    assert (command(), command("--approved-only"), matrix_csv(), matrix_csv(chi_duyet=1)) == before
+    assert everything() == before
     assert before[0] == dict.fromkeys(REGISTER_CODES, (0, 1))
+    assert "MT5a" in before[3][0]
+    assert any("MT5a" in cell for table in before[5] for cell in table)
+    figures = before[4][0][1]
+    assert figures[figures.index("MT5a. Đăng ký xây dựng mô hình “Dân vận khéo”") + 2] == "0,00% (0/50)"
     assert review_figures(client, s1) == page
     assert "MT5a" in page
 
