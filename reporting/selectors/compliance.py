@@ -139,7 +139,7 @@ def register_figures_at(
     """MT5a/MT5b of each unit at the period: the figure fixed into the unit's report when it was approved;
     without one, from the register as it is now, 1 of 1 when the unit has a model of the year registered
     (recognised) by the period's end, else 0 of 1. Every read of the register's figures comes here (and the
-    database's sums in ``expected_units`` and ``reported_totals`` follow the same rule)."""
+    database's sums in ``district_reports`` follow the same rule)."""
     dates = register.dates
     registered = {unit_id for unit_id, on, _ in dates if on <= period.end}
     recognised = {unit_id for unit_id, on, rec in dates if on <= period.end and rec is not None and rec <= period.end}
@@ -271,8 +271,9 @@ def latest_period_with_data(programme) -> Period | None:
 # - it meets the target when ``100·numerator`` compares with ``threshold·denominator`` by the operator, exactly:
 #   the threshold has two decimals, so the database compares ``10 000·numerator`` with the integer
 #   ``100·threshold·denominator``;
-# - for MT5a/MT5b, a unit counts the figure fixed into its report when that was approved (``reported_totals``
-#   sums those), and every other unit the register as it is now (``expected_units`` counts those).
+# - for MT5a/MT5b, a unit counts the figure fixed into its report when that was approved, and every other unit
+#   the register as it is now: ``expected_units`` counts every unit from the register as it is now, and
+#   ``reported_totals`` gives what replaces that count by the fixed figures for the units that have them.
 #
 # Rows are grouped by parent unit, and the parents are kept in Python when they lie under the area, so the
 # tree may have any depth and a unit moved out of the area leaves its figures behind.
@@ -280,35 +281,18 @@ def latest_period_with_data(programme) -> Period | None:
 ByParent = dict[int | None, int]  # parent unit id → a count
 
 
-def _fixed_at(period: Period, source: str) -> Exists:
-    """The unit (the query's row) has an approved report for the period with a figure of the register's
-    target of ``source`` fixed into it."""
-    return Exists(
-        Value.objects.filter(
-            submission__unit=OuterRef("pk"),
-            submission__period=period.id,
-            submission__status=Submission.Status.APPROVED,
-            target__source=source,
-        )
-    )
-
-
 def expected_units(programme: Programme, periods: list[Period]) -> dict[tuple[int, str, int], ByParent]:
     """(period id, "units" / "registered" / "recognised", kind id) → parent id → how many reporting units
-    exist on the period's end, and how many of them, leaving out those whose approved report has the
-    register's figure fixed, have a model of the programme's year registered (recognised) by then. One query
-    for all the periods."""
+    exist on the period's end, and how many of them have a model of the programme's year registered
+    (recognised) by then. One query for all the periods."""
     aggregates = {}
     for period in periods:
         exists = exists_on(period.end)
         registered = exists & Q(models__registered_on__lte=period.end)
-        recognised = registered & Q(models__recognised_on__lte=period.end)
         aggregates[f"units_{period.id}"] = Count("id", filter=exists, distinct=True)
-        aggregates[f"registered_{period.id}"] = Count(
-            "id", filter=registered & ~_fixed_at(period, Target.Source.MODELS_REGISTERED), distinct=True
-        )
+        aggregates[f"registered_{period.id}"] = Count("id", filter=registered, distinct=True)
         aggregates[f"recognised_{period.id}"] = Count(
-            "id", filter=recognised & ~_fixed_at(period, Target.Source.MODELS_RECOGNISED), distinct=True
+            "id", filter=registered & Q(models__recognised_on__lte=period.end), distinct=True
         )
     counts: dict[tuple[int, str, int], ByParent] = defaultdict(dict)
     rows = (
@@ -333,12 +317,37 @@ def _meets(target: Target):
     return When(Q(target_id=target.id) & Q(denominator__gt=0) & Q(compare(scaled, bar)), then=V(1))
 
 
+@dataclass(frozen=True)
+class FixedTotals:
+    """The register's figures fixed into the approved reports of some units: how many of those units they
+    count as meeting the target, and how many of them the register as it is now counts."""
+
+    fixed: int
+    live: int
+
+
+def _live_register(programme: Programme, periods: list[Period]) -> Q:
+    """The values (rows of the query) of MT5a/MT5b whose unit the register as it is now counts as meeting the
+    target at the value's period. The register is read by subqueries the database runs once each."""
+    models = ExemplaryModel.objects.filter(year=programme.year)
+    live = Q()
+    for period in periods:
+        registered = models.filter(registered_on__lte=period.end)
+        recognised = registered.filter(recognised_on__lte=period.end)
+        live |= Q(submission__period=period.id) & (
+            Q(target__source=Target.Source.MODELS_REGISTERED, submission__unit__in=registered.values("unit_id"))
+            | Q(target__source=Target.Source.MODELS_RECOGNISED, submission__unit__in=recognised.values("unit_id"))
+        )
+    return live
+
+
 def reported_totals(
-    periods: list[Period], targets: list[Target], *, approved_only: bool
-) -> dict[tuple[int, int], dict[int | None, compliance.Totals]]:
+    programme: Programme, periods: list[Period], targets: list[Target], *, approved_only: bool
+) -> dict[tuple[int, int], dict[int | None, compliance.Totals | FixedTotals]]:
     """(period id, target id) → parent id → the sums of the counting figures of the units expected for the
-    target, grouped by their parent; for MT5a/MT5b, of the figures fixed into approved reports. One query for
-    all the periods."""
+    target, grouped by their parent; for MT5a/MT5b, the ``FixedTotals`` of the figures fixed into approved
+    reports (``expected_units`` counts every unit from the register as it is now; these turn that count into
+    the fixed figures for the units whose report has them). One query for all the periods."""
     if not targets:
         return {}
     typed = [target for target in targets if target.is_typed]
@@ -361,17 +370,24 @@ def reported_totals(
             reporting=Count("id", filter=Q(denominator__gt=0)),
             not_applicable=Count("id", filter=Q(denominator=0)),
             meeting=Sum(Case(*[_meets(target) for target in typed], default=V(0))),
+            live=Count("id", filter=_live_register(programme, periods)),
         )
         .order_by()
     )
-    totals: dict[tuple[int, int], dict[int | None, compliance.Totals]] = defaultdict(dict)
+    typed_ids = {target.id for target in typed}
+    totals: dict[tuple[int, int], dict[int | None, compliance.Totals | FixedTotals]] = defaultdict(dict)
     for row in rows:
-        totals[row["submission__period_id"], row["target_id"]][row["submission__unit__parent_id"]] = compliance.Totals(
-            numerator=row["numerator_sum"],
-            denominator=row["denominator_sum"],
-            units_reporting=row["reporting"],
-            units_meeting=row["meeting"],
-            units_not_applicable=row["not_applicable"],
+        key = row["submission__period_id"], row["target_id"]
+        totals[key][row["submission__unit__parent_id"]] = (
+            compliance.Totals(
+                numerator=row["numerator_sum"],
+                denominator=row["denominator_sum"],
+                units_reporting=row["reporting"],
+                units_meeting=row["meeting"],
+                units_not_applicable=row["not_applicable"],
+            )
+            if row["target_id"] in typed_ids
+            else FixedTotals(fixed=row["numerator_sum"], live=row["live"])
         )
     return totals
 
@@ -411,7 +427,7 @@ def district_reports(
     the census unless given (2), the values (1)."""
     counted = counted or census(programme, periods)
     inside = counted.inside
-    reported = reported_totals(periods, targets, approved_only=approved_only)
+    reported = reported_totals(programme, periods, targets, approved_only=approved_only)
     register_counts = {Target.Source.MODELS_REGISTERED: "registered", Target.Source.MODELS_RECOGNISED: "recognised"}
     reports = {}
     for period in periods:
@@ -433,9 +449,9 @@ def district_reports(
                     units_expected=units,
                 )
             else:
-                fixed = reported.get((period.id, target.id), {})
+                found = [t for parent, t in reported.get((period.id, target.id), {}).items() if parent in inside]
                 met = counted.units(period, kinds, register_counts[target.source])
-                met += sum(totals.numerator for parent, totals in fixed.items() if parent in inside)
+                met += sum(t.fixed - t.live for t in found)  # these units count their fixed figure instead
                 totals = compliance.Totals(met, units, units, met, 0, units)
             result = compliance.result_from_totals(rule_for(target), totals, annual_period=period.is_annual)
             report.rows.append((target, result))
