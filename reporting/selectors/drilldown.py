@@ -89,7 +89,9 @@ def unit_dashboard(unit: Unit, programme: Programme, *, approved_only: bool = Fa
         .order_by()
     }
     info = [unit_info(unit)]
-    models = register_of(programme, unit_ids=[unit.id]) if any(not t.is_typed for t in targets) else NO_REGISTER
+    figures_of_register = (
+        register_of(programme, unit_ids=[unit.id]) if any(not t.is_typed for t in targets) else NO_REGISTER
+    )
     rows = []
     for target in targets:
         rule, cells = rule_for(target), []
@@ -100,7 +102,7 @@ def unit_dashboard(unit: Unit, programme: Programme, *, approved_only: bool = Fa
             if target.is_typed:
                 figure = values.get((period.id, target.id))
             else:
-                figure = register_figures_at(period, info, models)[target.source][unit.id]
+                figure = register_figures_at(period, info, figures_of_register)[target.source][unit.id]
             result = compliance.unit_result(rule, figure, annual_period=period.is_annual) if figure else None
             cells.append(UnitCell(period, applies=True, result=result))
         rows.append(UnitSeries(target, cells))
