@@ -21,8 +21,9 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from programme.models import ExemplaryModel, Period, Programme, TaskGroup, Unit, UnitKind
-from programme.selectors import current_programme
+from programme.selectors import current_programme, unit_info
 from reporting.models import Narrative, Submission, SubmissionEvent, Value
+from reporting.selectors.compliance import register_figures_at, register_of
 
 SOURCE_PROGRAMME = "phong-tho-2024"
 SOURCE_DISTRICT = "109"
@@ -68,6 +69,7 @@ def seed(*, units: int, officers: int, reviewers: int, leaders: int, log=print) 
         counts = _reports(programme, periods, reporting, editable, rng)
         log(f"  {counts} in {time.monotonic() - started:.1f} s")
         _register(programme.year, reporting, rng)
+        _fix_register_figures(programme, periods)
         names = _users(officer_units, reviewers=reviewers, leaders=leaders)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # as autovacuum would have done long before anyone opened a dashboard
@@ -256,6 +258,25 @@ def _register(year: int, units: list[Unit], rng) -> None:
                 )
             )
     ExemplaryModel.objects.bulk_create(models, batch_size=BATCH)
+
+
+def _fix_register_figures(programme: Programme, periods: list[Period]) -> None:
+    """What approving does: an approved report keeps MT5a/MT5b as the register gave them."""
+    targets = [t for t in programme.targets.prefetch_related("applies_to") if not t.is_typed]
+    kinds = {t.id: {kind.id for kind in t.applies_to.all()} for t in targets}
+    register = register_of(programme)
+    values = []
+    for period in periods:
+        approved = list(Submission.objects.filter(period=period, status=Status.APPROVED).select_related("unit"))
+        figures = register_figures_at(period, [unit_info(s.unit) for s in approved], register)
+        values += [
+            Value(submission=s, target=t, numerator=figure.numerator, denominator=figure.denominator)
+            for s in approved
+            for t in targets
+            if s.unit.kind_id in kinds[t.id] and t.is_reported_in(period)
+            for figure in [figures[t.source][s.unit_id]]
+        ]
+    Value.objects.bulk_create(values, batch_size=BATCH)
 
 
 def _users(officer_units: list[Unit], *, reviewers: int, leaders: int) -> dict[Role, list[str]]:

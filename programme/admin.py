@@ -1,6 +1,21 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from programme.models import ExemplaryModel, Period, Programme, Target, TaskGroup, Unit, UnitKind
+from reporting.selectors.frozen import approved_reports_altered, refusal
+
+
+class FrozenFiguresForm(forms.ModelForm):
+    """An admin form that refuses a change altering the figures of approved reports, naming them: an approved
+    report is frozen until a reviewer reopens it. The register's own changes need no such guard, since an
+    approved report keeps the register's figures fixed into it when it was approved."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if reports := approved_reports_altered(self.instance, cleaned):
+            raise ValidationError(refusal(reports), code="approved_reports")
+        return cleaned
 
 
 @admin.register(UnitKind)
@@ -12,6 +27,7 @@ class UnitKindAdmin(admin.ModelAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
+    form = FrozenFiguresForm
     list_display = ["code", "name", "kind", "parent", "opened_on", "closed_on"]
     list_filter = ["kind", "closed_on", "parent"]
     search_fields = ["code", "name", "aliases"]
@@ -26,11 +42,13 @@ class TaskGroupInline(admin.TabularInline):
 
 class PeriodInline(admin.TabularInline):
     model = Period
+    form = FrozenFiguresForm
     extra = 0
 
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
+    form = FrozenFiguresForm
     list_display = ["code", "year", "title", "issuing_body", "area"]
     list_filter = ["year"]
     search_fields = ["code", "title", "issuing_body"]
@@ -74,6 +92,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
+    form = FrozenFiguresForm
     list_display = ["code", "short_name", "operator", "threshold", "judged", "source", "programme"]
     list_filter = ["programme", "judged", "source", "applies_to"]
     search_fields = ["code", "short_name", "wording"]
@@ -83,6 +102,7 @@ class TargetAdmin(admin.ModelAdmin):
 
 @admin.register(Period)
 class PeriodAdmin(admin.ModelAdmin):
+    form = FrozenFiguresForm
     list_display = ["code", "name", "kind", "start", "end", "due", "programme"]
     list_filter = ["programme", "kind"]
     search_fields = ["code", "name"]

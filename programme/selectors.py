@@ -21,6 +21,11 @@ class UnitInfo:
     order: int
 
 
+def unit_info(unit: Unit) -> UnitInfo:
+    """A unit read as a model, as the reads over many units give it (without its kind's name)."""
+    return UnitInfo(unit.id, unit.code, unit.name, unit.kind_id, "", unit.parent_id, unit.order)
+
+
 def reporting_units(programme: Programme, *, on: datetime.date) -> list[UnitInfo]:
     """The units under the programme's area that report and exist on ``on``, in tree order. One query.
 

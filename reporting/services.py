@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from programme.models import Period, Target, TaskGroup, Unit
+from programme.selectors import applicable_kind_ids, programme_targets, unit_info
 from reporting.models import Narrative, Submission, SubmissionEvent, Value
+from reporting.selectors.compliance import register_figures_at, register_of
 
 VALUE_FIELDS = ("numerator", "denominator", "note")
 # The closing texts of a report and their labels, as the model names them.
@@ -227,7 +229,8 @@ def submission_approve(*, user, submission: Submission, version: int | None) -> 
     submission = _locked(submission, version)
     if submission.status != Submission.Status.SUBMITTED:
         raise SubmissionError(f"Chỉ duyệt được báo cáo đã nộp; báo cáo đang “{submission.get_status_display()}”.")
-    return _review(submission, user, Submission.Status.APPROVED, SubmissionEvent.Action.APPROVED, "")
+    changes = _fix_register_figures(submission)
+    return _review(submission, user, Submission.Status.APPROVED, SubmissionEvent.Action.APPROVED, "", changes)
 
 
 @transaction.atomic
@@ -253,10 +256,45 @@ def submission_reopen(*, user, submission: Submission, version: int | None, reas
     submission = _locked(submission, version)
     if submission.status != Submission.Status.APPROVED:
         raise SubmissionError(f"Chỉ mở lại được báo cáo đã duyệt; báo cáo đang “{submission.get_status_display()}”.")
-    return _review(submission, user, Submission.Status.RETURNED, SubmissionEvent.Action.REOPENED, reason.strip())
+    changes = _release_register_figures(submission)
+    return _review(
+        submission, user, Submission.Status.RETURNED, SubmissionEvent.Action.REOPENED, reason.strip(), changes
+    )
 
 
-def _review(submission: Submission, user, status: str, action: str, comment: str) -> Submission:
+def _fix_register_figures(submission: Submission) -> list[dict]:
+    """Store MT5a/MT5b as the register gives them now as the report's values, so that the approved report keeps
+    them whatever the register says later; returns what changed, for the history."""
+    period, unit = submission.period, submission.unit
+    targets = [
+        target
+        for target in programme_targets(period.programme)
+        if not target.is_typed and unit.kind_id in applicable_kind_ids(target) and target.is_reported_in(period)
+    ]
+    if not targets:
+        return []
+    found = register_of(period.programme, periods=[period], unit_ids=[unit.id])
+    register = register_figures_at(period, [unit_info(unit)], found)
+    figures = {target: register[target.source][unit.id] for target in targets}
+    return _apply_values(submission, {t: Figures(f.numerator, f.denominator) for t, f in figures.items()})
+
+
+def _release_register_figures(submission: Submission) -> list[dict]:
+    """Drop the register figures fixed at approval: the reopened report follows the register as it is now.
+    Returns what was dropped, for the history."""
+    fixed = submission.values.exclude(target__source=Target.Source.REPORTED).select_related("target")
+    changes = [
+        {"target": value.target.code, "field": name, "old": getattr(value, name), "new": None}
+        for value in fixed.order_by("target__order")
+        for name in ("numerator", "denominator")
+    ]
+    fixed.delete()
+    return changes
+
+
+def _review(
+    submission: Submission, user, status: str, action: str, comment: str, changes: list[dict] | None = None
+) -> Submission:
     from_status = submission.status
     submission.status = status
     submission.reviewed_at = timezone.now()
@@ -264,7 +302,7 @@ def _review(submission: Submission, user, status: str, action: str, comment: str
     submission.review_comment = comment
     submission.version += 1
     submission.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_comment", "version", "updated_at"])
-    _record(submission, action=action, from_status=from_status, actor=user, comment=comment)
+    _record(submission, action=action, from_status=from_status, actor=user, comment=comment, changes=changes)
     return submission
 
 

@@ -508,7 +508,7 @@ def district(n_units: int, year: int, reviewer):
             for u in units[::4]
         ]
     )
-    return periods, targets, units
+    return periods, [*targets, register], units
 
 
 def page_queries(client, user, url) -> int:
@@ -529,6 +529,8 @@ def all_page_queries(client, reviewer, periods, targets, units) -> dict[str, int
         "completeness": f"{reverse('completeness')}?trang=2",
         "unit": reverse("unit_dashboard", args=[units[1].code]),
         "target": f"{reverse('target_dashboard', args=[targets[0].id])}?ky={periods[0].id}",
+        "target from the register": f"{reverse('target_dashboard', args=[targets[-1].id])}?ky={periods[0].id}",
+        "matrix sorted by the register": f"{reverse('matrix')}?ky={periods[0].id}&sap_xep={targets[-1].code}",
     }
     counts = {name: page_queries(client, reviewer, url) for name, url in pages.items()}
     counts["unit, officer"] = page_queries(client, officer, reverse("unit_dashboard", args=[units[0].code]))

@@ -5,7 +5,8 @@ overview's strip) count in SQL what ``compliance_report`` and the units' marks (
 below mixes every case that decides whether a figure counts: counting, draft and returned reports, approved
 ones for the approved-only switch, "not applicable" (denominator 0), blank figures, a figure for a target that
 does not apply to the unit's kind, units closed or opened during the year, a unit moved out of the area after
-it reported, a unit of another district reporting the same period, units of a deeper level, and the register.
+it reported, a unit of another district reporting the same period, units of a deeper level, and the register
+(models registered before some reports were approved, whose figures are then fixed into them, and after).
 """
 
 import csv
@@ -73,6 +74,18 @@ def build_world(phong_tho, seed: int) -> None:
         target.applies_to.add(village_kind)
     units = list(Unit.objects.filter(parent=area)) + villages + [outsider]
     periods = programme_periods(phong_tho)
+    # Models registered before the reports, so that approving fixes 1 of 1 into some of them.
+    for index, unit in enumerate(units[20:34] + villages[:1]):
+        registered = datetime.date(2024, 1 + index % 9, 5)
+        ExemplaryModel.objects.create(
+            unit=unit,
+            year=2024,
+            name=f"Mô hình sớm {index}",
+            field="economy",
+            registered_on=registered,
+            recognised_on=registered + datetime.timedelta(days=60) if index % 2 else None,
+            recognition_level="district" if index % 2 else "",
+        )
     for unit in units:
         for period in periods:
             roll = rng.random()

@@ -1,5 +1,6 @@
 """The compliance figures of a period: the district's and each unit's, in a fixed number of queries."""
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 from programme import compliance
 from programme.models import ExemplaryModel, Period, Programme, Target, Unit
 from programme.selectors import (
+    REGISTER_SOURCES,
     UnitInfo,
     applicable_kind_ids,
     area_parents,
@@ -83,25 +85,71 @@ def figures_by_period(
     return found
 
 
-def register_dates(programme: Programme) -> list[tuple[int, object, object]]:
-    """(unit id, registered on, recognised on) of every model of the programme's year. One query."""
-    return list(
-        ExemplaryModel.objects.filter(year=programme.year)
-        .values_list("unit_id", "registered_on", "recognised_on")
-        .order_by()
+@dataclass(frozen=True)
+class Register:
+    """The "Dân vận khéo" register as the reports count it: the models of the programme's year as they are
+    now, and the figures fixed into the approved reports when they were approved."""
+
+    dates: list[tuple[int, datetime.date, datetime.date | None]]  # (unit id, registered on, recognised on)
+    fixed: dict[tuple[int, int, str], compliance.Figure]  # (period id, unit id, target source) → figure
+
+
+NO_REGISTER = Register([], {})
+
+
+def register_of(
+    programme: Programme, *, periods: Iterable[Period] | None = None, unit_ids: Iterable[int] | None = None
+) -> Register:
+    """The register of the programme's year and the figures fixed from it into approved reports (of those
+    periods and units only, when given). Two queries."""
+    models = ExemplaryModel.objects.filter(year=programme.year)
+    fixed = Value.objects.filter(
+        submission__status=Submission.Status.APPROVED,
+        target__programme=programme,
+        target__source__in=REGISTER_SOURCES,
+        numerator__isnull=False,
+        denominator__isnull=False,
+    )
+    if periods is not None:
+        fixed = fixed.filter(submission__period__in=[period.id for period in periods])
+    if unit_ids is not None:
+        unit_ids = list(unit_ids)
+        models = models.filter(unit__in=unit_ids)
+        fixed = fixed.filter(submission__unit__in=unit_ids)
+    rows = fixed.values_list(
+        "submission__period_id",
+        "submission__unit_id",
+        "submission__unit__code",
+        "target__source",
+        "numerator",
+        "denominator",
+    ).order_by()
+    return Register(
+        dates=list(models.values_list("unit_id", "registered_on", "recognised_on").order_by()),
+        fixed={
+            (period_id, unit_id, source): compliance.Figure(code, num, den)
+            for period_id, unit_id, code, source, num, den in rows
+        },
     )
 
 
 def register_figures_at(
-    period: Period, units: list[UnitInfo], dates: list[tuple]
+    period: Period, units: list[UnitInfo], register: Register
 ) -> dict[str, dict[int, compliance.Figure]]:
-    """MT5a/MT5b at the period's end, from the register: 1 of 1 when the unit has a model of
-    the year registered (recognised) by then, else 0 of 1."""
+    """MT5a/MT5b of each unit at the period: the figure fixed into the unit's report when it was approved;
+    without one, from the register as it is now, 1 of 1 when the unit has a model of the year registered
+    (recognised) by the period's end, else 0 of 1. Every read of the register's figures comes here (and the
+    database's sums in ``district_reports`` follow the same rule)."""
+    dates = register.dates
     registered = {unit_id for unit_id, on, _ in dates if on <= period.end}
     recognised = {unit_id for unit_id, on, rec in dates if on <= period.end and rec is not None and rec <= period.end}
     by_source = {Target.Source.MODELS_REGISTERED: registered, Target.Source.MODELS_RECOGNISED: recognised}
     return {
-        source: {unit.id: compliance.Figure(unit.code, int(unit.id in ids), 1) for unit in units}
+        source: {
+            unit.id: register.fixed.get((period.id, unit.id, source))
+            or compliance.Figure(unit.code, int(unit.id in ids), 1)
+            for unit in units
+        }
         for source, ids in by_source.items()
     }
 
@@ -127,15 +175,15 @@ UnitFigures = Iterator[tuple[Target, list[tuple[UnitInfo, compliance.Figure | No
 
 def unit_figures(period: Period, *, approved_only: bool = False) -> UnitFigures:
     """Each target reported in the period, in order, with its expected units in order and the figure each one
-    counts (None when it has not reported): what ``district_compliance`` judges ``by_unit``. Read now, in five
-    queries at most (units, targets 2, values, the register when a target comes from it); paired as it is
+    counts (None when it has not reported): what ``district_compliance`` judges ``by_unit``. Read now, in six
+    queries at most (units, targets 2, values, the register 2 when a target comes from it); paired as it is
     consumed, so that a download of every unit makes no list of results."""
     programme = period.programme
     units = reporting_units(programme, on=period.end)
     targets = [t for t in programme_targets(programme) if t.is_reported_in(period)]
     figures = figures_by_period([period], approved_only=approved_only).get(period.id, {})
     register = (
-        register_figures_at(period, units, register_dates(programme))
+        register_figures_at(period, units, register_of(programme, periods=[period]))
         if any(not t.is_typed for t in targets)
         else defaultdict(dict)
     )
@@ -222,7 +270,10 @@ def latest_period_with_data(programme) -> Period | None:
 # - its figure counts when its report for the period is counting (approved only, on request) and complete;
 # - it meets the target when ``100·numerator`` compares with ``threshold·denominator`` by the operator, exactly:
 #   the threshold has two decimals, so the database compares ``10 000·numerator`` with the integer
-#   ``100·threshold·denominator``.
+#   ``100·threshold·denominator``;
+# - for MT5a/MT5b, a unit counts the figure fixed into its report when that was approved, and every other unit
+#   the register as it is now: ``expected_units`` counts every unit from the register as it is now, and
+#   ``reported_totals`` gives what replaces that count by the fixed figures for the units that have them.
 #
 # Rows are grouped by parent unit, and the parents are kept in Python when they lie under the area, so the
 # tree may have any depth and a unit moved out of the area leaves its figures behind.
@@ -266,19 +317,46 @@ def _meets(target: Target):
     return When(Q(target_id=target.id) & Q(denominator__gt=0) & Q(compare(scaled, bar)), then=V(1))
 
 
+@dataclass(frozen=True)
+class FixedTotals:
+    """The register's figures fixed into the approved reports of some units: how many of those units they
+    count as meeting the target, and how many of them the register as it is now counts."""
+
+    fixed: int
+    live: int
+
+
+def _live_register(programme: Programme, periods: list[Period]) -> Q:
+    """The values (rows of the query) of MT5a/MT5b whose unit the register as it is now counts as meeting the
+    target at the value's period. The register is read by subqueries the database runs once each."""
+    models = ExemplaryModel.objects.filter(year=programme.year)
+    live = Q()
+    for period in periods:
+        registered = models.filter(registered_on__lte=period.end)
+        recognised = registered.filter(recognised_on__lte=period.end)
+        live |= Q(submission__period=period.id) & (
+            Q(target__source=Target.Source.MODELS_REGISTERED, submission__unit__in=registered.values("unit_id"))
+            | Q(target__source=Target.Source.MODELS_RECOGNISED, submission__unit__in=recognised.values("unit_id"))
+        )
+    return live
+
+
 def reported_totals(
-    periods: list[Period], targets: list[Target], *, approved_only: bool
-) -> dict[tuple[int, int], dict[int | None, compliance.Totals]]:
+    programme: Programme, periods: list[Period], targets: list[Target], *, approved_only: bool
+) -> dict[tuple[int, int], dict[int | None, compliance.Totals | FixedTotals]]:
     """(period id, target id) → parent id → the sums of the counting figures of the units expected for the
-    target, grouped by their parent. One query for all the periods."""
-    typed = [target for target in targets if target.is_typed]
-    if not typed:
+    target, grouped by their parent; for MT5a/MT5b, the ``FixedTotals`` of the figures fixed into approved
+    reports (``expected_units`` counts every unit from the register as it is now; these turn that count into
+    the fixed figures for the units whose report has them). One query for all the periods."""
+    if not targets:
         return {}
+    typed = [target for target in targets if target.is_typed]
     rows = (
         Value.objects.filter(
+            Q(target__source=Target.Source.REPORTED) | Q(submission__status=Submission.Status.APPROVED),
             submission__period__in=[period.id for period in periods],
             submission__status__in=Submission.counting_statuses(approved_only),
-            target__in=typed,
+            target__in=targets,
             numerator__isnull=False,
             denominator__isnull=False,
             submission__unit__kind__reports=True,
@@ -292,17 +370,24 @@ def reported_totals(
             reporting=Count("id", filter=Q(denominator__gt=0)),
             not_applicable=Count("id", filter=Q(denominator=0)),
             meeting=Sum(Case(*[_meets(target) for target in typed], default=V(0))),
+            live=Count("id", filter=_live_register(programme, periods)),
         )
         .order_by()
     )
-    totals: dict[tuple[int, int], dict[int | None, compliance.Totals]] = defaultdict(dict)
+    typed_ids = {target.id for target in typed}
+    totals: dict[tuple[int, int], dict[int | None, compliance.Totals | FixedTotals]] = defaultdict(dict)
     for row in rows:
-        totals[row["submission__period_id"], row["target_id"]][row["submission__unit__parent_id"]] = compliance.Totals(
-            numerator=row["numerator_sum"],
-            denominator=row["denominator_sum"],
-            units_reporting=row["reporting"],
-            units_meeting=row["meeting"],
-            units_not_applicable=row["not_applicable"],
+        key = row["submission__period_id"], row["target_id"]
+        totals[key][row["submission__unit__parent_id"]] = (
+            compliance.Totals(
+                numerator=row["numerator_sum"],
+                denominator=row["denominator_sum"],
+                units_reporting=row["reporting"],
+                units_meeting=row["meeting"],
+                units_not_applicable=row["not_applicable"],
+            )
+            if row["target_id"] in typed_ids
+            else FixedTotals(fixed=row["numerator_sum"], live=row["live"])
         )
     return totals
 
@@ -342,7 +427,7 @@ def district_reports(
     the census unless given (2), the values (1)."""
     counted = counted or census(programme, periods)
     inside = counted.inside
-    reported = reported_totals(periods, targets, approved_only=approved_only)
+    reported = reported_totals(programme, periods, targets, approved_only=approved_only)
     register_counts = {Target.Source.MODELS_REGISTERED: "registered", Target.Source.MODELS_RECOGNISED: "recognised"}
     reports = {}
     for period in periods:
@@ -364,7 +449,9 @@ def district_reports(
                     units_expected=units,
                 )
             else:
+                found = [t for parent, t in reported.get((period.id, target.id), {}).items() if parent in inside]
                 met = counted.units(period, kinds, register_counts[target.source])
+                met += sum(t.fixed - t.live for t in found)  # these units count their fixed figure instead
                 totals = compliance.Totals(met, units, units, met, 0, units)
             result = compliance.result_from_totals(rule_for(target), totals, annual_period=period.is_annual)
             report.rows.append((target, result))

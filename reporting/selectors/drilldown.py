@@ -15,14 +15,16 @@ from programme.selectors import (
     applicable_kind_ids,
     programme_targets,
     reporting_units,
+    unit_info,
     unit_register,
 )
 from reporting import charts
 from reporting.selectors.compliance import (
+    NO_REGISTER,
     compliance_report,
     figures_by_period,
-    register_dates,
     register_figures_at,
+    register_of,
     rule_for,
 )
 from reporting.selectors.dashboards import PAGE_SIZE
@@ -68,7 +70,7 @@ class UnitDashboard:
 def unit_dashboard(unit: Unit, programme: Programme, *, approved_only: bool = False) -> UnitDashboard:
     """The unit's figures for every target that applies to it over the programme's periods, its register and
     its reports. ``programme`` must be one whose area contains the unit. Queries: periods and submissions (2),
-    register (3), targets (2), values (1)."""
+    register (3, and 2 for MT5a/MT5b), targets (2), values (1)."""
     history = unit_periods(unit, programme)
     periods = [row.period for row in history]
     register = unit_register(unit, programme, year=programme.year)
@@ -79,7 +81,10 @@ def unit_dashboard(unit: Unit, programme: Programme, *, approved_only: bool = Fa
         for period_id, figures in figures_by_period(periods, approved_only=approved_only, unit_ids=[unit.id]).items()
         for (_, target_id), figure in figures.items()
     }
-    of_year = [model for model in register.models if model.year == programme.year]
+    info = [unit_info(unit)]
+    figures_of_register = (
+        register_of(programme, unit_ids=[unit.id]) if any(not t.is_typed for t in targets) else NO_REGISTER
+    )
     rows = []
     for target in targets:
         rule, cells = rule_for(target), []
@@ -90,10 +95,7 @@ def unit_dashboard(unit: Unit, programme: Programme, *, approved_only: bool = Fa
             if target.is_typed:
                 figure = values.get((period.id, target.id))
             else:
-                registered = [m for m in of_year if m.registered_on <= period.end]
-                if target.source == Target.Source.MODELS_RECOGNISED:
-                    registered = [m for m in registered if m.recognised_on and m.recognised_on <= period.end]
-                figure = compliance.Figure(unit.code, int(bool(registered)), 1)
+                figure = register_figures_at(period, info, figures_of_register)[target.source][unit.id]
             result = compliance.unit_result(rule, figure, annual_period=period.is_annual) if figure else None
             cells.append(UnitCell(period, applies=True, result=result))
         rows.append(UnitSeries(target, cells))
@@ -160,7 +162,8 @@ def target_dashboard(
 ) -> TargetDashboard:
     """How the units stand against one target in a period: the district result, the units ranked by their
     exact value (a chart of both ends, a table of all, 50 a page), who is furthest below the threshold and who
-    has not reported. ``target`` needs its ``applies_to`` prefetched. Queries: units, and the values or the register (1 each)."""
+    has not reported. ``target`` needs its ``applies_to`` prefetched. Queries: units (1), and the values (1) or the
+    register (2)."""
     programme = target.programme
     board = TargetDashboard(target, programme, periods, period, approved_only, target.is_reported_in(period))
     if not board.reported:
@@ -168,7 +171,7 @@ def target_dashboard(
     units = reporting_units(programme, on=period.end)
     figures = figures_by_period([period], approved_only=approved_only, targets=[target]) if target.is_typed else {}
     figures = figures.get(period.id, {})
-    register = {} if target.is_typed else register_figures_at(period, units, register_dates(programme))
+    register = {} if target.is_typed else register_figures_at(period, units, register_of(programme, periods=[period]))
     report = compliance_report(
         period,
         units=units,

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from programme.models import Period
+from programme.models import Period, Target
 from programme.selectors import area_parents, exists_on
 from reporting.models import Narrative, Submission, Value
 from reporting.services import TEXT_FIELDS
@@ -30,7 +30,9 @@ def period_values(period: Period, *, approved_only: bool = False) -> list[ValueR
     units' and targets' order. One query."""
     statuses = Submission.counting_statuses(approved_only)
     rows = (
-        Value.objects.filter(submission__period=period, submission__status__in=statuses)
+        Value.objects.filter(
+            submission__period=period, submission__status__in=statuses, target__source=Target.Source.REPORTED
+        )
         .order_by("submission__unit__order", "submission__unit__code", "target__order", "target__code")
         .values_list(
             "submission__unit__code",

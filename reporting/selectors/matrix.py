@@ -17,13 +17,14 @@ from programme.selectors import (
 )
 from reporting.models import Submission
 from reporting.selectors.compliance import (
+    NO_REGISTER,
     Figures,
     UnitTargetResult,
     compliance_report,
     district_reports,
     figures_by_period,
-    register_dates,
     register_figures_at,
+    register_of,
 )
 from reporting.selectors.dashboards import chosen_id, grouped_page, ordered_by_kind, units_page
 
@@ -142,15 +143,20 @@ def unit_results(
     programme: Programme, period: Period, units: list[UnitInfo], targets: list[Target], *, approved_only: bool
 ) -> dict[tuple[int, int], UnitTargetResult]:
     """(unit id, target id) → the unit's own result, for a few units (a page). Queries: values (1), register
-    (1, when a target comes from it)."""
-    figures = figures_by_period([period], approved_only=approved_only, unit_ids=[unit.id for unit in units])
-    dates = register_dates(programme) if any(not target.is_typed for target in targets) else []
+    (2, when a target comes from it)."""
+    unit_ids = [unit.id for unit in units]
+    figures = figures_by_period([period], approved_only=approved_only, unit_ids=unit_ids)
+    register = (
+        register_of(programme, periods=[period], unit_ids=unit_ids)
+        if any(not target.is_typed for target in targets)
+        else NO_REGISTER
+    )
     report = compliance_report(
         period,
         units=units,
         targets=targets,
         figures=figures.get(period.id, {}),
-        register=register_figures_at(period, units, dates),
+        register=register_figures_at(period, units, register),
         approved_only=approved_only,
         by_unit=True,
     )
@@ -173,7 +179,7 @@ def matrix(
     what a user typed: anything not understood is ignored. The district's figures are summed by the
     database; only the units of the page are judged one by one (and, for a sort by a target, that target's
     values of every unit are read). Queries: units (1), targets (2), district sums (3), kinds (1), parents
-    (1), submissions (1), the sort's values (1), the page's values and register (2)."""
+    (1), submissions (1), the sort's values (1, the register's 2), the page's values and register (3)."""
     expected = reporting_units(programme, on=period.end)
     targets = [target for target in programme_targets(programme) if target.is_reported_in(period)]
     district = district_reports(programme, [period], targets, approved_only=approved_only)[period.id]
@@ -205,7 +211,8 @@ def matrix(
             figures = figures_by_period([period], approved_only=approved_only, targets=[sort_target])
             figures = figures.get(period.id, {})
         else:
-            register = register_figures_at(period, expected, register_dates(programme))[sort_target.source]
+            register = register_figures_at(period, expected, register_of(programme, periods=[period]))
+            register = register[sort_target.source]
             figures = {(unit_id, sort_target.id): figure for unit_id, figure in register.items()}
         shown = ordered_by_kind(shown, kinds, _sort_key(sort_target, figures, sort.startswith("-")), False)
     else:

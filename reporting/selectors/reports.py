@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from programme import compliance
 from programme.models import Period, Target
-from programme.selectors import UnitInfo, applicable_kind_ids, programme_targets
+from programme.selectors import applicable_kind_ids, programme_targets, unit_info
 from reporting.models import Submission, SubmissionEvent, Value
-from reporting.selectors.compliance import register_dates, register_figures_at, rule_for
+from reporting.selectors.compliance import register_figures_at, register_of, rule_for
 from reporting.services import TEXT_FIELDS
 
 HISTORY_PER_PAGE = 30
@@ -157,11 +157,12 @@ def report_sheet(unit, period: Period) -> ReportSheet:
         }
     register = {}
     if any(not t.is_typed for t in targets):
-        unit_info = UnitInfo(unit.id, unit.code, unit.name, unit.kind_id, "", unit.parent_id, unit.order)
-        register = register_figures_at(period, [unit_info], register_dates(period.programme))
+        info = unit_info(unit)
+        periods = [period] if previous_period is None else [period, previous_period]
+        found = register_of(programme, periods=periods, unit_ids=[unit.id])
+        register = register_figures_at(period, [info], found)
         if previous_period is not None:
-            dates = register_dates(previous_period.programme)
-            for source, figures in register_figures_at(previous_period, [unit_info], dates).items():
+            for source, figures in register_figures_at(previous_period, [info], found).items():
                 for t in targets:
                     if t.source == source:
                         previous[t.id] = figures[unit.id]

@@ -10,12 +10,13 @@ import math
 from programme.models import Period, Programme
 from programme.selectors import UnitInfo, programme_targets, reporting_units_on
 from reporting.selectors.compliance import (
+    NO_REGISTER,
     ComplianceReport,
     compliance_report,
     district_reports,
     figures_by_period,
-    register_dates,
     register_figures_at,
+    register_of,
 )
 
 
@@ -51,7 +52,7 @@ def programme_compliance(
     """period id → the district's figures for that period, summed by the database (``district_reports``);
     with ``by_unit``, every unit's figure is read and each unit's result is added.
 
-    Queries: targets (2), values of all the periods (1), the register (1, when a target comes from it), and
+    Queries: targets (2), values of all the periods (1), the register (2, when a target comes from it), and
     the units (1) unless given (``units_by_period``): the count never depends on the number of units or
     targets.
     """
@@ -59,7 +60,7 @@ def programme_compliance(
     if not by_unit:
         return district_reports(programme, periods, targets, approved_only=approved_only)
     figures = figures_by_period(periods, approved_only=approved_only)
-    dates = register_dates(programme) if any(not t.is_typed for t in targets) else []
+    register = register_of(programme, periods=periods) if any(not t.is_typed for t in targets) else NO_REGISTER
     units = units if units is not None else units_by_period(programme, periods)
     reports = {}
     for period in periods:
@@ -68,7 +69,7 @@ def programme_compliance(
             units=units[period.id],
             targets=targets,
             figures=figures.get(period.id, {}),
-            register=register_figures_at(period, units[period.id], dates),
+            register=register_figures_at(period, units[period.id], register),
             approved_only=approved_only,
             by_unit=by_unit,
         )
