@@ -8,6 +8,7 @@
   var keeping = true;  // until the officer signs out
   var dirty = false;   // typed since the copy was last written
   var banner = document.getElementById("draft-restore");
+  var ZONE = "Asia/Ho_Chi_Minh";  // the server's TIME_ZONE: the banner's time reads as the pages' times do
 
   function percentText(num, den, operator, threshold) {
     return window.dvPercent(num, den, operator, threshold);  // static/js/percent.js, the server's rule
@@ -20,7 +21,9 @@
     if (message) input.setAttribute("aria-invalid", "true"); else input.removeAttribute("aria-invalid");
   }
 
-  function checkTarget(fieldset, requireAll) {
+  // Checks a target's two boxes and shows its percentage; with ``keepMessages`` only the percentage is shown, so
+  // that the messages the server put on a refused page stay as they are.
+  function checkTarget(fieldset, requireAll, keepMessages) {
     var numInput = fieldset.querySelector('[data-role="num"]');
     var denInput = fieldset.querySelector('[data-role="den"]');
     if (!numInput) return true;
@@ -30,8 +33,10 @@
     if (!numError && !denError && num.value !== undefined && den.value !== undefined && num.value > den.value) {
       numError = "Tử số (" + num.value + ") không được lớn hơn mẫu số (" + den.value + ").";
     }
-    setError(numInput, numError);
-    setError(denInput, denError);
+    if (!keepMessages) {
+      setError(numInput, numError);
+      setError(denInput, denError);
+    }
     var out = fieldset.querySelector('[data-role="pct"]');
     var ok = !numError && !denError && num.value !== undefined && den.value !== undefined;
     out.textContent = ok && den.value > 0
@@ -124,8 +129,8 @@
     var stale = kept.version !== version();
     var when = new Date(kept.at);
     banner.querySelectorAll("[data-draft-time]").forEach(function (el) {
-      el.textContent = "lúc " + when.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" }) +
-        " ngày " + when.toLocaleDateString("vi-VN");
+      el.textContent = "lúc " + when.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit", timeZone: ZONE }) +
+        " ngày " + when.toLocaleDateString("vi-VN", { timeZone: ZONE });
     });
     banner.querySelector("[data-draft-current]").hidden = stale;
     banner.querySelector("[data-draft-stale]").hidden = !stale;
@@ -149,6 +154,9 @@
   }
 
   countAll();
+  // The page may show typed figures the server refused or did not save (a 400 or 409 page), beside the
+  // percentage of what is saved: show the percentage of what is in the boxes.
+  form.querySelectorAll("fieldset.target").forEach(function (fs) { checkTarget(fs, false, true); });
   if (form.dataset.saved) {
     forget();  // the server has just confirmed a save: what the browser kept is now on the server
   } else if (form.dataset.unsaved) {

@@ -113,13 +113,14 @@ def test_a_stale_copy_leads_to_the_conflict_page_not_over_newer_figures(page, of
     log_in(page, "canbo")
     page.goto(form_url(q1, commune))
     page.locator("#id_num_MT1").fill("1")
+    page.locator("#id_den_MT1").fill("25")
     page.get_by_role("button", name="Lưu nháp").click()
     expect(page.get_by_text("Đã lưu nháp.")).to_be_visible()
     page.locator("#id_num_MT1").fill("2")
     page.get_by_label("Hạn chế, nguyên nhân").fill("Gõ trên máy này.")
     page.wait_for_timeout(500)  # kept, never saved: the tab is left open, then the officer moves on
 
-    saved_elsewhere(officer, commune, q1, MT1=Figures(20, None))  # corrected to 20 on another device
+    saved_elsewhere(officer, commune, q1, MT1=Figures(20, 25))  # corrected to 20 on another device
     page.goto(form_url(q1, commune))
     expect(page.locator("#id_num_MT1")).to_have_value("20")
     banner = page.locator("#draft-restore")
@@ -129,7 +130,8 @@ def test_a_stale_copy_leads_to_the_conflict_page_not_over_newer_figures(page, of
 
     expect(page.locator("#conflict")).to_contain_text("vừa được lưu lúc")
     expect(page.locator("#id_num_MT1")).to_have_value("2")
-    expect(page.locator('fieldset[data-code="MT1"]')).to_contain_text("Bản đang lưu: 20/—")
+    expect(page.locator('fieldset[data-code="MT1"]')).to_contain_text("Bản đang lưu: 20/25")
+    expect(page.locator('fieldset[data-code="MT1"] [data-role="pct"]')).to_have_text("8,00%")  # of 2/25, not 20/25
     expect(page.get_by_label("Hạn chế, nguyên nhân")).to_have_value("Gõ trên máy này.")
     assert Value.objects.get(target__code="MT1").numerator == 20  # nothing overwritten
     [copy] = kept(page).values()  # what was typed is still kept, now against the current version
