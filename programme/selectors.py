@@ -59,17 +59,26 @@ def reporting_units_on(programme: Programme, days: list[datetime.date]) -> dict[
 
 def area_parents(programme: Programme) -> set[int]:
     """The ids of the area and of every unit under it that has units of its own. One query."""
-    rows = Unit.objects.filter(id__in=Unit.objects.values("parent_id")).values_list("id", "parent_id").order_by()
+    return _reachable(programme.area_id, Unit.objects.filter(id__in=Unit.objects.values("parent_id")))
+
+
+def unit_and_descendant_ids(unit_id: int) -> set[int]:
+    """The unit and every unit under it, whatever their dates. One query."""
+    return _reachable(unit_id, Unit.objects.all())
+
+
+def _reachable(root_id: int, units) -> set[int]:
+    """``root_id`` and the ids of ``units`` reached from it parent to child."""
     children: dict[int | None, list[int]] = defaultdict(list)
-    for unit_id, parent_id in rows:
+    for unit_id, parent_id in units.values_list("id", "parent_id").order_by():
         children[parent_id].append(unit_id)
-    inside, stack = set(), [programme.area_id]
+    found, stack = set(), [root_id]
     while stack:
         unit_id = stack.pop()
-        if unit_id not in inside:
-            inside.add(unit_id)
+        if unit_id not in found:
+            found.add(unit_id)
             stack.extend(children[unit_id])
-    return inside
+    return found
 
 
 def exists_on(day: datetime.date | F, prefix: str = "") -> Q:

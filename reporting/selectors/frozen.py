@@ -1,12 +1,12 @@
 """Which approved reports a change of the programme's data would alter: an approved report is frozen, so the
 admin refuses such a change and names them (``programme.admin.FrozenFiguresForm`` asks here)."""
 
-from collections import defaultdict
 from collections.abc import Mapping
 
 from django.db.models import Model, Q
 
 from programme.models import Period, Programme, Target, Unit
+from programme.selectors import unit_and_descendant_ids
 from reporting.models import Submission
 
 # The fields whose change alters the figures of a report (or what the report says about its period): how a
@@ -44,20 +44,6 @@ def changed_figure_fields(instance: Model, data: Mapping[str, object]) -> list[s
     ]
 
 
-def _descendant_ids(unit_id: int) -> set[int]:
-    """The unit and every unit under it. One query."""
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for pk, parent_id in Unit.objects.values_list("id", "parent_id").order_by():
-        children[parent_id].append(pk)
-    found, stack = set(), [unit_id]
-    while stack:
-        pk = stack.pop()
-        if pk not in found:
-            found.add(pk)
-            stack.extend(children[pk])
-    return found
-
-
 def _target_reports(target: Target, data: Mapping[str, object]) -> Q:
     """The reports a target's change alters: of the units of the kinds it applies to before or after, in the
     periods that report it before or after."""
@@ -81,7 +67,7 @@ def approved_reports_altered(instance: Model, data: Mapping[str, object]) -> lis
     elif isinstance(instance, Period):
         which = Q(period=instance.pk)
     elif isinstance(instance, Unit):
-        which = Q(unit__in=_descendant_ids(instance.pk)) if "parent" in changed else Q(unit=instance.pk)
+        which = Q(unit__in=unit_and_descendant_ids(instance.pk)) if "parent" in changed else Q(unit=instance.pk)
     else:
         which = Q(period__programme=instance.pk)
     approved = Submission.objects.filter(which, status=Submission.Status.APPROVED)
