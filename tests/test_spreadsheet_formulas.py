@@ -29,6 +29,7 @@ NAMES = {  # unit → the name an administrator gave it
     "109-BDV": "\t=1+1",
     "03550": "＝1+1",  # full-width, as some input methods type it
 }
+NAMES_TYPED = set(NAMES.values())
 NOTE = "=1+2"
 NARRATIVE = '=HYPERLINK("http://example.invalid") họp dân'
 SHORTCOMINGS = "-1+1 hội nghị chưa tổ chức"
@@ -91,9 +92,14 @@ def hostile(phong_tho, period_2024, officer, commune):
         proposals="@ đề xuất",
     )
     submission_save(
-        user=officer, unit=commune, period=period_2024, version=None, content=content, submit=True,
+        user=officer,
+        unit=commune,
+        period=period_2024,
+        version=None,
+        content=content,
+        submit=True,
         targets=sheet.targets,
-    )  # fmt: skip
+    )
     targets = {t.code: t for t in sheet.typed_targets}
     for code in NAMES.keys() - {"03549"}:
         unit = Unit.objects.get(code=code)
@@ -127,9 +133,6 @@ def body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
-NAMES_TYPED = set(NAMES.values())
-
-
 @pytest.mark.parametrize("role", ["reviewer", "leader", "administrator"])
 def test_no_district_download_holds_a_live_formula(client, request, hostile, role):
     client.force_login(request.getfixturevalue(role))
@@ -160,9 +163,14 @@ def test_the_officers_template_holds_no_live_formula_even_in_its_hidden_sheet(cl
     sheet = report_sheet(commune, period)
     figures = {t: Figures(1, 2, NOTE) for t in sheet.typed_targets}
     submission_save(
-        user=officer, unit=commune, period=period, version=None, content=Content(figures=figures), submit=False,
+        user=officer,
+        unit=commune,
+        period=period,
+        version=None,
+        content=Content(figures=figures),
+        submit=False,
         targets=sheet.targets,
-    )  # fmt: skip
+    )
     client.force_login(officer)
     content = body(client.get(reverse("report_template", args=[period.id, commune.code])))
     previous = f"{sheet.previous_period.name} (kỳ trước)"
