@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 
@@ -49,10 +49,25 @@ class UnitManager(models.Manager):
         return self.get(code=code)
 
 
+# A unit's code names it in addresses, file names and spreadsheets: a "/" would break its links, a leading "-"
+# or "=" make a spreadsheet run it, and a code of dots read as a step up in an address.
+UNIT_CODE = RegexValidator(
+    r"\A[A-Za-z0-9][A-Za-z0-9._-]*\Z",
+    "Mã đơn vị chỉ gồm chữ cái không dấu, chữ số và các dấu gạch ngang (-), gạch dưới (_), chấm (.), bắt đầu "
+    "bằng chữ cái hoặc chữ số, ví dụ 03549 hoặc 109-BDV.",
+)
+
+
 class Unit(models.Model):
     """A reporting unit or an aggregate level (district, province), in a tree with validity dates."""
 
-    code = models.CharField("mã", max_length=20, unique=True, help_text="Mã ổn định, ví dụ mã TCTK 03549.")
+    code = models.CharField(
+        "mã",
+        max_length=20,
+        unique=True,
+        validators=[UNIT_CODE],
+        help_text="Mã ổn định, ví dụ mã TCTK 03549; chỉ chữ cái không dấu, chữ số và - _ .",
+    )
     name = models.CharField("tên chính thức", max_length=200)
     aliases = models.JSONField("tên gọi khác", default=list, blank=True)
     kind = models.ForeignKey(UnitKind, on_delete=models.PROTECT, related_name="units", verbose_name="loại")

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from programme import compliance
+from reporting.inert import inert
 from reporting.selectors.compliance import ComplianceReport, UnitFigures, rule_for, unit_figures
 from reporting.selectors.exports import TextRow, ValueRow
 
@@ -98,7 +99,7 @@ def _figure(value: Decimal | None) -> str:
 def _cells(result: compliance.TargetResult) -> list[object]:
     """``COLUMNS`` of a result, as CSV cells."""
     return [
-        result.code,
+        inert(result.code),
         result.operator,
         _figure(result.threshold),
         result.numerator,
@@ -139,10 +140,10 @@ def matrix_csv_lines(report: ComplianceReport, units: UnitFigures) -> Iterator[s
     named: dict[int, str] = {}  # unit id → "code,name," as CSV
     for target, found in units:
         rule = rule_for(target)
-        head = writer.writerow([target.code, target.operator, _figure(target.threshold)])[:-1]
+        head = writer.writerow([inert(target.code), target.operator, _figure(target.threshold)])[:-1]
         for unit, figure in found:
             if (lead := named.get(unit.id)) is None:
-                lead = named[unit.id] = writer.writerow([unit.code, unit.name, ""])[:-1]
+                lead = named[unit.id] = writer.writerow([inert(unit.code), inert(unit.name), ""])[:-1]
             if figure is None:
                 yield f"{lead}{head},0,0,,{NO_DATA},0,1,0\n"
                 continue
@@ -194,15 +195,9 @@ def value_rows(values: list[ValueRow]) -> list[dict[str, object]]:
     ]
 
 
-def _inert(text: str) -> str:
-    """Text a spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@``…) behind an apostrophe, so that a
-    note typed by a unit is never run when the CSV is opened in Excel."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def values_csv_lines(values: Iterable[ValueRow]) -> Iterator[str]:
-    """The raw figures as CSV lines, with ``value_rows``' columns and local times in ISO form, the unit's name
-    and the note made inert; written from each row as it comes, so that a province's download is streamed."""
+    """The raw figures as CSV lines, with ``value_rows``' columns and local times in ISO form, the typed text
+    made inert; written from each row as it comes, so that a province's download is streamed."""
 
     @functools.lru_cache(maxsize=4096)  # a report's rows share its time
     def stamp(when: datetime.datetime) -> str:
@@ -214,13 +209,13 @@ def values_csv_lines(values: Iterable[ValueRow]) -> Iterator[str]:
         when = stamp(v.submitted_at) if v.submitted_at else None
         yield writer.writerow(
             [
-                v.unit,
-                _inert(v.unit_name),
-                v.period,
-                v.target,
+                inert(v.unit),
+                inert(v.unit_name),
+                inert(v.period),
+                inert(v.target),
                 v.numerator,
                 v.denominator,
-                _inert(v.note),
+                inert(v.note),
                 v.status,
                 when,
             ]
@@ -250,5 +245,5 @@ def texts_csv_lines(rows: Iterable[TextRow]) -> Iterator[str]:
     yield writer.writerow(TEXT_COLUMNS)
     for row in rows:
         yield writer.writerow(
-            [row.unit, _inert(row.unit_name), _inert(row.parent_name), _inert(row.section), _inert(row.text)]
+            [inert(row.unit), inert(row.unit_name), inert(row.parent_name), inert(row.section), inert(row.text)]
         )

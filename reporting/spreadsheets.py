@@ -18,6 +18,7 @@ from django.utils import timezone
 from programme import compliance
 from programme.models import Period
 from reporting.exports import district_rows, unit_rows, value_rows
+from reporting.inert import is_formula
 from reporting.models import Submission
 from reporting.selectors.compliance import ComplianceReport
 from reporting.selectors.exports import ValueRow
@@ -75,13 +76,15 @@ class _Book:
     def __init__(self):
         self.out = io.BytesIO()
         self.workbook = xlsxwriter.Workbook(self.out, {"in_memory": True, "strings_to_formulas": False})
-        self.formats: dict[str | None, object] = {None: None}
+        self.formats: dict[tuple[str | None, bool], object] = {(None, False): None}
         self.bold = self.workbook.add_format({"bold": True})
 
-    def format(self, number_format: str | None):
-        if number_format not in self.formats:
-            self.formats[number_format] = self.workbook.add_format({"num_format": number_format})
-        return self.formats[number_format]
+    def format(self, number_format: str | None, *, quoted: bool = False):
+        """The cell format of a column; ``quoted`` adds the apostrophe that keeps a formula-like text a text."""
+        if (number_format, quoted) not in self.formats:
+            properties = {"num_format": number_format} if number_format else {}
+            self.formats[number_format, quoted] = self.workbook.add_format({**properties, "quote_prefix": quoted})
+        return self.formats[number_format, quoted]
 
     def data_sheet(self, title: str, columns: dict[str, Column], rows: Iterable[dict]) -> None:
         sheet = self.workbook.add_worksheet(title)
@@ -91,11 +94,10 @@ class _Book:
         for index, column in enumerate(columns.values()):
             sheet.set_column(index, index, column.width)
             sheet.write_string(0, index, column.header, header)
-        formats = [self.format(column.number_format) for column in columns.values()]
         number = 0
         for number, row in enumerate(rows, start=1):
             for index, (key, column) in enumerate(columns.items()):
-                _write(sheet, number, index, column.cell(row[key]), formats[index])
+                self.write(sheet, number, index, column.cell(row[key]), column.number_format)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, number, len(columns) - 1)
 
@@ -114,29 +116,29 @@ class _Book:
         ]
         for number, (name, value) in enumerate(rows):
             sheet.write_string(number, 0, name, self.bold)
-            sheet.write_string(number, 1, value)
+            self.write(sheet, number, 1, value)
         sheet.set_column(0, 0, 28)
         sheet.set_column(1, 1, 90)
+
+    def write(self, sheet, row: int, column: int, value: object, number_format: str | None = None) -> None:
+        """Text always as text, marked so when a spreadsheet would take it for a formula (``reporting.inert``);
+        numbers and times as such; nothing for no value."""
+        cell_format = self.format(number_format)
+        if value is None or value == "":
+            if cell_format is not None:
+                sheet.write_blank(row, column, None, cell_format)
+        elif isinstance(value, str):
+            sheet.write_string(row, column, value, self.format(number_format, quoted=is_formula(value)))
+        elif isinstance(value, datetime.datetime):
+            sheet.write_datetime(row, column, value, cell_format)
+        elif isinstance(value, int | float | Decimal):
+            sheet.write_number(row, column, value, cell_format)
+        else:
+            self.write(sheet, row, column, str(value), number_format)
 
     def bytes(self) -> bytes:
         self.workbook.close()
         return self.out.getvalue()
-
-
-def _write(sheet, row: int, column: int, value: object, cell_format) -> None:
-    """Text always as text (a typed "=…" never becomes a live formula), numbers and times as such; nothing
-    for no value."""
-    if value is None or value == "":
-        if cell_format is not None:
-            sheet.write_blank(row, column, None, cell_format)
-    elif isinstance(value, str):
-        sheet.write_string(row, column, value, cell_format)
-    elif isinstance(value, datetime.datetime):
-        sheet.write_datetime(row, column, value, cell_format)
-    elif isinstance(value, int | float | Decimal):
-        sheet.write_number(row, column, value, cell_format)
-    else:
-        sheet.write_string(row, column, str(value), cell_format)
 
 
 def compliance_workbook(report: ComplianceReport, *, by_unit: bool = False) -> bytes:

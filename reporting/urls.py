@@ -1,3 +1,5 @@
+from urllib.parse import unquote
+
 from django.urls import path, register_converter
 
 from reporting.views import dashboards, exports, home, officer, review, workbook
@@ -13,26 +15,42 @@ class TableFormat:
         return value
 
 
+class UnitCode:
+    """Any code a stored unit can have, even one from before codes were checked (``Unit.code``), so that no
+    page fails to link a unit: "/" and "%" are escaped inside the path segment, and the dots of a code that is
+    only dots, which a browser would take for a step up."""
+
+    regex = "[^/]*"
+
+    def to_python(self, value):
+        return unquote(value)
+
+    def to_url(self, value):
+        escaped = value.replace("%", "%25").replace("/", "%2F")
+        return escaped.replace(".", "%2E") if not escaped.strip(".") else escaped
+
+
 register_converter(TableFormat, "table")
+register_converter(UnitCode, "unit")
 
 urlpatterns = [
     path("", home.home, name="home"),
     # the officer's report
-    path("bao-cao/<int:period_id>/<str:unit_code>/", officer.report, name="report"),
-    path("bao-cao/<int:period_id>/<str:unit_code>/lich-su/", officer.report_history, name="report_history"),
+    path("bao-cao/<int:period_id>/<unit:unit_code>/", officer.report, name="report"),
+    path("bao-cao/<int:period_id>/<unit:unit_code>/lich-su/", officer.report_history, name="report_history"),
     path("bao-cao/lich-su/<int:event_id>/", officer.history_change, name="history_change"),
-    path("bao-cao/<int:period_id>/<str:unit_code>/bao-cao.docx", exports.unit_report_docx, name="unit_report_docx"),
-    path("bao-cao/<int:period_id>/<str:unit_code>/mau.xlsx", workbook.report_template, name="report_template"),
-    path("bao-cao/<int:period_id>/<str:unit_code>/tai-len/", workbook.report_upload, name="report_upload"),
+    path("bao-cao/<int:period_id>/<unit:unit_code>/bao-cao.docx", exports.unit_report_docx, name="unit_report_docx"),
+    path("bao-cao/<int:period_id>/<unit:unit_code>/mau.xlsx", workbook.report_template, name="report_template"),
+    path("bao-cao/<int:period_id>/<unit:unit_code>/tai-len/", workbook.report_upload, name="report_upload"),
     # review
     path("tham-dinh/", review.inbox, name="inbox"),
     path("tham-dinh/nhap-tep/", workbook.bulk_upload, name="bulk_upload"),
-    path("tham-dinh/<int:period_id>/<str:unit_code>/", review.review, name="review"),
+    path("tham-dinh/<int:period_id>/<unit:unit_code>/", review.review, name="review"),
     # dashboards and exports
     path("tong-quan/", dashboards.overview, name="overview"),
     path("tong-quan/ma-tran/", dashboards.matrix, name="matrix"),
     path("tong-quan/tien-do-nop/", dashboards.completeness, name="completeness"),
-    path("tong-quan/don-vi/<str:unit_code>/", dashboards.unit_dashboard, name="unit_dashboard"),
+    path("tong-quan/don-vi/<unit:unit_code>/", dashboards.unit_dashboard, name="unit_dashboard"),
     path("tong-quan/chi-tieu/<int:target_id>/", dashboards.target_dashboard, name="target_dashboard"),
     path("xuat/tong-quan.<table:fmt>", exports.export_overview, name="export_overview"),
     path("xuat/ma-tran.<table:fmt>", exports.export_matrix, name="export_matrix"),

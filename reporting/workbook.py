@@ -23,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from programme.formatting import vn_number, vn_percent
 from programme.models import Period, Unit
 from reporting.forms import NOTE_MAX, ReportForm
+from reporting.inert import filename_part, is_formula
 from reporting.selectors.reports import ReportSheet, SheetRow, report_sheet
 from reporting.services import EDITABLE, TEXT_FIELDS, StaleSubmission, SubmissionError, submission_save
 
@@ -83,7 +84,7 @@ class TemplateRejected(Exception):
 
 
 def template_filename(unit: Unit, period: Period) -> str:
-    return f"bao-cao-{unit.code}-{period.code}.xlsx"
+    return f"bao-cao-{filename_part(unit.code)}-{filename_part(period.code)}.xlsx"
 
 
 # Building the template -------------------------------------------------------------------------------------
@@ -163,7 +164,7 @@ def _title_block(ws, sheet: ReportSheet, version: int | None) -> None:
     for number, text in enumerate(lines, start=1):
         ws.merge_cells(f"A{number}:{NOTE}{number}")
         cell = ws[f"A{number}"]
-        cell.value = text
+        _put(cell, text)
         cell.alignment = _WRAP
     ws["A1"].font = Font(name="Calibri", bold=True, size=13)
     ws.row_dimensions[4].height = 62
@@ -183,7 +184,7 @@ def _header(ws, sheet: ReportSheet) -> None:
     }
     for column, title in titles.items():
         cell = ws[f"{column}{HEADER_ROW}"]
-        cell.value = title
+        _put(cell, title)
         cell.font = _BOLD
         cell.fill = _HEADER_FILL
         cell.border = _BOX
@@ -217,9 +218,7 @@ def _target_row(ws, number: int, row: SheetRow, previous_period: Period | None) 
     }
     for column, value in values.items():
         cell = ws[f"{column}{number}"]
-        cell.value = value
-        if cell.data_type == "f":  # a note typed as "=…" stays text, never a live formula
-            cell.data_type = "s"
+        _put(cell, value)
         cell.border = _BOX
         cell.alignment = _WRAP
         if target.is_typed and column in INPUTS:
@@ -227,6 +226,16 @@ def _target_row(ws, number: int, row: SheetRow, previous_period: Period | None) 
             cell.fill = _INPUT_FILL
     ws[f"{CODE}{number}"].font = _BOLD
     ws.row_dimensions[number].height = _height(values)
+
+
+def _put(cell, value: object) -> None:
+    """A cell's value, text always as text (openpyxl takes any "=…" for a formula) and marked so when a
+    spreadsheet would take it for one (``reporting.inert``): a note or a name typed as "=…" never runs."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if is_formula(value):
+            cell.quotePrefix = True
 
 
 def _height(values: dict[str, object]) -> float:
@@ -237,16 +246,20 @@ def _height(values: dict[str, object]) -> float:
 
 def _meta_sheet(workbook, sheet: ReportSheet, version: int | None, rows: dict[str, int]) -> None:
     meta = workbook.create_sheet(META_TITLE)
-    meta.append(["format", FORMAT])
-    meta.append(["unit", sheet.unit.code])
-    meta.append(["unit_name", sheet.unit.name])
-    meta.append(["period_id", sheet.period.id])
-    meta.append(["period_code", sheet.period.code])
-    meta.append(["period_name", sheet.period.name])
-    meta.append(["programme", sheet.period.programme.code])
-    meta.append(["version", version if version is not None else ""])
-    for code, number in rows.items():
-        meta.append(["target", code, number])
+    lines = [
+        ["format", FORMAT],
+        ["unit", sheet.unit.code],
+        ["unit_name", sheet.unit.name],
+        ["period_id", sheet.period.id],
+        ["period_code", sheet.period.code],
+        ["period_name", sheet.period.name],
+        ["programme", sheet.period.programme.code],
+        ["version", version if version is not None else ""],
+        *(["target", code, number] for code, number in rows.items()),
+    ]
+    for number, line in enumerate(lines, start=1):
+        for column, value in enumerate(line, start=1):
+            _put(meta.cell(number, column), value)
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
 

@@ -20,6 +20,7 @@ from programme.models import Period
 from programme.selectors import current_programme, reports_under
 from reporting.access import report_period, viewable_unit
 from reporting.exports import csv_lines, matrix_csv_lines, texts_csv_lines, values_csv_lines
+from reporting.inert import filename_part
 from reporting.official_report import build_official_report, build_unit_report
 from reporting.selectors.compliance import district_compliance, latest_period_with_data, unit_figures
 from reporting.selectors.exports import period_texts, period_values
@@ -51,8 +52,7 @@ def _download(content: bytes | str, fmt: str, filename: str) -> HttpResponse:
 
 
 def _filename(stem: str, period: Period, fmt: str, *, approved_only: bool = False) -> str:
-    code = re.sub(r"[^0-9A-Za-z_-]", "-", period.code)
-    return f"{stem}-{code}{'-da-duyet' if approved_only else ''}.{fmt}"
+    return f"{stem}-{filename_part(period.code)}{'-da-duyet' if approved_only else ''}.{fmt}"
 
 
 def _chosen_period(request) -> Period:
@@ -177,4 +177,4 @@ def unit_report_docx(request, period_id, unit_code):
     sheet = report_sheet(unit, period)
     if sheet.submission is None:
         raise Http404
-    return _download(build_unit_report(sheet), "docx", _filename(f"bao-cao-{unit.code}", period, "docx"))
+    return _download(build_unit_report(sheet), "docx", _filename(f"bao-cao-{filename_part(unit.code)}", period, "docx"))
