@@ -8,7 +8,7 @@ import logging
 
 from django.db import DatabaseError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.template.loader import render_to_string
 
 logger = logging.getLogger("django.request")
 
@@ -29,7 +29,6 @@ class DatabaseFailureMiddleware:
         if not isinstance(exception, DatabaseError):
             return None
         logger.error("Database failure: %s %s", request.method, request.path, exc_info=exception)
-        try:
-            return render(request, "database_error.html", {"message": MESSAGE}, status=503)
-        except DatabaseError:  # the page's own reads failed too (who is asking, the menu)
-            return HttpResponse(MESSAGE, content_type="text/plain; charset=utf-8", status=503)
+        # Without the request, as Django renders its 500 page: who is asking and the menu are read from the
+        # database, which may be the very thing that fails.
+        return HttpResponse(render_to_string("database_error.html", {"message": MESSAGE}), status=503)

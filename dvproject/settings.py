@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "axes",
+    "accounts.login_lock.LoginLockConfig",  # django-axes, named in Vietnamese in the admin
     "csp",
     "accounts",
     "programme",

@@ -192,7 +192,9 @@ class TaskGroupManager(models.Manager):
 class TaskGroup(models.Model):
     """A group of tasks of the programme's section III; a report carries one narrative per group."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="task_groups")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="task_groups", verbose_name="chương trình"
+    )
     number = models.PositiveSmallIntegerField("số thứ tự")
     title = models.CharField("tên nhóm nhiệm vụ", max_length=400)
 
@@ -235,7 +237,9 @@ class Target(models.Model):
         MODELS_REGISTERED = "models_registered", "Sổ mô hình: đã đăng ký"
         MODELS_RECOGNISED = "models_recognised", "Sổ mô hình: có điển hình"
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="targets")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="targets", verbose_name="chương trình"
+    )
     code = models.CharField("mã", max_length=20)
     order = models.PositiveSmallIntegerField("thứ tự", default=0)
     short_name = models.CharField("tên ngắn", max_length=120)
@@ -306,7 +310,9 @@ class Period(models.Model):
         SIX_MONTHS = "six_months", "6 tháng"
         YEAR = "year", "Năm"
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="periods")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="periods", verbose_name="chương trình"
+    )
     code = models.CharField("mã kỳ", max_length=10, help_text="Theo DHIS2: 2024Q1, 2024S1, 2024Q3, 2024.")
     kind = models.CharField("loại kỳ", max_length=12, choices=Kind.choices)
     name = models.CharField("tên kỳ báo cáo", max_length=120, help_text="Ví dụ: 6 tháng đầu năm 2024.")

@@ -26,12 +26,22 @@ class Submission(models.Model):
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
     submitted_at = models.DateTimeField("nộp lúc", null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người nộp",
     )
     is_late = models.BooleanField("nộp muộn", default=False)
     reviewed_at = models.DateTimeField("thẩm định lúc", null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người thẩm định",
     )
     review_comment = models.TextField("ý kiến thẩm định", blank=True)
     shortcomings = models.TextField("hạn chế, nguyên nhân", blank=True)
@@ -70,8 +80,10 @@ class Submission(models.Model):
 class Narrative(models.Model):
     """The submission's account of one task group of the programme's section III."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="narratives")
-    task_group = models.ForeignKey(TaskGroup, on_delete=models.PROTECT, related_name="+")
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="narratives", verbose_name="báo cáo"
+    )
+    task_group = models.ForeignKey(TaskGroup, on_delete=models.PROTECT, related_name="+", verbose_name="nhóm nhiệm vụ")
     text = models.TextField("nội dung", blank=True)
 
     class Meta:
@@ -88,7 +100,7 @@ class Narrative(models.Model):
 class Value(models.Model):
     """A year-to-date figure for one target: numerator of denominator. A denominator of 0 means not applicable."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="values")
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="values", verbose_name="báo cáo")
     target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="values", verbose_name="chỉ tiêu")
     numerator = models.PositiveIntegerField("tử số", null=True, blank=True)
     denominator = models.PositiveIntegerField("mẫu số", null=True, blank=True)
@@ -128,10 +140,15 @@ class SubmissionEvent(models.Model):
         REOPENED = "reopened", "Mở lại"
         IMPORTED = "imported", "Nhập từ tệp"
 
-    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="events")
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="events", verbose_name="báo cáo")
     at = models.DateTimeField("lúc", auto_now_add=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="tài khoản thực hiện",
     )
     actor_label = models.CharField("người thực hiện", max_length=150, blank=True)
     action = models.CharField("thao tác", max_length=10, choices=Action.choices)

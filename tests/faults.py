@@ -76,3 +76,16 @@ def pause_after(fragment: str, seconds: float) -> Iterator[None]:
 
     with connection.execute_wrapper(pause):
         yield
+
+
+@contextmanager
+def unavailable_database() -> Iterator[list[str]]:
+    """Every statement of this connection fails, as when the database server is down; yields those tried."""
+    tried: list[str] = []
+
+    def fail(execute, sql, params, many, context):
+        tried.append(sql)
+        raise OperationalError("injected failure: the database is unavailable")
+
+    with connection.execute_wrapper(fail):
+        yield tried

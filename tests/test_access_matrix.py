@@ -32,6 +32,7 @@ from reporting.selectors.reports import report_sheet
 from reporting.services import Content, Figures, submission_import, submission_save
 from reporting.workbook import SHEET_TITLE, build_template
 from tests.factories import make_user
+from tests.test_error_pages import assert_error_page
 
 PASSWORD = "Mat-khau-thu-9"
 ROLES = ["anonymous", "officer_a", "officer_b", "reviewer", "leader", "administrator"]
@@ -343,6 +344,8 @@ def request(client: Client, method: str, name: str, world: World, args: dict, qu
 
 def assert_answer(response, answer: Answer, name: str, role: str, world: World, args: dict) -> None:
     assert response.status_code == answer.status, (response.status_code, response.get("Location"))
+    if answer.status in (403, 404):
+        assert_error_page(response, answer.status)
     if answer.status == 302:
         location = response["Location"].split("#")[0]  # the anchor only scrolls to the recognised model
         assert location == expected_location(answer, reverse(name, kwargs=args), args, role, world)

@@ -11,8 +11,9 @@ from itertools import chain
 from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
+from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
@@ -49,6 +50,11 @@ def _download(content: bytes | str, fmt: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response
+
+
+def _refused(request, reason: str) -> HttpResponse:
+    """A download asked for with a value that cannot be used: the reason, on the 400 page, with the way back."""
+    return render(request, "400.html", {"reason": reason}, status=400)
 
 
 def _filename(stem: str, period: Period, fmt: str, *, approved_only: bool = False) -> str:
@@ -148,18 +154,18 @@ def official_report(request, period_id):
     period = report_period(period_id)
     number = request.GET.get("so", "").strip()
     if not REPORT_NUMBER.fullmatch(number):
-        return HttpResponseBadRequest(
+        return _refused(
+            request,
             "Số văn bản không hợp lệ: tối đa 20 ký tự, gồm chữ số, chữ cái không dấu, dấu chấm, gạch chéo, gạch ngang.",
-            content_type="text/plain; charset=utf-8",
         )
     try:
         day = SIGNING_DAY.clean(request.GET.get("ngay", "").strip())
     except ValidationError as error:
-        return HttpResponseBadRequest(" ".join(error.messages), content_type="text/plain; charset=utf-8")
+        return _refused(request, " ".join(error.messages))
     if day and day < period.start:  # a mistyped year, most likely
-        return HttpResponseBadRequest(
+        return _refused(
+            request,
             f"Ngày ký {day:%d/%m/%Y} trước ngày bắt đầu của kỳ báo cáo ({period.start:%d/%m/%Y}); hãy xem lại năm.",
-            content_type="text/plain; charset=utf-8",
         )
     approved_only = _approved_only(request)
     content = build_official_report(period, number=number, approved_only=approved_only, report_date=day)
