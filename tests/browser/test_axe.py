@@ -124,10 +124,9 @@ def visits(periods, commune, targets):
             (f"/tong-quan/chi-tieu/{targets['MT6'].id}/", None),
             ("/mo-hinh/", None),
             ("/mo-hinh/?trang_don_vi=1", None),
-            *((path, None) for path in read_only[:2]),
         ],
         "lanhdao": [("/", None), *((path, None) for path in read_only)],  # the same pages without actions
-        "quantri": [("/", None)],
+        "quantri": [("/", None), ("/admin/", None)],
     }
 
 
