@@ -12,8 +12,8 @@ SCREENS = {
     "phone": {"viewport": {"width": 360, "height": 740}, "is_mobile": True},
 }
 
-# Where the focused element is, and what a person sees at its centre and at its corners (inside their rounding): the
-# element itself, or whatever covers it.
+# Where the focused element is, and what a person sees at its centre and at its corners (inside their rounding):
+# the element itself, or whatever covers it.
 FOCUSED = """() => {
   const el = document.activeElement;
   const form = document.getElementById("report-form");
@@ -25,7 +25,7 @@ FOCUSED = """() => {
     [box.left + 4, box.bottom - 4], [box.right - 4, box.bottom - 4],
   ];
   const covered = points.map(([x, y]) => document.elementFromPoint(x, y))
-    .filter((hit) => !hit || !(hit === el || el.contains(hit) || (el.labels && [...el.labels].includes(hit))))
+    .filter((hit) => !hit || !el.contains(hit))
     .map((hit) => hit ? hit.tagName.toLowerCase() + (hit.className ? "." + hit.className : "") : "outside");
   return {
     name: el.id || el.textContent.trim(),
