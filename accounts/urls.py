@@ -1,7 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accounts.views import PasswordChangeView
+
 urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("doi-mat-khau/", PasswordChangeView.as_view(), name="password_change"),
 ]

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dvproject.nostore.NoStoreMiddleware",  # after the user is known: nothing signed-in is kept by a browser
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -106,6 +107,13 @@ CACHES = {
 }
 SESSION_ENGINE = "accounts.sessions"
 
+# --- Session length ----------------------------------------------------------------------------------------------
+# A session ends after DJANGO_SESSION_HOURS (default 8) without a request. It is renewed at most every few minutes,
+# not saved on every request (accounts/sessions.py), so it may end up to SESSION_RENEW_AFTER sooner.
+SESSION_COOKIE_AGE = round(env.float("DJANGO_SESSION_HOURS", default=8) * 60 * 60)
+SESSION_RENEW_AFTER = min(datetime.timedelta(minutes=5), datetime.timedelta(seconds=SESSION_COOKIE_AGE / 10))
+# --- end of session length -------------------------------------------------------------------------------------
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
@@ -140,7 +148,7 @@ AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "accounts.validators.MinimumLengthValidator"},  # Django's, its refusal in Vietnamese
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
