@@ -20,6 +20,7 @@ def _addresses(prefix: str) -> dict[str, str]:
         **{key: reverse(name) for key, name in names.items()},
         "admin": reverse("admin:index"),
         "logout": reverse("logout"),
+        "password_change": reverse("password_change"),
         "stylesheet": static("css/app.css"),
         "kept_copies": static("js/kept-copies.js"),
     }

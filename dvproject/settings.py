@@ -5,6 +5,7 @@ app is in production mode and refuses to start without a real secret key and all
 """
 
 import datetime
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -53,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dvproject.nostore.NoStoreMiddleware",  # after the user is known: nothing signed-in is kept by a browser
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -105,6 +107,13 @@ CACHES = {
 }
 SESSION_ENGINE = "accounts.sessions"
 
+# --- Session length ----------------------------------------------------------------------------------------------
+# A session ends after DJANGO_SESSION_HOURS (default 8) without a request. It is renewed at most every few minutes,
+# not saved on every request (accounts/sessions.py), so it may end up to SESSION_RENEW_AFTER sooner.
+SESSION_COOKIE_AGE = round(env.float("DJANGO_SESSION_HOURS", default=8) * 60 * 60)
+SESSION_RENEW_AFTER = min(datetime.timedelta(minutes=5), datetime.timedelta(seconds=SESSION_COOKIE_AGE / 10))
+# --- end of session length -------------------------------------------------------------------------------------
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
@@ -116,18 +125,30 @@ AUTHENTICATION_BACKENDS = [
     "accounts.backends.PeopleBackend",  # Django's ModelBackend, its users read once per state of the data
 ]
 
-# Login throttling: 5 failures for one user name from one address lock that pair out for 15 minutes.
+# --- The client's address behind the proxy, and sign-in throttling ----------------------------------------------
+# X-Forwarded-For is read only from a connection made by a trusted proxy, and only as far back as the number of
+# proxies; with no proxy configured it is ignored (accounts/client_address.py, docs/decisions/0007-client-address.md).
+TRUSTED_PROXIES = [
+    ipaddress.ip_network(proxy, strict=False) for proxy in env.list("DJANGO_TRUSTED_PROXIES", default=[])
+]
+PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=1 if TRUSTED_PROXIES else 0)
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
+
+# 5 failures for one user name from one address lock that pair out for 15 minutes; 20 failures from one address,
+# whatever the user names, lock the address (accounts/throttling.py).
+AXES_HANDLER = "accounts.throttling.AccountAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("DJANGO_LOGIN_LOCKOUT_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
-AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
 AXES_VERBOSE = False
+# --- end of the client's address and sign-in throttling ---------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "accounts.validators.MinimumLengthValidator"},  # Django's, its refusal in Vietnamese
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

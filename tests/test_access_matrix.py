@@ -52,6 +52,7 @@ GET = """
     health            200          200          200          200          200          200
     login             200          >home        >home        >home        >home        >home
     logout            405          405          405          405          405          405
+    password_change   >login?next  200          200          200          200          200
     home              >login?next  200          200          200          200          200
     report            >login?next  200          404          >review      >review      >review
     report_history    >login?next  200          404          200          200          200
@@ -80,6 +81,7 @@ POST = """
     health            405          405          405          405          405          405
     login             >home        >home        >home        >home        >home        >home
     logout            >login       >login       >login       >login       >login       >login
+    password_change   >login?next  200          200          200          200          200
     home              >login?next  405          405          405          405          405
     report            >login?next  >report+     404          >review      >review      >review
     report_history    >login?next  405          405          405          405          405
@@ -114,6 +116,7 @@ SNAPSHOT = {
 OPEN_DRAFT_PAGES = {"report", "report_template", "report_upload"}  # the officer's form: the 2024S1 draft
 EXPORTS = ["export_overview", "export_matrix", "export_values", "export_texts", "official_report"]
 REFUSED = {403, 404, 405}
+SAME_FOR_EVERYONE = {"health"}  # never asks who is there: the browser may keep it (dvproject/nostore.py)
 
 
 @dataclass(frozen=True)
@@ -382,6 +385,10 @@ def test_access(world, role, name, method):
     assert_answer(response, answer, name, role, world, args)
     assert (snapshot() != before) == answer.changes
     assert_nothing_of_the_other_unit(response, role, world)
+    if name in SAME_FOR_EVERYONE:
+        assert "no-store" not in response.get("Cache-Control", "")
+    elif role != "anonymous":
+        assert "no-store" in response.get("Cache-Control", ""), "a signed-in answer may be kept by the browser"
 
 
 # --- officer B and unit A --------------------------------------------------------------------------------------

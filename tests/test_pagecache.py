@@ -68,6 +68,7 @@ def view(client, url):
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, url
+    assert "no-store" in response["Cache-Control"], url  # kept by the server, never by the browser
     return response.text, len(captured)
 
 

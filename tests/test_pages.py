@@ -61,7 +61,7 @@ def menu(html: str) -> list[str]:
 def test_the_menu_shows_each_role_its_pages(client, request, commune, user_fixture, links):
     client.force_login(request.getfixturevalue(user_fixture))
     expected = [reverse(link) if isinstance(link, str) else reverse(link[0], args=link[1:]) for link in links]
-    assert menu(client.get(reverse("home")).text) == [*expected, reverse("logout")]
+    assert menu(client.get(reverse("home")).text) == [*expected, reverse("password_change"), reverse("logout")]
 
 
 def test_the_layouts_addresses_follow_the_settings(client, db, settings):

@@ -1,4 +1,4 @@
-"""A person signs in, lands on the start page of the role, and signs out."""
+"""A person signs in, lands on the start page of the role, changes the password, and signs out."""
 
 from playwright.sync_api import expect
 
@@ -26,3 +26,24 @@ def test_reviewer_sees_the_district_figures_on_a_phone(phone, reviewer, period_2
     expect(row).to_contain_text("Đạt")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page is {width}px wide on a 360px screen"
+
+
+def test_officer_changes_the_password_on_a_phone(phone, officer, commune):
+    log_in(phone, "canbo")
+    phone.get_by_role("link", name="Đổi mật khẩu").click()
+    expect(phone.get_by_role("heading", name="Đổi mật khẩu")).to_be_visible()
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the page is {width}px wide on a 360px screen"
+    phone.get_by_label("Mật khẩu cũ").fill("sai-mat-khau")
+    phone.get_by_label("Mật khẩu mới", exact=True).fill("Dan-van-kheo-2025")
+    phone.get_by_label("Xác nhận mật khẩu mới").fill("Dan-van-kheo-2025")
+    phone.get_by_role("button", name="Đổi mật khẩu").click()
+    expect(phone.get_by_role("alert")).to_contain_text("Mật khẩu cũ không chính xác")
+    phone.get_by_label("Mật khẩu cũ").fill("Mat-khau-thu-9")
+    phone.get_by_label("Mật khẩu mới", exact=True).fill("Dan-van-kheo-2025")
+    phone.get_by_label("Xác nhận mật khẩu mới").fill("Dan-van-kheo-2025")
+    phone.get_by_role("button", name="Đổi mật khẩu").click()
+    expect(phone.get_by_text("Đã đổi mật khẩu")).to_be_visible()
+    phone.get_by_role("button", name="Đăng xuất").click()
+    log_in(phone, "canbo", "Dan-van-kheo-2025")
+    expect(phone.get_by_role("heading", name=f"Các kỳ báo cáo của {commune.name}")).to_be_visible()
