@@ -5,6 +5,7 @@ its back button would show the last user's report to the next one. Pages for nob
 page, the health check, the static files, served before this) stay cacheable.
 """
 
+from django.db import DatabaseError
 from django.utils.cache import add_never_cache_headers
 
 
@@ -14,8 +15,16 @@ class NoStoreMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        # A view that never read the session never asked who is there: its answer is the same for everyone.
-        signed_in = request.session.accessed and request.user.is_authenticated
-        if signed_in or response.get("Content-Disposition", "").startswith("attachment"):
+        if _maybe_signed_in(request) or response.get("Content-Disposition", "").startswith("attachment"):
             add_never_cache_headers(response)
         return response
+
+
+def _maybe_signed_in(request) -> bool:
+    # A view that never read the session never asked who is there: its answer is the same for everyone.
+    if not request.session.accessed:
+        return False
+    try:
+        return request.user.is_authenticated
+    except DatabaseError:  # who is there cannot be read now (the failure page is being sent): keep nothing
+        return True

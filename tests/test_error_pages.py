@@ -70,6 +70,7 @@ def test_the_database_failure_page_is_rendered_without_the_database(client, offi
     assert tried  # the failure is the database's
     html = assert_error_page(response, 503)
     assert MESSAGE in html
+    assert "no-store" in response["Cache-Control"]  # who asked could not be read: nothing is kept
 
 
 # --- 400 ---------------------------------------------------------------------------------------------------------
