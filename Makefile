@@ -9,14 +9,18 @@ FIXTURES := units_phong_tho programme_2024
 
 .PHONY: run test lint setup install bench clean screenshots
 
+# The try-out runs in debug mode, unless the environment says otherwise; the settings alone never assume it.
+DJANGO_DEBUG ?= true
+TRYOUT := DJANGO_DEBUG=$(DJANGO_DEBUG) $(BIN)/python manage.py
+
 run: setup
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(TRYOUT) runserver $(HOST):$(PORT)
 
 setup: $(STAMP)
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py loaddata $(FIXTURES)
-	$(BIN)/python manage.py demo_accounts
-	$(BIN)/python manage.py demo_reports
+	$(TRYOUT) migrate --noinput
+	$(TRYOUT) loaddata $(FIXTURES)
+	$(TRYOUT) demo_accounts
+	$(TRYOUT) demo_reports
 
 test: $(STAMP)
 	$(BIN)/ruff check .
