@@ -3,11 +3,12 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements/lock.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 FIXTURES := units_phong_tho programme_2024
 
-.PHONY: run test lint setup install bench clean screenshots
+.PHONY: run test lint setup install lock upgrade bench clean screenshots
 
 # The try-out runs in debug mode, unless the environment says otherwise; the settings alone never assume it.
 DJANGO_DEBUG ?= true
@@ -33,12 +34,24 @@ lint: $(STAMP)
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# The exact releases of requirements/lock.txt, each checked against its hash; then the app itself.
+$(STAMP): $(LOCK) pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON)) / Python 3.11 is required"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# `make lock` after changing the dependencies in pyproject.toml: keeps every pinned release that still fits.
+# `make upgrade` moves every package to its newest release that pyproject.toml allows.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" --quiet --output-file $(LOCK)
+lock: $(STAMP)
+	$(UV_COMPILE)
+	@$(MAKE) --no-print-directory install
+upgrade: $(STAMP)
+	$(UV_COMPILE) --upgrade
+	@$(MAKE) --no-print-directory install
 
 # `make bench BENCH_UNITS=1000 BENCH_SECONDS=20`: needs PostgreSQL (see docs/benchmarks.md).
 BENCH_UNITS ?= 10000
