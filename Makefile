@@ -23,9 +23,11 @@ setup: $(STAMP)
 	$(TRYOUT) demo_accounts
 	$(TRYOUT) demo_reports
 
+# A model changed without its migration fails the run, before the suite.
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
