@@ -45,15 +45,16 @@ $(STAMP): $(LOCK) pyproject.toml
 	touch $(STAMP)
 
 # `make lock` after changing the dependencies in pyproject.toml: keeps every pinned release that still fits.
-# `make upgrade` moves every package to its newest release that pyproject.toml allows.
-UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
-	--generate-hashes --custom-compile-command "make lock" --quiet --output-file $(LOCK)
+# `make upgrade` moves every package to its newest release that pyproject.toml allows. Both write the lock (every
+# package, for make and CI), then requirements/production.txt (the app's own, at the same releases), and install.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" --quiet
 lock: $(STAMP)
-	$(UV_COMPILE)
+	$(UV_COMPILE) --extra dev $(LOCK_UPGRADE) --output-file $(LOCK)
+	$(UV_COMPILE) --constraints $(LOCK) --output-file requirements/production.txt
 	@$(MAKE) --no-print-directory install
-upgrade: $(STAMP)
-	$(UV_COMPILE) --upgrade
-	@$(MAKE) --no-print-directory install
+upgrade: LOCK_UPGRADE := --upgrade
+upgrade: lock
 
 # `make bench BENCH_UNITS=1000 BENCH_SECONDS=20`: needs PostgreSQL (see docs/benchmarks.md).
 BENCH_UNITS ?= 10000
