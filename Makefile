@@ -3,24 +3,31 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements/lock.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 FIXTURES := units_phong_tho programme_2024
 
-.PHONY: run test lint setup install bench clean screenshots
+.PHONY: run test lint setup install lock upgrade bench clean screenshots
+
+# The try-out runs in debug mode, unless the environment says otherwise; the settings alone never assume it.
+DJANGO_DEBUG ?= true
+TRYOUT := DJANGO_DEBUG=$(DJANGO_DEBUG) $(BIN)/python manage.py
 
 run: setup
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(TRYOUT) runserver $(HOST):$(PORT)
 
 setup: $(STAMP)
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py loaddata $(FIXTURES)
-	$(BIN)/python manage.py demo_accounts
-	$(BIN)/python manage.py demo_reports
+	$(TRYOUT) migrate --noinput
+	$(TRYOUT) loaddata $(FIXTURES)
+	$(TRYOUT) demo_accounts
+	$(TRYOUT) demo_reports
 
+# A model changed without its migration fails the run, before the suite.
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -29,12 +36,25 @@ lint: $(STAMP)
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# The exact releases of requirements/lock.txt, each checked against its hash; then the app itself.
+$(STAMP): $(LOCK) pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON)) / Python 3.11 is required"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# `make lock` after changing the dependencies in pyproject.toml: keeps every pinned release that still fits.
+# `make upgrade` moves every package to its newest release that pyproject.toml allows. Both write the lock (every
+# package, for make and CI), then requirements/production.txt (the app's own, at the same releases), and install.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" --quiet
+lock: $(STAMP)
+	$(UV_COMPILE) --extra dev $(LOCK_UPGRADE) --output-file $(LOCK)
+	$(UV_COMPILE) --constraints $(LOCK) --output-file requirements/production.txt
+	@$(MAKE) --no-print-directory install
+upgrade: LOCK_UPGRADE := --upgrade
+upgrade: lock
 
 # `make bench BENCH_UNITS=1000 BENCH_SECONDS=20`: needs PostgreSQL (see docs/benchmarks.md).
 BENCH_UNITS ?= 10000

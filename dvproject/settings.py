@@ -1,7 +1,8 @@
 """One settings module, read from the environment.
 
-Unset variables give a local try-out (debug on, SQLite, localhost only). With ``DJANGO_DEBUG=false`` the
-app is in production mode and refuses to start without a real secret key and allowed hosts.
+Unset, ``DJANGO_DEBUG`` means production mode, which refuses to start without a real secret key and allowed
+hosts, so that a forgotten variable never shows debug pages. ``DJANGO_DEBUG=true`` (set by ``make run``) gives
+the local try-out: debug on, SQLite, localhost only.
 """
 
 import datetime
@@ -16,7 +17,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 _LOCAL_SECRET_KEY = "local-only-insecure-key-never-use-in-production"
 SECRET_KEY = env("DJANGO_SECRET_KEY", default=_LOCAL_SECRET_KEY if DEBUG else "")
@@ -24,12 +25,11 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 if not DEBUG:
+    _PRODUCTION = "in production mode (DJANGO_DEBUG=false, the default; a local try-out sets DJANGO_DEBUG=true)"
     if len(SECRET_KEY) < 50 or SECRET_KEY == _LOCAL_SECRET_KEY or SECRET_KEY.startswith("change-me"):
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters when DJANGO_DEBUG=false."
-        )
+        raise ImproperlyConfigured(f"DJANGO_SECRET_KEY must be a random value of at least 50 characters {_PRODUCTION}.")
     if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
-        raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the site's host names when DJANGO_DEBUG=false.")
+        raise ImproperlyConfigured(f"DJANGO_ALLOWED_HOSTS must list the site's host names {_PRODUCTION}.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

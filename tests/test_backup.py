@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, models
 
 from accounts.models import User
 from programme.models import ExemplaryModel, Period, Unit
@@ -44,6 +44,26 @@ def populate(period_2024, targets, reviewer):
     )
 
 
+def exact_times():
+    """A moment of every kind to the microsecond, which a backup cut to milliseconds would move."""
+    moment = datetime.datetime(2024, 7, 5, 8, 30, 15, 123456, tzinfo=datetime.UTC)
+    submission = Submission.objects.order_by("pk").first()
+    Submission.objects.filter(pk=submission.pk).update(
+        created_at=moment, updated_at=moment, submitted_at=moment, reviewed_at=moment
+    )
+    SubmissionEvent.objects.filter(submission=submission).update(at=moment + datetime.timedelta(microseconds=1))
+    User.objects.filter(username="thamdinh").update(last_login=moment)
+
+
+def timestamps() -> dict:
+    """Every saved moment, row by row (users by name: a restore numbers them anew)."""
+    out = {}
+    for model, key in ((Submission, "pk"), (SubmissionEvent, "pk"), (User, "username")):
+        fields = [field.name for field in model._meta.concrete_fields if isinstance(field, models.DateTimeField)]
+        out[model.__name__] = {row[0]: row[1:] for row in model.objects.values_list(key, *fields)}
+    return out
+
+
 def figures_now() -> dict:
     """Every compliance figure of every period (with units), and how many rows each model has."""
     out = {}
@@ -59,13 +79,15 @@ def figures_now() -> dict:
 @pytest.mark.django_db(transaction=True)
 def test_dumpdata_loaddata_round_trip(period_2024, targets, reviewer, tmp_path):
     populate(period_2024, targets, reviewer)
-    before = figures_now()
+    exact_times()
+    before, times = figures_now(), timestamps()
     path = tmp_path / "backup.json"
     call_command("backup_json", str(path), stdout=io.StringIO())
     call_command("flush", "--noinput", verbosity=0)
     assert Submission.objects.count() == 0
     call_command("loaddata", str(path), verbosity=0)
     assert figures_now() == before
+    assert timestamps() == times
     assert SubmissionEvent.objects.filter(action="returned", comment="Sửa MT1.").exists()
 
 

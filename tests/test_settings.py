@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import shlex
 import subprocess
 import sys
 
@@ -11,16 +12,45 @@ from django.conf import settings
 REAL_KEY = secrets.token_urlsafe(60)
 
 
-def manage(*args, **env):
-    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+def run(command, **env):
+    """``command`` in the project's folder with no DJANGO_ variable but ``env`` (and none of an outer make's)."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MAKE", "MFLAGS"))}
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env={**base, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
+        command, cwd=settings.BASE_DIR, env={**base, **env}, capture_output=True, text=True, timeout=120
     )
+
+
+def manage(*args, **env):
+    return run([sys.executable, "manage.py", *args], **env)
+
+
+PRINT_DEBUG = ("shell", "-c", "from django.conf import settings; print('DEBUG', settings.DEBUG)")
+
+
+def test_unset_debug_is_production_mode_which_refuses_to_start_without_a_secret():
+    result = manage("check")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_SECRET_KEY" in result.stderr
+    assert "DJANGO_DEBUG=true" in result.stderr  # says how to get the try-out
+
+
+def test_make_run_starts_the_try_out_in_debug_mode():
+    """Every manage.py command of ``make run``, as make would run it, gets debug mode."""
+    plan = run(["make", "--dry-run", "run"])
+    assert plan.returncode == 0, plan.stderr
+    commands = [shlex.split(line) for line in plan.stdout.splitlines() if " manage.py " in line]
+    assert [command[command.index("manage.py") + 1] for command in commands] == [
+        "migrate",
+        "loaddata",
+        "demo_accounts",
+        "demo_reports",
+        "runserver",
+    ]
+    for command in commands:
+        assignments = dict(word.split("=", 1) for word in command[: command.index("manage.py") - 1])
+        result = manage(*PRINT_DEBUG, **assignments)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split()[-2:] == ["DEBUG", "True"]
 
 
 @pytest.mark.parametrize(

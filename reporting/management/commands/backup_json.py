@@ -1,8 +1,10 @@
+from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 # What a restore recreates by itself (content types, permissions) or must not bring back (sessions, login locks).
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
+FORMAT = "json-exact"  # JSON that keeps the microseconds; `loaddata` reads it as any .json file
 
 
 class Command(BaseCommand):
@@ -15,8 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("output", help="tệp .json sẽ ghi")
 
     def handle(self, *args, output, **options):
+        serializers.register_serializer(FORMAT, "reporting.backup_json")
         call_command(
             "dumpdata",
+            format=FORMAT,
             natural_foreign=True,
             natural_primary=True,
             exclude=EXCLUDED,
