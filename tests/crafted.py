@@ -29,9 +29,9 @@ def _repeat(piece: bytes, times: int):
         yield piece * times
 
 
-def write_xlsx(path: Path, sheet_parts, strings_parts=None) -> Path:
-    """A workbook whose first sheet "Sheet1" is the concatenation of ``sheet_parts`` (the body of sheetData),
-    with a shared-strings table from ``strings_parts`` (the body of sst) when given."""
+def write_xlsx(path: Path, sheet_parts, strings_parts=None, *, head: str = "") -> Path:
+    """A workbook whose first sheet "Sheet1" is the concatenation of ``sheet_parts`` (the body of sheetData,
+    after ``head``), with a shared-strings table from ``strings_parts`` (the body of sst) when given."""
     types = [
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>',
         '<Default Extension="xml" ContentType="application/xml"/>',
@@ -61,7 +61,7 @@ def write_xlsx(path: Path, sheet_parts, strings_parts=None) -> Path:
             "xl/_rels/workbook.xml.rels", f'<Relationships xmlns="{PACKAGE_RELS}">{"".join(relations)}</Relationships>'
         )
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(f'<worksheet xmlns="{MAIN}"><sheetData>'.encode())
+            sheet.write(f'<worksheet xmlns="{MAIN}">{head}<sheetData>'.encode())
             for part in sheet_parts:
                 sheet.write(part)
             sheet.write(b"</sheetData></worksheet>")
@@ -88,7 +88,7 @@ def one_wide_row(path: Path, cells: int = 7_000_000) -> Path:
 
 
 def many_rows(path: Path, rows: int = 1_000_000) -> Path:
-    """A header and a million rows of one number: about 600 KB."""
+    """A header and a million rows of one number: about 65 KB."""
     return write_xlsx(path, [header_row(), *_repeat(b"<row><c><v>1</v></c></row>", rows)])
 
 
@@ -138,14 +138,16 @@ def zip_bomb(path: Path, unpacked_mb: int = 1800) -> Path:
 
 
 def many_csv_rows(path: Path, rows: int = 1_000_000) -> Path:
+    """A header and a million short rows: 4 MB, within the size an upload may have."""
     with path.open("wb") as out:
         out.write(b"unit,period,target,numerator,denominator\n")
-        for block in _repeat(b"03549,2024Q1,MT1,1,2\n", rows):
+        for block in _repeat(b"1,2\n", rows):
             out.write(block)
     return path
 
 
 def enormous_csv_field(path: Path, chars: int = 5 * 1024 * 1024) -> Path:
+    """One quoted field of five million digits."""
     with path.open("wb") as out:
         out.write(b'unit,period,target,numerator,denominator\n03549,2024Q1,MT1,1,"')
         for block in _repeat(b"9", chars):
