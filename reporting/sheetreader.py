@@ -30,6 +30,23 @@ PART_ELEMENTS = 100_000  # of the workbook's other parts (styles, workbook, rela
 RATIO = 100  # a sheet deflates 5 to 30 times; a ratio past this is a file made to unpack to much more
 RATIO_FLOOR = 1024 * 1024  # parts smaller than this unpack to little whatever their ratio
 CHUNK = 64 * 1024
+BINARY_PARTS = (
+    ".bin",
+    ".png",
+    ".jpeg",
+    ".jpg",
+    ".gif",
+    ".bmp",
+    ".tif",
+    ".tiff",
+    ".emf",
+    ".wmf",
+    ".docx",
+    ".xlsx",
+    ".pdf",
+)
+# How an XML part can begin: blanks, "<", a byte-order mark, or UTF-16 without one.
+XML_STARTS = (b" ", b"\t", b"\r", b"\n", b"<", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00<", b"\x00\x00")
 
 
 class SheetRefused(Exception):
@@ -170,7 +187,8 @@ def _refuse_declarations(*args) -> None:
 
 
 def _walk_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, extent: Extent, cells: int):
-    """(extent, cells) after reading one part; parts that are not XML (pictures, printer settings) are skipped."""
+    """(extent, cells) after reading one part. Pictures, printer settings and embedded files are skipped, unless
+    they could be read as XML: openpyxl reads whatever part the workbook names as a sheet."""
     walk = _Walk(limits, extent, cells)
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.StartElementHandler, parser.EndElementHandler = walk.start, walk.end
@@ -178,9 +196,7 @@ def _walk_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, 
     parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = _refuse_declarations
     with archive.open(info) as member:
         chunk = member.read(CHUNK)
-        if not chunk.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") and not chunk.startswith(
-            (b"\xff\xfe", b"\xfe\xff")
-        ):
+        if info.filename.lower().endswith(BINARY_PARTS) and not chunk.startswith(XML_STARTS):
             return extent, cells
         while chunk:
             parser.Parse(chunk, False)

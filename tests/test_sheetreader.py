@@ -192,6 +192,24 @@ def test_a_sheet_cell_of_text_longer_than_excel_allows_is_refused(tmp_path):
     assert read_xlsx(fits.read_bytes(), import_limits()) == [[long_text[1:]]]
 
 
+def test_every_part_that_could_be_read_as_xml_is_walked(tmp_path):
+    """A picture is skipped; a sheet behind blanks, or named like a picture, is walked all the same."""
+    wide = b"<row>" + b"<c/>" * 51 + b"</row>"
+    path = crafted.write_xlsx(tmp_path / "picture.xlsx", [crafted.header_row()])
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("xl/media/image1.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 100)
+    assert len(read_xlsx(path.read_bytes(), import_limits())) == 1
+    for name, prefix in (("xl/worksheets/sheet2.xml", b" " * (2 * 64 * 1024)), ("xl/media/image2.png", b"")):
+        with zipfile.ZipFile(path, "a") as archive:
+            archive.writestr(
+                name,
+                prefix + f'<worksheet xmlns="{crafted.MAIN}"><sheetData>'.encode() + wide + b"</sheetData></worksheet>",
+            )
+        with pytest.raises(SheetRefused, match="quá nhiều cột"):
+            read_xlsx(path.read_bytes(), import_limits())
+        path = crafted.write_xlsx(tmp_path / "picture.xlsx", [crafted.header_row()])
+
+
 # --- the entry points ---------------------------------------------------------------------------------------
 
 
