@@ -67,13 +67,13 @@ class Limits:
         return SheetRefused(f"{what} {self.advice}")
 
 
-def _mb(size: int) -> str:
-    return f"{vn_number(size / 1024 / 1024, 1)} MB"
+def _mb(size: int, decimals: int = 0) -> str:
+    return f"{vn_number(size / 1024 / 1024, decimals)} MB"
 
 
 def check_file_size(size: int, limits: Limits) -> None:
     if size > limits.file_bytes:
-        raise limits.refuse(f"Tệp quá lớn ({_mb(size)}); tối đa {_mb(limits.file_bytes)}.")
+        raise limits.refuse(f"Tệp quá lớn ({_mb(size, 1)}); tối đa {_mb(limits.file_bytes)}.")
 
 
 # XLSX ---------------------------------------------------------------------------------------------------------
