@@ -271,6 +271,12 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(client, reviewer, ph
     assert_answering(client)
 
 
+def test_a_body_over_the_limit_is_refused_before_signing_in_too(client, db, settings):
+    length = str(settings.MAX_REQUEST_BYTES + 1)
+    response = client.generic("POST", reverse("login"), b"x", CONTENT_LENGTH=length)
+    assert response.status_code == 413 and "không có gì được lưu" in response.text
+
+
 @override_settings(MAX_REQUEST_BYTES=2000)
 def test_a_body_at_the_limit_is_read(client, reviewer, phong_tho):
     client.force_login(reviewer)
