@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "dvproject.nostore.NoStoreMiddleware",  # after the user is known: nothing signed-in is kept by a browser
     "django.contrib.messages.middleware.MessageMiddleware",
+    "dvproject.limits.RequestSizeMiddleware",  # before anything reads the body (CSRF's check does)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -152,6 +153,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Uploads: a request body larger than this is refused before it is read (dvproject.limits); a bulk import reads
+# at most this many rows, the header included (reporting.sheetreader).
+MAX_REQUEST_BYTES = env.int("DJANGO_MAX_REQUEST_MB", default=10) * 1024 * 1024
+IMPORT_MAX_ROWS = env.int("DJANGO_IMPORT_MAX_ROWS", default=200_000)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]

@@ -1,21 +1,24 @@
 """Import of reported figures from CSV or XLSX: every row is checked first, and nothing loads if any is bad."""
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
-from openpyxl import load_workbook
 
 from programme.models import Period, Programme, Target, Unit
 from programme.selectors import applicable_kind_ids, reporting_units
 from reporting.counts import CountError, parse_count
 from reporting.models import Submission
 from reporting.services import Figures, submission_import
+from reporting.sheetreader import UNCOMPUTED, Limits, SheetRefused, csv_rows, open_xlsx
 
 COLUMNS = ("unit", "period", "target", "numerator", "denominator")
+MAX_FILE_BYTES = 8 * 1024 * 1024  # 200 000 rows of CSV, with room; the proxy takes 10 MB
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_COLUMNS = 50
+ERRORS_SHOWN = 200  # the page lists these and counts the rest
 
 
 class ImportFileError(Exception):
@@ -46,12 +49,15 @@ class ImportResult:
 def read_rows(data: bytes, filename: str) -> list[tuple[int, dict[str, object]]]:
     """(line number, {column: cell}) for every non-blank row; line numbers as a spreadsheet shows them."""
     suffix = Path(filename).suffix.lower()
-    if suffix == ".csv":
-        table = _csv_table(data)
-    elif suffix == ".xlsx":
-        table = _xlsx_table(data)
-    else:
-        raise ImportFileError("Tệp phải có đuôi .csv hoặc .xlsx.")
+    try:
+        if suffix == ".csv":
+            table = _csv_table(data)
+        elif suffix == ".xlsx":
+            table = _xlsx_table(data)
+        else:
+            raise ImportFileError("Tệp phải có đuôi .csv hoặc .xlsx.")
+    except SheetRefused as refused:
+        raise ImportFileError(str(refused)) from refused
     if not table:
         raise ImportFileError("Tệp trống.")
     header = [str(cell or "").strip().lower() for cell in table[0]]
@@ -69,56 +75,27 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, dict[str, object]]]
     return rows
 
 
+def import_limits() -> Limits:
+    """What a bulk file may hold; the number of rows is a setting (``DJANGO_IMPORT_MAX_ROWS``)."""
+    rows = settings.IMPORT_MAX_ROWS
+    return Limits(
+        file_bytes=MAX_FILE_BYTES,
+        unpacked_bytes=MAX_UNPACKED_BYTES,
+        rows=rows,
+        columns=MAX_COLUMNS,
+        cells=rows * len(COLUMNS),
+        advice="Không nhập dòng nào; hãy chia số liệu thành nhiều tệp nhỏ hơn.",
+    )
+
+
 def _csv_table(data: bytes) -> list[list[object]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFileError("Tệp CSV phải được lưu với bảng mã UTF-8.") from error
-    if "\x00" in text:  # no database stores it in text, and no spreadsheet writes it
-        raise ImportFileError("Tệp CSV chứa ký tự không hợp lệ (NUL); hãy lưu lại tệp từ Excel dạng CSV UTF-8.")
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
-    except csv.Error as error:
-        raise ImportFileError(f"Tệp CSV không đúng định dạng ({error}).") from error
-
-
-class _Uncomputed:
-    """A formula saved without its result: a program wrote the file and no spreadsheet calculated it."""
-
-    def __str__(self) -> str:
-        return "công thức chưa tính"
-
-
-UNCOMPUTED = _Uncomputed()
+    return list(csv_rows(data, import_limits()))
 
 
 def _xlsx_table(data: bytes) -> list[list[object]]:
     """The first sheet's cells; a formula is the result the spreadsheet saved with it, else ``UNCOMPUTED``."""
-    # A damaged workbook can fail in many layers (zip, deflate, XML, openpyxl's own checks), at opening or
-    # while the rows are read; whichever it is, the user's answer is the same.
-    try:
-        values, formulas = _xlsx_cells(data, data_only=True), _xlsx_cells(data, data_only=False)
-    except Exception as error:
-        raise ImportFileError("Không đọc được tệp Excel (.xlsx); tệp có thể bị hỏng.") from error
-    return [
-        [
-            UNCOMPUTED if value is None and isinstance(formula, str) and formula.startswith("=") else value
-            for value, formula in zip(row, formula_row, strict=False)
-        ]
-        for row, formula_row in zip(values, formulas, strict=False)
-    ]
-
-
-def _xlsx_cells(data: bytes, *, data_only: bool) -> list[list[object]]:
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
-    try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+    with open_xlsx(data, import_limits()) as workbook:
+        return list(workbook.rows(0))
 
 
 @dataclass

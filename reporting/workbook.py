@@ -10,12 +10,11 @@ saved as a draft through ``submission_save``. Sheet protection has no password: 
 import datetime
 import io
 import math
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -26,10 +25,10 @@ from reporting.forms import NOTE_MAX, ReportForm
 from reporting.inert import filename_part, is_formula
 from reporting.selectors.reports import ReportSheet, SheetRow, report_sheet
 from reporting.services import EDITABLE, TEXT_FIELDS, StaleSubmission, SubmissionError, submission_save
+from reporting.sheetreader import UNCOMPUTED, Limits, SheetRefused, open_xlsx
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-MAX_UNPACKED_BYTES = 30 * 1024 * 1024  # a filled template unpacks to well under 100 kB
 SHEET_TITLE = "Báo cáo"
 META_TITLE = "_meta"
 FORMAT = "dv-mau-bao-cao/1"
@@ -40,13 +39,21 @@ MAX_ROWS = 200  # far more targets than any programme has; bounds what an upload
 CODE, NAME, NUM_LABEL, NUM, DEN_LABEL, DEN, PREVIOUS, NOTE = "ABCDEFGH"
 INPUTS = {NUM: ("num", "tử số"), DEN: ("den", "mẫu số"), NOTE: ("note", "ghi chú")}
 WIDTHS = {CODE: 8, NAME: 34, NUM_LABEL: 32, NUM: 12, DEN_LABEL: 32, DEN: 12, PREVIOUS: 20, NOTE: 32}
-UNREADABLE = "Không đọc được tệp Excel (.xlsx); tệp có thể bị hỏng."
 NOT_A_TEMPLATE = (
     "Tệp này không phải mẫu báo cáo tải từ hệ thống (thiếu thông tin nhận dạng). "
     "Hãy tải mẫu Excel tại trang báo cáo, điền vào đó rồi tải lên."
 )
 REMADE = "Hãy tải mẫu mới tại trang báo cáo và chỉ điền vào các ô nền vàng."
-UNCOMPUTED = object()  # a formula saved without its result: a program wrote it, no spreadsheet calculated it
+# A filled template has a few hundred cells and unpacks to well under 100 kB. Rows reach far enough for a
+# template whose rows were moved to be told so; the cells are what bounds the reading.
+TEMPLATE_LIMITS = Limits(
+    file_bytes=MAX_UPLOAD_BYTES,
+    unpacked_bytes=10 * 1024 * 1024,
+    rows=20_000,
+    columns=50,
+    cells=10_000,
+    advice=f"Tệp này không giống một mẫu báo cáo; không lưu gì. {REMADE}",
+)
 UNCOMPUTED_MESSAGE = "Ô có công thức nhưng tệp không lưu kết quả tính. Hãy nhập số, hoặc mở tệp bằng Excel rồi lưu lại."
 
 _INPUT_FILL = PatternFill("solid", start_color="FFF2CC")
@@ -311,53 +318,21 @@ def read_template(data: bytes, filename: str) -> FilledTemplate:
     return FilledTemplate(meta, cells)
 
 
-def _raw_tables(data: bytes) -> tuple[list[tuple] | None, dict[int, list] | None]:
+def _raw_tables(data: bytes) -> tuple[list[list] | None, dict[int, list] | None]:
     """The rows of "_meta" and of the report sheet (by row number), as plain values; None for a missing sheet.
     A formula is the result the spreadsheet saved with it, or ``UNCOMPUTED`` when none was saved: read as
     blank, it would erase the figure the officer meant."""
-    _refuse_a_bomb(data)
-    # A damaged workbook can fail in many layers (zip, deflate, XML, openpyxl's own checks), at opening or
-    # while the rows are read; whichever it is, the officer's answer is the same.
     try:
-        meta_rows, report_rows = _sheet_rows(data, data_only=True)
-        if report_rows is not None:
-            _, formulas = _sheet_rows(data, data_only=False)
-            for number, cells in report_rows.items():
-                report_rows[number] = [
-                    UNCOMPUTED if value is None and formula is not None else value
-                    for value, formula in zip(cells, formulas[number], strict=True)
-                ]
-    except Exception as error:
-        raise TemplateError(UNREADABLE) from error
-    return meta_rows, report_rows
-
-
-def _sheet_rows(data: bytes, *, data_only: bool) -> tuple[list[tuple] | None, dict[int, list] | None]:
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
-    try:
-        if META_TITLE not in workbook.sheetnames:
-            return None, None
-        meta_rows = list(workbook[META_TITLE].iter_rows(max_row=MAX_ROWS, max_col=3, values_only=True))
-        if SHEET_TITLE not in workbook.sheetnames:
-            return meta_rows, None
-        report = workbook[SHEET_TITLE].iter_rows(
-            min_row=FIRST_ROW, max_row=FIRST_ROW + MAX_ROWS, max_col=len(WIDTHS), values_only=True
-        )
-        return meta_rows, {number: list(cells) for number, cells in enumerate(report, start=FIRST_ROW)}
-    finally:
-        workbook.close()
-
-
-def _refuse_a_bomb(data: bytes) -> None:
-    """A small upload that unpacks to gigabytes would exhaust the server's memory inside openpyxl; the zip's
-    declared sizes bound what it can read, so checking them first is enough."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except Exception as error:
-        raise TemplateError(UNREADABLE) from error
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise TemplateError("Tệp Excel quá lớn so với một mẫu báo cáo; hãy tải mẫu mới và chỉ điền số liệu.")
+        with open_xlsx(data, TEMPLATE_LIMITS) as workbook:
+            if META_TITLE not in workbook.sheetnames:
+                return None, None
+            meta_rows = list(workbook.rows(META_TITLE, max_row=MAX_ROWS, max_col=3))
+            if SHEET_TITLE not in workbook.sheetnames:
+                return meta_rows, None
+            report = workbook.rows(SHEET_TITLE, min_row=FIRST_ROW, max_row=FIRST_ROW + MAX_ROWS, max_col=len(WIDTHS))
+            return meta_rows, dict(enumerate(report, start=FIRST_ROW))
+    except SheetRefused as refused:
+        raise TemplateError(str(refused)) from refused
 
 
 def _parse_meta(meta_rows: list[tuple]) -> TemplateMeta:

@@ -19,6 +19,7 @@ from openpyxl import Workbook, load_workbook
 from accounts.roles import Role
 from programme.models import Period, Unit
 from reporting.counts import COMMA, OTHER_DIGITS
+from reporting.imports import MAX_FILE_BYTES
 from reporting.models import Submission, SubmissionEvent, Value
 from reporting.services import Content, Figures, submission_save
 from reporting.workbook import MAX_UPLOAD_BYTES
@@ -325,7 +326,7 @@ def test_a_workbook_that_unpacks_to_gigabytes_is_refused(client, officer, commun
         archive.writestr("xl/sharedStrings.xml", b"<" + b"a" * (40 * 1024 * 1024))
     client.force_login(officer)
     response = upload(client, q1, commune, SimpleUploadedFile("bao-cao.xlsx", buffer.getvalue()))
-    assert response.status_code == 400 and "quá lớn so với một mẫu báo cáo" in response.text
+    assert response.status_code == 400 and "giải nén ra quá lớn" in response.text
 
 
 def test_a_template_whose_rows_were_moved_is_refused(client, officer, commune, q1):
@@ -433,7 +434,7 @@ def test_bulk_upload_lists_every_bad_row_and_loads_nothing(client, reviewer, pho
         ("so-lieu.txt", b"x", "Tệp phải có đuôi .csv hoặc .xlsx."),
         ("so-lieu.xlsx", b"not a zip", "Không đọc được tệp Excel (.xlsx); tệp có thể bị hỏng."),
         ("so-lieu.csv", b"a,b\n1,2\n", "Thiếu cột: unit, period, target, numerator, denominator."),
-        ("so-lieu.csv", b"0" * (MAX_UPLOAD_BYTES + 1), "Tệp quá lớn"),
+        ("so-lieu.csv", b"0" * (MAX_FILE_BYTES + 1), "Tệp quá lớn"),
     ],
 )
 def test_bulk_upload_refuses_an_unreadable_file_clearly(client, reviewer, phong_tho, name, content, message):

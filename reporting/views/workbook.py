@@ -8,15 +8,15 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from programme.formatting import vn_number
-from reporting.imports import ImportFileError, ImportRejected, import_values
+from reporting.imports import ERRORS_SHOWN, ImportFileError, ImportRejected, import_limits, import_values
 from reporting.models import Submission
 from reporting.selectors.reports import report_sheet
 from reporting.services import EDITABLE, SubmissionError, may_edit
+from reporting.sheetreader import Limits, SheetRefused, check_file_size
 from reporting.views.officer import _unit_and_period
 from reporting.workbook import (
     CONTENT_TYPE,
-    MAX_UPLOAD_BYTES,
+    TEMPLATE_LIMITS,
     TemplateConflict,
     TemplateError,
     TemplateRejected,
@@ -39,12 +39,16 @@ class UploadForm(forms.Form):
         },
     )
 
+    def __init__(self, *args, limits: Limits, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limits = limits
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            size = vn_number(upload.size / 1024 / 1024, 1)
-            limit = vn_number(MAX_UPLOAD_BYTES / 1024 / 1024)
-            raise forms.ValidationError(f"Tệp quá lớn ({size} MB); tối đa {limit} MB.")
+        try:
+            check_file_size(upload.size, self.limits)
+        except SheetRefused as refused:
+            raise forms.ValidationError(str(refused)) from refused
         return upload
 
 
@@ -76,7 +80,7 @@ def report_upload(request, period_id, unit_code):
     unit, period = _officers_report(request.user, period_id, unit_code)
     status, problem, errors = 200, "", []
     if request.method == "POST":
-        form = UploadForm(request.POST, request.FILES)
+        form = UploadForm(request.POST, request.FILES, limits=TEMPLATE_LIMITS)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -97,14 +101,14 @@ def report_upload(request, period_id, unit_code):
         if submission is not None and submission.status not in EDITABLE:
             messages.error(request, NOT_EDITABLE)
             return redirect("report", period_id=period.id, unit_code=unit.code)
-        form = UploadForm()
+        form = UploadForm(limits=TEMPLATE_LIMITS)
     context = {
         "unit": unit,
         "period": period,
         "form": form,
         "problem": problem,
         "errors": errors,
-        "limit_mb": MAX_UPLOAD_BYTES // 1024 // 1024,
+        "limit_mb": TEMPLATE_LIMITS.file_bytes // 1024 // 1024,
     }
     return render(request, "reporting/upload.html", context, status=status)
 
@@ -113,15 +117,17 @@ def report_upload(request, period_id, unit_code):
 @permission_required("reporting.review_report", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def bulk_upload(request):
-    status, problem, errors = 200, "", []
+    status, problem, errors, more = 200, "", [], 0
+    limits = import_limits()
     if request.method == "POST":
-        form = UploadForm(request.POST, request.FILES)
+        form = UploadForm(request.POST, request.FILES, limits=limits)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
                 result = import_values(upload.read(), upload.name, actor=request.user)
             except ImportRejected as rejected:
-                status, errors = 400, rejected.errors
+                status, errors = 400, rejected.errors[:ERRORS_SHOWN]
+                more = len(rejected.errors) - len(errors)
             except ImportFileError as refused:
                 status, problem = 400, str(refused)
             except SubmissionError as refused:  # a report approved while the file was being checked
@@ -132,6 +138,13 @@ def bulk_upload(request):
         else:
             status = 400
     else:
-        form = UploadForm()
-    context = {"form": form, "problem": problem, "errors": errors, "limit_mb": MAX_UPLOAD_BYTES // 1024 // 1024}
+        form = UploadForm(limits=limits)
+    context = {
+        "form": form,
+        "problem": problem,
+        "errors": errors,
+        "more": more,
+        "limit_mb": limits.file_bytes // 1024 // 1024,
+        "max_rows": limits.rows,
+    }
     return render(request, "reporting/bulk_upload.html", context, status=status)

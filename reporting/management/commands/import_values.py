@@ -3,8 +3,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from reporting.imports import ImportFileError, ImportRejected, import_values
+from reporting.imports import ImportFileError, ImportRejected, import_limits, import_values
 from reporting.services import SubmissionError
+from reporting.sheetreader import SheetRefused, check_file_size
 
 
 class Command(BaseCommand):
@@ -20,9 +21,12 @@ class Command(BaseCommand):
     def handle(self, *args, file, programme, **options):
         path = Path(file)
         try:
+            check_file_size(path.stat().st_size, import_limits())  # before a huge file is read into memory
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Không mở được tệp {path}: {error.strerror}.") from error
+        except SheetRefused as refused:
+            raise CommandError(f"{path.name}: {refused}") from refused
         try:
             result = import_values(data, path.name, programme_code=programme, actor_label=f"import_values {path.name}")
         except ImportFileError as error:
