@@ -57,3 +57,14 @@ def test_the_login_lock_shows_its_counts_in_vietnamese(admin_client, officer):
     response = admin_client.get(reverse("admin:axes_accessattempt_changelist"))
     assert f"{settings.AXES_FAILURE_LIMIT - 2} lần thử còn lại" in response.text
     assert "Số lần sai" in response.text and "Tên đăng nhập" in response.text
+
+
+def test_the_user_and_password_pages_speak_vietnamese(admin_client, officer):
+    """Django's Vietnamese lacks the words of its password pages; the project's catalogue has them."""
+    change = admin_client.get(reverse("admin:accounts_user_change", args=[officer.pk]))
+    password = admin_client.get(reverse("admin:auth_user_password_change", args=[officer.pk]))
+    assert change.status_code == password.status_code == 200
+    assert "Đặt lại mật khẩu" in change.text and "không ai xem được mật khẩu" in change.text
+    assert "Đăng nhập bằng mật khẩu" in password.text and "Tắt đăng nhập bằng mật khẩu" in password.text
+    for english_words in ("Reset password", "Raw passwords", "Password-based authentication", "Enabled", "Disabled"):
+        assert english_words not in change.text + password.text
