@@ -66,7 +66,7 @@ def test_a_session_lasts_eight_hours_without_a_request_by_default():
 
 
 def test_the_session_length_is_read_from_the_environment():
-    result = manage("diffsettings", DJANGO_SESSION_HOURS="2")
+    result = manage("diffsettings", DJANGO_DEBUG="true", DJANGO_SESSION_HOURS="2")
     assert result.returncode == 0, result.stderr
     assert "SESSION_COOKIE_AGE = 7200\n" in result.stdout
 
