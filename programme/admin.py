@@ -116,4 +116,5 @@ class ExemplaryModelAdmin(admin.ModelAdmin):
     search_fields = ["name", "unit__name", "unit__code"]
     list_select_related = ["unit"]
     autocomplete_fields = ["unit"]
+    ordering = ["unit", "year", "registered_on"]
     date_hierarchy = "registered_on"

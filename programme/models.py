@@ -375,7 +375,6 @@ class ExemplaryModel(models.Model):
     recognition_level = models.CharField("cấp công nhận", max_length=10, choices=Level.choices, blank=True)
 
     class Meta:
-        ordering = ["unit", "year", "registered_on"]
         verbose_name = "mô hình “Dân vận khéo”"
         verbose_name_plural = "sổ mô hình “Dân vận khéo”"
         permissions = [

@@ -6,6 +6,7 @@ from reporting.models import Narrative, Submission, SubmissionEvent, Value
 class ValueInline(admin.TabularInline):
     model = Value
     extra = 0
+    ordering = ["target__order", "target__code"]
     fields = ["target", "numerator", "denominator", "note"]
     readonly_fields = fields
 
@@ -31,6 +32,7 @@ class NarrativeInline(admin.StackedInline):
 class EventInline(admin.TabularInline):
     model = SubmissionEvent
     extra = 0
+    ordering = ["at", "pk"]
     fields = ["at", "action", "from_status", "to_status", "actor", "actor_label", "comment", "changes"]
     readonly_fields = fields
 
@@ -49,6 +51,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     list_filter = ["period__programme", "period", "status", "is_late", "unit__kind"]
     search_fields = ["unit__name", "unit__code"]
     list_select_related = ["unit", "period"]
+    ordering = ["period", "unit"]
     inlines = [ValueInline, NarrativeInline, EventInline]
 
     def has_add_permission(self, request):
@@ -67,6 +70,7 @@ class SubmissionEventAdmin(admin.ModelAdmin):
     list_filter = ["action", "to_status"]
     search_fields = ["submission__unit__name", "actor_label", "comment"]
     list_select_related = ["submission__unit", "submission__period"]
+    ordering = ["submission__period", "submission__unit", "at", "pk"]
 
     def has_add_permission(self, request):
         return False

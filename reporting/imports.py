@@ -131,9 +131,7 @@ def _load_context(rows, programme_code: str | None) -> _Context:
         (unit_id, period_id): status
         for unit_id, period_id, status in Submission.objects.filter(
             unit__in=units.values(), period__in=[p for found in periods.values() for p in found]
-        )
-        .values_list("unit_id", "period_id", "status")
-        .order_by()
+        ).values_list("unit_id", "period_id", "status")
     }
     return _Context(
         units=units,

@@ -49,7 +49,6 @@ class Submission(models.Model):
     proposals = models.TextField("đề xuất, kiến nghị", blank=True)
 
     class Meta:
-        ordering = ["period", "unit"]
         verbose_name = "báo cáo"
         verbose_name_plural = "báo cáo"
         constraints = [
@@ -107,7 +106,6 @@ class Value(models.Model):
     note = models.CharField("ghi chú", max_length=500, blank=True)
 
     class Meta:
-        ordering = ["submission", "target__order"]
         verbose_name = "số liệu"
         verbose_name_plural = "số liệu"
         constraints = [
@@ -163,7 +161,6 @@ class SubmissionEvent(models.Model):
     )
 
     class Meta:
-        ordering = ["submission", "at", "pk"]
         verbose_name = "lịch sử báo cáo"
         verbose_name_plural = "lịch sử báo cáo"
 

@@ -69,7 +69,7 @@ def test_an_officer_outside_the_programmes_area_gets_404_and_saves_nothing(
     template = build_template(report_sheet(outside, q1))  # what the unit's template would be, filled in
     stray = submission_import(unit=outside, period=q1, figures={targets["MT1"]: Figures(1, 2)})
     submission_return(user=reviewer, submission=stray, version=None, comment="Không thuộc địa bàn.")
-    before = list(Value.objects.values_list("submission_id", "target_id", "numerator", "denominator"))
+    before = list(Value.objects.order_by("pk").values_list("submission_id", "target_id", "numerator", "denominator"))
     client.force_login(make_user("canbo-ngoai", Role.OFFICER, unit=outside))
     method, url, data = requests(q1, outside, template)[name]
 
@@ -77,4 +77,7 @@ def test_an_officer_outside_the_programmes_area_gets_404_and_saves_nothing(
 
     assert response.status_code == 404
     assert Submission.objects.get().version == stray.version + 1  # returned, and nothing since
-    assert list(Value.objects.values_list("submission_id", "target_id", "numerator", "denominator")) == before
+    assert (
+        list(Value.objects.order_by("pk").values_list("submission_id", "target_id", "numerator", "denominator"))
+        == before
+    )

@@ -180,7 +180,7 @@ def test_a_save_that_changes_nothing_adds_nothing_but_a_submit_records_its_step(
     assert submission.events.count() == 1
     response = client.post(url(q1, commune), data | {"version": str(version), "action": "submit"})
     assert response.status_code == 302
-    events = list(submission.events.values_list("action", "changes"))
+    events = list(submission.events.order_by("at", "pk").values_list("action", "changes"))
     assert events[-1] == ("submitted", [])
     assert len(events) == 2
 

@@ -79,7 +79,7 @@ def figures_by_period(
         "target_id",
         "numerator",
         "denominator",
-    ).order_by()  # into a dict: the model's ordering would only make the database sort every row
+    )
     for period_id, unit_id, code, target_id, num, den in rows:
         found[period_id][unit_id, target_id] = compliance.Figure(code, num, den)
     return found
@@ -123,9 +123,9 @@ def register_of(
         "target__source",
         "numerator",
         "denominator",
-    ).order_by()
+    )
     return Register(
-        dates=list(models.values_list("unit_id", "registered_on", "recognised_on").order_by()),
+        dates=list(models.values_list("unit_id", "registered_on", "recognised_on")),
         fixed={
             (period_id, unit_id, source): compliance.Figure(code, num, den)
             for period_id, unit_id, code, source, num, den in rows
@@ -300,7 +300,6 @@ def expected_units(programme: Programme, periods: list[Period]) -> dict[tuple[in
         .alias(models=FilteredRelation("exemplary_models", condition=Q(exemplary_models__year=programme.year)))
         .values("kind_id", "parent_id")
         .annotate(**aggregates)
-        .order_by()
     )
     for row in rows:
         for period in periods:
@@ -372,7 +371,6 @@ def reported_totals(
             meeting=Sum(Case(*[_meets(target) for target in typed], default=V(0))),
             live=Count("id", filter=_live_register(programme, periods)),
         )
-        .order_by()
     )
     typed_ids = {target.id for target in typed}
     totals: dict[tuple[int, int], dict[int | None, compliance.Totals | FixedTotals]] = defaultdict(dict)

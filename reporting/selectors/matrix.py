@@ -188,7 +188,7 @@ def matrix(
         Unit.objects.filter(id__in={u.parent_id for u in expected}).order_by("order", "name").values_list("id", "name")
     )
     parents = [ParentChoice(pk, name) for pk, name in parent_names.items()]
-    statuses = dict(Submission.objects.filter(period=period).values_list("unit_id", "status").order_by())
+    statuses = dict(Submission.objects.filter(period=period).values_list("unit_id", "status"))
     report_status = {unit.id: statuses.get(unit.id, "missing") for unit in expected}
 
     kind_id, parent_id = chosen_id(kind, kinds), chosen_id(parent, parents)

@@ -84,18 +84,14 @@ def official_report(period: Period, *, approved_only: bool = False) -> OfficialR
     statuses = Submission.counting_statuses(approved_only)
     counting = {
         row["unit_id"]: row
-        for row in Submission.objects.filter(period=period, status__in=statuses, unit__in=[unit.id for unit in units])
-        .values("unit_id", *TEXT_FIELDS)
-        .order_by()
+        for row in Submission.objects.filter(
+            period=period, status__in=statuses, unit__in=[unit.id for unit in units]
+        ).values("unit_id", *TEXT_FIELDS)
     }
     narratives: dict[int, dict[int, str]] = {}
-    rows = (
-        Narrative.objects.filter(
-            submission__period=period, submission__status__in=statuses, submission__unit__in=list(counting)
-        )
-        .values_list("submission__unit_id", "task_group_id", "text")
-        .order_by()
-    )
+    rows = Narrative.objects.filter(
+        submission__period=period, submission__status__in=statuses, submission__unit__in=list(counting)
+    ).values_list("submission__unit_id", "task_group_id", "text")
     for unit_id, group_id, text in rows:
         narratives.setdefault(group_id, {})[unit_id] = text
     groups = list(TaskGroup.objects.filter(programme=programme).order_by("number"))
@@ -109,7 +105,6 @@ def official_report(period: Period, *, approved_only: bool = False) -> OfficialR
         .filter(exists_on(period.end, "unit__"), _has_text())
         .values("unit__parent_id")
         .annotate(reports=Count("id"))
-        .order_by()
     )
     return OfficialReport(
         period=period,

@@ -151,9 +151,7 @@ def report_sheet(unit, period: Period) -> ReportSheet:
                 submission__status__in=Submission.COUNTING,
                 numerator__isnull=False,
                 denominator__isnull=False,
-            )
-            .values_list("target_id", "numerator", "denominator")
-            .order_by()
+            ).values_list("target_id", "numerator", "denominator")
         }
     register = {}
     if any(not t.is_typed for t in targets):

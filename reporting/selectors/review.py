@@ -52,9 +52,7 @@ def inbox_filters(programme) -> InboxFilters:
 def units_not_submitted(period: Period) -> list[UnitInfo]:
     """The units expected to report for the period that have never submitted it. Two queries."""
     submitted = set(
-        Submission.objects.filter(period=period, submitted_at__isnull=False)
-        .values_list("unit_id", flat=True)
-        .order_by()
+        Submission.objects.filter(period=period, submitted_at__isnull=False).values_list("unit_id", flat=True)
     )
     return [unit for unit in reporting_units(period.programme, on=period.end) if unit.id not in submitted]
 

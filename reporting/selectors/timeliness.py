@@ -107,7 +107,7 @@ def report_states(periods: list[Period], unit_ids: list[int] | None = None) -> d
     rows = Submission.objects.filter(period__in=[period.id for period in periods])
     if unit_ids is not None:
         rows = rows.filter(unit__in=unit_ids)
-    rows = rows.values_list("period_id", "unit_id", "status", "is_late", "submitted_at").order_by()
+    rows = rows.values_list("period_id", "unit_id", "status", "is_late", "submitted_at")
     return {(period_id, unit_id): ReportState(*state) for period_id, unit_id, *state in rows}
 
 
@@ -127,7 +127,6 @@ def completeness_by_period(periods: list[Period], counted: Census, *, kind_id: i
         rows.filter(exists_on(F("period__end"), "unit__"))
         .values("period_id", "unit__parent_id", "status", "is_late")
         .annotate(reports=Count("id"))
-        .order_by()
     )
     count: dict[tuple[int, str, bool], int] = defaultdict(int)
     for row in rows:

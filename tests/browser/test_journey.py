@@ -65,7 +65,7 @@ def test_file_return_correct_approve(chromium, live_server, officer, reviewer, c
     expect(reviewer_page.get_by_text("Đã duyệt báo cáo")).to_be_visible()
     submission = Submission.objects.get()
     assert submission.status == "approved"
-    assert list(submission.events.values_list("action", flat=True)) == [
+    assert list(submission.events.order_by("at", "pk").values_list("action", flat=True)) == [
         "saved",
         "submitted",
         "returned",
