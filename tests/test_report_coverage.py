@@ -10,10 +10,10 @@ from dataclasses import replace
 import pytest
 
 from accounts.roles import Role
-from programme.models import Unit
+from programme.models import TaskGroup, Unit
 from reporting.models import Submission, Value
 from reporting.services import Figures, SubmissionError, submission_import, submission_save
-from tests.factories import make_user
+from tests.factories import make_district, make_user
 from tests.test_review import complete_content, period
 
 
@@ -110,3 +110,30 @@ def test_the_annual_rating_is_taken_in_the_annual_report(phong_tho, commune, tar
     submission = save(commune, year, {targets["MT8"]: Figures(1, 2)})
 
     assert submission.values.get(target=targets["MT8"]).numerator == 1
+
+
+@pytest.mark.parametrize("save", [saved_by_officer, imported], ids=["form", "import"])
+def test_figures_for_another_programmes_target_are_refused(phong_tho, commune, save):
+    q1 = period(phong_tho, "2024Q1")
+    _, _, (elsewhere,) = make_district(0, targets=1)
+
+    with pytest.raises(SubmissionError, match=f"chỉ tiêu {elsewhere.code} thuộc chương trình khác"):
+        save(commune, q1, {elsewhere: Figures(1, 2)})
+    assert nothing_saved(commune, q1)
+
+
+def test_a_text_for_another_programmes_task_group_is_refused(phong_tho, commune):
+    q1 = period(phong_tho, "2024Q1")
+    elsewhere = TaskGroup.objects.create(programme=make_district(0, targets=0)[0], number=9, title="Nhóm khác")
+    content = complete_content(commune, q1)
+
+    with pytest.raises(SubmissionError, match="không có nhóm nhiệm vụ 9"):
+        submission_save(
+            user=officer_of(commune),
+            unit=commune,
+            period=q1,
+            version=None,
+            content=replace(content, narratives={**content.narratives, elsewhere: "Đã làm."}),
+            submit=False,
+        )
+    assert nothing_saved(commune, q1)
