@@ -14,7 +14,7 @@ from programme.selectors import applicable_kind_ids, programme_targets
 def _left_out(target: Target, *, kind_id: int, period: Period) -> str | None:
     """Why a report of a unit of that kind for that period leaves the target out: "kind" (it does not apply
     to the kind), "annual" (an annual rating outside the annual report), or None (the report covers it).
-    ``target.applies_to`` must be prefetched."""
+    Reads ``target.applies_to`` (one query unless prefetched, as `programme_targets` does)."""
     if kind_id not in applicable_kind_ids(target):
         return "kind"
     if not target.is_reported_in(period):
