@@ -8,7 +8,8 @@ from django.conf import settings
 from django.db import transaction
 
 from programme.models import Period, Programme, Target, Unit
-from programme.selectors import applicable_kind_ids, reporting_units
+from programme.rules import not_typed
+from programme.selectors import reporting_units
 from reporting.counts import CountError, parse_count
 from reporting.models import Submission
 from reporting.services import Figures, submission_import
@@ -105,7 +106,6 @@ class _Context:
     units: dict[str, Unit]
     periods: dict[str, list[Period]]
     targets: dict[tuple[int, str], Target]
-    kinds: dict[int, set[int]]
     members: dict[int, set[int]]
     statuses: dict[tuple[int, int], str]
 
@@ -137,7 +137,6 @@ def _load_context(rows, programme_code: str | None) -> _Context:
         units=units,
         periods=periods,
         targets={(t.programme_id, t.code): t for t in targets},
-        kinds={t.id: applicable_kind_ids(t) for t in targets},
         members=members,
         statuses=statuses,
     )
@@ -221,12 +220,8 @@ def _check_row(row: dict[str, object], context: _Context) -> _GoodRow:
     denominator = _count(row["denominator"], "mẫu số")
     if numerator > denominator:
         raise _BadRow(f"tử số ({numerator}) lớn hơn mẫu số ({denominator})")
-    if unit.kind_id not in context.kinds[target.id]:
-        raise _BadRow(f"chỉ tiêu {target.code} không áp dụng cho {unit.kind.name.lower()} ({unit.name})")
-    if not target.is_reported_in(period):
-        raise _BadRow(f"chỉ tiêu {target.code} chỉ báo cáo trong kỳ báo cáo năm")
-    if not target.is_typed:
-        raise _BadRow(f"chỉ tiêu {target.code} được tính từ sổ mô hình “Dân vận khéo”, không nhập số liệu")
+    if reason := not_typed(target, unit=unit, period=period):
+        raise _BadRow(reason)
     if context.statuses.get((unit.id, period.id)) == Submission.Status.APPROVED:
         raise _BadRow(f"báo cáo của {unit.name} kỳ {period.code} đã được duyệt; cần mở lại trước khi nhập")
     return _GoodRow(unit, period, target, Figures(numerator, denominator))

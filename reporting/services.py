@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from programme.models import Period, Target, TaskGroup, Unit
-from programme.selectors import applicable_kind_ids, programme_targets, unit_info
+from programme.rules import Coverage, not_typed, report_coverage
+from programme.selectors import unit_info
 from reporting.models import Narrative, Submission, SubmissionEvent, Value
 from reporting.selectors.compliance import register_figures_at, register_of
 
@@ -178,25 +179,40 @@ def _mark_submitted(submission: Submission, actor) -> None:
     submission.submitted_by = actor
 
 
-def missing_for_submit(unit: Unit, period: Period, content: Content, targets: list[Target]) -> list[str]:
-    """What a report still lacks before it can be submitted, as Vietnamese phrases (empty: complete)."""
+def missing_for_submit(content: Content, coverage: Coverage) -> list[str]:
+    """What a report still lacks before it can be submitted, as Vietnamese phrases (empty: complete). Judged
+    against what the report covers, not against what the content happens to hold."""
     missing = [
         f"số liệu chỉ tiêu {t.code}"
-        for t in targets
-        if t.is_typed
-        and ((figures := content.figures.get(t)) is None or figures.numerator is None or figures.denominator is None)
+        for t in coverage.typed
+        if (figures := content.figures.get(t)) is None or figures.numerator is None or figures.denominator is None
     ]
-    missing += [f"kết quả nhóm nhiệm vụ {g.number}" for g, text in content.narratives.items() if not text.strip()]
+    missing += [
+        f"kết quả nhóm nhiệm vụ {g.number}" for g in coverage.task_groups if not content.narratives.get(g, "").strip()
+    ]
     missing += [label.lower() for name, label in TEXT_FIELDS.items() if not getattr(content, name).strip()]
     return missing
 
 
+def _refuse_uncovered(figures: Mapping[Target, Figures], *, unit: Unit, period: Period) -> None:
+    """Refuse figures for a target the report does not cover, or one the register gives: they would be kept
+    where nobody sees or counts them. No query when the targets' kinds are prefetched, as the callers read
+    them."""
+    for target in figures:
+        if target.programme_id != period.programme_id:
+            reason = f"chỉ tiêu {target.code} thuộc chương trình khác"
+        else:
+            reason = not_typed(target, unit=unit, period=period)
+        if reason:
+            raise SubmissionError(f"Báo cáo {unit.name} — {period.name} không nhận số liệu này: {reason}.")
+
+
 @transaction.atomic
 def submission_save(
-    *, user, unit: Unit, period: Period, version: int | None, content: Content, submit: bool, targets: list[Target]
+    *, user, unit: Unit, period: Period, version: int | None, content: Content, submit: bool
 ) -> Submission:
     """Save the officer's report as a draft, or submit it. ``version`` is the one the form was opened with
-    (None for a report not yet created); ``targets`` are the ones the report must cover."""
+    (None for a report not yet created). What the report covers is decided here, never by the caller."""
     if not may_edit(user, unit):
         raise PermissionDenied
     submission, created = _locked_submission(unit=unit, period=period)
@@ -206,7 +222,11 @@ def submission_save(
         raise StaleSubmission(submission)
     if submission.status not in EDITABLE:
         raise SubmissionError(f"Báo cáo đang ở trạng thái “{submission.get_status_display()}”, không sửa được.")
-    if submit and (missing := missing_for_submit(unit, period, content, targets)):
+    coverage = report_coverage(unit, period)
+    _refuse_uncovered(content.figures, unit=unit, period=period)
+    if stray := [g.number for g in content.narratives if g not in coverage.task_groups]:
+        raise SubmissionError(f"Báo cáo {period.name} không có nhóm nhiệm vụ {', '.join(map(str, stray))}.")
+    if submit and (missing := missing_for_submit(content, coverage)):
         raise SubmissionError("Chưa nộp được, còn thiếu: " + ", ".join(missing) + ".")
     from_status = "" if created else submission.status
     changes = _apply_values(submission, content.figures) + _apply_texts(submission, content)
@@ -266,11 +286,7 @@ def _fix_register_figures(submission: Submission) -> list[dict]:
     """Store MT5a/MT5b as the register gives them now as the report's values, so that the approved report keeps
     them whatever the register says later; returns what changed, for the history."""
     period, unit = submission.period, submission.unit
-    targets = [
-        target
-        for target in programme_targets(period.programme)
-        if not target.is_typed and unit.kind_id in applicable_kind_ids(target) and target.is_reported_in(period)
-    ]
+    targets = report_coverage(unit, period).derived
     if not targets:
         return []
     found = register_of(period.programme, periods=[period], unit_ids=[unit.id])
@@ -314,6 +330,7 @@ def submission_import(
 
     Refuses an approved report: it is locked until a reviewer reopens it.
     """
+    _refuse_uncovered(figures, unit=unit, period=period)
     submission, created = _locked_submission(unit=unit, period=period)
     if submission.status == Submission.Status.APPROVED:
         raise SubmissionError(f"Báo cáo {unit.name} — {period.name} đã được duyệt; cần mở lại trước khi nhập.")

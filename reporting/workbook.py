@@ -461,7 +461,6 @@ def template_upload(*, user, unit: Unit, period: Period, data: bytes, filename: 
             version=filled.meta.version,
             content=form.content(),
             submit=False,
-            targets=sheet.targets,
         )
     except StaleSubmission as stale:  # saved between our check and the row lock
         raise TemplateConflict(_stale_message(stale.submission, filled.meta.version)) from stale

@@ -198,7 +198,6 @@ def _unit_data(*, unit: Unit, letter: str, periods, targets, officer: User, revi
         version=None,
         content=Content(figures={targets["MT1"]: Figures(1, 2)}, shortcomings=shortcoming),
         submit=False,
-        targets=[targets["MT1"]],
     )
     exemplary_model_register(
         user=reviewer, unit=unit, year=2024, name=model, field="forest", registered_on=datetime.date(2024, 2, 1)

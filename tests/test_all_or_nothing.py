@@ -93,7 +93,6 @@ def test_a_submission_that_fails_at_its_history_entry_changes_nothing(client, of
         version=None,
         content=Content(figures={targets["MT1"]: Figures(1, 10)}),
         submit=False,
-        targets=[],
     )
     client.force_login(officer)
     before = database_state()

@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from programme.models import ExemplaryModel, Period, Programme, Target, Unit, UnitKind
+from programme.rules import report_coverage
 from programme.selectors import unit_info
 from programme.services import exemplary_model_recognise, exemplary_model_register
 from reporting.models import Submission, SubmissionEvent, Value
@@ -45,15 +46,16 @@ def s1(phong_tho) -> Period:
     return Period.objects.select_related("programme__area").get(programme=phong_tho, code="2024S1")
 
 
-def typed_figures(programme) -> dict:
-    return {target: Figures(3, 4) for target in Target.objects.filter(programme=programme, source="reported")}
+def typed_figures(unit, period) -> dict:
+    return {target: Figures(3, 4) for target in report_coverage(unit, period).typed}
 
 
 @pytest.fixture
 def approved(phong_tho, s1, commune, reviewer) -> Submission:
     """The commune's 6-month report, approved while it has no model; a neighbour's report, only submitted."""
-    submission_import(unit=Unit.objects.get(code="03391"), period=s1, figures=typed_figures(phong_tho))
-    report = submission_import(unit=commune, period=s1, figures=typed_figures(phong_tho), actor_label="Tệp")
+    neighbour = Unit.objects.get(code="03391")
+    submission_import(unit=neighbour, period=s1, figures=typed_figures(neighbour, s1))
+    report = submission_import(unit=commune, period=s1, figures=typed_figures(commune, s1), actor_label="Tệp")
     return submission_approve(user=reviewer, submission=report, version=report.version)
 
 
@@ -177,7 +179,7 @@ def test_approval_fixes_the_register_figures_as_values_recorded_in_the_history(a
 
 def test_approval_fixes_a_model_registered_before_it(phong_tho, s1, commune, reviewer):
     register_model(reviewer, commune, recognised=False)
-    report = submission_import(unit=commune, period=s1, figures=typed_figures(phong_tho))
+    report = submission_import(unit=commune, period=s1, figures=typed_figures(commune, s1))
     submission_approve(user=reviewer, submission=report, version=None)
     fixed = Value.objects.filter(submission=report, target__code__in=REGISTER_CODES)
     assert sorted(fixed.values_list("target__code", "numerator")) == [("MT5a", 1), ("MT5b", 0)]
@@ -185,7 +187,7 @@ def test_approval_fixes_a_model_registered_before_it(phong_tho, s1, commune, rev
 
 def test_only_the_register_targets_of_the_unit_and_the_period_are_fixed(phong_tho, s1, commune, reviewer):
     Target.objects.get(programme=phong_tho, code="MT5b").applies_to.remove(commune.kind)
-    report = submission_import(unit=commune, period=s1, figures=typed_figures(phong_tho))
+    report = submission_import(unit=commune, period=s1, figures=typed_figures(commune, s1))
     submission_approve(user=reviewer, submission=report, version=None)
     assert list(
         Value.objects.filter(
@@ -237,7 +239,7 @@ def test_editing_or_deleting_a_model_in_the_admin_changes_no_approved_figure(
     client, administrator, phong_tho, s1, commune, reviewer
 ):
     model = register_model(reviewer, commune)
-    report = submission_import(unit=commune, period=s1, figures=typed_figures(phong_tho))
+    report = submission_import(unit=commune, period=s1, figures=typed_figures(commune, s1))
     submission_approve(user=reviewer, submission=report, version=None)
     before = state(report)
     assert_everywhere(commune, s1, (1, 1))
@@ -282,7 +284,7 @@ def test_reopen_takes_the_register_as_it_is_then_and_approving_again_fixes_it(ap
     row = {row.target.code: (row.numerator, row.denominator) for row in report_sheet(commune, s1).rows}
     assert (row["MT5a"], row["MT5b"]) == ((1, 1), (0, 1))
 
-    resubmitted = submission_import(unit=commune, period=s1, figures=typed_figures(s1.programme))
+    resubmitted = submission_import(unit=commune, period=s1, figures=typed_figures(commune, s1))
     submission_approve(user=reviewer, submission=resubmitted, version=None)
     fixed = Value.objects.filter(submission=resubmitted, target__code__in=REGISTER_CODES)
     assert sorted(fixed.values_list("target__code", "numerator")) == [("MT5a", 1), ("MT5b", 0)]
@@ -352,7 +354,7 @@ def test_the_command_the_downloads_and_the_review_page_keep_the_fixed_figures(cl
 def test_an_import_into_an_approved_report_is_refused_and_changes_nothing(approved, s1, commune):
     before = state(approved)
     with pytest.raises(SubmissionError, match="đã được duyệt; cần mở lại"):
-        submission_import(unit=commune, period=s1, figures=typed_figures(s1.programme))
+        submission_import(unit=commune, period=s1, figures=typed_figures(commune, s1))
     assert state(approved) == before
 
 
@@ -468,7 +470,7 @@ def test_a_unit_change_is_saved_once_its_report_is_reopened(admin_client, approv
 
 def test_the_refusal_names_at_most_ten_reports_and_counts_the_others(admin_client, phong_tho, s1, reviewer):
     for unit in Unit.objects.filter(parent=phong_tho.area, kind__code="commune").exclude(code="03549")[:11]:
-        report = submission_import(unit=unit, period=s1, figures=typed_figures(phong_tho))
+        report = submission_import(unit=unit, period=s1, figures=typed_figures(unit, s1))
         submission_approve(user=reviewer, submission=report, version=None)
     text = refused(admin_save(admin_client, Target.objects.get(programme=phong_tho, code="MT6"), threshold="95"))
     assert "12 báo cáo đã duyệt" in text and "và 2 báo cáo khác" in text

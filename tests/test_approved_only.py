@@ -65,7 +65,6 @@ def q1_reports(phong_tho, targets, reviewer):
         version=None,
         content=Content(figures={mt1: Figures(7, 13)}),
         submit=False,
-        targets=[mt1],
     )
     submission_return(
         user=reviewer,

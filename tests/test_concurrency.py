@@ -67,7 +67,6 @@ def content(targets, value):
 def test_two_officers_saving_at_once_one_wins_the_other_is_told(phong_tho, q1, targets, officer, commune):
 
     second = make_user("canbo2", Role.OFFICER, unit=commune)
-    sheet_targets = list(targets.values())
     submission_save(
         user=officer,
         unit=commune,
@@ -75,7 +74,6 @@ def test_two_officers_saving_at_once_one_wins_the_other_is_told(phong_tho, q1, t
         version=None,
         content=content(targets, 1),
         submit=False,
-        targets=sheet_targets,
     )
     version = Submission.objects.get().version
     outcomes = run_together(
@@ -86,7 +84,6 @@ def test_two_officers_saving_at_once_one_wins_the_other_is_told(phong_tho, q1, t
             version=version,
             content=content(targets, 7),
             submit=False,
-            targets=sheet_targets,
         ),
         lambda: submission_save(
             user=second,
@@ -95,7 +92,6 @@ def test_two_officers_saving_at_once_one_wins_the_other_is_told(phong_tho, q1, t
             version=version,
             content=content(targets, 3),
             submit=False,
-            targets=sheet_targets,
         ),
     )
     kinds = sorted(kind for kind, _ in outcomes)
@@ -162,9 +158,7 @@ def test_two_reviewers_at_once_make_one_transition(
 
 
 def test_a_failure_in_the_middle_of_a_save_leaves_the_report_as_it_was(q1, targets, officer, commune):
-    submission_save(
-        user=officer, unit=commune, period=q1, version=None, content=content(targets, 2), submit=False, targets=[]
-    )
+    submission_save(user=officer, unit=commune, period=q1, version=None, content=content(targets, 2), submit=False)
     before = Submission.objects.get()
     values_before = sorted(Value.objects.values_list("target__code", "numerator", "denominator"))
     with (
@@ -178,7 +172,6 @@ def test_a_failure_in_the_middle_of_a_save_leaves_the_report_as_it_was(q1, targe
             version=before.version,
             content=content(targets, 9),
             submit=False,
-            targets=[],
         )
     after = Submission.objects.get()
     assert (after.version, after.status, after.updated_at) == (before.version, before.status, before.updated_at)

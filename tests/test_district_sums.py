@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from programme import compliance
 from programme.models import ExemplaryModel, Period, Target, Unit, UnitKind
+from programme.rules import report_coverage
 from reporting.exports import _cells, _figure, _hundredths_text, _Line, matrix_csv_lines
 from reporting.models import Submission, Value
 from reporting.selectors.compliance import census, district_compliance, district_reports, unit_figures
@@ -91,7 +92,8 @@ def build_world(phong_tho, seed: int) -> None:
             roll = rng.random()
             if roll < 0.15:
                 continue  # missing
-            submission = submission_import(unit=unit, period=period, figures=figures_for(rng, typed), actor_label="thử")
+            figures = figures_for(rng, report_coverage(unit, period).typed)
+            submission = submission_import(unit=unit, period=period, figures=figures, actor_label="thử")
             if roll < 0.25:
                 submission_return(user=reviewer, submission=submission, version=None, comment="Sửa lại")
             elif roll < 0.3:

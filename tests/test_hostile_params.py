@@ -113,7 +113,6 @@ def world(phong_tho, period_2024, officer, commune, reviewer):
         version=None,
         content=content,
         submit=True,
-        targets=sheet.targets,
     )
     mt1 = Target.objects.get(programme=phong_tho, code="MT1")
     for code in ("03391", "109-CA"):

@@ -79,9 +79,7 @@ def draft(officer, commune, q1):
     """The town's saved draft of 2024Q1: MT1 1/2 and a narrative."""
     targets = list(q1.programme.targets.filter(code__in=ROW))
     content = Content(figures={t: Figures(1, 2) for t in targets if t.code == "MT1"}, shortcomings="Còn chậm.")
-    return submission_save(
-        user=officer, unit=commune, period=q1, version=None, content=content, submit=False, targets=targets
-    )
+    return submission_save(user=officer, unit=commune, period=q1, version=None, content=content, submit=False)
 
 
 @pytest.fixture
@@ -415,9 +413,7 @@ def test_notes_go_into_the_template_as_text_and_come_back_unchanged(client, offi
     targets = list(q1.programme.targets.filter(code__in=ROW))
     notes = {"MT1": SCRIPT, "MT6": formula, "MT7": IMAGE}
     content = Content(figures={t: Figures(1, 2, notes.get(t.code, "")) for t in targets})
-    submission_save(
-        user=officer, unit=commune, period=q1, version=draft.version, content=content, submit=False, targets=targets
-    )
+    submission_save(user=officer, unit=commune, period=q1, version=draft.version, content=content, submit=False)
     client.force_login(officer)
     template = client.get(reverse("report_template", args=[q1.id, commune.code])).content
 

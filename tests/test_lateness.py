@@ -45,9 +45,9 @@ def q1(phong_tho):
 
 
 def resubmit(officer, commune, q1, submission):
-    content, targets = complete_content(commune, q1, narrative="Đã sửa.")
+    content = complete_content(commune, q1, narrative="Đã sửa.")
     return submission_save(
-        user=officer, unit=commune, period=q1, version=submission.version, content=content, submit=True, targets=targets
+        user=officer, unit=commune, period=q1, version=submission.version, content=content, submit=True
     )
 
 

@@ -60,9 +60,7 @@ def file_report(user, unit: Unit, period: Period, *, texts: dict, submit: bool =
         next_steps=texts.get("next_steps", f"Phương hướng của {unit.name}."),
         proposals=texts.get("proposals", f"Đề xuất của {unit.name}."),
     )
-    return submission_save(
-        user=user, unit=unit, period=period, version=None, content=content, submit=submit, targets=sheet.targets
-    )
+    return submission_save(user=user, unit=unit, period=period, version=None, content=content, submit=submit)
 
 
 @pytest.fixture

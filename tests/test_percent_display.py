@@ -41,7 +41,6 @@ def test_short_of_everyone_never_reads_100_percent_on_the_form_and_the_review_pa
         version=None,
         content=Content(figures={targets["MT6"]: Figures(99_999, 100_000)}),
         submit=False,
-        targets=[targets["MT6"]],
     )
     client.force_login(officer)
     form = client.get(reverse("report", args=[q1.id, commune.code])).text

@@ -276,9 +276,7 @@ def district_with_a_saved_draft(n_units: int, name: str):
     officer = make_user(name, Role.OFFICER, unit=unit)
     content = Content(figures={t: Figures(1, 2) for t in targets})
     for period in periods:
-        submission_save(
-            user=officer, unit=unit, period=period, version=None, content=content, submit=False, targets=targets
-        )
+        submission_save(user=officer, unit=unit, period=period, version=None, content=content, submit=False)
     return officer, periods[-1], unit
 
 

@@ -45,7 +45,7 @@ def review_url(submission) -> str:
     return reverse("review", args=[submission.period_id, submission.unit.code])
 
 
-def complete_content(unit, period, *, narrative="Đã triển khai.", figures=(9, 10)) -> tuple[Content, list]:
+def complete_content(unit, period, *, narrative="Đã triển khai.", figures=(9, 10)) -> Content:
     sheet = report_sheet(unit, period)
     content = Content(
         figures={t: Figures(*figures) for t in sheet.typed_targets},
@@ -54,14 +54,12 @@ def complete_content(unit, period, *, narrative="Đã triển khai.", figures=(9
         next_steps="Tiếp tục.",
         proposals="Không có.",
     )
-    return content, sheet.typed_targets
+    return content
 
 
 def submitted_by_officer(officer, unit, period, **kwargs) -> Submission:
-    content, targets = complete_content(unit, period, **kwargs)
-    return submission_save(
-        user=officer, unit=unit, period=period, version=None, content=content, submit=True, targets=targets
-    )
+    content = complete_content(unit, period, **kwargs)
+    return submission_save(user=officer, unit=unit, period=period, version=None, content=content, submit=True)
 
 
 @pytest.fixture
@@ -425,7 +423,7 @@ def test_history_records_each_step_once_with_who_when_and_what(client, reviewer,
     client.force_login(reviewer)
     post(client, report, "return", comment="MT6 chưa đúng")
     report.refresh_from_db()
-    content, typed = complete_content(commune, period_2024, figures=(10, 10))
+    content = complete_content(commune, period_2024, figures=(10, 10))
     submission_save(
         user=officer,
         unit=commune,
@@ -433,7 +431,6 @@ def test_history_records_each_step_once_with_who_when_and_what(client, reviewer,
         version=report.version,
         content=content,
         submit=True,
-        targets=typed,
     )
     report.refresh_from_db()
     post(client, report, "approve")

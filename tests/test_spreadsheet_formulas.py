@@ -16,6 +16,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from programme.models import Period, Target, Unit
+from programme.rules import report_coverage
 from reporting.inert import inert, is_formula
 from reporting.selectors.reports import report_sheet
 from reporting.services import Content, Figures, submission_import, submission_save
@@ -98,14 +99,11 @@ def hostile(phong_tho, period_2024, officer, commune):
         version=None,
         content=content,
         submit=True,
-        targets=sheet.targets,
     )
-    targets = {t.code: t for t in sheet.typed_targets}
     for code in NAMES.keys() - {"03549"}:
         unit = Unit.objects.get(code=code)
-        submission_import(
-            unit=unit, period=period_2024, figures={targets["MT6"]: Figures(3, 4, NAMES[code])}, actor_label="t"
-        )
+        first = report_coverage(unit, period_2024).typed[0]
+        submission_import(unit=unit, period=period_2024, figures={first: Figures(3, 4, NAMES[code])}, actor_label="t")
     return period_2024
 
 
@@ -169,7 +167,6 @@ def test_the_officers_template_holds_no_live_formula_even_in_its_hidden_sheet(cl
         version=None,
         content=Content(figures=figures),
         submit=False,
-        targets=sheet.targets,
     )
     client.force_login(officer)
     content = body(client.get(reverse("report_template", args=[period.id, commune.code])))

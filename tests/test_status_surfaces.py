@@ -23,7 +23,7 @@ IN_PROGRESS, NOT_MET = "Đang thực hiện", ("Chưa đạt", "Không đạt")
 LEGEND = '<span class="cell not_met">Chưa đạt</span>'  # the colour key under a table names every status
 
 
-def report_content(unit, s1) -> tuple[Content, list[Target]]:
+def report_content(unit, s1) -> Content:
     sheet = report_sheet(unit, s1)
     state = {Target.Judged.STATE}
     content = Content(
@@ -33,7 +33,7 @@ def report_content(unit, s1) -> tuple[Content, list[Target]]:
         next_steps="Tiếp tục.",
         proposals="Không có.",
     )
-    return content, sheet.typed_targets
+    return content
 
 
 def assert_in_progress(text: str, where: str, words=(IN_PROGRESS, *NOT_MET)) -> None:
@@ -61,16 +61,14 @@ def test_a_cumulative_target_below_its_threshold_is_in_progress_on_every_surface
         recognised_on=october,
         recognition_level="district",
     )
-    content, typed = report_content(commune, s1)
-    submission_save(user=officer, unit=commune, period=s1, version=None, content=content, submit=False, targets=typed)
+    content = report_content(commune, s1)
+    submission_save(user=officer, unit=commune, period=s1, version=None, content=content, submit=False)
     form = get_text(client, officer, reverse("report", args=[s1.id, commune.code]))
     assert_in_progress(form, "the officer's form (MT5a/MT5b from the register)")
     assert '<output data-role="pct">90,00%</output>' in form
 
     draft = report_sheet(commune, s1).submission
-    submission_save(
-        user=officer, unit=commune, period=s1, version=draft.version, content=content, submit=True, targets=typed
-    )
+    submission_save(user=officer, unit=commune, period=s1, version=draft.version, content=content, submit=True)
     q3 = period(s1.programme, "2024Q3")
     officer_surfaces = {
         "the officer's submitted report": reverse("report", args=[s1.id, commune.code]),

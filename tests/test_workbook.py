@@ -81,9 +81,7 @@ def save_online(user, unit, period, *, version=None, figures=None, shortcomings=
         figures={t: Figures(*figures[t.code]) for t in sheet_targets if t.code in (figures or {})},
         shortcomings=shortcomings,
     )
-    return submission_save(
-        user=user, unit=unit, period=period, version=version, content=content, submit=False, targets=sheet_targets
-    )
+    return submission_save(user=user, unit=unit, period=period, version=version, content=content, submit=False)
 
 
 def listed(response) -> list[str]:
@@ -470,9 +468,7 @@ def district_with_a_saved_draft(n_units: int, name: str):
     officer = make_user(name, Role.OFFICER, unit=unit)
     content = Content(figures={t: Figures(1, 2) for t in targets})
     for period in periods:
-        submission_save(
-            user=officer, unit=unit, period=period, version=None, content=content, submit=False, targets=targets
-        )
+        submission_save(user=officer, unit=unit, period=period, version=None, content=content, submit=False)
     return officer, periods[-1], unit
 
 

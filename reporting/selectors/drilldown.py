@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString
 
 from programme import compliance
 from programme.models import Period, Programme, Target, Unit
+from programme.rules import covers
 from programme.selectors import (
     UnitInfo,
     UnitRegister,
@@ -89,7 +90,11 @@ def unit_dashboard(unit: Unit, programme: Programme, *, approved_only: bool = Fa
     for target in targets:
         rule, cells = rule_for(target), []
         for period in periods:
-            if not (target.is_reported_in(period) and unit.kind.reports and unit.is_active_on(period.end)):
+            if not (
+                covers(target, kind_id=unit.kind_id, period=period)
+                and unit.kind.reports
+                and unit.is_active_on(period.end)
+            ):
                 cells.append(UnitCell(period, applies=False))
                 continue
             if target.is_typed:

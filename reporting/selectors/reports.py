@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from programme import compliance
 from programme.models import Period, Target
-from programme.selectors import applicable_kind_ids, programme_targets, unit_info
+from programme.rules import report_coverage
+from programme.selectors import unit_info
 from reporting.models import Submission, SubmissionEvent, Value
 from reporting.selectors.compliance import register_figures_at, register_of, rule_for
 from reporting.services import TEXT_FIELDS
@@ -125,14 +126,13 @@ def _figure_result(target: Target, unit_code: str, num, den, period: Period) -> 
 def report_sheet(unit, period: Period) -> ReportSheet:
     """Everything a unit's report for a period shows, read in a fixed number of queries (about ten).
 
-    The targets are those that apply to the unit's kind and are reported in the period; register-derived
+    The targets and task groups are those the report covers (``programme.rules``); register-derived
     ones (MT5a, MT5b) carry the register's figure; ``previous`` is the unit's figure in the period before
     (from its report if that was submitted or approved).
     """
     programme = period.programme
-    targets = [
-        t for t in programme_targets(programme) if unit.kind_id in applicable_kind_ids(t) and t.is_reported_in(period)
-    ]
+    covered = report_coverage(unit, period)
+    targets = covered.targets
     submission = (
         Submission.objects.filter(unit=unit, period=period)
         .select_related("unit", "submitted_by", "reviewed_by")
@@ -192,7 +192,7 @@ def report_sheet(unit, period: Period) -> ReportSheet:
         submission=submission,
         previous_period=previous_period,
         rows=rows,
-        task_groups=list(programme.task_groups.all()),
+        task_groups=covered.task_groups,
         narratives=narratives,
     )
 

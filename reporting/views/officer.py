@@ -44,7 +44,6 @@ def report(request, period_id, unit_code):
                     version=form.cleaned_data["version"],
                     content=form.content(),
                     submit=form.submitting,
-                    targets=sheet.targets,
                 )
             except StaleSubmission as stale:
                 # Keep what the officer typed, show what is saved now, and let a deliberate re-save win.

@@ -38,11 +38,8 @@ def district(phong_tho, officer, reviewer, leader, administrator, commune, targe
         next_steps="Tiếp tục vận động.",
         proposals="Đề nghị hỗ trợ kinh phí.",
     )
-    sheet_targets = [t for t in targets.values() if t.judged != "annual"]
     s1 = periods["2024S1"]
-    submission_save(
-        user=officer, unit=commune, period=s1, version=None, content=content, submit=True, targets=sheet_targets
-    )
+    submission_save(user=officer, unit=commune, period=s1, version=None, content=content, submit=True)
     for name in ("Dân vận khéo trong xây dựng nông thôn mới", "Bản văn hóa"):
         exemplary_model_register(
             user=officer,

@@ -38,7 +38,6 @@ def kept(page) -> dict:
 def saved_elsewhere(officer, commune, period, **figures):
     """A save from another device, over whatever version is current."""
     submission = Submission.objects.filter(unit=commune, period=period).first()
-    targets = report_sheet(commune, period).targets
     by_code = {t.code: t for t in Target.objects.filter(code__in=figures, programme=period.programme)}
     current = {row.target: Figures(row.numerator, row.denominator) for row in report_sheet(commune, period).rows}
     content = Content(
@@ -51,7 +50,6 @@ def saved_elsewhere(officer, commune, period, **figures):
         version=submission.version if submission else None,
         content=content,
         submit=False,
-        targets=targets,
     )
 
 

@@ -39,7 +39,6 @@ def filed_report(phong_tho, officer, commune, targets):
         next_steps="Tiếp tục vận động nhân dân xóa bỏ hủ tục.",
         proposals="Đề nghị hỗ trợ kinh phí tập huấn.",
     )
-    sheet_targets = [t for t in targets.values() if t.judged != "annual"]
     submission_save(
         user=officer,
         unit=commune,
@@ -47,7 +46,6 @@ def filed_report(phong_tho, officer, commune, targets):
         version=None,
         content=content,
         submit=True,
-        targets=sheet_targets,
     )
     return periods["2024S1"]
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from programme.models import ExemplaryModel, Period, Target, Unit
+from programme.rules import covers
 from programme.selectors import applicable_kind_ids, current_programme, programme_targets, reporting_units
 from programme.services import exemplary_model_recognise, exemplary_model_register
 from reporting.models import Submission
@@ -82,7 +83,7 @@ class Demo:
     def figures(self, unit, period: Period, index: int, sizes: dict, rates: dict) -> dict[Target, Figures]:
         figures = {}
         for target in self.targets:
-            if unit.kind_id not in applicable_kind_ids(target) or not target.is_reported_in(period):
+            if not covers(target, kind_id=unit.kind_id, period=period):
                 continue
             den = sizes.setdefault(target.code, self.rng.randint(*SIZES.get(target.code, SMALL)))
             if target.judged == Target.Judged.CUMULATIVE:
