@@ -61,7 +61,7 @@ def fill_everything(page):
         area.fill("Nội dung.")
 
 
-# --- §1 the kept copy -------------------------------------------------------------------------------------------
+# --- the kept copy ---------------------------------------------------------------------------------------------
 
 
 def test_the_copy_records_its_owner_and_version(page, officer, commune, q1):
@@ -182,7 +182,7 @@ def test_signing_out_drops_the_officers_copies(page, officer, commune, q1, heade
     assert left == (["dv-report:999:00000:1"] if header == "dropped" else [])
 
 
-# --- §3 the texts' limits ---------------------------------------------------------------------------------------
+# --- the texts' limits -----------------------------------------------------------------------------------------
 
 
 def test_every_text_has_a_counter_and_an_over_long_paste_is_refused_not_cut(page, officer, commune, q1):
