@@ -10,8 +10,10 @@ FIXTURES := units_phong_tho programme_2024
 
 .PHONY: run test lint setup install lock upgrade bench clean screenshots
 
-# The try-out runs in debug mode, unless the environment says otherwise; the settings alone never assume it.
-DJANGO_DEBUG ?= true
+# The try-out runs in debug mode, unless the environment or a .env file says otherwise (a server's .env that says
+# false is never overridden, so no demo account is made there); the settings alone never assume it.
+DOTENV_DEBUG := $(shell sed -n 's/^[[:space:]]*DJANGO_DEBUG[[:space:]]*=[[:space:]]*//p' .env 2>/dev/null | tail -n 1)
+DJANGO_DEBUG ?= $(or $(DOTENV_DEBUG),true)
 TRYOUT := DJANGO_DEBUG=$(DJANGO_DEBUG) $(BIN)/python manage.py
 
 run: setup

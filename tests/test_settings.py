@@ -53,6 +53,22 @@ def test_make_run_starts_the_try_out_in_debug_mode():
         assert result.stdout.split()[-2:] == ["DEBUG", "True"]
 
 
+@pytest.mark.parametrize("line", ["DJANGO_DEBUG=false", "  DJANGO_DEBUG = false"])
+def test_make_run_keeps_the_production_mode_a_dotenv_file_asks_for(tmp_path, line):
+    """On a server whose .env says false, ``make run`` is no try-out: it would make the demo accounts there."""
+    (tmp_path / "Makefile").write_text((settings.BASE_DIR / "Makefile").read_text())
+    (tmp_path / ".env").write_text(f"DJANGO_SECRET_KEY=x\n{line}\n")
+    (tmp_path / "requirements").mkdir()
+    for name in ("requirements/lock.txt", "pyproject.toml"):  # what the install step depends on
+        (tmp_path / name).touch()
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MAKE", "MFLAGS"))}
+    plan = subprocess.run(["make", "--dry-run", "run"], cwd=tmp_path, env=base, capture_output=True, text=True)
+    assert plan.returncode == 0, plan.stderr
+    commands = [line for line in plan.stdout.splitlines() if " manage.py " in line]
+    assert len(commands) == 5
+    assert all(command.startswith("DJANGO_DEBUG=false ") for command in commands)
+
+
 @pytest.mark.parametrize(
     ("env", "complaint"),
     [
