@@ -1,9 +1,12 @@
 """The officer's report form, built from the report's targets and the programme's task groups."""
 
+from functools import cached_property
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
+from programme.formatting import vn_number
 from reporting.counts import CountError, parse_count
 from reporting.models import Value
 from reporting.selectors.reports import ReportSheet
@@ -12,10 +15,6 @@ from reporting.services import TEXT_FIELDS, Content, Figures
 REQUIRED_ON_SUBMIT = "Bắt buộc khi nộp báo cáo."
 TEXT_MAX = 20_000
 NOTE_MAX = Value._meta.get_field("note").max_length
-
-
-def _thousands(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
 
 
 class TextField(forms.CharField):
@@ -30,7 +29,7 @@ class TextField(forms.CharField):
     def _refuse_over_limit(self, value: str) -> None:
         if len(value) > self.max_length:
             raise ValidationError(
-                f"Dài tối đa {_thousands(self.max_length)} ký tự (đang có {_thousands(len(value))}). "
+                f"Dài tối đa {vn_number(self.max_length)} ký tự (đang có {vn_number(len(value))}). "
                 "Nội dung không bị cắt bớt: đồng chí hãy rút gọn rồi lưu lại.",
                 code="max_length",
             )
@@ -119,8 +118,11 @@ class ReportForm(forms.Form):
 
     def _with_saved(self, names) -> list[tuple]:
         """(field, the text saved now) for the template, which shows both side by side after a conflict."""
-        saved = self.initial_from(self.sheet)
-        return [(self[name], saved.get(name) or "") for name in names]
+        return [(self[name], self._saved.get(name) or "") for name in names]
+
+    @cached_property
+    def _saved(self) -> dict:
+        return self.initial_from(self.sheet)
 
     def clean(self):
         data = super().clean()
