@@ -3,7 +3,6 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from dvproject.snapshot import remember
 from programme.models import Period, Unit
 
 
@@ -11,9 +10,7 @@ def viewable_unit(user, code: str) -> Unit:
     """The unit of that code if the user may see its reports; 404 otherwise (also for another unit)."""
     if "\x00" in code:  # no code has one, and PostgreSQL refuses it in a query
         raise Http404
-    unit = remember(
-        "unit", code, lambda: Unit.objects.select_related("kind").filter(code=code).first(), using="records"
-    )
+    unit = Unit.objects.select_related("kind").filter(code=code).first()
     if unit is None:
         raise Http404
     if user.has_perm("reporting.view_all_reports") or (
