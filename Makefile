@@ -58,11 +58,11 @@ lock: $(STAMP)
 upgrade: LOCK_UPGRADE := --upgrade
 upgrade: lock
 
-# `make bench BENCH_UNITS=1000 BENCH_SECONDS=20`: needs PostgreSQL (see docs/benchmarks.md).
-BENCH_UNITS ?= 10000
+# `make bench BENCH_UNITS=1000 BENCH_SECONDS=20` for one size: needs PostgreSQL (see docs/benchmarks.md).
+BENCH_UNITS ?= 1000 10000 50000
 BENCH_SECONDS ?= 60
 bench: $(STAMP)
-	BENCH_UNITS=$(BENCH_UNITS) BENCH_SECONDS=$(BENCH_SECONDS) $(BIN)/python -m bench.run
+	BENCH_UNITS="$(BENCH_UNITS)" BENCH_SECONDS=$(BENCH_SECONDS) $(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .hypothesis
