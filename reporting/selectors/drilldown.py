@@ -9,11 +9,10 @@ from django.utils.safestring import SafeString
 
 from programme import compliance
 from programme.models import Period, Programme, Target, Unit
-from programme.rules import covers
+from programme.rules import applies, covers
 from programme.selectors import (
     UnitInfo,
     UnitRegister,
-    applicable_kind_ids,
     programme_targets,
     reporting_units,
     unit_info,
@@ -75,7 +74,7 @@ def unit_dashboard(unit: Unit, programme: Programme, *, approved_only: bool = Fa
     history = unit_periods(unit, programme)
     periods = [row.period for row in history]
     register = unit_register(unit, programme, year=programme.year)
-    targets = [target for target in programme_targets(programme) if unit.kind_id in applicable_kind_ids(target)]
+    targets = [target for target in programme_targets(programme) if applies(target, kind_id=unit.kind_id)]
     # The figures that count, read as every dashboard reads them: never a draft's or a returned report's.
     values = {
         (period_id, target_id): figure
