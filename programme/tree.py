@@ -7,14 +7,16 @@ of the parent through ``UnitQuerySet``.
 
 The functions take the model, so that the migration filling the paths uses them with its historical model."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import models
 from django.db.models import Q
 from django.db.models import Value as V
-from django.db.models.functions import Concat, Substr
+from django.db.models.functions import Cast, Concat, Substr
 
 SEPARATOR = "/"
+BATCH = 500
 
 
 class TreeCycle(ValueError):
@@ -80,10 +82,10 @@ def place(model: type[models.Model], unit_id: int, *, old_path: str | None = Non
 
 def place_created(model: type[models.Model], units: Iterable[models.Model]) -> None:
     """Give units just inserted together (``bulk_create``) their paths, parents in the batch or already stored.
-    Two queries."""
+    One query, and one per parent (and per 500 of its units)."""
     units = [unit for unit in units if unit.pk is not None]
-    batch = {unit.pk: unit for unit in units}
-    outside = {unit.parent_id for unit in units if unit.parent_id is not None} - batch.keys()
+    inserted = {unit.pk: unit for unit in units}
+    outside = {unit.parent_id for unit in units if unit.parent_id is not None} - inserted.keys()
     known = dict(model._base_manager.filter(pk__in=outside).values_list("pk", "path"))
 
     paths: dict[int, str] = {}
@@ -94,17 +96,22 @@ def place_created(model: type[models.Model], units: Iterable[models.Model]) -> N
         if unit.pk not in paths:
             if unit.parent_id is None:
                 base = ""
-            elif unit.parent_id in batch:
-                base = path_of(batch[unit.parent_id], (*seen, unit.pk))
+            elif unit.parent_id in inserted:
+                base = path_of(inserted[unit.parent_id], (*seen, unit.pk))
             else:
                 base = known.get(unit.parent_id) or _orphan_path(unit.parent_id)
             paths[unit.pk] = path_below(base, unit.pk)
         return paths[unit.pk]
 
+    siblings: dict[str, list[int]] = defaultdict(list)  # the path above → the units it leads to
     for unit in units:
         unit.path = path_of(unit)
-    if units:
-        model._base_manager.bulk_update(units, ["path"])
+        siblings[unit.path.removesuffix(path_below("", unit.pk))].append(unit.pk)
+    for base, ids in siblings.items():  # one statement per parent, not one per unit
+        for start in range(0, len(ids), BATCH):
+            batch_ids = ids[start : start + BATCH]
+            own = Concat(V(base), Cast("pk", models.CharField()), V(SEPARATOR), output_field=models.CharField())
+            model._base_manager.filter(pk__in=batch_ids).update(path=own)
 
 
 def place_all(model: type[models.Model]) -> None:
