@@ -327,9 +327,9 @@ class DistrictRegister:
 def district_register(
     programme: Programme, *, filters: RegisterFilters, page: object = 1, unit_page: object = 1
 ) -> DistrictRegister:
-    """The register of the units under the programme's area for its year. Seven queries, whatever the number
-    of units or models: cut-off, units, register targets, per-unit counts, the area's parent units, and the
-    page (count and rows).
+    """The register of the units under the programme's area for its year. Six queries, whatever the number
+    of units or models: cut-off, units, register targets, per-unit counts, and the page (count and rows), and
+    one for the area when the programme was read without it.
 
     Units are those that report and exist at the cut-off, as in the annual compliance figures; the filters
     narrow the units (kind) and the models (field, recognised or not). ``page`` (of models) and

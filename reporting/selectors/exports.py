@@ -66,7 +66,8 @@ class TextRow:
 def period_texts(period: Period, *, approved_only: bool = False) -> Iterator[TextRow]:
     """Every text of the period's counting reports of units under the area, unit by unit (grouped by parent
     unit in the parents' order, then in the units' order): the task groups' narratives in their order, then
-    shortcomings, next steps and proposals. Three queries, read as they are written out."""
+    shortcomings, next steps and proposals. Two queries, read as they are written out (and one for the area
+    when the period was read without it)."""
     statuses = Submission.counting_statuses(approved_only)
     inside = area_path(period.programme)
     # Grouped by parent, then in the units' order; integers only, so that Python compares them as the
