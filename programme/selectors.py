@@ -33,10 +33,7 @@ def reporting_units(programme: Programme, *, on: datetime.date) -> list[UnitInfo
 
 
 def reporting_units_on(programme: Programme, days: list[datetime.date]) -> dict[datetime.date, list[UnitInfo]]:
-    """``reporting_units`` on each of several days, from one read of the units under the area.
-
-    Tree order: each unit after its parent, siblings in their order, then by code (as the database sorts them).
-    """
+    """``reporting_units`` on each of several days, from one read of the units under the area."""
     rows = (
         Unit.objects.filter(tree.under(area_path(programme)))
         .values_list(
@@ -54,12 +51,9 @@ def reporting_units_on(programme: Programme, days: list[datetime.date]) -> dict[
         )
         .order_by("order", "code")
     )
-    rows = list(rows)
-    position = {row[0]: index for index, row in enumerate(rows)}
-    depth = len(tree.ids_of(area_path(programme)))
-    rows.sort(key=lambda row: [position[unit_id] for unit_id in tree.ids_of(row[10])[depth:]])
     units: dict[datetime.date, list[UnitInfo]] = {day: [] for day in days}
-    for unit_id, code, name, kind_id, kind_name, reports, parent_id, order, opened_on, closed_on, _ in rows:
+    for row in tree.in_tree_order(list(rows), lambda row: row[-1], top=area_path(programme)):
+        unit_id, code, name, kind_id, kind_name, reports, parent_id, order, opened_on, closed_on, _ = row
         if reports:
             info = UnitInfo(unit_id, code, name, kind_id, kind_name, parent_id, order)
             for day, found in units.items():

@@ -8,7 +8,8 @@ of the parent through ``UnitQuerySet``.
 The functions take the model, so that the migration filling the paths uses them with its historical model."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.db import models
 from django.db.models import Q
@@ -16,6 +17,7 @@ from django.db.models import Value as V
 from django.db.models.functions import Cast, Concat, Substr
 
 SEPARATOR = "/"
+T = TypeVar("T")
 BATCH = 500
 
 
@@ -47,6 +49,14 @@ def under(path: str, prefix: str = "") -> Q:
 def is_within(path: str, unit_id: int) -> bool:
     """Whether the unit of ``path`` is the unit ``unit_id`` or one under it."""
     return unit_id in ids_of(path)
+
+
+def in_tree_order(rows: list[T], path: Callable[[T], str], *, top: str) -> list[T]:
+    """Every unit under the unit of path ``top``, read in the siblings' order (``order``, then code, as the
+    database sorts them), put in tree order: each unit after its parent and the units under it."""
+    position = {ids_of(path(row))[-1]: index for index, row in enumerate(rows)}
+    depth = len(ids_of(top))
+    return sorted(rows, key=lambda row: [position[unit_id] for unit_id in ids_of(path(row))[depth:]])
 
 
 def _orphan_path(parent_id: int) -> str:
