@@ -3,6 +3,7 @@
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -47,13 +48,12 @@ def reporting_units_on(programme: Programme, days: list[datetime.date]) -> dict[
             "order",
             "opened_on",
             "closed_on",
-            "path",
         )
         .order_by("order", "code")
     )
     units: dict[datetime.date, list[UnitInfo]] = {day: [] for day in days}
-    for row in tree.in_tree_order(list(rows), lambda row: row[-1], top=area_path(programme)):
-        unit_id, code, name, kind_id, kind_name, reports, parent_id, order, opened_on, closed_on, _ = row
+    for row in tree.in_tree_order(rows, itemgetter(0), itemgetter(6), programme.area_id):
+        unit_id, code, name, kind_id, kind_name, reports, parent_id, order, opened_on, closed_on = row
         if reports:
             info = UnitInfo(unit_id, code, name, kind_id, kind_name, parent_id, order)
             for day, found in units.items():

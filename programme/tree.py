@@ -51,12 +51,20 @@ def is_within(path: str, unit_id: int) -> bool:
     return unit_id in ids_of(path)
 
 
-def in_tree_order(rows: list[T], path: Callable[[T], str], *, top: str) -> list[T]:
-    """Every unit under the unit of path ``top``, read in the siblings' order (``order``, then code, as the
-    database sorts them), put in tree order: each unit after its parent and the units under it."""
-    position = {ids_of(path(row))[-1]: index for index, row in enumerate(rows)}
-    depth = len(ids_of(top))
-    return sorted(rows, key=lambda row: [position[unit_id] for unit_id in ids_of(path(row))[depth:]])
+def in_tree_order(
+    rows: Iterable[T], unit_id: Callable[[T], int], parent_id: Callable[[T], int], top_id: int
+) -> list[T]:
+    """The units under the unit ``top_id`` (all of them, read in the siblings' order: ``order``, then code, as
+    the database sorts them) in tree order: each unit followed by the units under it."""
+    children: dict[int, list[T]] = defaultdict(list)
+    for row in rows:
+        children[parent_id(row)].append(row)
+    ordered, stack = [], list(reversed(children[top_id]))
+    while stack:
+        row = stack.pop()
+        ordered.append(row)
+        stack.extend(reversed(children[unit_id(row)]))
+    return ordered
 
 
 def _orphan_path(parent_id: int) -> str:
