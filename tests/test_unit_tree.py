@@ -93,6 +93,13 @@ def test_the_admin_moves_a_unit_and_its_subtree(client, administrator, db):
     )
     assert response.status_code == 302
     assert Unit.objects.get(pk=village.pk).path == f"{province.pk}/{new.pk}/{commune.pk}/{village.pk}/"
+    response = client.post(
+        reverse("admin:programme_unit_add"),
+        {"code": "X-2", "name": "Thôn mới", "aliases": "[]", "kind": commune.kind_id, "parent": village.pk, "order": 1},
+    )
+    assert response.status_code == 302
+    added = Unit.objects.get(code="X-2")
+    assert added.path == f"{province.pk}/{new.pk}/{commune.pk}/{village.pk}/{added.pk}/"
     assert_paths_right()
 
 

@@ -67,7 +67,8 @@ def approved_reports_altered(instance: Model, data: Mapping[str, object]) -> lis
     elif isinstance(instance, Period):
         which = Q(period=instance.pk)
     elif isinstance(instance, Unit):
-        which = tree.within(instance.path, "unit__") if "parent" in changed else Q(unit=instance.pk)
+        moved = "parent" in changed and instance.pk is not None  # a new unit has no reports yet
+        which = tree.within(instance.path, "unit__") if moved else Q(unit=instance.pk)
     else:
         which = Q(period__programme=instance.pk)
     approved = Submission.objects.filter(which, status=Submission.Status.APPROVED)
