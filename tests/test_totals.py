@@ -30,8 +30,9 @@ from reporting.services import (
     submission_save,
 )
 from reporting.totals import totals_differences
-from tests.faults import database_state, failing_statement
+from tests.faults import database_state, failing_statement, pause_after
 from tests.test_approved_frozen import admin_save
+from tests.test_concurrency import run_together
 from tests.test_review import complete_content
 
 FIELDS = ("numerator", "denominator", "units_reporting", "units_meeting", "units_not_applicable", "live")
@@ -193,3 +194,22 @@ def test_a_failure_mid_change_leaves_the_totals_as_they_were(reviewer, commune, 
     assert database_state() == before
     assert kept(q1, targets["MT1"], commune.parent, approved_only=True) is None
     assert Submission.objects.get(pk=report.pk).status == Submission.Status.SUBMITTED
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="locks between connections are a PostgreSQL matter")
+@pytest.mark.django_db(transaction=True)
+def test_two_reports_under_one_parent_at_once_both_count(commune, q1, targets):
+    """Each import writes its values, pauses, then refreshes the parent's sums: without the lock each would
+    compute them without the other's values, still uncommitted."""
+    neighbour = Unit.objects.get(code="03391")
+
+    def imported(unit, numerator):
+        def action():
+            with pause_after('INSERT INTO "reporting_value"', 0.5):
+                return submission_import(unit=unit, period=q1, figures={targets["MT1"]: Figures(numerator, 4)})
+
+        return action
+
+    outcomes = run_together(imported(commune, 1), imported(neighbour, 4))
+    assert [kind for kind, _ in outcomes] == ["ok", "ok"], outcomes
+    assert kept(q1, targets["MT1"], commune.parent) == sums(5, 8, reporting=2, meeting=1)
