@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from programme.models import Period, Target, Unit
 from programme.services import exemplary_model_register
@@ -126,6 +127,18 @@ def test_an_admin_parent_change_moves_the_unit_s_figures(client, administrator, 
     assert admin_save(client, commune, parent=str(other.pk)).status_code == 302
     assert kept(q1, targets["MT1"], district) is None
     assert kept(q1, targets["MT1"], other) == sums(1, 2)
+
+
+def test_an_admin_change_of_a_unit_kind_that_stops_reporting_takes_its_units_out(
+    client, administrator, commune, q1, targets
+):
+    submission_import(unit=commune, period=q1, figures={targets["MT1"]: Figures(1, 2)})
+    kind = commune.kind
+    url = reverse("admin:programme_unitkind_change", args=[kind.pk])
+    client.force_login(administrator)
+    data = {"code": kind.code, "name": kind.name, "order": kind.order}  # "reports" unticked
+    assert client.post(url, data).status_code == 302
+    assert kept(q1, targets["MT1"], commune.parent) is None
 
 
 def test_the_register_changes_whether_it_counts_a_fixed_figure(reviewer, commune, q1, targets):
