@@ -22,6 +22,7 @@ run: setup
 setup: $(STAMP)
 	$(TRYOUT) migrate --noinput
 	$(TRYOUT) loaddata $(FIXTURES)
+	$(TRYOUT) verify_totals
 	$(TRYOUT) demo_accounts
 	$(TRYOUT) demo_reports
 

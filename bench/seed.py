@@ -25,6 +25,7 @@ from programme.rules import applies, covers
 from programme.selectors import current_programme, unit_info
 from reporting.models import Narrative, Submission, SubmissionEvent, Value
 from reporting.selectors.compliance import register_figures_at, register_of
+from reporting.totals import totals_refresh
 
 SOURCE_PROGRAMME = "phong-tho-2024"
 SOURCE_DISTRICT = "109"
@@ -72,6 +73,7 @@ def seed(*, units: int, officers: int, reviewers: int, leaders: int, log=print) 
         _register(programme.year, reporting, rng)
         _fix_register_figures(programme, periods)
         names = _users(officer_units, reviewers=reviewers, leaders=leaders)
+        totals_refresh()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # as autovacuum would have done long before anyone opened a dashboard
     assert current_programme() == programme, "the bench programme must be the one the dashboards show"

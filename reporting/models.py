@@ -171,3 +171,46 @@ class SubmissionEvent(models.Model):
     def changes_a_text(self) -> bool:
         """Whether a narrative text changed: only figures carry a target code."""
         return any(not change.get("target") for change in self.changes)
+
+
+class TargetTotals(models.Model):
+    """The sums of the counting figures of one target at one period, over the units of one parent unit: what a
+    district's figures are made of, kept by every change that affects them (``reporting.totals``) so that a
+    dashboard adds up a few rows per parent instead of every value. ``approved_only`` rows count approved
+    reports only; the others, submitted and approved ones. The rule of what counts is
+    ``reporting.selectors.compliance.compute_totals``; ``manage.py verify_totals`` checks these rows against it.
+
+    For MT5a/MT5b (the register's targets) ``numerator`` is the sum of the figures fixed into approved reports
+    and ``live`` how many of those units the register as it is now counts as meeting the target."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+", verbose_name="kỳ")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+", verbose_name="chỉ tiêu")
+    parent = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name="đơn vị cấp trên"
+    )
+    approved_only = models.BooleanField("chỉ báo cáo đã duyệt")
+    numerator = models.BigIntegerField("tổng tử số")
+    denominator = models.BigIntegerField("tổng mẫu số")
+    units_reporting = models.PositiveIntegerField("số đơn vị báo cáo")
+    units_meeting = models.PositiveIntegerField("số đơn vị đạt")
+    units_not_applicable = models.PositiveIntegerField("số đơn vị không áp dụng")
+    live = models.PositiveIntegerField("số đơn vị sổ mô hình hiện tính đạt")
+
+    class Meta:
+        verbose_name = "tổng số liệu"
+        verbose_name_plural = "tổng số liệu"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "target", "parent", "approved_only"],
+                condition=Q(parent__isnull=False),
+                name="target_totals_one_per_parent",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "target", "approved_only"],
+                condition=Q(parent__isnull=True),
+                name="target_totals_one_without_parent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.period_id}/{self.target_id}/{self.parent_id}"

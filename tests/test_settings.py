@@ -42,6 +42,7 @@ def test_make_run_starts_the_try_out_in_debug_mode():
     assert [command[command.index("manage.py") + 1] for command in commands] == [
         "migrate",
         "loaddata",
+        "verify_totals",
         "demo_accounts",
         "demo_reports",
         "runserver",
@@ -65,7 +66,7 @@ def test_make_run_keeps_the_production_mode_a_dotenv_file_asks_for(tmp_path, lin
     plan = subprocess.run(["make", "--dry-run", "run"], cwd=tmp_path, env=base, capture_output=True, text=True)
     assert plan.returncode == 0, plan.stderr
     commands = [line for line in plan.stdout.splitlines() if " manage.py " in line]
-    assert len(commands) == 5
+    assert len(commands) == 6
     assert all(command.startswith("DJANGO_DEBUG=false ") for command in commands)
 
 
