@@ -226,3 +226,23 @@ def test_two_reports_under_one_parent_at_once_both_count(commune, q1, targets):
     outcomes = run_together(imported(commune, 1), imported(neighbour, 4))
     assert [kind for kind, _ in outcomes] == ["ok", "ok"], outcomes
     assert kept(q1, targets["MT1"], commune.parent) == sums(5, 8, reporting=2, meeting=1)
+
+
+@pytest.mark.django_db(transaction=True)  # SQLite alters its tables only outside a transaction
+def test_the_migration_that_makes_the_sums_fills_them_from_the_values_already_there(commune, q1, targets):
+    submission_import(unit=commune, period=q1, figures={targets["MT1"]: Figures(3, 4)})
+    call_command("migrate", "reporting", "0005", verbosity=0)
+    try:
+        call_command("migrate", "reporting", verbosity=0)  # an upgrade: the table is made again, empty
+        assert kept(q1, targets["MT1"], commune.parent) == sums(3, 4)
+        assert totals_differences(repair=False) == []
+    finally:
+        call_command("migrate", verbosity=0)
+
+
+def test_a_migrate_that_does_not_make_the_sums_leaves_them_alone(commune, q1, targets):
+    submission_import(unit=commune, period=q1, figures={targets["MT1"]: Figures(3, 4)})
+    TargetTotals.objects.all().delete()
+    call_command("migrate", verbosity=0)  # nothing to apply
+    assert not TargetTotals.objects.exists()
+    call_command("verify_totals", stdout=io.StringIO())  # what the test's own check would repair
