@@ -273,7 +273,10 @@ def test_old_files_are_deleted_and_stalled_downloads_given_up(period, reviewer):
     kept = made(datetime.timedelta(hours=23), State.DONE)
     stalled = made(datetime.timedelta(minutes=30), State.RUNNING, moved=datetime.timedelta(minutes=16))
 
-    started_id(start(signed_in(reviewer), "ma-tran", period))  # every new request cleans first
+    client = signed_in(reviewer)
+    assert progress_of(client, stalled.pk)["state"] == "failed"  # so shown already, to whoever waits on it
+    assert "Thử lại" in client.get(reverse("download_status", args=[stalled.pk])).content.decode()
+    started_id(start(client, "ma-tran", period))  # every new request cleans first
 
     assert not PreparedDownload.objects.filter(pk=old.pk).exists()
     assert PreparedDownload.objects.filter(pk=kept.pk, state=State.DONE).exists()
