@@ -8,6 +8,7 @@ queues it in the database and runs ``manage.py db_worker`` on it, as `make run` 
 
 import datetime
 import io
+import signal
 from urllib.parse import urlsplit
 
 import pytest
@@ -184,7 +185,12 @@ def test_the_worker_makes_the_file(reviewer):
         assert "Đang chờ đến lượt…" in client.get(reverse("download_status", args=[download_id])).content.decode()
         assert started_id(start(client, "so-lieu", period)) == download_id  # asked again while it waits
 
-        call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
+        handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+        try:
+            call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
+        finally:  # the worker takes Ctrl-C for itself, and keeps it after a batch: give it back to the suite
+            for number, handler in handlers.items():
+                signal.signal(number, handler)
 
     status = progress_of(client, download_id)
     assert (status["state"], status["done"], status["total"]) == ("done", 36, 36)

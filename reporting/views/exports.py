@@ -1,4 +1,6 @@
-"""Downloads: the compliance tables and the raw values as CSV or XLSX, and the reports as DOCX.
+"""Downloads: the compliance tables and the raw values as CSV or XLSX, and the reports as DOCX. The matrix's and
+the raw values' XLSX take seconds for a large area: their addresses lead to the page that has them made in the
+background (``reporting.views.downloads``).
 
 Parameters as on the overview: ``ky`` (period id; default the latest period with data) and ``chi_duyet=1``
 (approved reports only); for the district report, ``so`` (its number; blank leaves room to write it by hand) and
