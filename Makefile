@@ -16,7 +16,11 @@ DOTENV_DEBUG := $(shell sed -n 's/^[[:space:]]*DJANGO_DEBUG[[:space:]]*=[[:space
 DJANGO_DEBUG ?= $(or $(DOTENV_DEBUG),true)
 TRYOUT := DJANGO_DEBUG=$(DJANGO_DEBUG) $(BIN)/python manage.py
 
+# The web server, and beside it the worker that makes the downloads too long for a request (reporting/downloads.py);
+# when the server stops (Ctrl-C), or this shell is told to stop, the worker is stopped too.
 run: setup
+	@$(TRYOUT) db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
 	$(TRYOUT) runserver $(HOST):$(PORT)
 
 setup: $(STAMP)

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "accounts.login_lock.LoginLockConfig",  # django-axes, named in Vietnamese in the admin
     "csp",
+    "django_tasks",
+    "django_tasks.backends.database",
     "accounts",
     "programme",
     "reporting",
@@ -88,6 +90,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # (a third of a signed-in page's fixed cost on PostgreSQL), checked before reuse.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0 if DEBUG else 60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+
+# Downloads too long for a request (reporting.downloads) are made by a worker, `manage.py db_worker`, that takes
+# them from this database: no other server. `make run` starts one beside the web server; production runs it as
+# a service (README, Deploying).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
 
 # --- Session length ----------------------------------------------------------------------------------------------
 # Django's sessions in the database. A session ends after DJANGO_SESSION_HOURS (default 8) without a request: every

@@ -1,8 +1,11 @@
 """Submissions, their values and their history. State changes go through ``reporting.services`` only."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from programme.models import Period, Target, TaskGroup, Unit
 
@@ -214,3 +217,51 @@ class TargetTotals(models.Model):
 
     def __str__(self):
         return f"{self.period_id}/{self.target_id}/{self.parent_id}"
+
+
+class PreparedDownload(models.Model):
+    """A download too long to make within a request (``reporting.downloads``), made by the background worker
+    for the user who asked and served to that user only, kept a day."""
+
+    class Kind(models.TextChoices):
+        MATRIX = "ma-tran", "Ma trận đơn vị × chỉ tiêu"
+        VALUES = "so-lieu", "Số liệu gốc của các đơn vị"
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Đang chờ"
+        RUNNING = "running", "Đang chuẩn bị"
+        DONE = "done", "Đã xong"
+        FAILED = "failed", "Không thành công"
+
+    ACTIVE = (State.WAITING, State.RUNNING)
+
+    # Not a sequence number: a guessed address names nothing, and another user's is a 404 anyway.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("tệp", max_length=10, choices=Kind)
+    format = models.CharField("định dạng", max_length=5, default="xlsx")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    approved_only = models.BooleanField("chỉ tính báo cáo đã duyệt", default=False)
+    state = models.CharField("trạng thái", max_length=10, choices=State, default=State.WAITING)
+    done = models.PositiveIntegerField("số dòng đã ghi", default=0)
+    total = models.PositiveIntegerField("tổng số dòng", default=0)  # 0 while the figures are being read
+    filename = models.CharField("tên tệp", max_length=200)
+    content = models.BinaryField("nội dung", null=True, editable=False)
+    error = models.CharField("lỗi", max_length=300, blank=True)
+    created_at = models.DateTimeField("yêu cầu lúc", default=timezone.now)
+    updated_at = models.DateTimeField("cập nhật lúc", default=timezone.now)
+
+    class Meta:
+        verbose_name = "tệp tải xuống đang chuẩn bị"
+        verbose_name_plural = "tệp tải xuống đang chuẩn bị"
+        constraints = [
+            # The same request asked twice while the first is being made gets the first (``download_start``).
+            models.UniqueConstraint(
+                fields=["owner", "kind", "format", "period", "approved_only"],
+                condition=Q(state__in=["waiting", "running"]),
+                name="one_active_download_per_request",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.filename}"
