@@ -74,7 +74,7 @@ def test_make_run_keeps_the_production_mode_a_dotenv_file_asks_for(tmp_path, lin
     plan = subprocess.run(["make", "--dry-run", "run"], cwd=tmp_path, env=base, capture_output=True, text=True)
     assert plan.returncode == 0, plan.stderr
     commands = manage_commands(plan.stdout)
-    assert len(commands) == 6
+    assert len(commands) == 7  # migrate, loaddata, verify_totals, demo_accounts, demo_reports, db_worker, runserver
     assert all(command.startswith("DJANGO_DEBUG=false ") for command in commands)
 
 
