@@ -36,6 +36,7 @@ class Response:
     status: int
     body: bytes
     seconds: float
+    location: str = ""
 
     @property
     def text(self) -> str:
@@ -71,7 +72,7 @@ class Browser:
                     self.cookies.pop(name, None)
                 else:
                     self.cookies[name] = morsel.value
-        return Response(response.status, content, seconds)
+        return Response(response.status, content, seconds, response.headers.get("Location") or "")
 
     def get(self, path: str) -> Response:
         return self.request("GET", path)
@@ -191,6 +192,39 @@ def measure_save(
     POST is timed; a save answers 302."""
     save = draft_saver(browser, path, random.Random(1))
     return _timed(browser, name, save, floor=floor, expect=302, count=count, warmup=warmup)
+
+
+def measure_background(
+    browser: Browser, name: str, path: str, *, floor: Browser, count: int
+) -> tuple[Timing | Unavailable, Timing | None]:
+    """A download made in the background: asking for it (a POST, timed; the page that asks is read first,
+    untimed, for its CSRF token), then its progress followed until the file is ready (timed apart, from the
+    POST to the file). Returns the asking's timing and the ready one's."""
+    ready: list[float] = []
+
+    def ask() -> Response:
+        page = browser.get(path)
+        if page.status != 200:
+            return page
+        started = time.perf_counter()
+        response = browser.post(path, {"csrfmiddlewaretoken": hidden(page.text, "csrfmiddlewaretoken")})
+        if response.status != 302:
+            return response
+        progress = f"{response.location.rstrip('/')}/tien-do.json"
+        while True:
+            state = browser.get(progress)
+            found = re.search(r'"state": "(\w+)"', state.text)
+            if state.status != 200 or not found or found.group(1) == "failed":
+                return Response(500, state.body, response.seconds)
+            if found.group(1) == "done":
+                ready.append(time.perf_counter() - started)
+                return response
+            time.sleep(0.1)
+
+    timing = _timed(browser, name, ask, floor=floor, expect=302, count=count, warmup=0)
+    if not isinstance(timing, Timing):
+        return timing, None
+    return timing, Timing(f"{name}-ready", ready, timing.floor)
 
 
 def draft_saver(browser: Browser, path: str, rng: random.Random):
