@@ -99,6 +99,17 @@ class Narrative(models.Model):
         return f"{self.submission} — {self.task_group.number}"
 
 
+class ValueQuerySet(models.QuerySet):
+    def counting(self, *, approved_only: bool = False) -> "ValueQuerySet":
+        """The values that count in the figures: both figures given, in a report that counts (submitted or
+        approved; approved only, on request). Every read of the figures starts here."""
+        return self.filter(
+            submission__status__in=Submission.counting_statuses(approved_only),
+            numerator__isnull=False,
+            denominator__isnull=False,
+        )
+
+
 class Value(models.Model):
     """A year-to-date figure for one target: numerator of denominator. A denominator of 0 means not applicable."""
 
@@ -107,6 +118,8 @@ class Value(models.Model):
     numerator = models.PositiveIntegerField("tử số", null=True, blank=True)
     denominator = models.PositiveIntegerField("mẫu số", null=True, blank=True)
     note = models.CharField("ghi chú", max_length=500, blank=True)
+
+    objects = ValueQuerySet.as_manager()
 
     class Meta:
         verbose_name = "số liệu"

@@ -62,11 +62,8 @@ def figures_by_period(
     """period id → (unit id, target id) → the figure of the unit's counting submission (of those targets and
     units only, when given). One query."""
     found: dict[int, Figures] = defaultdict(dict)
-    values = Value.objects.filter(
-        submission__period__in=[period.id for period in periods],
-        submission__status__in=Submission.counting_statuses(approved_only),
-        numerator__isnull=False,
-        denominator__isnull=False,
+    values = Value.objects.counting(approved_only=approved_only).filter(
+        submission__period__in=[period.id for period in periods]
     )
     if targets is not None:
         values = values.filter(target__in=[target.id for target in targets])
@@ -103,12 +100,8 @@ def register_of(
     """The register of the programme's year and the figures fixed from it into approved reports (of those
     periods and units only, when given). Two queries."""
     models = ExemplaryModel.objects.filter(year=programme.year)
-    fixed = Value.objects.filter(
-        submission__status=Submission.Status.APPROVED,
-        target__programme=programme,
-        target__source__in=REGISTER_SOURCES,
-        numerator__isnull=False,
-        denominator__isnull=False,
+    fixed = Value.objects.counting(approved_only=True).filter(
+        target__programme=programme, target__source__in=REGISTER_SOURCES
     )
     if periods is not None:
         fixed = fixed.filter(submission__period__in=[period.id for period in periods])
@@ -383,17 +376,17 @@ def compute_totals(
     live = Q()
     for its_periods in by_programme.values():
         live |= _live_register(its_periods[0].programme, its_periods)
-    statuses = Submission.counting_statuses(approved_only=False)
-    values = Value.objects.filter(
-        Q(target__source=Target.Source.REPORTED) | Q(submission__status=Submission.Status.APPROVED),
-        submission__period__in=[period.id for period in periods],
-        submission__status__in=statuses,
-        target__in=targets,
-        numerator__isnull=False,
-        denominator__isnull=False,
-        submission__unit__kind__reports=True,
-        target__applies_to=F("submission__unit__kind"),
-    ).filter(exists_on(F("submission__period__end"), "submission__unit__"))
+    values = (
+        Value.objects.counting()
+        .filter(
+            Q(target__source=Target.Source.REPORTED) | Q(submission__status=Submission.Status.APPROVED),
+            submission__period__in=[period.id for period in periods],
+            target__in=targets,
+            submission__unit__kind__reports=True,
+            target__applies_to=F("submission__unit__kind"),
+        )
+        .filter(exists_on(F("submission__period__end"), "submission__unit__"))
+    )
     if parents is not None:
         values = values.filter(parents_filter(parents, "submission__unit__"))
     rows = values.values_list(

@@ -29,11 +29,9 @@ class ValueRow:
 def period_values(period: Period, *, approved_only: bool = False) -> list[ValueRow]:
     """Every value of the period's counting reports (approved ones only with ``approved_only``), in the
     units' and targets' order. One query."""
-    statuses = Submission.counting_statuses(approved_only)
     rows = (
-        Value.objects.filter(
-            submission__period=period, submission__status__in=statuses, target__source=Target.Source.REPORTED
-        )
+        Value.objects.counting(approved_only=approved_only)
+        .filter(submission__period=period, target__source=Target.Source.REPORTED)
         .order_by("submission__unit__order", "submission__unit__code", "target__order", "target__code")
         .values_list(
             "submission__unit__code",
