@@ -7,11 +7,11 @@ refuses a stale version, so that two people acting at once never overwrite each 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from accounts.permissions import Action, require
 from programme.models import Period, Target, TaskGroup, Unit
 from programme.rules import Coverage, not_typed, report_coverage
 from programme.selectors import unit_info
@@ -60,14 +60,6 @@ class Content:
     shortcomings: str = ""
     next_steps: str = ""
     proposals: str = ""
-
-
-def may_edit(user, unit: Unit) -> bool:
-    return user.has_perm("reporting.submit_report") and user.unit_id == unit.id
-
-
-def may_review(user) -> bool:
-    return user.has_perm("reporting.review_report")
 
 
 def _locked_submission(*, unit: Unit, period: Period) -> tuple[Submission, bool]:
@@ -213,8 +205,7 @@ def submission_save(
 ) -> Submission:
     """Save the officer's report as a draft, or submit it. ``version`` is the one the form was opened with
     (None for a report not yet created). What the report covers is decided here, never by the caller."""
-    if not may_edit(user, unit):
-        raise PermissionDenied
+    require(user, Action.EDIT_REPORT, unit)
     submission, created = _locked_submission(unit=unit, period=period)
     if not created and version is not None and submission.version != version:
         raise StaleSubmission(submission)
@@ -244,8 +235,7 @@ def submission_save(
 @transaction.atomic
 def submission_approve(*, user, submission: Submission, version: int | None) -> Submission:
     """Approve a submitted report; it is then locked until reopened."""
-    if not may_review(user):
-        raise PermissionDenied
+    require(user, Action.REVIEW)
     submission = _locked(submission, version)
     if submission.status != Submission.Status.SUBMITTED:
         raise SubmissionError(f"Chỉ duyệt được báo cáo đã nộp; báo cáo đang “{submission.get_status_display()}”.")
@@ -256,8 +246,7 @@ def submission_approve(*, user, submission: Submission, version: int | None) -> 
 @transaction.atomic
 def submission_return(*, user, submission: Submission, version: int | None, comment: str) -> Submission:
     """Send a submitted report back to the unit with a comment saying what to correct."""
-    if not may_review(user):
-        raise PermissionDenied
+    require(user, Action.REVIEW)
     if not comment.strip():
         raise SubmissionError("Cần ghi ý kiến: đơn vị phải biết cần sửa gì.")
     submission = _locked(submission, version)
@@ -269,8 +258,7 @@ def submission_return(*, user, submission: Submission, version: int | None, comm
 @transaction.atomic
 def submission_reopen(*, user, submission: Submission, version: int | None, reason: str) -> Submission:
     """Reopen an approved report for correction by its unit; the reason is required and kept."""
-    if not may_review(user):
-        raise PermissionDenied
+    require(user, Action.REVIEW)
     if not reason.strip():
         raise SubmissionError("Cần ghi lý do mở lại báo cáo đã duyệt.")
     submission = _locked(submission, version)
