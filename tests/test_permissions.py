@@ -15,6 +15,9 @@ from django.test import RequestFactory
 from accounts.permissions import Action, UserMay, may, require, require_or_404, required, unit_or_404
 from accounts.roles import Role
 from programme.models import Unit
+from reporting.imports import import_values
+from reporting.models import Submission
+from reporting.services import Content, submission_save
 from tests.factories import make_user
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,3 +137,13 @@ def test_no_module_or_template_asks_for_a_permission_itself():
         if path.name != "permissions.py" and ASKING.search(path.read_text(encoding="utf-8"))
     ]
     assert asking == []
+
+
+def test_the_services_ask_too_whatever_the_view_checked(officer, leader, commune, phong_tho, targets):
+    """A view that forgot its check still changes nothing: the service asks the same module."""
+    q1 = phong_tho.periods.get(code="2024Q1")
+    with pytest.raises(PermissionDenied):
+        submission_save(user=leader, unit=commune, period=q1, version=None, content=Content(), submit=False)
+    with pytest.raises(PermissionDenied):
+        import_values(f"{commune.code},{q1.code},MT1,1,2\n".encode(), "so-lieu.csv", actor=officer)
+    assert not Submission.objects.exists()
