@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import capfirst
 
 from accounts.permissions import Action, require
 from programme.models import Period, Target, TaskGroup, Unit
@@ -19,11 +18,6 @@ from reporting.models import Narrative, Submission, SubmissionEvent, Value
 from reporting.selectors.compliance import register_figures_at, register_of
 
 VALUE_FIELDS = ("numerator", "denominator", "note")
-# The closing texts of a report and their labels, as the model names them.
-TEXT_FIELDS = {
-    name: capfirst(Submission._meta.get_field(name).verbose_name)
-    for name in ("shortcomings", "next_steps", "proposals")
-}
 EXCERPT = 80  # characters of a changed text quoted in the history
 EDITABLE = (Submission.Status.DRAFT, Submission.Status.RETURNED)
 
@@ -132,7 +126,7 @@ def _apply_texts(submission: Submission, content: Content) -> list[dict]:
             changes.append(text_change(name=f"group_{group.number}", label=label, old=narrative.text, new=text))
             narrative.text = text
             narrative.save()
-    for name, label in TEXT_FIELDS.items():
+    for name, label in Submission.closing_texts().items():
         old, new = getattr(submission, name), getattr(content, name)
         if old != new:
             changes.append(text_change(name=name, label=label, old=old, new=new))
@@ -182,7 +176,9 @@ def missing_for_submit(content: Content, coverage: Coverage) -> list[str]:
     missing += [
         f"kết quả nhóm nhiệm vụ {g.number}" for g in coverage.task_groups if not content.narratives.get(g, "").strip()
     ]
-    missing += [label.lower() for name, label in TEXT_FIELDS.items() if not getattr(content, name).strip()]
+    missing += [
+        label.lower() for name, label in Submission.closing_texts().items() if not getattr(content, name).strip()
+    ]
     return missing
 
 

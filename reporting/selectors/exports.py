@@ -6,8 +6,7 @@ from datetime import datetime
 
 from programme.models import Period, Target
 from programme.selectors import area_parents, exists_on
-from reporting.models import Narrative, Submission, Value
-from reporting.services import TEXT_FIELDS
+from reporting.models import CLOSING_TEXTS, Narrative, Submission, Value
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ def period_texts(period: Period, *, approved_only: bool = False) -> Iterator[Tex
         Submission.objects.filter(period=period, status__in=statuses, unit__kind__reports=True)
         .filter(exists_on(period.end, "unit__"), unit__parent__isnull=False)
         .order_by(*order)
-        .values_list(*order, "unit__code", "unit__parent_id", "unit__name", "unit__parent__name", *TEXT_FIELDS)
+        .values_list(*order, "unit__code", "unit__parent_id", "unit__name", "unit__parent__name", *CLOSING_TEXTS)
     )
     narratives = (
         Narrative.objects.filter(
@@ -97,7 +96,7 @@ def period_texts(period: Period, *, approved_only: bool = False) -> Iterator[Tex
             waiting = next(pending, None)
         if parent_id not in inside:
             continue
-        written += zip(TEXT_FIELDS.values(), texts, strict=True)
+        written += zip(Submission.closing_texts().values(), texts, strict=True)
         for section, text in written:
             if text.strip():
                 yield TextRow(code, name, parent_name or "", section, text.strip())
