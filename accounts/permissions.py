@@ -13,6 +13,7 @@ from collections.abc import Callable
 from enum import Enum
 from functools import wraps
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -131,5 +132,6 @@ class UserMay:
 
 
 def permissions(request) -> dict:
-    """Context processor: ``may`` in every template."""
-    return {"may": UserMay(request.user)}
+    """Context processor: ``may`` in every template; nothing is allowed where no user was read (a request refused
+    before the middleware, such as one for another host)."""
+    return {"may": UserMay(getattr(request, "user", None) or AnonymousUser())}

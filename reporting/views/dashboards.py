@@ -116,7 +116,8 @@ def unit_dashboard(request, unit_code):
         if programme is None:
             return NO_PROGRAMME, {"programme": None, "unit": unit}
         board = unit_board(unit, programme, approved_only=approved_only(request))
-        return "reporting/dashboards/unit.html", {"board": board, "report_view": report_view}
+        # What differs between viewers is passed in and keys the kept page (``vary``), never read from the request.
+        return "reporting/dashboards/unit.html", {"board": board, "report_view": report_view, "district": district}
 
     return dashboard_page(request, build, vary=(district, report_view))
 
