@@ -91,8 +91,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0 if DEBUG else 60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
-# Each process keeps in its own memory the dashboards it rendered (reporting.pagecache), and the sessions, users
-# and units it read ("records": accounts.sessions, accounts.backends, reporting.access). Their keys carry the data
+# Each process keeps in its own memory the dashboards it rendered (reporting.pagecache), and the sessions and
+# users it read ("records": accounts.sessions, accounts.backends). Their keys carry the data
 # version (dvproject.snapshot), so no process serves anything of an earlier state; the bounds only limit memory.
 CACHES = {
     "default": {
