@@ -69,17 +69,23 @@ def users(officer, reviewer, leader, administrator):
     }
 
 
-@pytest.mark.parametrize(
-    ("action", "role", "which", "allowed"), CASES, ids=[f"{a.name}-{r}-{w}" for a, r, w, _ in CASES]
-)
-def test_who_may_do_what(users, commune, action, role, which, allowed):
-    user = users[role]
-    unit = commune if which == "own" else Unit.objects.exclude(pk=commune.pk).first()
-    if action.needs_unit:
-        assert may(user, action, unit) is allowed
-    else:
-        assert may(user, action) is allowed
-        assert UserMay(user)[action.name] is allowed  # what a template reads is the same answer
+@pytest.mark.parametrize("action", list(Action), ids=[action.name for action in Action])
+def test_who_may_do_what(users, commune, action):
+    """One action's row of the table, every cell asked (the users are made once per row, not per cell)."""
+    other = Unit.objects.exclude(pk=commune.pk).first()
+    expected, answered = [], []
+    for row_action, role, which, allowed in CASES:
+        if row_action is not action:
+            continue
+        user, unit = users[role], commune if which == "own" else other
+        if action.needs_unit:
+            answer = may(user, action, unit)
+        else:
+            answer = may(user, action)
+            assert UserMay(user)[action.name] is answer  # what a template reads is the same answer
+        expected.append((role, which, allowed))
+        answered.append((role, which, answer))
+    assert answered == expected
 
 
 def test_an_action_is_asked_with_a_unit_exactly_when_it_needs_one(officer, commune):
