@@ -23,7 +23,9 @@ from tests.test_dashboards import card, import_rows
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the data version is PostgreSQL's snapshot; SQLite is not cached"
 )
-HIT_QUERIES = 1  # the data version: the session, the user and the unit page's unit are kept too
+HIT_QUERIES = 1  # the data version: the session and the user are kept too
+# The unit page reads its unit with a plain query before the cache is asked (accounts.permissions.unit_or_404).
+UNIT_LOOKUP = {"unit": 1}
 
 
 @pytest.fixture
@@ -97,7 +99,7 @@ def test_a_second_view_is_taken_from_the_cache_in_a_fixed_number_of_queries(load
         again, again_queries = view(client, url)
         assert computed.count(computed[-1]) == 1, name  # rendered once
         assert main(again) == main(first), name
-        assert again_queries <= HIT_QUERIES < first_queries, name
+        assert again_queries <= HIT_QUERIES + UNIT_LOOKUP.get(name, 0) < first_queries, name
 
 
 @on_postgresql
