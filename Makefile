@@ -16,12 +16,17 @@ DOTENV_DEBUG := $(shell sed -n 's/^[[:space:]]*DJANGO_DEBUG[[:space:]]*=[[:space
 DJANGO_DEBUG ?= $(or $(DOTENV_DEBUG),true)
 TRYOUT := DJANGO_DEBUG=$(DJANGO_DEBUG) $(BIN)/python manage.py
 
+# The web server, and beside it the worker that makes the downloads too long for a request (reporting/downloads.py);
+# when the server stops (Ctrl-C), or this shell is told to stop, the worker is stopped too.
 run: setup
+	@$(TRYOUT) db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
 	$(TRYOUT) runserver $(HOST):$(PORT)
 
 setup: $(STAMP)
 	$(TRYOUT) migrate --noinput
 	$(TRYOUT) loaddata $(FIXTURES)
+	$(TRYOUT) verify_totals
 	$(TRYOUT) demo_accounts
 	$(TRYOUT) demo_reports
 
@@ -58,11 +63,11 @@ lock: $(STAMP)
 upgrade: LOCK_UPGRADE := --upgrade
 upgrade: lock
 
-# `make bench BENCH_UNITS=1000 BENCH_SECONDS=20`: needs PostgreSQL (see docs/benchmarks.md).
-BENCH_UNITS ?= 10000
+# `make bench BENCH_UNITS=1000 BENCH_SECONDS=20` for one size: needs PostgreSQL (see docs/benchmarks.md).
+BENCH_UNITS ?= 1000 10000 50000
 BENCH_SECONDS ?= 60
 bench: $(STAMP)
-	BENCH_UNITS=$(BENCH_UNITS) BENCH_SECONDS=$(BENCH_SECONDS) $(BIN)/python -m bench.run
+	BENCH_UNITS="$(BENCH_UNITS)" BENCH_SECONDS=$(BENCH_SECONDS) $(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .hypothesis

@@ -4,7 +4,6 @@ view, and the mixed load of officers, reviewers and leaders. Plain HTTP only, to
 
 import contextlib
 import http.client
-import itertools
 import random
 import re
 import statistics
@@ -17,7 +16,8 @@ from urllib.parse import urlencode
 
 HOST = "127.0.0.1"
 TIMEOUT = 120  # seconds for one request, queueing included
-FLOOR = "/suc-khoe/"
+FLOOR = "/"  # the start page, opened by an account without a role: a signed-in page that does nothing
+HEALTH = "/suc-khoe/"
 LOGIN = "/dang-nhap/"
 BUDGET, MIN_SAMPLES = 60.0, 5  # seconds spent timing one page before stopping early, and the fewest timings
 THINK = 1.0  # the longest pause of a mixed-load user between two steps, in seconds
@@ -36,6 +36,7 @@ class Response:
     status: int
     body: bytes
     seconds: float
+    location: str = ""
 
     @property
     def text(self) -> str:
@@ -71,7 +72,7 @@ class Browser:
                     self.cookies.pop(name, None)
                 else:
                     self.cookies[name] = morsel.value
-        return Response(response.status, content, seconds)
+        return Response(response.status, content, seconds, response.headers.get("Location") or "")
 
     def get(self, path: str) -> Response:
         return self.request("GET", path)
@@ -170,18 +171,64 @@ def percentile(samples: list[float], p: int) -> float:
 
 
 def measure(
-    browser: Browser, name: str, path: str, *, count: int, warmup: int, fresh: bool = False
+    browser: Browser, name: str, path: str, *, floor: Browser, count: int, warmup: int, change=None
 ) -> Timing | Unavailable:
-    """``count`` sequential GETs of ``path``, each followed by one of the floor view, after ``warmup`` GETs.
-    ``fresh``: each GET has an address of its own (a parameter no page reads), so no cached page serves it."""
-    addresses = (f"{path}{'&' if '?' in path else '?'}lan={i}" if fresh else path for i in itertools.count())
-    return _timed(browser, name, lambda: browser.get(next(addresses)), expect=200, count=count, warmup=warmup)
+    """``count`` sequential GETs of ``path``, each followed by the floor (``floor``'s start page: a signed-in page
+    that does nothing), after ``warmup`` GETs. ``change``, when given, is called (untimed) before each GET: a
+    committed write, so that each GET is the first view after a change."""
+
+    def one() -> Response:
+        if change is not None:
+            change()
+        return browser.get(path)
+
+    return _timed(browser, name, one, floor=floor, expect=200, count=count, warmup=warmup)
 
 
-def measure_save(browser: Browser, name: str, path: str, *, count: int, warmup: int) -> Timing | Unavailable:
+def measure_save(
+    browser: Browser, name: str, path: str, *, floor: Browser, count: int, warmup: int
+) -> Timing | Unavailable:
     """An officer saving a draft: the form is read first (untimed) for its version and CSRF token, then the
     POST is timed; a save answers 302."""
-    rng = random.Random(1)
+    save = draft_saver(browser, path, random.Random(1))
+    return _timed(browser, name, save, floor=floor, expect=302, count=count, warmup=warmup)
+
+
+def measure_background(
+    browser: Browser, name: str, path: str, *, floor: Browser, count: int
+) -> tuple[Timing | Unavailable, Timing | None]:
+    """A download made in the background: asking for it (a POST, timed; the page that asks is read first,
+    untimed, for its CSRF token), then its progress followed until the file is ready (timed apart, from the
+    POST to the file). Returns the asking's timing and the ready one's."""
+    ready: list[float] = []
+
+    def ask() -> Response:
+        page = browser.get(path)
+        if page.status != 200:
+            return page
+        started = time.perf_counter()
+        response = browser.post(path, {"csrfmiddlewaretoken": hidden(page.text, "csrfmiddlewaretoken")})
+        if response.status != 302:
+            return response
+        progress = f"{response.location.rstrip('/')}/tien-do.json"
+        while True:
+            state = browser.get(progress)
+            found = re.search(r'"state": "(\w+)"', state.text)
+            if state.status != 200 or not found or found.group(1) == "failed":
+                return Response(500, state.body, response.seconds)
+            if found.group(1) == "done":
+                ready.append(time.perf_counter() - started)
+                return response
+            time.sleep(0.1)
+
+    timing = _timed(browser, name, ask, floor=floor, expect=302, count=count, warmup=0)
+    if not isinstance(timing, Timing):
+        return timing, None
+    return timing, Timing(f"{name}-ready", ready, timing.floor)
+
+
+def draft_saver(browser: Browser, path: str, rng: random.Random):
+    """A function that reads the report form at ``path`` (untimed) and saves a draft with new figures."""
 
     def save() -> Response:
         form = browser.get(path)
@@ -189,13 +236,15 @@ def measure_save(browser: Browser, name: str, path: str, *, count: int, warmup: 
             return form  # no editable form: reported as unavailable with this status
         return browser.post(path, report_post(form.text, rng, submit=False)[0])
 
-    return _timed(browser, name, save, expect=302, count=count, warmup=warmup)
+    return save
 
 
-def _timed(browser: Browser, name: str, one, *, expect: int, count: int, warmup: int) -> Timing | Unavailable:
+def _timed(
+    browser: Browser, name: str, one, *, floor: Browser, expect: int, count: int, warmup: int
+) -> Timing | Unavailable:
     """``count`` timings after ``warmup`` untimed calls, or fewer (never under ``MIN_SAMPLES``) once
     ``BUDGET`` seconds are spent, so that a page taking seconds does not hold the bench for an hour."""
-    page, floor = [], []
+    page, floors = [], []
     start = time.monotonic()
     for i in range(warmup + count):
         response = one()
@@ -203,10 +252,10 @@ def _timed(browser: Browser, name: str, one, *, expect: int, count: int, warmup:
             return Unavailable(name, response.status, response.seconds)
         if i >= warmup:
             page.append(response.seconds)
-            floor.append(browser.get(FLOOR).seconds)
+            floors.append(floor.get(FLOOR).seconds)
             if len(page) >= MIN_SAMPLES and time.monotonic() - start > BUDGET:
                 break
-    return Timing(name, page, floor)
+    return Timing(name, page, floors)
 
 
 # The mixed load -------------------------------------------------------------------------------------------
@@ -231,6 +280,7 @@ class Tally:
     errors: list[str] = field(default_factory=list)
     saves: list[Save] = field(default_factory=list)
     reviews: int = 0
+    leader_views: list[float] = field(default_factory=list)  # seconds of each dashboard view by a leader
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def full(self) -> bool:
@@ -341,7 +391,9 @@ class Leader(User):
         self.pages = pages
 
     def step(self) -> None:
-        self.call("GET", self.rng.choice(self.pages))
+        if response := self.call("GET", self.rng.choice(self.pages)):
+            with self.tally.lock:
+                self.tally.leader_views.append(response.seconds)
 
 
 def run_mixed(users: list[User], password: str, *, seconds: float) -> float:

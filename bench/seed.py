@@ -21,9 +21,11 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from programme.models import ExemplaryModel, Period, Programme, TaskGroup, Unit, UnitKind
+from programme.rules import applies, covers
 from programme.selectors import current_programme, unit_info
 from reporting.models import Narrative, Submission, SubmissionEvent, Value
 from reporting.selectors.compliance import register_figures_at, register_of
+from reporting.totals import totals_refresh
 
 SOURCE_PROGRAMME = "phong-tho-2024"
 SOURCE_DISTRICT = "109"
@@ -71,6 +73,7 @@ def seed(*, units: int, officers: int, reviewers: int, leaders: int, log=print) 
         _register(programme.year, reporting, rng)
         _fix_register_figures(programme, periods)
         names = _users(officer_units, reviewers=reviewers, leaders=leaders)
+        totals_refresh()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # as autovacuum would have done long before anyone opened a dashboard
     assert current_programme() == programme, "the bench programme must be the one the dashboards show"
@@ -152,7 +155,7 @@ def _reports(programme, periods, units, editable, rng) -> str:
     approved, the annual one half approved and half waiting in the reviewers' inbox."""
     targets = list(programme.targets.prefetch_related("applies_to").order_by("order"))
     typed = {
-        kind_id: [t for t in targets if t.is_typed and kind_id in {k.id for k in t.applies_to.all()}]
+        kind_id: [t for t in targets if t.is_typed and applies(t, kind_id=kind_id)]
         for kind_id in {u.kind_id for u in units}
     }
     groups = list(programme.task_groups.all())
@@ -168,7 +171,7 @@ def _reports(programme, periods, units, editable, rng) -> str:
             submissions.append(submission)
             figures = []
             for target in typed[unit.kind_id]:
-                if target.is_reported_in(period):
+                if covers(target, kind_id=unit.kind_id, period=period):
                     den = sizes[target.id]
                     share = min(1.0, shares[target.id] + 0.1 * index)  # year to date: grows over the year
                     figures.append((target, round(den * share), den))
@@ -263,7 +266,6 @@ def _register(year: int, units: list[Unit], rng) -> None:
 def _fix_register_figures(programme: Programme, periods: list[Period]) -> None:
     """What approving does: an approved report keeps MT5a/MT5b as the register gave them."""
     targets = [t for t in programme.targets.prefetch_related("applies_to") if not t.is_typed]
-    kinds = {t.id: {kind.id for kind in t.applies_to.all()} for t in targets}
     register = register_of(programme)
     values = []
     for period in periods:
@@ -273,7 +275,7 @@ def _fix_register_figures(programme: Programme, periods: list[Period]) -> None:
             Value(submission=s, target=t, numerator=figure.numerator, denominator=figure.denominator)
             for s in approved
             for t in targets
-            if s.unit.kind_id in kinds[t.id] and t.is_reported_in(period)
+            if covers(t, kind_id=s.unit.kind_id, period=period)
             for figure in [figures[t.source][s.unit_id]]
         ]
     Value.objects.bulk_create(values, batch_size=BATCH)

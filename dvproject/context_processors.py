@@ -23,6 +23,7 @@ def _addresses(prefix: str) -> dict[str, str]:
         "password_change": reverse("password_change"),
         "stylesheet": static("css/app.css"),
         "kept_copies": static("js/kept-copies.js"),
+        "downloads": static("js/downloads.js"),
     }
 
 

@@ -41,13 +41,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "accounts.login_lock.LoginLockConfig",  # django-axes, named in Vietnamese in the admin
     "csp",
+    "django_tasks",
+    "django_tasks.backends.database",
     "accounts",
     "programme",
     "reporting",
 ]
 
 MIDDLEWARE = [
-    "dvproject.snapshot.SnapshotMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -91,29 +92,16 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0 if DEBUG else 60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
-# Each process keeps in its own memory the dashboards it rendered (reporting.pagecache), and the sessions and
-# users it read ("records": accounts.sessions, accounts.backends). Their keys carry the data
-# version (dvproject.snapshot), so no process serves anything of an earlier state; the bounds only limit memory.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "TIMEOUT": 600,
-        "OPTIONS": {"MAX_ENTRIES": 500},
-    },
-    "records": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "records",
-        "TIMEOUT": 600,
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    },
-}
-SESSION_ENGINE = "accounts.sessions"
+# Downloads too long for a request (reporting.downloads) are made by a worker, `manage.py db_worker`, that takes
+# them from this database: no other server. `make run` starts one beside the web server; production runs it as
+# a service (README, Deploying).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
 
 # --- Session length ----------------------------------------------------------------------------------------------
-# A session ends after DJANGO_SESSION_HOURS (default 8) without a request. It is renewed at most every few minutes,
-# not saved on every request (accounts/sessions.py), so it may end up to SESSION_RENEW_AFTER sooner.
+# Django's sessions in the database. A session ends after DJANGO_SESSION_HOURS (default 8) without a request: every
+# request saves it with a new expiry.
 SESSION_COOKIE_AGE = round(env.float("DJANGO_SESSION_HOURS", default=8) * 60 * 60)
-SESSION_RENEW_AFTER = min(datetime.timedelta(minutes=5), datetime.timedelta(seconds=SESSION_COOKIE_AGE / 10))
+SESSION_SAVE_EVERY_REQUEST = True
 # --- end of session length -------------------------------------------------------------------------------------
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -124,7 +112,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses sign-in while an account is locked out
-    "accounts.backends.PeopleBackend",  # Django's ModelBackend, its users read once per state of the data
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 # --- The client's address behind the proxy, and sign-in throttling ----------------------------------------------

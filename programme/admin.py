@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from programme.models import ExemplaryModel, Period, Programme, Target, TaskGroup, Unit, UnitKind
 from reporting.selectors.frozen import approved_reports_altered, refusal
+from reporting.totals import register_changed, totals_refresh
 
 
 class FrozenFiguresForm(forms.ModelForm):
@@ -18,21 +20,57 @@ class FrozenFiguresForm(forms.ModelForm):
         return cleaned
 
 
+class KeepsTotals:
+    """The admin of a model whose fields decide what counts in the district's sums (``TargetTotals``): they are
+    refreshed in the admin's transaction, once the object, its many-to-many fields and its inlines are saved.
+    ``counting`` names those fields; ``refresh_totals`` gets the form's initial values (empty for a deletion)."""
+
+    counting: tuple[str, ...] = ()
+
+    def refresh_totals(self, obj, initial: dict) -> None:
+        raise NotImplementedError
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if set(form.changed_data) & set(self.counting) or any(formset.has_changed() for formset in formsets):
+            self.refresh_totals(form.instance, form.initial)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self.refresh_totals(obj, {})
+
+    def delete_queryset(self, request, queryset):
+        deleted = list(queryset)
+        with transaction.atomic():
+            super().delete_queryset(request, queryset)
+            for obj in deleted:
+                self.refresh_totals(obj, {})
+
+
 @admin.register(UnitKind)
-class UnitKindAdmin(admin.ModelAdmin):
+class UnitKindAdmin(KeepsTotals, admin.ModelAdmin):
+    counting = ("reports",)
+
+    def refresh_totals(self, obj, initial):
+        totals_refresh()
+
     list_display = ["code", "name", "reports", "order"]
     search_fields = ["code", "name"]
     list_filter = ["reports"]
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(KeepsTotals, admin.ModelAdmin):
     form = FrozenFiguresForm
+    counting = ("kind", "parent", "opened_on", "closed_on")
     list_display = ["code", "name", "kind", "parent", "opened_on", "closed_on"]
     list_filter = ["kind", "closed_on", "parent"]
     search_fields = ["code", "name", "aliases"]
     list_select_related = ["kind", "parent"]
     autocomplete_fields = ["parent"]
+
+    def refresh_totals(self, obj, initial):
+        totals_refresh(parents={initial.get("parent", obj.parent_id), obj.parent_id})
 
 
 class TaskGroupInline(admin.TabularInline):
@@ -47,8 +85,9 @@ class PeriodInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(KeepsTotals, admin.ModelAdmin):
     form = FrozenFiguresForm
+    counting = ("year",)  # and the periods' dates, in the inline
     list_display = ["code", "year", "title", "issuing_body", "area"]
     list_filter = ["year"]
     search_fields = ["code", "title", "issuing_body"]
@@ -89,28 +128,42 @@ class ProgrammeAdmin(admin.ModelAdmin):
         ),
     ]
 
+    def refresh_totals(self, obj, initial):
+        totals_refresh(periods=Period.objects.filter(programme=obj).select_related("programme"))
+
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(KeepsTotals, admin.ModelAdmin):
     form = FrozenFiguresForm
+    counting = ("programme", "operator", "threshold", "judged", "source", "applies_to")
     list_display = ["code", "short_name", "operator", "threshold", "judged", "source", "programme"]
     list_filter = ["programme", "judged", "source", "applies_to"]
     search_fields = ["code", "short_name", "wording"]
     list_select_related = ["programme"]
     filter_horizontal = ["applies_to"]
 
+    def refresh_totals(self, obj, initial):
+        programmes = {initial.get("programme", obj.programme_id), obj.programme_id}
+        periods = Period.objects.filter(programme__in=programmes).select_related("programme")
+        totals_refresh(periods=periods, targets=[obj] if initial else None)  # a deleted target has no rows left
+
 
 @admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
+class PeriodAdmin(KeepsTotals, admin.ModelAdmin):
     form = FrozenFiguresForm
+    counting = ("programme", "start", "end")
     list_display = ["code", "name", "kind", "start", "end", "due", "programme"]
     list_filter = ["programme", "kind"]
     search_fields = ["code", "name"]
     list_select_related = ["programme"]
 
+    def refresh_totals(self, obj, initial):
+        totals_refresh(periods=Period.objects.filter(pk=obj.pk).select_related("programme"))
+
 
 @admin.register(ExemplaryModel)
-class ExemplaryModelAdmin(admin.ModelAdmin):
+class ExemplaryModelAdmin(KeepsTotals, admin.ModelAdmin):
+    counting = ("unit", "year", "registered_on", "recognised_on")
     list_display = ["name", "unit", "field", "year", "registered_on", "recognised_on", "recognition_level"]
     list_filter = ["year", "field", "recognition_level", "unit__kind"]
     search_fields = ["name", "unit__name", "unit__code"]
@@ -118,3 +171,8 @@ class ExemplaryModelAdmin(admin.ModelAdmin):
     autocomplete_fields = ["unit"]
     ordering = ["unit", "year", "registered_on"]
     date_hierarchy = "registered_on"
+
+    def refresh_totals(self, obj, initial):
+        units = Unit.objects.filter(pk__in={initial.get("unit", obj.unit_id), obj.unit_id})
+        for year in {initial.get("year", obj.year), obj.year}:
+            register_changed(units=units, year=year)

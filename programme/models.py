@@ -5,8 +5,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_save, pre_save
+
+from programme import tree
 
 
 class UnitKindManager(models.Manager):
@@ -44,7 +47,27 @@ def exists_between(opened_on: datetime.date | None, closed_on: datetime.date | N
     return (opened_on is None or opened_on <= day) and (closed_on is None or day < closed_on)
 
 
-class UnitManager(models.Manager):
+class UnitQuerySet(models.QuerySet):
+    """Writes that bypass ``Unit.save`` keep the tree's paths too."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            tree.place_created(self.model, created)
+        return created
+
+    def update(self, **kwargs):
+        if not {"parent", "parent_id"} & kwargs.keys():
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            moved = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            for unit_id in moved:  # each read afresh: moving one may have moved another already
+                tree.place(self.model, unit_id)
+        return count
+
+
+class UnitManager(models.Manager.from_queryset(UnitQuerySet)):
     def get_by_natural_key(self, code):
         return self.get(code=code)
 
@@ -79,6 +102,9 @@ class Unit(models.Model):
         "giải thể từ", null=True, blank=True, help_text="Ngày đơn vị thôi tồn tại; lịch sử vẫn được giữ."
     )
     order = models.PositiveIntegerField("thứ tự", default=0)
+    # Kept by programme/tree.py on every write; indexed for prefix searches (on PostgreSQL Django adds the
+    # varchar_pattern_ops index that LIKE 'prefix%' uses).
+    path = models.CharField("đường dẫn", max_length=255, default="", editable=False, db_index=True)
 
     objects = UnitManager()
 
@@ -99,6 +125,10 @@ class Unit(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using")):  # the unit and the paths it moves, together
+            super().save(*args, **kwargs)
+
     def natural_key(self):
         return (self.code,)
 
@@ -106,12 +136,15 @@ class Unit(models.Model):
         return exists_between(self.opened_on, self.closed_on, day)
 
     def clean(self):
-        ancestor, seen = self.parent, {self.pk}
-        while ancestor is not None:
-            if ancestor.pk in seen:
-                raise ValidationError({"parent": "Đơn vị không thể trực thuộc chính nó hoặc đơn vị cấp dưới của nó."})
-            seen.add(ancestor.pk)
-            ancestor = ancestor.parent
+        if self.pk is None or self.parent_id is None:
+            return
+        parent_path = Unit._base_manager.filter(pk=self.parent_id).values_list("path", flat=True).first() or ""
+        if self.parent_id == self.pk or tree.is_within(parent_path, self.pk):
+            raise ValidationError({"parent": "Đơn vị không thể trực thuộc chính nó hoặc đơn vị cấp dưới của nó."})
+
+
+pre_save.connect(tree.remember_stored_path, sender=Unit, dispatch_uid="unit_tree_stored_path")
+post_save.connect(tree.place_saved, sender=Unit, dispatch_uid="unit_tree_place")
 
 
 class ProgrammeManager(models.Manager):

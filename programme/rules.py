@@ -11,11 +11,17 @@ from programme.models import Period, Target, TaskGroup, Unit
 from programme.selectors import applicable_kind_ids, programme_targets
 
 
+def applies(target: Target, *, kind_id: int) -> bool:
+    """Whether the target applies to units of that kind, in any period. Reads ``target.applies_to`` (one query
+    unless prefetched, as `programme_targets` does)."""
+    return kind_id in applicable_kind_ids(target)
+
+
 def _left_out(target: Target, *, kind_id: int, period: Period) -> str | None:
     """Why a report of a unit of that kind for that period leaves the target out: "kind" (it does not apply
     to the kind), "annual" (an annual rating outside the annual report), or None (the report covers it).
     Reads ``target.applies_to`` (one query unless prefetched, as `programme_targets` does)."""
-    if kind_id not in applicable_kind_ids(target):
+    if not applies(target, kind_id=kind_id):
         return "kind"
     if not target.is_reported_in(period):
         return "annual"

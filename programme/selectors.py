@@ -3,10 +3,12 @@
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
+from programme import tree
 from programme.models import ExemplaryModel, Period, Programme, Target, Unit, UnitKind, exists_between
 
 
@@ -27,58 +29,49 @@ def unit_info(unit: Unit) -> UnitInfo:
 
 
 def reporting_units(programme: Programme, *, on: datetime.date) -> list[UnitInfo]:
-    """The units under the programme's area that report and exist on ``on``, in tree order. One query.
-
-    The whole unit table is read once and walked in memory, so the count of queries does not depend on
-    the depth or the size of the tree.
-    """
+    """The units under the programme's area that report and exist on ``on``, in tree order. One query."""
     return reporting_units_on(programme, [on])[on]
 
 
 def reporting_units_on(programme: Programme, days: list[datetime.date]) -> dict[datetime.date, list[UnitInfo]]:
-    """``reporting_units`` on each of several days, from one read and one walk of the unit table."""
-    rows = Unit.objects.values_list(
-        "id", "code", "name", "kind_id", "kind__name", "kind__reports", "parent_id", "order", "opened_on", "closed_on"
-    ).order_by("order", "code")
-    children: dict[int | None, list[tuple]] = defaultdict(list)
-    for row in rows:
-        children[row[6]].append(row)
+    """``reporting_units`` on each of several days, from one read of the units under the area."""
+    rows = (
+        Unit.objects.filter(tree.under(area_path(programme)))
+        .values_list(
+            "id",
+            "code",
+            "name",
+            "kind_id",
+            "kind__name",
+            "kind__reports",
+            "parent_id",
+            "order",
+            "opened_on",
+            "closed_on",
+        )
+        .order_by("order", "code")
+    )
     units: dict[datetime.date, list[UnitInfo]] = {day: [] for day in days}
-    stack = list(reversed(children[programme.area_id]))
-    while stack:
-        row = stack.pop()
+    for row in tree.in_tree_order(rows, itemgetter(0), itemgetter(6), programme.area_id):
         unit_id, code, name, kind_id, kind_name, reports, parent_id, order, opened_on, closed_on = row
         if reports:
             info = UnitInfo(unit_id, code, name, kind_id, kind_name, parent_id, order)
             for day, found in units.items():
                 if exists_between(opened_on, closed_on, day):
                     found.append(info)
-        stack.extend(reversed(children[unit_id]))
     return units
+
+
+def area_path(programme: Programme) -> str:
+    """The path of the programme's area (no query when the area was read with the programme)."""
+    return programme.area.path
 
 
 def area_parents(programme: Programme) -> set[int]:
     """The ids of the area and of every unit under it that has units of its own. One query."""
-    return _reachable(programme.area_id, Unit.objects.filter(id__in=Unit.objects.values("parent_id")))
-
-
-def unit_and_descendant_ids(unit_id: int) -> set[int]:
-    """The unit and every unit under it, whatever their dates. One query."""
-    return _reachable(unit_id, Unit.objects.all())
-
-
-def _reachable(root_id: int, units) -> set[int]:
-    """``root_id`` and the ids of ``units`` reached from it parent to child."""
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for unit_id, parent_id in units.values_list("id", "parent_id").order_by():
-        children[parent_id].append(unit_id)
-    found, stack = set(), [root_id]
-    while stack:
-        unit_id = stack.pop()
-        if unit_id not in found:
-            found.add(unit_id)
-            stack.extend(children[unit_id])
-    return found
+    has_units = Exists(Unit.objects.filter(parent=OuterRef("pk")))
+    found = Unit.objects.filter(tree.under(area_path(programme)), has_units).values_list("id", flat=True)
+    return {programme.area_id, *found.order_by()}
 
 
 def exists_on(day: datetime.date | F, prefix: str = "") -> Q:
@@ -124,12 +117,8 @@ def period_with_programme(code: str, programme_code: str | None = None) -> Perio
 
 
 def ancestor_ids(unit: Unit) -> list[int]:
-    """The ids of the unit's ancestors, nearest first. One query per level of the tree above the unit."""
-    ids, parent_id = [], unit.parent_id
-    while parent_id is not None and parent_id not in ids:
-        ids.append(parent_id)
-        parent_id = Unit.objects.values_list("parent_id", flat=True).get(pk=parent_id)
-    return ids
+    """The ids of the unit's ancestors, nearest first, read from its path. No query."""
+    return list(reversed(tree.ids_of(unit.path)[:-1]))
 
 
 def reports_under(unit: Unit, programme: Programme, *, on: datetime.date) -> bool:
@@ -332,9 +321,9 @@ class DistrictRegister:
 def district_register(
     programme: Programme, *, filters: RegisterFilters, page: object = 1, unit_page: object = 1
 ) -> DistrictRegister:
-    """The register of the units under the programme's area for its year. Seven queries, whatever the number
-    of units or models: cut-off, units, register targets, per-unit counts, the area's parent units, and the
-    page (count and rows).
+    """The register of the units under the programme's area for its year. Six queries, whatever the number
+    of units or models: cut-off, units, register targets, per-unit counts, and the page (count and rows), and
+    one for the area when the programme was read without it.
 
     Units are those that report and exist at the cut-off, as in the annual compliance figures; the filters
     narrow the units (kind) and the models (field, recognised or not). ``page`` (of models) and
@@ -361,10 +350,9 @@ def district_register(
         found = counts.get(unit.id, empty)
         status = register_status(targets, unit.kind_id, **{key: found[key] for key in empty})
         rows.append(UnitRegisterRow(unit, status))
-    # The units above, said in SQL: under the area (their parent is the area or a unit under it), reporting,
-    # existing at the cut-off, of the kind chosen. A list of their ids would grow with the province.
+    # The units above, said in SQL: under the area, reporting, existing at the cut-off, of the kind chosen.
     models = of_year.filter(
-        exists_on(cutoff, "unit__"), unit__parent_id__in=area_parents(programme), unit__kind__reports=True
+        exists_on(cutoff, "unit__"), tree.under(area_path(programme), "unit__"), unit__kind__reports=True
     ).select_related("unit")
     if filters.kind_id is not None:
         models = models.filter(unit__kind_id=filters.kind_id)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.permissions import Action, require
 from programme.models import ExemplaryModel, Unit
+from reporting.totals import register_changed
 
 NAME_MAX_LENGTH = ExemplaryModel._meta.get_field("name").max_length
 
@@ -56,6 +57,7 @@ def exemplary_model_register(
     )
     model.full_clean()
     model.save()
+    register_changed(units=[unit], year=year)
     return model
 
 
@@ -87,4 +89,5 @@ def exemplary_model_recognise(
     model.recognition_level = level
     model.full_clean()
     model.save(update_fields=["recognised_on", "recognition_level"])
+    register_changed(units=[model.unit], year=model.year)
     return model

@@ -1,6 +1,11 @@
 from django.contrib import admin
+from django_tasks.backends.database.models import DBTaskResult
 
 from reporting.models import Narrative, Submission, SubmissionEvent, Value
+
+# The background worker's queue (reporting/downloads.py) is its own business, in English: a download's state is
+# on its page, and a failure's traceback in the worker's log.
+admin.site.unregister(DBTaskResult)
 
 
 class ValueInline(admin.TabularInline):

@@ -15,6 +15,7 @@ from reporting.counts import CountError, parse_count
 from reporting.models import Submission
 from reporting.services import Figures, submission_import
 from reporting.sheetreader import UNCOMPUTED, Limits, SheetRefused, csv_rows, open_xlsx
+from reporting.totals import totals_deferred
 
 COLUMNS = ("unit", "period", "target", "numerator", "denominator")
 MAX_FILE_BYTES = 8 * 1024 * 1024  # 200 000 rows of CSV, with room; the proxy takes 10 MB
@@ -239,7 +240,7 @@ def import_values(
     plan, errors = validate_rows(rows, programme_code=programme_code)
     if errors:
         raise ImportRejected(errors)
-    with transaction.atomic():
+    with transaction.atomic(), totals_deferred():
         for (unit, period), figures in plan.items():
             submission_import(unit=unit, period=period, figures=figures, actor=actor, actor_label=actor_label)
     return ImportResult(rows=len(rows), submissions=len(plan))

@@ -1,8 +1,11 @@
 """Submissions, their values and their history. State changes go through ``reporting.services`` only."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.text import capfirst
 
 from programme.models import Period, Target, TaskGroup, Unit
@@ -106,6 +109,17 @@ class Narrative(models.Model):
         return f"{self.submission} — {self.task_group.number}"
 
 
+class ValueQuerySet(models.QuerySet):
+    def counting(self, *, approved_only: bool = False) -> "ValueQuerySet":
+        """The values that count in the figures: both figures given, in a report that counts (submitted or
+        approved; approved only, on request). Every read of the figures starts here."""
+        return self.filter(
+            submission__status__in=Submission.counting_statuses(approved_only),
+            numerator__isnull=False,
+            denominator__isnull=False,
+        )
+
+
 class Value(models.Model):
     """A year-to-date figure for one target: numerator of denominator. A denominator of 0 means not applicable."""
 
@@ -114,6 +128,8 @@ class Value(models.Model):
     numerator = models.PositiveIntegerField("tử số", null=True, blank=True)
     denominator = models.PositiveIntegerField("mẫu số", null=True, blank=True)
     note = models.CharField("ghi chú", max_length=500, blank=True)
+
+    objects = ValueQuerySet.as_manager()
 
     class Meta:
         verbose_name = "số liệu"
@@ -181,3 +197,94 @@ class SubmissionEvent(models.Model):
     def changes_a_text(self) -> bool:
         """Whether a narrative text changed: only figures carry a target code."""
         return any(not change.get("target") for change in self.changes)
+
+
+class TargetTotals(models.Model):
+    """The sums of the counting figures of one target at one period, over the units of one parent unit: what a
+    district's figures are made of, kept by every change that affects them (``reporting.totals``) so that a
+    dashboard adds up a few rows per parent instead of every value. ``approved_only`` rows count approved
+    reports only; the others, submitted and approved ones. The rule of what counts is
+    ``reporting.selectors.compliance.compute_totals``; ``manage.py verify_totals`` checks these rows against it.
+
+    For MT5a/MT5b (the register's targets) ``numerator`` is the sum of the figures fixed into approved reports
+    and ``live`` how many of those units the register as it is now counts as meeting the target."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+", verbose_name="kỳ")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+", verbose_name="chỉ tiêu")
+    parent = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name="đơn vị cấp trên"
+    )
+    approved_only = models.BooleanField("chỉ báo cáo đã duyệt")
+    numerator = models.BigIntegerField("tổng tử số")
+    denominator = models.BigIntegerField("tổng mẫu số")
+    units_reporting = models.PositiveIntegerField("số đơn vị báo cáo")
+    units_meeting = models.PositiveIntegerField("số đơn vị đạt")
+    units_not_applicable = models.PositiveIntegerField("số đơn vị không áp dụng")
+    live = models.PositiveIntegerField("số đơn vị sổ mô hình hiện tính đạt")
+
+    class Meta:
+        verbose_name = "tổng số liệu"
+        verbose_name_plural = "tổng số liệu"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "target", "parent", "approved_only"],
+                condition=Q(parent__isnull=False),
+                name="target_totals_one_per_parent",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "target", "approved_only"],
+                condition=Q(parent__isnull=True),
+                name="target_totals_one_without_parent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.period_id}/{self.target_id}/{self.parent_id}"
+
+
+class PreparedDownload(models.Model):
+    """A download too long to make within a request (``reporting.downloads``), made by the background worker
+    for the user who asked and served to that user only, kept a day."""
+
+    class Kind(models.TextChoices):
+        MATRIX = "ma-tran", "Ma trận đơn vị × chỉ tiêu"
+        VALUES = "so-lieu", "Số liệu gốc của các đơn vị"
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Đang chờ"
+        RUNNING = "running", "Đang chuẩn bị"
+        DONE = "done", "Đã xong"
+        FAILED = "failed", "Không thành công"
+
+    ACTIVE = (State.WAITING, State.RUNNING)
+
+    # Not a sequence number: a guessed address names nothing, and another user's is a 404 anyway.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("tệp", max_length=10, choices=Kind)
+    format = models.CharField("định dạng", max_length=5, default="xlsx")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    approved_only = models.BooleanField("chỉ tính báo cáo đã duyệt", default=False)
+    state = models.CharField("trạng thái", max_length=10, choices=State, default=State.WAITING)
+    done = models.PositiveIntegerField("số dòng đã ghi", default=0)
+    total = models.PositiveIntegerField("tổng số dòng", default=0)  # 0 while the figures are being read
+    filename = models.CharField("tên tệp", max_length=200)
+    content = models.BinaryField("nội dung", null=True, editable=False)
+    error = models.CharField("lỗi", max_length=300, blank=True)
+    created_at = models.DateTimeField("yêu cầu lúc", default=timezone.now)
+    updated_at = models.DateTimeField("cập nhật lúc", default=timezone.now)
+
+    class Meta:
+        verbose_name = "tệp tải xuống đang chuẩn bị"
+        verbose_name_plural = "tệp tải xuống đang chuẩn bị"
+        constraints = [
+            # The same request asked twice while the first is being made gets the first (``download_start``).
+            models.UniqueConstraint(
+                fields=["owner", "kind", "format", "period", "approved_only"],
+                condition=Q(state__in=["waiting", "running"]),
+                name="one_active_download_per_request",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.filename}"

@@ -16,6 +16,7 @@ from programme.rules import Coverage, not_typed, report_coverage
 from programme.selectors import unit_info
 from reporting.models import Narrative, Submission, SubmissionEvent, Value
 from reporting.selectors.compliance import register_figures_at, register_of
+from reporting.totals import totals_changed
 
 VALUE_FIELDS = ("numerator", "denominator", "note")
 EXCERPT = 80  # characters of a changed text quoted in the history
@@ -144,6 +145,10 @@ def _record(
     comment: str = "",
     changes: list[dict] | None = None,
 ) -> SubmissionEvent:
+    """Keep the change in the report's history, and the district's sums with it when the report counts, or
+    counted until now."""
+    if from_status in Submission.COUNTING or submission.counts:
+        totals_changed(periods=[submission.period], parents=[submission.unit.parent_id])
     return SubmissionEvent.objects.create(
         submission=submission,
         action=action,

@@ -7,7 +7,7 @@ format ``0.00``), never as fractions, so a cell's value is the figure the other 
 
 import datetime
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain
@@ -28,6 +28,10 @@ PERCENT = "0.00"
 DATETIME = "dd/mm/yyyy hh:mm"
 OPERATOR_WORDS = {">=": "≥", ">": ">"}
 HEADER_COLOUR = "#DDE4EE"
+PROGRESS_ROWS = 5000  # how often a workbook made in the background tells how far it got: a write each time
+
+# ``progress(done, total)``: rows written so far of the sheet's rows (a background download's progress bar).
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,11 @@ class _Book:
             self.formats[number_format, quoted] = self.workbook.add_format({**properties, "quote_prefix": quoted})
         return self.formats[number_format, quoted]
 
-    def data_sheet(self, title: str, columns: dict[str, Column], rows: Iterable[dict]) -> None:
+    def data_sheet(
+        self, title: str, columns: dict[str, Column], rows: Iterable[dict], *, total: int = 0, progress=None
+    ) -> None:
+        """The rows under a header; ``progress(done, total)``, when given, every ``PROGRESS_ROWS`` rows and at
+        the end."""
         sheet = self.workbook.add_worksheet(title)
         header = self.workbook.add_format(
             {"bold": True, "bg_color": HEADER_COLOUR, "text_wrap": True, "valign": "vcenter"}
@@ -95,9 +103,15 @@ class _Book:
             sheet.set_column(index, index, column.width)
             sheet.write_string(0, index, column.header, header)
         number = 0
+        if progress:
+            progress(0, total)
         for number, row in enumerate(rows, start=1):
             for index, (key, column) in enumerate(columns.items()):
                 self.write(sheet, number, index, column.cell(row[key]), column.number_format)
+            if progress and number % PROGRESS_ROWS == 0:
+                progress(number, total)
+        if progress:
+            progress(number, total)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, number, len(columns) - 1)
 
@@ -141,14 +155,15 @@ class _Book:
         return self.out.getvalue()
 
 
-def compliance_workbook(report: ComplianceReport, *, by_unit: bool = False) -> bytes:
+def compliance_workbook(report: ComplianceReport, *, by_unit: bool = False, progress: Progress | None = None) -> bytes:
     """The overview (one row per target) or, ``by_unit``, the matrix: the district rows, named after the
     programme's area, then one row per unit and target."""
     book = _Book()
     if by_unit:
         area = report.period.programme.area.name
         rows = chain(({"unit": "", "unit_name": area, **row} for row in district_rows(report)), unit_rows(report))
-        book.data_sheet("Ma trận", {**UNIT, **COMPLIANCE}, rows)
+        total = len(report.rows) + len(report.unit_rows)
+        book.data_sheet("Ma trận", {**UNIT, **COMPLIANCE}, rows, total=total, progress=progress)
     else:
         book.data_sheet("Tổng quan", COMPLIANCE, district_rows(report))
     notes = [("Cách tính", "Tỷ lệ = Σ tử số ÷ Σ mẫu số của các đơn vị đã báo cáo, không lấy trung bình các tỷ lệ.")]
@@ -164,13 +179,15 @@ def compliance_workbook(report: ComplianceReport, *, by_unit: bool = False) -> b
     return book.bytes()
 
 
-def values_workbook(period: Period, values: list[ValueRow], *, approved_only: bool = False) -> bytes:
+def values_workbook(
+    period: Period, values: list[ValueRow], *, approved_only: bool = False, progress: Progress | None = None
+) -> bytes:
     """Every typed figure of the period's counting reports; times in local time (Excel has no time zones)."""
     book = _Book()
     rows = (
         {**row, "submitted_at": row["submitted_at"].replace(tzinfo=None) if row["submitted_at"] else None}
         for row in value_rows(values)
     )
-    book.data_sheet("Số liệu", VALUES, rows)
+    book.data_sheet("Số liệu", VALUES, rows, total=len(values), progress=progress)
     book.info_sheet(period, approved_only=approved_only, table="Số liệu các đơn vị đã báo cáo")
     return book.bytes()

@@ -2,11 +2,24 @@ from urllib.parse import unquote
 
 from django.urls import path, register_converter
 
-from reporting.views import dashboards, exports, home, officer, review, workbook
+from reporting.models import PreparedDownload
+from reporting.views import dashboards, downloads, exports, home, officer, review, workbook
 
 
 class TableFormat:
     regex = "csv|xlsx"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+class BackgroundKind:
+    """The downloads made in the background (``PreparedDownload.Kind``)."""
+
+    regex = "|".join(PreparedDownload.Kind.values)
 
     def to_python(self, value):
         return value
@@ -32,6 +45,7 @@ class UnitCode:
 
 register_converter(TableFormat, "table")
 register_converter(UnitCode, "unit")
+register_converter(BackgroundKind, "background")
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -57,4 +71,8 @@ urlpatterns = [
     path("xuat/so-lieu.<table:fmt>", exports.export_values, name="export_values"),
     path("xuat/noi-dung.csv", exports.export_texts, name="export_texts"),
     path("xuat/bao-cao-<int:period_id>.docx", exports.official_report, name="official_report"),
+    path("xuat/chuan-bi/<background:kind>.xlsx", downloads.start, name="download_start"),
+    path("xuat/tep/<uuid:download_id>/", downloads.status, name="download_status"),
+    path("xuat/tep/<uuid:download_id>/tien-do.json", downloads.progress, name="download_progress"),
+    path("xuat/tep/<uuid:download_id>/tai-ve", downloads.file, name="download_file"),
 ]

@@ -6,6 +6,7 @@ from django.test import override_settings
 
 from accounts.roles import Role
 from programme.models import Period, Programme, Target, TaskGroup, Unit, UnitKind
+from reporting.totals import totals_differences
 from tests.factories import make_user
 
 DEFAULT_FIXTURES = ("units_phong_tho", "programme_2024")
@@ -20,6 +21,23 @@ def fast_password_hashing():
 
 
 FIXTURE_MODELS = (UnitKind, Unit, Programme, TaskGroup, Target, Target.applies_to.through, Period)
+
+
+@pytest.fixture(autouse=True)
+def totals_match_the_values(request):
+    """After every test that used the database, the district's kept sums must be those its values give
+    (``verify_totals --check``): every change a test makes goes through a path that keeps them. The database
+    fixture is set up first so that the check runs before it is rolled back or emptied. A test that leaves its
+    transaction unusable on purpose (a failure it injected) is not checked."""
+    if "_django_db_helper" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    yield
+    if connection.needs_rollback or (connection.connection is not None and not connection.is_usable()):
+        return
+    if differences := totals_differences(repair=False):
+        pytest.fail("Tổng số liệu lưu sẵn sai lệch:\n" + "\n".join(map(str, differences)), pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -6,3 +6,7 @@ import os
 os.environ["DJANGO_DEBUG"] = "true"
 
 from dvproject.settings import *  # noqa: F403
+
+# The background downloads run within the request that asks for them, so that a test sees their outcome; the
+# tests of the worker itself switch to the database backend (tests/test_background_downloads.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

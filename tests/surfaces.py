@@ -5,9 +5,10 @@ Pages are their HTML; CSV files their text; XLSX files their cells, one per line
 """
 
 import io
+from urllib.parse import urlsplit
 from zipfile import ZipFile
 
-from django.urls import reverse
+from django.urls import resolve, reverse
 from docx import Document
 from openpyxl import load_workbook
 
@@ -32,9 +33,21 @@ def text_of(response) -> str:
     return body.decode("utf-8-sig")
 
 
+def fetched(client, response):
+    """The file a download's answer leads to: a download made in the background (reporting/downloads.py) is asked
+    for as its page does, with a POST, made there by the tests' immediate task backend, and its file taken."""
+    if response.status_code != 302 or resolve(urlsplit(response["Location"]).path).url_name != "download_start":
+        return response
+    started = client.post(response["Location"])
+    assert started.status_code == 302, started.status_code
+    made = resolve(urlsplit(started["Location"]).path)
+    assert made.url_name == "download_status", made.url_name
+    return client.get(reverse("download_file", kwargs=made.kwargs))
+
+
 def get_text(client, user, url: str, **params) -> str:
     client.force_login(user)
-    response = client.get(url, params)
+    response = fetched(client, client.get(url, params))
     assert response.status_code == 200, url
     return text_of(response)
 

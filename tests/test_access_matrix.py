@@ -20,18 +20,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from openpyxl import load_workbook
 
 from accounts.models import User
 from accounts.roles import Role
 from programme.models import ExemplaryModel, Period, Target, Unit
 from programme.services import exemplary_model_register
-from reporting.models import Narrative, Submission, SubmissionEvent, Value
+from reporting.models import Narrative, PreparedDownload, Submission, SubmissionEvent, Value
 from reporting.selectors.reports import report_sheet
 from reporting.services import Content, Figures, submission_import, submission_save
 from reporting.workbook import SHEET_TITLE, build_template
 from tests.factories import make_user
+from tests.surfaces import fetched
 from tests.test_error_pages import assert_error_page
 
 PASSWORD = "Mat-khau-thu-9"
@@ -42,7 +43,8 @@ OFFICERS = ["officer_a", "officer_b"]
 # 2024S1 draft for the officer's form, template and upload; its model) and the 2024Q1 period. A POST carries
 # the data that would change something if it were accepted (a saved report, an approval, a recognised model…).
 #   200, 403, 404, 405  the status code
-#   >name               a redirect to that page, with the request's own arguments
+#   >name               a redirect to that page, with the request's own arguments (or a new object's, when the
+#                       page names one the request does not: a download just asked for)
 #   >login?next         the login page, then back here (anonymous users)
 #   >own                the officer's own unit dashboard
 #   +                   the POST is carried out; without it, the request must change nothing
@@ -73,6 +75,10 @@ GET = """
     export_values     >login?next  403          403          200          200          200
     export_texts      >login?next  403          403          200          200          200
     official_report   >login?next  403          403          200          200          200
+    download_start    >login?next  403          403          200          200          200
+    download_status   >login?next  403          403          200          404          404
+    download_progress >login?next  403          403          200          404          404
+    download_file     >login?next  403          403          200          404          404
     register          >login?next  200          200          200          200          200
     model_recognise   >login?next  405          405          405          405          405
 """
@@ -102,16 +108,22 @@ POST = """
     export_values     >login?next  403          403          405          405          405
     export_texts      >login?next  403          403          405          405          405
     official_report   >login?next  403          403          405          405          405
+    download_start    >login?next  403          403          >download_status+ >download_status+ >download_status+
+    download_status   >login?next  403          403          405          405          405
+    download_progress >login?next  403          403          405          405          405
+    download_file     >login?next  403          403          405          405          405
     register          >login?next  >register+   >register+   403          403          403
     model_recognise   >login?next  403          403          >register+   403          >register+
 """
-# Everything a POST could change: reports, their figures, texts and history, and the register of models.
+# Everything a POST could change: reports, their figures, texts and history, the register of models, and the
+# downloads asked for (the reviewer's is one of the world's).
 SNAPSHOT = {
     Submission: ("unit", "period", "status", "version", "review_comment", "shortcomings", "next_steps", "proposals"),
     Value: ("submission", "target", "numerator", "denominator", "note"),
     Narrative: ("submission", "task_group", "text"),
     SubmissionEvent: ("submission", "action", "to_status"),
     ExemplaryModel: ("unit", "year", "name", "field", "recognised_on", "recognition_level"),
+    PreparedDownload: ("owner", "kind", "period", "approved_only", "state"),
 }
 OPEN_DRAFT_PAGES = {"report", "report_template", "report_upload"}  # the officer's form: the 2024S1 draft
 EXPORTS = ["export_overview", "export_matrix", "export_values", "export_texts", "official_report"]
@@ -181,6 +193,7 @@ class World:
     model_a: ExemplaryModel
     event_a: SubmissionEvent  # the saving of unit A's 2024S1 draft, which wrote its shortcomings
     template_a: bytes  # unit A's 2024S1 template, filled in by its officer
+    download: PreparedDownload  # the reviewer's, made: another user's address for everyone else
     secrets: dict[str, list[str]]  # per officer: what of the other unit must never reach them
     sessions: dict[str, str]  # per role: a signed-in session, made once with ``force_login``
 
@@ -247,6 +260,14 @@ def _build_world() -> World:
         model_a=ExemplaryModel.objects.get(unit=unit_a),
         event_a=SubmissionEvent.objects.get(submission__unit=unit_a, submission__period=periods["2024S1"]),
         template_a=_filled_template(unit_a, periods["2024S1"]),
+        download=PreparedDownload.objects.create(
+            owner=users["reviewer"],
+            kind=PreparedDownload.Kind.MATRIX,
+            period=periods["2024Q1"],
+            state=PreparedDownload.State.DONE,
+            filename="ma-tran-2024Q1.xlsx",
+            content=b"PK",
+        ),
         secrets={"officer_a": shows_b, "officer_b": shows_a},
         sessions=sessions,
     )
@@ -277,6 +298,8 @@ def url_args(name: str, world: World, period: str = "") -> dict:
         "fmt": "csv",
         "pk": world.model_a.pk,
         "event_id": world.event_a.pk,
+        "kind": world.download.kind,
+        "download_id": world.download.pk,
     }
     wanted = set(PATTERNS[name].pattern.converters)
     assert wanted <= set(values), f"no test value for {wanted - set(values)} of {name}"
@@ -350,6 +373,9 @@ def assert_answer(response, answer: Answer, name: str, role: str, world: World, 
         assert_error_page(response, answer.status)
     if answer.status == 302:
         location = response["Location"].split("#")[0]  # the anchor only scrolls to the recognised model
+        if answer.to in PATTERNS and not set(PATTERNS[answer.to].pattern.converters) <= set(args):
+            assert resolve(location).url_name == answer.to, location  # a page of what the POST made
+            return
         assert location == expected_location(answer, reverse(name, kwargs=args), args, role, world)
 
 
@@ -451,7 +477,8 @@ def test_officers_are_refused_the_district_exports(world, name, fmt):
         response = signed_in(officer, world).get(url)
         assert response.status_code == 403
         assert_nothing_of_the_other_unit(response, officer, world)
-    district = signed_in("reviewer", world).get(url)
+    client = signed_in("reviewer", world)
+    district = fetched(client, client.get(url))  # an XLSX made in the background: asked for, made, taken
     assert district.status_code == 200
     assert district["Content-Disposition"].endswith(f'.{fmt}"')
 

@@ -1,6 +1,7 @@
 """Production mode refuses insecure configuration; the local defaults run anywhere."""
 
 import os
+import re
 import secrets
 import shlex
 import subprocess
@@ -34,16 +35,24 @@ def test_unset_debug_is_production_mode_which_refuses_to_start_without_a_secret(
     assert "DJANGO_DEBUG=true" in result.stderr  # says how to get the try-out
 
 
+def manage_commands(plan: str) -> list[str]:
+    """The manage.py commands of make's plan, one by one: the worker and the server share one shell line."""
+    parts = (part.strip() for line in plan.splitlines() for part in re.split(r"[;&]|\\$", line))
+    return [part for part in parts if " manage.py " in part]
+
+
 def test_make_run_starts_the_try_out_in_debug_mode():
     """Every manage.py command of ``make run``, as make would run it, gets debug mode."""
     plan = run(["make", "--dry-run", "run"])
     assert plan.returncode == 0, plan.stderr
-    commands = [shlex.split(line) for line in plan.stdout.splitlines() if " manage.py " in line]
+    commands = [shlex.split(line) for line in manage_commands(plan.stdout)]
     assert [command[command.index("manage.py") + 1] for command in commands] == [
         "migrate",
         "loaddata",
+        "verify_totals",
         "demo_accounts",
         "demo_reports",
+        "db_worker",
         "runserver",
     ]
     for command in commands:
@@ -64,8 +73,8 @@ def test_make_run_keeps_the_production_mode_a_dotenv_file_asks_for(tmp_path, lin
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MAKE", "MFLAGS"))}
     plan = subprocess.run(["make", "--dry-run", "run"], cwd=tmp_path, env=base, capture_output=True, text=True)
     assert plan.returncode == 0, plan.stderr
-    commands = [line for line in plan.stdout.splitlines() if " manage.py " in line]
-    assert len(commands) == 5
+    commands = manage_commands(plan.stdout)
+    assert len(commands) == 7  # migrate, loaddata, verify_totals, demo_accounts, demo_reports, db_worker, runserver
     assert all(command.startswith("DJANGO_DEBUG=false ") for command in commands)
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from programme.models import ExemplaryModel, Target
 from reporting.selectors.reports import report_sheet
 from reporting.services import Content, Figures, submission_save
+from reporting.totals import totals_refresh
 from tests.surfaces import district_surfaces, get_text
 from tests.test_dashboards import period
 
@@ -61,6 +62,7 @@ def test_a_cumulative_target_below_its_threshold_is_in_progress_on_every_surface
         recognised_on=october,
         recognition_level="district",
     )
+    totals_refresh()  # written past the paths that keep the district's sums
     content = report_content(commune, s1)
     submission_save(user=officer, unit=commune, period=s1, version=None, content=content, submit=False)
     form = get_text(client, officer, reverse("report", args=[s1.id, commune.code]))

@@ -21,7 +21,7 @@ from programme.selectors import (
     programme_targets,
     reporting_units,
 )
-from reporting.models import Submission, Value
+from reporting.models import Submission, TargetTotals, Value
 
 
 def rule_for(target: Target) -> compliance.Rule:
@@ -62,11 +62,8 @@ def figures_by_period(
     """period id → (unit id, target id) → the figure of the unit's counting submission (of those targets and
     units only, when given). One query."""
     found: dict[int, Figures] = defaultdict(dict)
-    values = Value.objects.filter(
-        submission__period__in=[period.id for period in periods],
-        submission__status__in=Submission.counting_statuses(approved_only),
-        numerator__isnull=False,
-        denominator__isnull=False,
+    values = Value.objects.counting(approved_only=approved_only).filter(
+        submission__period__in=[period.id for period in periods]
     )
     if targets is not None:
         values = values.filter(target__in=[target.id for target in targets])
@@ -103,12 +100,8 @@ def register_of(
     """The register of the programme's year and the figures fixed from it into approved reports (of those
     periods and units only, when given). Two queries."""
     models = ExemplaryModel.objects.filter(year=programme.year)
-    fixed = Value.objects.filter(
-        submission__status=Submission.Status.APPROVED,
-        target__programme=programme,
-        target__source__in=REGISTER_SOURCES,
-        numerator__isnull=False,
-        denominator__isnull=False,
+    fixed = Value.objects.counting(approved_only=True).filter(
+        target__programme=programme, target__source__in=REGISTER_SOURCES
     )
     if periods is not None:
         fixed = fixed.filter(submission__period__in=[period.id for period in periods])
@@ -262,8 +255,10 @@ def latest_period_with_data(programme) -> Period | None:
 #
 # ``compliance_report`` reads every unit's figure and judges it in Python, which a page showing units needs.
 # A page showing only the district's figures (the overview, the start page, the official report) needs sums:
-# here the database returns them as a few rows per parent unit, so that nothing is read per unit. The rules are
-# those of ``compliance_report``, and a test holds the two to the same figures:
+# ``compute_totals`` has the database sum the values into a few rows per parent unit, which ``TargetTotals`` keeps
+# (``reporting.totals`` refreshes them in the transaction of every change that affects them, and
+# ``verify_totals`` checks them), so that a page reads those rows and nothing per unit or per value. The rules
+# are those of ``compliance_report``, and a test holds the two to the same figures:
 #
 # - a unit is expected for a target at a period when it is of a reporting kind the target applies to, lies under
 #   the programme's area and exists on the period's end;
@@ -273,7 +268,7 @@ def latest_period_with_data(programme) -> Period | None:
 #   ``100·threshold·denominator``;
 # - for MT5a/MT5b, a unit counts the figure fixed into its report when that was approved, and every other unit
 #   the register as it is now: ``expected_units`` counts every unit from the register as it is now, and
-#   ``reported_totals`` gives what replaces that count by the fixed figures for the units that have them.
+#   ``compute_totals`` gives what replaces that count by the fixed figures for the units that have them.
 #
 # Rows are grouped by parent unit, and the parents are kept in Python when they lie under the area, so the
 # tree may have any depth and a unit moved out of the area leaves its figures behind.
@@ -345,52 +340,99 @@ def _live_register(programme: Programme, periods: list[Period]) -> Q:
     return live
 
 
-def reported_totals(
-    programme: Programme, periods: list[Period], targets: list[Target], *, approved_only: bool
-) -> dict[tuple[int, int], dict[int | None, compliance.Totals | FixedTotals]]:
-    """(period id, target id) → parent id → the sums of the counting figures of the units expected for the
-    target, grouped by their parent; for MT5a/MT5b, the ``FixedTotals`` of the figures fixed into approved
-    reports (``expected_units`` counts every unit from the register as it is now; these turn that count into
-    the fixed figures for the units whose report has them). One query for all the periods."""
+TotalsKey = tuple[int, int, int | None, bool]  # (period id, target id, parent unit id, approved only)
+TOTALS_FIELDS = ("numerator", "denominator", "units_reporting", "units_meeting", "units_not_applicable", "live")
+Sums = tuple[int, int, int, int, int, int]  # TOTALS_FIELDS, in that order
+
+
+def parents_filter(parents: Iterable[int | None], prefix: str = "") -> Q:
+    ids = set(parents)
+    found = Q(**{f"{prefix}parent__in": [i for i in ids if i is not None]})
+    return found | Q(**{f"{prefix}parent__isnull": True}) if None in ids else found
+
+
+def compute_totals(
+    periods: Iterable[Period], parents: Iterable[int | None] | None = None, targets: Iterable[Target] | None = None
+) -> dict[TotalsKey, Sums]:
+    """(period id, target id, parent id, approved only) → the sums of the counting figures of the units expected
+    for the target, grouped by their parent (of those parents and targets only, when given): what
+    ``TargetTotals`` keeps, and what ``verify_totals`` checks it against. For MT5a/MT5b, ``numerator`` sums the
+    figures fixed into approved reports and ``live`` counts those of them the register as it is now counts
+    (``expected_units`` counts every unit from the register as it is now; these turn that count into the fixed
+    figures for the units whose report has them). One query for all the periods (and one for the targets'
+    rules when not given); the periods' programmes should be read with them."""
+    periods = list(periods)
+    if not periods:
+        return {}
+    if targets is None:
+        targets = Target.objects.filter(programme__in={period.programme_id for period in periods}).order_by()
+    targets = list(targets)
     if not targets:
         return {}
     typed = [target for target in targets if target.is_typed]
-    rows = (
-        Value.objects.filter(
+    by_programme: dict[int, list[Period]] = defaultdict(list)
+    for period in periods:
+        by_programme[period.programme_id].append(period)
+    live = Q()
+    for its_periods in by_programme.values():
+        live |= _live_register(its_periods[0].programme, its_periods)
+    values = (
+        Value.objects.counting()
+        .filter(
             Q(target__source=Target.Source.REPORTED) | Q(submission__status=Submission.Status.APPROVED),
             submission__period__in=[period.id for period in periods],
-            submission__status__in=Submission.counting_statuses(approved_only),
             target__in=targets,
-            numerator__isnull=False,
-            denominator__isnull=False,
             submission__unit__kind__reports=True,
             target__applies_to=F("submission__unit__kind"),
         )
         .filter(exists_on(F("submission__period__end"), "submission__unit__"))
-        .values("submission__period_id", "target_id", "submission__unit__parent_id")
-        .annotate(
-            numerator_sum=Sum("numerator"),
-            denominator_sum=Sum("denominator"),
-            reporting=Count("id", filter=Q(denominator__gt=0)),
-            not_applicable=Count("id", filter=Q(denominator=0)),
-            meeting=Sum(Case(*[_meets(target) for target in typed], default=V(0))),
-            live=Count("id", filter=_live_register(programme, periods)),
-        )
     )
-    typed_ids = {target.id for target in typed}
+    if parents is not None:
+        values = values.filter(parents_filter(parents, "submission__unit__"))
+    rows = values.values_list(
+        "submission__period_id", "target_id", "submission__unit__parent_id", "submission__status"
+    ).annotate(
+        numerator_sum=Sum("numerator"),
+        denominator_sum=Sum("denominator"),
+        reporting=Count("id", filter=Q(denominator__gt=0)),
+        meeting=Sum(Case(*[_meets(target) for target in typed], default=V(0))),
+        not_applicable=Count("id", filter=Q(denominator=0)),
+        live=Count("id", filter=live),
+    )
+    totals: dict[TotalsKey, Sums] = {}
+    for period_id, target_id, parent_id, status, *sums in rows.order_by():
+        for approved_only in (False, True):
+            if status in Submission.counting_statuses(approved_only):
+                key = period_id, target_id, parent_id, approved_only
+                before = totals.get(key, (0,) * len(TOTALS_FIELDS))
+                totals[key] = tuple(a + b for a, b in zip(before, sums, strict=True))
+    return totals
+
+
+def stored_totals(
+    periods: list[Period], targets: list[Target], *, approved_only: bool
+) -> dict[tuple[int, int], dict[int | None, compliance.Totals | FixedTotals]]:
+    """(period id, target id) → parent id → the sums ``TargetTotals`` keeps of the counting figures of the units
+    expected for the target; for MT5a/MT5b, the ``FixedTotals`` of the figures fixed into approved reports. One
+    query for all the periods, whatever the number of values."""
+    if not targets:
+        return {}
+    typed_ids = {target.id for target in targets if target.is_typed}
+    rows = TargetTotals.objects.filter(
+        period__in=[period.id for period in periods], target__in=targets, approved_only=approved_only
+    ).values_list("period_id", "target_id", "parent_id", *TOTALS_FIELDS)
     totals: dict[tuple[int, int], dict[int | None, compliance.Totals | FixedTotals]] = defaultdict(dict)
-    for row in rows:
-        key = row["submission__period_id"], row["target_id"]
-        totals[key][row["submission__unit__parent_id"]] = (
+    for period_id, target_id, parent_id, num, den, reporting, meeting, not_applicable, live in rows.order_by():
+        totals[period_id, target_id][parent_id] = (
             compliance.Totals(
-                numerator=row["numerator_sum"],
-                denominator=row["denominator_sum"],
-                units_reporting=row["reporting"],
-                units_meeting=row["meeting"],
-                units_not_applicable=row["not_applicable"],
+                numerator=num,
+                denominator=den,
+                units_reporting=reporting,
+                units_meeting=meeting,
+                units_not_applicable=not_applicable,
             )
-            if row["target_id"] in typed_ids
-            else FixedTotals(fixed=row["numerator_sum"], live=row["live"])
+            if target_id in typed_ids
+            else FixedTotals(fixed=num, live=live)
         )
     return totals
 
@@ -427,10 +469,10 @@ def district_reports(
     counted: Census | None = None,
 ) -> dict[int, ComplianceReport]:
     """period id → the district's figures of every target reported in it, without the units' own. Queries:
-    the census unless given (2), the values (1)."""
+    the census unless given (2), the stored totals (1)."""
     counted = counted or census(programme, periods)
     inside = counted.inside
-    reported = reported_totals(programme, periods, targets, approved_only=approved_only)
+    reported = stored_totals(periods, targets, approved_only=approved_only)
     register_counts = {Target.Source.MODELS_REGISTERED: "registered", Target.Source.MODELS_RECOGNISED: "recognised"}
     reports = {}
     for period in periods:

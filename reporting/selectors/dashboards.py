@@ -111,7 +111,7 @@ class Overview:
 
 def overview(programme: Programme, *, periods: list[Period], period: Period, approved_only: bool) -> Overview:
     """A card per target reported in ``period`` with its trend over every period of the programme, and the
-    period's completeness, all summed by the database. Queries: targets (2), census (2), values (1),
+    period's completeness, all summed by the database. Queries: targets (2), census (2), the kept sums (1),
     submissions (1)."""
     counted = census(programme, periods)
     targets = programme_targets(programme)

@@ -9,11 +9,10 @@ from django.utils.safestring import SafeString
 
 from programme import compliance
 from programme.models import Period, Programme, Target, Unit
-from programme.rules import covers
+from programme.rules import applies, covers
 from programme.selectors import (
     UnitInfo,
     UnitRegister,
-    applicable_kind_ids,
     programme_targets,
     reporting_units,
     unit_info,
@@ -30,6 +29,7 @@ from reporting.selectors.compliance import (
 )
 from reporting.selectors.dashboards import PAGE_SIZE
 from reporting.selectors.matrix import ResultCell
+from reporting.selectors.ranking import ranked_unit_ids
 from reporting.selectors.reports import PeriodStatus, unit_periods
 from reporting.selectors.series import period_short_name
 
@@ -75,7 +75,7 @@ def unit_dashboard(unit: Unit, programme: Programme, *, approved_only: bool = Fa
     history = unit_periods(unit, programme)
     periods = [row.period for row in history]
     register = unit_register(unit, programme, year=programme.year)
-    targets = [target for target in programme_targets(programme) if unit.kind_id in applicable_kind_ids(target)]
+    targets = [target for target in programme_targets(programme) if applies(target, kind_id=unit.kind_id)]
     # The figures that count, read as every dashboard reads them: never a draft's or a returned report's.
     values = {
         (period_id, target_id): figure
@@ -167,8 +167,8 @@ def target_dashboard(
 ) -> TargetDashboard:
     """How the units stand against one target in a period: the district result, the units ranked by their
     exact value (a chart of both ends, a table of all, 50 a page), who is furthest below the threshold and who
-    has not reported. ``target`` needs its ``applies_to`` prefetched. Queries: units (1), and the values (1) or the
-    register (2)."""
+    has not reported. ``target`` needs its ``applies_to`` prefetched. Queries: units (1), and the values and their
+    ranking (2) or the register (2)."""
     programme = target.programme
     board = TargetDashboard(target, programme, periods, period, approved_only, target.is_reported_in(period))
     if not board.reported:
@@ -187,10 +187,13 @@ def target_dashboard(
         by_unit=True,
     )
     board.result = report.rows[0][1]
-    with_value = compliance.sorted_exactly(  # unit_rows are in the units' order, which ties keep
-        [row for row in report.unit_rows if row.has_figure and row.result.denominator],
-        lambda row: (row.result.numerator, row.result.denominator),
-    )
+    with_value = [row for row in report.unit_rows if row.has_figure and row.result.denominator]
+    if target.is_typed:  # the database ranks; units of equal value keep the units' order, as below
+        position = {row.unit.id: index for index, row in enumerate(with_value)}
+        runs = ranked_unit_ids(period, target, approved_only=approved_only)
+        with_value = [with_value[index] for run in runs for index in sorted(position[i] for i in run if i in position)]
+    else:  # the register's figures are not in the database as values
+        with_value = compliance.sorted_exactly(with_value, lambda row: (row.result.numerator, row.result.denominator))
     board.ranked = [UnitStanding(row.unit, row.result, rank) for rank, row in enumerate(with_value, start=1)]
     board.not_applicable = [row.unit for row in report.unit_rows if row.has_figure and not row.result.denominator]
     board.missing = [row.unit for row in report.unit_rows if not row.has_figure]

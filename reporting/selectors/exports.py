@@ -4,8 +4,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from programme import tree
 from programme.models import Period, Target
-from programme.selectors import area_parents, exists_on
+from programme.selectors import area_path, exists_on
 from reporting.models import CLOSING_TEXTS, Narrative, Submission, Value
 
 
@@ -27,11 +28,9 @@ class ValueRow:
 def period_values(period: Period, *, approved_only: bool = False) -> list[ValueRow]:
     """Every value of the period's counting reports (approved ones only with ``approved_only``), in the
     units' and targets' order. One query."""
-    statuses = Submission.counting_statuses(approved_only)
     rows = (
-        Value.objects.filter(
-            submission__period=period, submission__status__in=statuses, target__source=Target.Source.REPORTED
-        )
+        Value.objects.counting(approved_only=approved_only)
+        .filter(submission__period=period, target__source=Target.Source.REPORTED)
         .order_by("submission__unit__order", "submission__unit__code", "target__order", "target__code")
         .values_list(
             "submission__unit__code",
@@ -64,21 +63,22 @@ class TextRow:
 def period_texts(period: Period, *, approved_only: bool = False) -> Iterator[TextRow]:
     """Every text of the period's counting reports of units under the area, unit by unit (grouped by parent
     unit in the parents' order, then in the units' order): the task groups' narratives in their order, then
-    shortcomings, next steps and proposals. Three queries, read as they are written out."""
+    shortcomings, next steps and proposals. Two queries, read as they are written out (and one for the area
+    when the period was read without it)."""
     statuses = Submission.counting_statuses(approved_only)
-    inside = area_parents(period.programme)
+    inside = area_path(period.programme)
     # Grouped by parent, then in the units' order; integers only, so that Python compares them as the
     # database sorts them.
     order = ("unit__parent__order", "unit__parent_id", "unit__order", "unit_id")
     reports = (
         Submission.objects.filter(period=period, status__in=statuses, unit__kind__reports=True)
-        .filter(exists_on(period.end, "unit__"), unit__parent__isnull=False)
+        .filter(exists_on(period.end, "unit__"), tree.under(inside, "unit__"))
         .order_by(*order)
         .values_list(*order, "unit__code", "unit__parent_id", "unit__name", "unit__parent__name", *CLOSING_TEXTS)
     )
     narratives = (
         Narrative.objects.filter(
-            submission__period=period, submission__status__in=statuses, submission__unit__parent__isnull=False
+            tree.under(inside, "submission__unit__"), submission__period=period, submission__status__in=statuses
         )
         .exclude(text="")
         .order_by(*(f"submission__{field}" for field in order), "task_group__number")
@@ -87,15 +87,13 @@ def period_texts(period: Period, *, approved_only: bool = False) -> Iterator[Tex
     pending = narratives.iterator(chunk_size=2000)
     waiting = next(pending, None)
     for row in reports.iterator(chunk_size=2000):
-        key, (code, parent_id, name, parent_name, *texts) = row[:4], row[4:]
+        key, (code, _, name, parent_name, *texts) = row[:4], row[4:]
         while waiting is not None and waiting[:4] < key:  # a report the filters above left out
             waiting = next(pending, None)
         written = []
         while waiting is not None and waiting[:4] == key:
             written.append((f"{waiting[4]}. {waiting[5]}", waiting[6]))
             waiting = next(pending, None)
-        if parent_id not in inside:
-            continue
         written += zip(Submission.closing_texts().values(), texts, strict=True)
         for section, text in written:
             if text.strip():

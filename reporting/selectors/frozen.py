@@ -5,8 +5,8 @@ from collections.abc import Mapping
 
 from django.db.models import Model, Q
 
+from programme import tree
 from programme.models import Period, Programme, Target, Unit
-from programme.selectors import unit_and_descendant_ids
 from reporting.models import Submission
 
 # The fields whose change alters the figures of a report (or what the report says about its period): how a
@@ -67,7 +67,8 @@ def approved_reports_altered(instance: Model, data: Mapping[str, object]) -> lis
     elif isinstance(instance, Period):
         which = Q(period=instance.pk)
     elif isinstance(instance, Unit):
-        which = Q(unit__in=unit_and_descendant_ids(instance.pk)) if "parent" in changed else Q(unit=instance.pk)
+        moved = "parent" in changed and instance.pk is not None  # a new unit has no reports yet
+        which = tree.within(instance.path, "unit__") if moved else Q(unit=instance.pk)
     else:
         which = Q(period__programme=instance.pk)
     approved = Submission.objects.filter(which, status=Submission.Status.APPROVED)

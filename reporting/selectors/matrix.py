@@ -5,12 +5,11 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page
 
-from programme import compliance
+from programme import compliance, rules
 from programme.models import Period, Programme, Target, Unit
 from programme.selectors import (
     KindChoice,
     UnitInfo,
-    applicable_kind_ids,
     programme_targets,
     register_kinds,
     reporting_units,
@@ -128,11 +127,11 @@ class Matrix:
 def _sort_key(target: Target, figures: Figures, descending: bool):
     """A unit's exact value of the target (negated for a descending sort), for sorting; None without one, or
     where the target does not apply to the unit."""
-    kinds, sign = applicable_kind_ids(target), -1 if descending else 1
+    sign = -1 if descending else 1
 
     def key(unit: UnitInfo):
         found = figures.get((unit.id, target.id))
-        if unit.kind_id not in kinds or found is None or not found.denominator:
+        if not rules.applies(target, kind_id=unit.kind_id) or found is None or not found.denominator:
             return None
         return tuple(sign * part for part in compliance.exact_key(found.numerator, found.denominator))
 

@@ -2,8 +2,7 @@
 
 Reviewers and leaders (``reporting.view_all_reports``) see everything; an officer sees the own unit's page
 only and is sent there from the district's pages; another unit's or a target's page is a 404 for an officer.
-Each checks who may see it, then leaves the reading and rendering to ``build``, which ``dashboard_page`` runs
-only when the page is not already cached for this state of the data.
+Each checks who may see it, then reads and renders the page as the data is now.
 """
 
 from functools import wraps
@@ -11,13 +10,12 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import Action, may, require_or_404, unit_or_404
 from programme.models import Target
 from programme.selectors import current_programme
-from reporting.pagecache import dashboard_page
 from reporting.selectors import dashboards as boards
 from reporting.selectors.drilldown import target_dashboard as target_board
 from reporting.selectors.drilldown import unit_dashboard as unit_board
@@ -25,6 +23,12 @@ from reporting.selectors.matrix import matrix as matrix_board
 from reporting.selectors.series import programme_periods
 
 NO_PROGRAMME = "reporting/dashboards/no_programme.html"
+
+
+def dashboard_page(request, build):
+    """The page that ``build()`` describes as ``(template, context)``."""
+    template, context = build()
+    return render(request, template, context)
 
 
 def district_dashboard(view):
@@ -116,10 +120,9 @@ def unit_dashboard(request, unit_code):
         if programme is None:
             return NO_PROGRAMME, {"programme": None, "unit": unit}
         board = unit_board(unit, programme, approved_only=approved_only(request))
-        # What differs between viewers is passed in and keys the kept page (``vary``), never read from the request.
         return "reporting/dashboards/unit.html", {"board": board, "report_view": report_view, "district": district}
 
-    return dashboard_page(request, build, vary=(district, report_view))
+    return dashboard_page(request, build)
 
 
 @login_required

@@ -1,4 +1,6 @@
-"""Downloads: the compliance tables and the raw values as CSV or XLSX, and the reports as DOCX.
+"""Downloads: the compliance tables and the raw values as CSV or XLSX, and the reports as DOCX. The matrix's and
+the raw values' XLSX take seconds for a large area: their addresses lead to the page that has them made in the
+background (``reporting.views.downloads``).
 
 Parameters as on the overview: ``ky`` (period id; default the latest period with data) and ``chi_duyet=1``
 (approved reports only); for the district report, ``so`` (its number; blank leaves room to write it by hand) and
@@ -13,7 +15,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
@@ -21,13 +24,15 @@ from accounts.permissions import Action, required, unit_or_404
 from programme.models import Period
 from programme.selectors import current_programme, reports_under
 from reporting.access import report_period
+from reporting.downloads import download_filename
 from reporting.exports import csv_lines, matrix_csv_lines, texts_csv_lines, values_csv_lines
 from reporting.inert import filename_part
+from reporting.models import PreparedDownload
 from reporting.official_report import build_official_report, build_unit_report
 from reporting.selectors.compliance import district_compliance, latest_period_with_data, unit_figures
 from reporting.selectors.exports import period_texts, period_values
 from reporting.selectors.reports import report_sheet
-from reporting.spreadsheets import compliance_workbook, values_workbook
+from reporting.spreadsheets import compliance_workbook
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -45,7 +50,7 @@ SIGNING_DAY = forms.DateField(  # the interface's date formats: dd/mm/yyyy, and 
 district_only = required(Action.DOWNLOAD)
 
 
-def _download(content: bytes | str, fmt: str, filename: str) -> HttpResponse:
+def file_response(content: bytes | str, fmt: str, filename: str) -> HttpResponse:
     if isinstance(content, str):
         content = (BOM + content).encode("utf-8")
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
@@ -58,11 +63,7 @@ def _refused(request, reason: str) -> HttpResponse:
     return render(request, "400.html", {"reason": reason}, status=400)
 
 
-def _filename(stem: str, period: Period, fmt: str, *, approved_only: bool = False) -> str:
-    return f"{stem}-{filename_part(period.code)}{'-da-duyet' if approved_only else ''}.{fmt}"
-
-
-def _chosen_period(request) -> Period:
+def chosen_period(request) -> Period:
     """The period picked by ``ky``, or the current programme's latest period with data; 404 for anything else."""
     chosen = request.GET.get("ky", "")
     if chosen:
@@ -76,21 +77,31 @@ def _chosen_period(request) -> Period:
     return period
 
 
-def _approved_only(request) -> bool:
+def approved_only_asked(request) -> bool:
     return request.GET.get("chi_duyet") == "1"
 
 
+def _in_background(request, kind: str) -> HttpResponseBase:
+    """An XLSX too long for a request (``reporting.downloads``): its page, which makes it in the background."""
+    chosen_period(request)  # a period that is not one is a 404 here, as for every download
+    query = request.GET.urlencode()
+    return redirect(reverse("download_start", args=[kind]) + (f"?{query}" if query else ""))
+
+
 def _compliance_table(request, fmt: str, *, by_unit: bool, stem: str) -> HttpResponseBase:
-    """The district's table, or every unit's too; a CSV of every unit is streamed line by line."""
-    period, approved_only = _chosen_period(request), _approved_only(request)
-    filename = _filename(stem, period, fmt, approved_only=approved_only)
+    """The district's table, or every unit's too; a CSV of every unit is streamed line by line, and its XLSX
+    made in the background."""
+    if by_unit and fmt == "xlsx":
+        return _in_background(request, PreparedDownload.Kind.MATRIX)
+    period, approved_only = chosen_period(request), approved_only_asked(request)
+    filename = download_filename(stem, period, fmt, approved_only=approved_only)
     if fmt == "csv":
         report = district_compliance(period, approved_only=approved_only)
         if not by_unit:
             return _streamed_csv(csv_lines(report), filename)
         return _streamed_csv(matrix_csv_lines(report, unit_figures(period, approved_only=approved_only)), filename)
     report = district_compliance(period, approved_only=approved_only, by_unit=by_unit)
-    return _download(compliance_workbook(report, by_unit=by_unit), fmt, filename)
+    return file_response(compliance_workbook(report, by_unit=by_unit), fmt, filename)
 
 
 def _streamed_csv(lines, filename: str) -> StreamingHttpResponse:
@@ -130,12 +141,12 @@ def export_matrix(request, fmt):
 @district_only
 @require_GET
 def export_values(request, fmt):
-    period, approved_only = _chosen_period(request), _approved_only(request)
+    if fmt == "xlsx":
+        return _in_background(request, PreparedDownload.Kind.VALUES)
+    period, approved_only = chosen_period(request), approved_only_asked(request)
     values = period_values(period, approved_only=approved_only)
-    filename = _filename("so-lieu", period, fmt, approved_only=approved_only)
-    if fmt == "csv":
-        return _streamed_csv(values_csv_lines(values), filename)
-    return _download(values_workbook(period, values, approved_only=approved_only), fmt, filename)
+    filename = download_filename("so-lieu", period, fmt, approved_only=approved_only)
+    return _streamed_csv(values_csv_lines(values), filename)
 
 
 @login_required
@@ -143,9 +154,11 @@ def export_values(request, fmt):
 @require_GET
 def export_texts(request):
     """The official report's annex: every text of the period's counting reports, unit by unit."""
-    period, approved_only = _chosen_period(request), _approved_only(request)
+    period, approved_only = chosen_period(request), approved_only_asked(request)
     rows = period_texts(period, approved_only=approved_only)
-    return _streamed_csv(texts_csv_lines(rows), _filename("noi-dung", period, "csv", approved_only=approved_only))
+    return _streamed_csv(
+        texts_csv_lines(rows), download_filename("noi-dung", period, "csv", approved_only=approved_only)
+    )
 
 
 @login_required
@@ -168,9 +181,9 @@ def official_report(request, period_id):
             request,
             f"Ngày ký {day:%d/%m/%Y} trước ngày bắt đầu của kỳ báo cáo ({period.start:%d/%m/%Y}); hãy xem lại năm.",
         )
-    approved_only = _approved_only(request)
+    approved_only = approved_only_asked(request)
     content = build_official_report(period, number=number, approved_only=approved_only, report_date=day)
-    return _download(content, "docx", _filename("bao-cao", period, "docx", approved_only=approved_only))
+    return file_response(content, "docx", download_filename("bao-cao", period, "docx", approved_only=approved_only))
 
 
 @login_required
@@ -184,4 +197,6 @@ def unit_report_docx(request, period_id, unit_code):
     sheet = report_sheet(unit, period)
     if sheet.submission is None:
         raise Http404
-    return _download(build_unit_report(sheet), "docx", _filename(f"bao-cao-{filename_part(unit.code)}", period, "docx"))
+    return file_response(
+        build_unit_report(sheet), "docx", download_filename(f"bao-cao-{filename_part(unit.code)}", period, "docx")
+    )

@@ -88,6 +88,11 @@ def upload_not_a_workbook(page):
     expect(page.get_by_role("alert").first).to_be_visible()
 
 
+def prepare_file(page):
+    page.get_by_role("button", name="Chuẩn bị tệp").click()
+    expect(page.get_by_role("heading", name="Tệp đã sẵn sàng")).to_be_visible()
+
+
 def visits(periods, commune, targets):
     """For each role (by user name; None: signed out), the pages to check, each with what to do there first."""
     q1, s1, q3 = (periods[code].id for code in ("2024Q1", "2024S1", "2024Q3"))
@@ -121,6 +126,8 @@ def visits(periods, commune, targets):
             (f"/tong-quan/chi-tieu/{targets['MT6'].id}/", None),
             ("/mo-hinh/", None),
             ("/mo-hinh/?trang_don_vi=1", None),
+            (f"/xuat/chuan-bi/ma-tran.xlsx?ky={s1}", None),
+            (f"/xuat/chuan-bi/so-lieu.xlsx?ky={s1}", prepare_file),
         ],
         "lanhdao": [("/", None), *((path, None) for path in read_only)],  # the same pages without actions
         "quantri": [("/", None), ("/admin/", None)],

@@ -2,8 +2,16 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-# What a restore recreates by itself (content types, permissions) or must not bring back (sessions, login locks).
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
+# What a restore recreates by itself (content types, permissions) or must not bring back (sessions, login locks,
+# the files of downloads and the background worker's queue).
+EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "axes",
+    "reporting.PreparedDownload",
+    "django_tasks_database",
+]
 FORMAT = "json-exact"  # JSON that keeps the microseconds; `loaddata` reads it as any .json file
 
 

@@ -28,6 +28,7 @@ from programme.selectors import applicable_kind_ids, current_programme, programm
 from programme.services import exemplary_model_recognise, exemplary_model_register
 from reporting.models import Submission
 from reporting.services import Figures, submission_approve, submission_import, submission_return
+from reporting.totals import totals_deferred
 
 DEMO_USERNAME = "he-thong-demo"
 DEMO_LABEL = "Dữ liệu dùng thử"
@@ -174,7 +175,7 @@ class Command(BaseCommand):
         if Submission.objects.filter(period__programme=programme).exists():
             self.stdout.write(f"Chương trình {programme.code} đã có báo cáo: không tạo thêm số liệu dùng thử.")
             return
-        with transaction.atomic():
+        with transaction.atomic(), totals_deferred():
             demo = Demo(programme, self._actor(), timezone.localdate())
             demo.run()
         done = demo.done

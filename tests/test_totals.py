@@ -1,0 +1,248 @@
+"""The district's sums kept in ``TargetTotals`` follow every change that affects them, in its own transaction, and
+``verify_totals`` finds and repairs any row that does not (``tests/conftest.py`` runs its check after every
+test that used the database).
+
+On the shipped fixtures, 03549 (Thị trấn Phong Thổ) and 03391 are communes of the district; their parent is the
+district, the programme's area.
+"""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from programme.models import Period, Target, Unit
+from programme.services import exemplary_model_register
+from reporting.imports import import_values
+from reporting.models import Submission, TargetTotals
+from reporting.selectors.compliance import district_compliance
+from reporting.services import (
+    Figures,
+    submission_approve,
+    submission_import,
+    submission_reopen,
+    submission_return,
+    submission_save,
+)
+from reporting.totals import totals_differences
+from tests.faults import database_state, failing_statement, pause_after
+from tests.test_approved_frozen import admin_save
+from tests.test_concurrency import run_together
+from tests.test_review import complete_content
+
+FIELDS = ("numerator", "denominator", "units_reporting", "units_meeting", "units_not_applicable", "live")
+
+
+@pytest.fixture
+def q1(phong_tho) -> Period:
+    return Period.objects.select_related("programme__area").get(programme=phong_tho, code="2024Q1")
+
+
+def kept(period, target, parent, *, approved_only=False) -> dict | None:
+    """The row kept for the target at the period over the parent's units, as a dict of its sums."""
+    row = TargetTotals.objects.filter(period=period, target=target, parent=parent, approved_only=approved_only).values(
+        *FIELDS
+    )
+    return row.first()
+
+
+def sums(numerator, denominator, reporting=1, meeting=0, not_applicable=0, live=0) -> dict:
+    return dict(zip(FIELDS, (numerator, denominator, reporting, meeting, not_applicable, live), strict=True))
+
+
+def test_a_draft_keeps_nothing_and_submitting_adds_the_unit(officer, commune, q1, targets):
+    content = complete_content(commune, q1, figures=(9, 10))
+    draft = submission_save(user=officer, unit=commune, period=q1, version=None, content=content, submit=False)
+    assert kept(q1, targets["MT1"], commune.parent) is None
+    submission_save(user=officer, unit=commune, period=q1, version=draft.version, content=content, submit=True)
+    assert kept(q1, targets["MT1"], commune.parent) == sums(9, 10)
+    assert kept(q1, targets["MT1"], commune.parent, approved_only=True) is None
+
+
+def test_approving_adds_the_approved_only_sums_and_returning_or_reopening_takes_them_out(
+    reviewer, commune, q1, targets
+):
+    neighbour = Unit.objects.get(code="03391")
+    submission_import(unit=neighbour, period=q1, figures={targets["MT1"]: Figures(4, 4)})
+    report = submission_import(unit=commune, period=q1, figures={targets["MT1"]: Figures(1, 2)})
+    mt1, district = targets["MT1"], commune.parent
+    assert kept(q1, mt1, district) == sums(5, 6, reporting=2, meeting=1)
+
+    report = submission_approve(user=reviewer, submission=report, version=report.version)
+    assert kept(q1, mt1, district, approved_only=True) == sums(1, 2)
+    # MT5a, fixed at approval from the register (no model: 0 of 1), counts for the approved-only sums too.
+    assert kept(q1, targets["MT5a"], district, approved_only=True) == sums(0, 1)
+
+    report = submission_reopen(user=reviewer, submission=report, version=report.version, reason="Sửa số")
+    assert kept(q1, mt1, district) == sums(4, 4, meeting=1)
+    assert kept(q1, mt1, district, approved_only=True) is None
+    assert kept(q1, targets["MT5a"], district, approved_only=True) is None
+
+    again = submission_import(unit=commune, period=q1, figures={mt1: Figures(2, 2)})
+    assert kept(q1, mt1, district) == sums(6, 6, reporting=2, meeting=2)
+    submission_return(user=reviewer, submission=again, version=again.version, comment="Thiếu số liệu")
+    assert kept(q1, mt1, district) == sums(4, 4, meeting=1)
+
+
+def test_a_denominator_of_zero_counts_as_not_applicable(commune, q1, targets):
+    submission_import(unit=commune, period=q1, figures={targets["MT1"]: Figures(0, 0)})
+    assert kept(q1, targets["MT1"], commune.parent) == sums(0, 0, reporting=0, not_applicable=1)
+
+
+def test_an_import_of_many_reports_keeps_every_parent_in_one_refresh(commune, q1, targets):
+    rows = (
+        "unit,period,target,numerator,denominator\n03549,2024Q1,MT1,3,4\n03391,2024Q1,MT1,4,4\n109-CA,2024Q1,MT1,2,2\n"
+    )
+    assert Unit.objects.get(code="109-CA").parent == commune.parent
+    with CaptureQueriesContext(connection) as captured:
+        import_values(rows.encode(), "so-lieu.csv", actor_label="Tệp")
+    assert kept(q1, targets["MT1"], commune.parent) == sums(9, 10, reporting=3, meeting=2)
+    computed = [q for q in captured if 'SUM("reporting_value"."numerator")' in q["sql"]]
+    assert len(computed) == 1, "the import refreshes once, at its end"
+
+
+def test_an_admin_threshold_change_recounts_the_units_meeting(client, administrator, commune, q1, targets):
+    submission_import(unit=commune, period=q1, figures={targets["MT6"]: Figures(45, 50)})  # 90%
+    mt6 = Target.objects.get(pk=targets["MT6"].pk)
+    meets_now = kept(q1, mt6, commune.parent)["units_meeting"]
+    client.force_login(administrator)
+    threshold = "95" if meets_now else "80"
+    assert admin_save(client, mt6, threshold=threshold).status_code == 302
+    mt6.refresh_from_db()
+    assert mt6.threshold == Decimal(threshold)
+    assert kept(q1, mt6, commune.parent)["units_meeting"] == 1 - meets_now
+
+
+def test_an_admin_parent_change_moves_the_unit_s_figures(client, administrator, commune, q1, targets):
+    submission_import(unit=commune, period=q1, figures={targets["MT1"]: Figures(1, 2)})
+    district = commune.parent
+    other = Unit.objects.filter(parent=district, kind__code="commune").exclude(pk=commune.pk).first()
+    client.force_login(administrator)
+    assert admin_save(client, commune, parent=str(other.pk)).status_code == 302
+    assert kept(q1, targets["MT1"], district) is None
+    assert kept(q1, targets["MT1"], other) == sums(1, 2)
+
+
+def test_an_admin_change_of_a_unit_kind_that_stops_reporting_takes_its_units_out(
+    client, administrator, commune, q1, targets
+):
+    submission_import(unit=commune, period=q1, figures={targets["MT1"]: Figures(1, 2)})
+    kind = commune.kind
+    url = reverse("admin:programme_unitkind_change", args=[kind.pk])
+    client.force_login(administrator)
+    data = {"code": kind.code, "name": kind.name, "order": kind.order}  # "reports" unticked
+    assert client.post(url, data).status_code == 302
+    assert kept(q1, targets["MT1"], commune.parent) is None
+
+
+def test_the_register_changes_whether_it_counts_a_fixed_figure(reviewer, commune, q1, targets):
+    report = submission_import(unit=commune, period=q1, figures={targets["MT1"]: Figures(1, 2)})
+    submission_approve(user=reviewer, submission=report, version=report.version)
+    assert kept(q1, targets["MT5a"], commune.parent) == sums(0, 1)
+    exemplary_model_register(
+        user=reviewer, unit=commune, year=2024, name="Mô hình", field="forest", registered_on=datetime.date(2024, 2, 1)
+    )
+    assert kept(q1, targets["MT5a"], commune.parent) == sums(0, 1, live=1)  # counted 1 now, fixed at 0
+
+
+def test_the_overview_reads_the_kept_rows_not_the_values(commune, q1, targets):
+    submission_import(unit=commune, period=q1, figures={targets["MT1"]: Figures(1, 2)})
+    with CaptureQueriesContext(connection) as captured:
+        report = district_compliance(q1)
+    assert not [q for q in captured if '"reporting_value"' in q["sql"]]
+    assert dict(report.rows)[targets["MT1"]].numerator == 1
+
+
+def verify(*args) -> str:
+    out = io.StringIO()
+    call_command("verify_totals", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_verify_totals_reports_and_repairs_a_corrupted_row(commune, q1, targets):
+    submission_import(unit=commune, period=q1, figures={targets["MT1"]: Figures(1, 2)})
+    assert "khớp" in verify("--check")
+    TargetTotals.objects.filter(target=targets["MT1"], approved_only=False).update(numerator=7)
+    TargetTotals.objects.filter(target=targets["MT6"]).delete()
+    stray = TargetTotals.objects.get(target=targets["MT1"], approved_only=False)
+    stray.pk, stray.target = None, targets["MT2"]
+    stray.save()
+
+    with pytest.raises(CommandError) as refused:
+        verify("--check")
+    assert refused.value.returncode != 0
+    assert kept(q1, targets["MT1"], commune.parent)["numerator"] == 7, "--check repairs nothing"
+
+    printed = verify()
+    assert "phong-tho-2024 kỳ 2024Q1, chỉ tiêu MT1, đơn vị cấp trên" in printed
+    assert "(đã nộp và đã duyệt): tổng tử số 7 → 1" in printed
+    assert "chỉ tiêu MT2, đơn vị cấp trên 109 (đã nộp và đã duyệt): tổng tử số 7 → không có" in printed
+    assert "chỉ tiêu MT6" not in printed  # the commune gave no MT6, so none was kept and none is missing
+    assert kept(q1, targets["MT1"], commune.parent) == sums(1, 2)
+    assert kept(q1, targets["MT2"], commune.parent) is None
+    assert totals_differences(repair=False) == []
+    assert "khớp" in verify("--check")
+
+
+def test_verify_totals_restores_a_missing_row(commune, q1, targets):
+    submission_import(unit=commune, period=q1, figures={targets["MT1"]: Figures(1, 2)})
+    TargetTotals.objects.all().delete()
+    assert "tổng tử số không có → 1" in verify()
+    assert kept(q1, targets["MT1"], commune.parent) == sums(1, 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_mid_change_leaves_the_totals_as_they_were(reviewer, commune, q1, targets):
+    report = submission_import(unit=commune, period=q1, figures={targets["MT1"]: Figures(1, 2)})
+    before = database_state()
+    with failing_statement('INSERT INTO "reporting_submissionevent"') as failure, pytest.raises(OperationalError):
+        submission_approve(user=reviewer, submission=report, version=report.version)
+    assert failure.fired and failure.writes_before >= 2  # the fixed figures and the approved-only sums
+    assert database_state() == before
+    assert kept(q1, targets["MT1"], commune.parent, approved_only=True) is None
+    assert Submission.objects.get(pk=report.pk).status == Submission.Status.SUBMITTED
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="locks between connections are a PostgreSQL matter")
+@pytest.mark.django_db(transaction=True)
+def test_two_reports_under_one_parent_at_once_both_count(commune, q1, targets):
+    """Each import writes its values, pauses, then refreshes the parent's sums: without the lock each would
+    compute them without the other's values, still uncommitted."""
+    neighbour = Unit.objects.get(code="03391")
+
+    def imported(unit, numerator):
+        def action():
+            with pause_after('INSERT INTO "reporting_value"', 0.5):
+                return submission_import(unit=unit, period=q1, figures={targets["MT1"]: Figures(numerator, 4)})
+
+        return action
+
+    outcomes = run_together(imported(commune, 1), imported(neighbour, 4))
+    assert [kind for kind, _ in outcomes] == ["ok", "ok"], outcomes
+    assert kept(q1, targets["MT1"], commune.parent) == sums(5, 8, reporting=2, meeting=1)
+
+
+@pytest.mark.django_db(transaction=True)  # SQLite alters its tables only outside a transaction
+def test_the_migration_that_makes_the_sums_fills_them_from_the_values_already_there(commune, q1, targets):
+    submission_import(unit=commune, period=q1, figures={targets["MT1"]: Figures(3, 4)})
+    call_command("migrate", "reporting", "0005", verbosity=0)
+    try:
+        call_command("migrate", "reporting", verbosity=0)  # an upgrade: the table is made again, empty
+        assert kept(q1, targets["MT1"], commune.parent) == sums(3, 4)
+        assert totals_differences(repair=False) == []
+    finally:
+        call_command("migrate", verbosity=0)
+
+
+def test_a_migrate_that_does_not_make_the_sums_leaves_them_alone(commune, q1, targets):
+    submission_import(unit=commune, period=q1, figures={targets["MT1"]: Figures(3, 4)})
+    TargetTotals.objects.all().delete()
+    call_command("migrate", verbosity=0)  # nothing to apply
+    assert not TargetTotals.objects.exists()
+    call_command("verify_totals", stdout=io.StringIO())  # what the test's own check would repair
