@@ -88,7 +88,9 @@ class TargetResult:
 
 
 def meets(numerator: int, denominator: int, operator: str, threshold: Decimal) -> bool:
-    """Whether numerator/denominator, as a percentage, satisfies ``operator threshold``, exactly."""
+    """Whether numerator/denominator, as a percentage, satisfies ``operator threshold``, exactly. The one rule:
+    the form's script (``dvMeets`` in ``static/js/percent.js``) and the database's count of the units meeting a
+    target (``reporting.selectors.compliance``) are held to it by ``tests/vectors/percent.json``."""
     if denominator <= 0:
         return False
     left, right = 100 * numerator, threshold * denominator

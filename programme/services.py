@@ -5,25 +5,15 @@ Messages of ``ValidationError`` are for the user, in Vietnamese, keyed by the mo
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.permissions import Action, require
 from programme.models import ExemplaryModel, Unit
 from reporting.totals import register_changed
 
 NAME_MAX_LENGTH = ExemplaryModel._meta.get_field("name").max_length
-
-
-def may_register(user, unit: Unit) -> bool:
-    """An officer registers for their own unit; a reviewer may register on behalf of any unit."""
-    return user.has_perm("programme.recognise_model") or (
-        user.has_perm("programme.register_model") and user.unit_id is not None and user.unit_id == unit.pk
-    )
-
-
-def may_recognise(user) -> bool:
-    return user.has_perm("programme.recognise_model")
 
 
 def _day(value: datetime.date) -> str:
@@ -43,8 +33,7 @@ def exemplary_model_register(
     registered_on: datetime.date | None = None,
 ) -> ExemplaryModel:
     """Register a unit's model for the year; it counts for MT5a from ``registered_on`` (today by default)."""
-    if not may_register(user, unit):
-        raise PermissionDenied
+    require(user, Action.REGISTER_MODEL, unit)
     name = " ".join(name.split())
     errors = {}
     if not name:
@@ -77,8 +66,7 @@ def exemplary_model_recognise(
     *, user, model: ExemplaryModel, recognised_on: datetime.date | None, level: str
 ) -> ExemplaryModel:
     """Recognise a registered model as điển hình "Dân vận khéo" at a level; it then counts for MT5b."""
-    if not may_recognise(user):
-        raise PermissionDenied
+    require(user, Action.RECOGNISE_MODEL)
     # Re-read under a row lock so that two reviewers acting at once cannot both recognise it.
     model = ExemplaryModel.objects.select_for_update().get(pk=model.pk)
     if model.recognised_on is not None:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import Action, may, require
 from programme.forms import ExemplaryModelForm, RecogniseForm, RegisterFilterForm
 from programme.models import ExemplaryModel
 from programme.selectors import current_programme, district_register, register_kinds, unit_register
@@ -16,21 +17,16 @@ from programme.services import exemplary_model_recognise, exemplary_model_regist
 UNIT_PAGE = "trang_don_vi"  # the page of the table of units; ``page`` is the page of models
 
 
-def _sees_district(user) -> bool:
-    return user.has_perm("programme.recognise_model") or user.has_perm("programme.view_exemplarymodel")
-
-
 @login_required
 def register(request):
     """Officers see and extend their unit's register; reviewers and leaders see every unit's."""
     user = request.user
-    if _sees_district(user):
+    if may(user, Action.VIEW_DISTRICT_REGISTER):
         if request.method == "POST":
             raise PermissionDenied
         return _district_page(request)
-    if user.has_perm("programme.register_model") and user.unit_id:
-        return _unit_page(request)
-    raise PermissionDenied
+    require(user, Action.VIEW_REGISTER)
+    return _unit_page(request)
 
 
 def _unit_page(request):
@@ -62,7 +58,7 @@ def _district_page(request, *, failed: tuple[int, RecogniseForm] | None = None):
         page=request.GET.get("page"),
         unit_page=request.GET.get(UNIT_PAGE),
     )
-    may_recognise = request.user.has_perm("programme.recognise_model")
+    may_recognise = may(request.user, Action.RECOGNISE_MODEL)
     rows = []
     for model in data.page:
         form = None
@@ -84,8 +80,7 @@ def _district_page(request, *, failed: tuple[int, RecogniseForm] | None = None):
 @require_POST
 def model_recognise(request, pk):
     """Recognise one model from the register page, then go back to the same filters and page."""
-    if not request.user.has_perm("programme.recognise_model"):
-        raise PermissionDenied
+    require(request.user, Action.RECOGNISE_MODEL)
     model = get_object_or_404(ExemplaryModel.objects.select_related("unit"), pk=pk)
     form = RecogniseForm(request.POST, prefix=RecogniseForm.prefix_for(model))
     if form.is_valid():

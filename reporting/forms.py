@@ -8,9 +8,9 @@ from django.core.validators import MaxLengthValidator
 
 from programme.formatting import vn_number
 from reporting.counts import CountError, parse_count
-from reporting.models import Value
+from reporting.models import CLOSING_TEXTS, Submission, Value
 from reporting.selectors.reports import ReportSheet
-from reporting.services import TEXT_FIELDS, Content, Figures
+from reporting.services import Content, Figures
 
 REQUIRED_ON_SUBMIT = "Bắt buộc khi nộp báo cáo."
 TEXT_MAX = 20_000
@@ -69,13 +69,15 @@ class ReportForm(forms.Form):
 
     version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
     action = forms.ChoiceField(choices=[("save", "Lưu nháp"), ("submit", "Nộp báo cáo")], initial="save")
-    shortcomings = _text(TEXT_FIELDS["shortcomings"])
-    next_steps = _text(TEXT_FIELDS["next_steps"])
-    proposals = _text(TEXT_FIELDS["proposals"], rows=3)
+    shortcomings = _text("")  # each closing text is labelled by Submission.closing_texts() when a form is made
+    next_steps = _text("")
+    proposals = _text("", rows=3)
 
     def __init__(self, *args, sheet: ReportSheet, **kwargs):
         super().__init__(*args, **kwargs)
         self.sheet = sheet
+        for name, label in Submission.closing_texts().items():
+            self.fields[name].label = label
         for target in sheet.typed_targets:
             self.fields[f"num_{target.code}"] = CountField(label=target.numerator_label)
             self.fields[f"den_{target.code}"] = CountField(label=target.denominator_label)
@@ -94,7 +96,7 @@ class ReportForm(forms.Form):
         for group in sheet.task_groups:
             initial[f"group_{group.number}"] = sheet.narratives.get(group.id, "")
         if submission:
-            initial |= {name: getattr(submission, name) for name in ("shortcomings", "next_steps", "proposals")}
+            initial |= {name: getattr(submission, name) for name in CLOSING_TEXTS}
         return initial
 
     @property
@@ -114,7 +116,7 @@ class ReportForm(forms.Form):
         return self._with_saved(f"group_{group.number}" for group in self.sheet.task_groups)
 
     def closing_fields(self):
-        return self._with_saved(TEXT_FIELDS)
+        return self._with_saved(CLOSING_TEXTS)
 
     def _with_saved(self, names) -> list[tuple]:
         """(field, the text saved now) for the template, which shows both side by side after a conflict."""
@@ -139,12 +141,7 @@ class ReportForm(forms.Form):
                     if value is None:
                         self.add_error(name, REQUIRED_ON_SUBMIT)
         if submitting:
-            for name in [
-                *(f"group_{g.number}" for g in self.sheet.task_groups),
-                "shortcomings",
-                "next_steps",
-                "proposals",
-            ]:
+            for name in [*(f"group_{g.number}" for g in self.sheet.task_groups), *CLOSING_TEXTS]:
                 if name not in self.errors and not data.get(name):
                     self.add_error(name, REQUIRED_ON_SUBMIT)
         return data

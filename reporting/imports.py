@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from accounts.permissions import Action, require
 from programme.models import Period, Programme, Target, Unit
 from programme.rules import not_typed
 from programme.selectors import reporting_units
@@ -231,7 +232,10 @@ def _check_row(row: dict[str, object], context: _Context) -> _GoodRow:
 def import_values(
     data: bytes, filename: str, *, programme_code: str | None = None, actor=None, actor_label: str = ""
 ) -> ImportResult:
-    """Validate the whole file, then load it in one transaction; raises ImportRejected listing bad rows."""
+    """Validate the whole file, then load it in one transaction; raises ImportRejected listing bad rows.
+    ``actor`` is the person uploading it (none for the command line)."""
+    if actor is not None:
+        require(actor, Action.UPLOAD_BULK)
     rows = read_rows(data, filename)
     plan, errors = validate_rows(rows, programme_code=programme_code)
     if errors:

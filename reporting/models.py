@@ -6,8 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from programme.models import Period, Target, TaskGroup, Unit
+
+CLOSING_TEXTS = ("shortcomings", "next_steps", "proposals")  # after the task groups' narratives, in this order
 
 
 class Submission(models.Model):
@@ -72,6 +75,13 @@ class Submission(models.Model):
     @property
     def counts(self) -> bool:
         return self.status in self.COUNTING
+
+    @classmethod
+    def closing_texts(cls) -> dict[str, str]:
+        """The closing texts of a report, in its order, each field's name → its label as users read it. The labels
+        are the fields' verbose names and nowhere else: the form, the review page, the history, the texts' CSV and
+        both DOCX reports read them here, when they are shown."""
+        return {name: capfirst(cls._meta.get_field(name).verbose_name) for name in CLOSING_TEXTS}
 
     @classmethod
     def counting_statuses(cls, approved_only: bool) -> list[str]:

@@ -9,12 +9,13 @@ from docx.shared import Mm
 
 from programme.formatting import vn_number, vn_percent
 from programme.models import Period, Programme, Target
+from reporting.models import Submission
 from reporting.party_document import Header, PartyDocument, Signature, date_line, number_line
 from reporting.selectors.official_report import OfficialReport, Passage, official_report
 from reporting.selectors.reports import ReportSheet
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-SECTIONS = ("I. KẾT QUẢ THỰC HIỆN", "II. HẠN CHẾ, NGUYÊN NHÂN", "III. PHƯƠNG HƯỚNG, NHIỆM VỤ", "IV. ĐỀ XUẤT, KIẾN NGHỊ")
+RESULTS = "I. KẾT QUẢ THỰC HIỆN"
 NOTHING = "Chưa có đơn vị nào báo cáo nội dung này."
 
 
@@ -112,7 +113,7 @@ def build_official_report(
         )
     )
     document.title("BÁO CÁO", report_subject(period))
-    document.heading(SECTIONS[0])
+    document.heading(RESULTS)
     if data.annexed:
         document.paragraph(
             f"Báo cáo tổng hợp nội dung của các đơn vị trực thuộc. Nội dung báo cáo của {vn_number(data.annexed)} "
@@ -124,11 +125,18 @@ def build_official_report(
         document.heading(f"{group.number}. {group.title}")
         _passages(document, passages)
     _district_figures(document, data, len(data.groups) + 1)
-    for heading, passages in zip(SECTIONS[1:], (data.shortcomings, data.next_steps, data.proposals), strict=True):
+    for heading, name in _closing_headings():
         document.heading(heading)
-        _passages(document, passages)
+        _passages(document, getattr(data, name))
     document.signature(_district_signature(programme))
     return document.as_bytes()
+
+
+def _closing_headings() -> list[tuple[str, str]]:
+    """(heading, field name) of the sections after the results, II to IV: each headed by the closing text's
+    label as users read it on the form, in capitals as a section heading of a Party document is."""
+    labels = Submission.closing_texts()
+    return [(f"{ROMAN[number]}. {labels[name].upper()}", name) for number, name in enumerate(labels, start=2)]
 
 
 def addressee(programme: Programme) -> str:
@@ -153,7 +161,7 @@ def build_unit_report(sheet: ReportSheet, *, report_date: datetime.date | None =
         )
     )
     document.title("BÁO CÁO", report_subject(period))
-    document.heading(SECTIONS[0])
+    document.heading(RESULTS)
     document.heading("1. Kết quả thực hiện các chỉ tiêu")
     rows = [
         (
@@ -171,10 +179,9 @@ def build_unit_report(sheet: ReportSheet, *, report_date: datetime.date | None =
     for index, group in enumerate(sheet.task_groups, start=2):
         document.heading(f"{index}. {group.title}")
         document.text(sheet.narratives.get(group.id, ""))
-    texts = (submission.shortcomings, submission.next_steps, submission.proposals)
-    for heading, text in zip(SECTIONS[1:], texts, strict=True):
+    for heading, name in _closing_headings():
         document.heading(heading)
-        document.text(text)
+        document.text(getattr(submission, name))
     to = addressee(programme)
     recipients = ([f"- {to};"] if to else []) + ["- Lưu."]
     document.signature(

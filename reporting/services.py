@@ -7,11 +7,10 @@ refuses a stale version, so that two people acting at once never overwrite each 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import capfirst
 
+from accounts.permissions import Action, require
 from programme.models import Period, Target, TaskGroup, Unit
 from programme.rules import Coverage, not_typed, report_coverage
 from programme.selectors import unit_info
@@ -20,11 +19,6 @@ from reporting.selectors.compliance import register_figures_at, register_of
 from reporting.totals import totals_changed
 
 VALUE_FIELDS = ("numerator", "denominator", "note")
-# The closing texts of a report and their labels, as the model names them.
-TEXT_FIELDS = {
-    name: capfirst(Submission._meta.get_field(name).verbose_name)
-    for name in ("shortcomings", "next_steps", "proposals")
-}
 EXCERPT = 80  # characters of a changed text quoted in the history
 EDITABLE = (Submission.Status.DRAFT, Submission.Status.RETURNED)
 
@@ -61,14 +55,6 @@ class Content:
     shortcomings: str = ""
     next_steps: str = ""
     proposals: str = ""
-
-
-def may_edit(user, unit: Unit) -> bool:
-    return user.has_perm("reporting.submit_report") and user.unit_id == unit.id
-
-
-def may_review(user) -> bool:
-    return user.has_perm("reporting.review_report")
 
 
 def _locked_submission(*, unit: Unit, period: Period) -> tuple[Submission, bool]:
@@ -141,7 +127,7 @@ def _apply_texts(submission: Submission, content: Content) -> list[dict]:
             changes.append(text_change(name=f"group_{group.number}", label=label, old=narrative.text, new=text))
             narrative.text = text
             narrative.save()
-    for name, label in TEXT_FIELDS.items():
+    for name, label in Submission.closing_texts().items():
         old, new = getattr(submission, name), getattr(content, name)
         if old != new:
             changes.append(text_change(name=name, label=label, old=old, new=new))
@@ -195,7 +181,9 @@ def missing_for_submit(content: Content, coverage: Coverage) -> list[str]:
     missing += [
         f"kết quả nhóm nhiệm vụ {g.number}" for g in coverage.task_groups if not content.narratives.get(g, "").strip()
     ]
-    missing += [label.lower() for name, label in TEXT_FIELDS.items() if not getattr(content, name).strip()]
+    missing += [
+        label.lower() for name, label in Submission.closing_texts().items() if not getattr(content, name).strip()
+    ]
     return missing
 
 
@@ -218,8 +206,7 @@ def submission_save(
 ) -> Submission:
     """Save the officer's report as a draft, or submit it. ``version`` is the one the form was opened with
     (None for a report not yet created). What the report covers is decided here, never by the caller."""
-    if not may_edit(user, unit):
-        raise PermissionDenied
+    require(user, Action.EDIT_REPORT, unit)
     submission, created = _locked_submission(unit=unit, period=period)
     if not created and version is not None and submission.version != version:
         raise StaleSubmission(submission)
@@ -249,8 +236,7 @@ def submission_save(
 @transaction.atomic
 def submission_approve(*, user, submission: Submission, version: int | None) -> Submission:
     """Approve a submitted report; it is then locked until reopened."""
-    if not may_review(user):
-        raise PermissionDenied
+    require(user, Action.REVIEW)
     submission = _locked(submission, version)
     if submission.status != Submission.Status.SUBMITTED:
         raise SubmissionError(f"Chỉ duyệt được báo cáo đã nộp; báo cáo đang “{submission.get_status_display()}”.")
@@ -261,8 +247,7 @@ def submission_approve(*, user, submission: Submission, version: int | None) -> 
 @transaction.atomic
 def submission_return(*, user, submission: Submission, version: int | None, comment: str) -> Submission:
     """Send a submitted report back to the unit with a comment saying what to correct."""
-    if not may_review(user):
-        raise PermissionDenied
+    require(user, Action.REVIEW)
     if not comment.strip():
         raise SubmissionError("Cần ghi ý kiến: đơn vị phải biết cần sửa gì.")
     submission = _locked(submission, version)
@@ -274,8 +259,7 @@ def submission_return(*, user, submission: Submission, version: int | None, comm
 @transaction.atomic
 def submission_reopen(*, user, submission: Submission, version: int | None, reason: str) -> Submission:
     """Reopen an approved report for correction by its unit; the reason is required and kept."""
-    if not may_review(user):
-        raise PermissionDenied
+    require(user, Action.REVIEW)
     if not reason.strip():
         raise SubmissionError("Cần ghi lý do mở lại báo cáo đã duyệt.")
     submission = _locked(submission, version)

@@ -23,8 +23,9 @@ from programme.formatting import vn_number, vn_percent
 from programme.models import Period, Unit
 from reporting.forms import NOTE_MAX, ReportForm
 from reporting.inert import filename_part, is_formula
+from reporting.models import CLOSING_TEXTS
 from reporting.selectors.reports import ReportSheet, SheetRow, report_sheet
-from reporting.services import EDITABLE, TEXT_FIELDS, StaleSubmission, SubmissionError, submission_save
+from reporting.services import EDITABLE, StaleSubmission, SubmissionError, submission_save
 from reporting.sheetreader import UNCOMPUTED, Limits, SheetRefused, open_xlsx
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -420,7 +421,7 @@ def template_form(filled: FilledTemplate, sheet: ReportSheet) -> ReportForm:
         data[f"note_{code}"] = _as_typed(cells["note"])
     for group in sheet.task_groups:
         data[f"group_{group.number}"] = sheet.narratives.get(group.id, "")
-    for name in TEXT_FIELDS:
+    for name in CLOSING_TEXTS:
         data[name] = getattr(sheet.submission, name) if sheet.submission else ""
     return ReportForm(data, sheet=sheet)
 

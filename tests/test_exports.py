@@ -384,10 +384,11 @@ def test_query_count_does_not_grow_with_the_units(client, db):
 
 
 def render_exports(user, period, approved_only: bool) -> str:
-    from django.contrib.auth.context_processors import PermWrapper
     from django.template.loader import render_to_string
 
-    context = {"period": period, "approved_only": approved_only, "perms": PermWrapper(user)}
+    from accounts.permissions import UserMay
+
+    context = {"period": period, "approved_only": approved_only, "may": UserMay(user)}
     return render_to_string("reporting/dashboards/_exports.html", context)
 
 

@@ -1,6 +1,7 @@
-"""The percentage shown: one rule (``display_percent`` through ``vn_percent``) on every page and in every
-document, held to the cases of tests/vectors/percent.json, which the browser test runs through the form's
-script (static/js/percent.js) too.
+""" "Meets" and the percentage shown: one rule each (``meets``; ``display_percent`` through ``vn_percent``) on
+every page and in every document, held to the cases of tests/vectors/percent.json, which
+tests/test_percent_script.py and the browser test run through the form's script (static/js/percent.js) too, and
+tests/test_meets_sql.py through the database's count of the units meeting a target.
 """
 
 import json
@@ -11,19 +12,21 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
-from programme.compliance import display_percent
+from programme.compliance import display_percent, meets
 from programme.formatting import vn_percent
 from reporting.services import Content, Figures, submission_save
 from tests.test_dashboards import period
 from tests.test_review import submitted_by_officer
 
-VECTORS = json.loads((Path(__file__).parent / "vectors" / "percent.json").read_text(encoding="utf-8"))["vectors"]
+VECTORS_FILE = Path(__file__).parent / "vectors" / "percent.json"
+VECTORS = json.loads(VECTORS_FILE.read_text(encoding="utf-8"))["vectors"]
 
 
 @pytest.mark.parametrize(
     "case", VECTORS, ids=[f"{v['num']}/{v['den']} {v['operator']} {v['threshold']}" for v in VECTORS]
 )
 def test_the_shown_percentage_follows_the_shared_vectors(case):
+    assert meets(case["num"], case["den"], case["operator"], Decimal(case["threshold"])) is case["met"], case["why"]
     shown = display_percent(case["num"], case["den"], case["operator"], Decimal(case["threshold"]))
     assert vn_percent(shown) == case["shown"], case["why"]
     assert Template("{% load vn %}{{ value|percent }}").render(Context({"value": shown})) == case["shown"]

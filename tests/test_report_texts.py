@@ -1,19 +1,23 @@
 """The report's texts: refused over their limit and never cut, shown beside the saved ones after a conflict, and
 kept in a history that names what changed while the page stays small."""
 
+import io
 import re
+from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from docx import Document
 
 from programme.models import Period
 from reporting.forms import NOTE_MAX, TEXT_MAX, ReportForm
 from reporting.models import Submission, SubmissionEvent
+from reporting.official_report import build_official_report, build_unit_report
 from reporting.selectors.exports import period_texts
 from reporting.selectors.reports import report_sheet
-from reporting.services import TEXT_FIELDS, submission_return
+from reporting.services import submission_return
 from tests.test_report_form import TYPED_Q1, complete_post, url
 
 PAGE_LIMIT = 60_000
@@ -69,7 +73,7 @@ def test_the_page_gets_the_limits_as_data_not_as_a_cutting_maxlength(client, off
     text = client.get(url(q1, commune)).text
     assert "maxlength" not in text
     areas = re.findall(r"<textarea[^>]*>", text)
-    assert len(areas) == 4 + len(TEXT_FIELDS)  # the four task groups and the closing texts
+    assert len(areas) == 4 + len(Submission.closing_texts())  # the four task groups and the closing texts
     assert all(f'data-max="{TEXT_MAX}"' in area for area in areas)
     notes = re.findall(r'<input[^>]*name="note_[^>]*>', text)
     assert len(notes) == len(TYPED_Q1)
@@ -79,19 +83,68 @@ def test_the_page_gets_the_limits_as_data_not_as_a_cutting_maxlength(client, off
 # --- one home for the labels ---------------------------------------------------------------------------------
 
 
-def test_the_closing_texts_have_one_label_on_every_surface(client, officer, commune, q1):
-    assert TEXT_FIELDS["next_steps"] == "Phương hướng, nhiệm vụ thời gian tới"
+def test_the_closing_texts_are_labelled_by_the_model(q1):
+    assert Submission.closing_texts() == {
+        "shortcomings": "Hạn chế, nguyên nhân",
+        "next_steps": "Phương hướng, nhiệm vụ thời gian tới",
+        "proposals": "Đề xuất, kiến nghị",
+    }
+
+
+RENAMED = {"shortcomings": "nhãn thử một", "next_steps": "nhãn thử hai", "proposals": "nhãn thử ba"}
+
+
+def test_every_surface_follows_a_label_changed_on_the_model(
+    monkeypatch, client, officer, reviewer, commune, q1, period_2024
+):
+    """The form, the review page, the history, the texts' CSV and both DOCX reports read the labels from the
+    model when they are shown: change the model's words and every one of them follows, none keeps a copy."""
+    for name, words in RENAMED.items():
+        monkeypatch.setattr(Submission._meta.get_field(name), "verbose_name", words)
+    labels = [words.capitalize() for words in RENAMED.values()]
+    headings = [
+        f"{number}. {words.upper()}" for number, words in zip(("II", "III", "IV"), RENAMED.values(), strict=True)
+    ]
+    assert list(Submission.closing_texts().values()) == labels
+
     client.force_login(officer)
     client.post(url(q1, commune), complete_post())
     sheet = report_sheet(commune, q1)
     form = ReportForm(sheet=sheet)
-    assert [form[name].label for name in TEXT_FIELDS] == list(TEXT_FIELDS.values())
-    assert [section.title for section in sheet.narrative][-3:] == list(TEXT_FIELDS.values())
-    assert [row.section for row in period_texts(q1)][-3:] == list(TEXT_FIELDS.values())
+    assert [form[name].label for name in RENAMED] == labels
+    assert [section.title for section in sheet.narrative][-3:] == labels
+    assert [row.section for row in period_texts(q1)][-3:] == labels
     event = Submission.objects.get().events.get()
-    assert {change["field"] for change in event.changes if change.get("text") in TEXT_FIELDS} == set(
-        TEXT_FIELDS.values()
-    )
+    assert [change["field"] for change in event.changes if change.get("text") in RENAMED] == labels
+    client.force_login(reviewer)
+    page = client.get(reverse("review", args=[q1.id, commune.code])).text
+    assert all(label in page for label in labels)
+
+    for document in (build_unit_report(sheet), build_official_report(q1, number="", approved_only=False)):
+        paragraphs = [paragraph.text for paragraph in Document(io.BytesIO(document)).paragraphs]
+        assert [text for text in paragraphs if text in headings] == headings
+
+
+# Each closing text's label as the model words it, in any case: no module, template or script of the app may
+# hold its own copy (test_every_surface_follows_a_label_changed_on_the_model shows the surfaces read the model).
+LABEL_WORDS = ("hạn chế, nguyên nhân", "phương hướng, nhiệm vụ", "đề xuất, kiến nghị")
+
+
+def test_no_place_but_the_model_words_a_closing_texts_label():
+    root = Path(__file__).resolve().parent.parent
+    places = [
+        path
+        for folder in ("accounts", "programme", "reporting", "dvproject", "templates", "static")
+        for path in (root / folder).rglob("*")
+        if path.suffix in {".py", ".html", ".js", ".txt"} and "migrations" not in path.parts
+    ]
+    copies = [
+        str(path.relative_to(root))
+        for path in places
+        if path != root / "reporting" / "models.py"
+        and any(words in path.read_text(encoding="utf-8").lower() for words in LABEL_WORDS)
+    ]
+    assert copies == []
 
 
 # --- the conflict view ---------------------------------------------------------------------------------------

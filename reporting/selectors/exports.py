@@ -7,8 +7,7 @@ from datetime import datetime
 from programme import tree
 from programme.models import Period, Target
 from programme.selectors import area_path, exists_on
-from reporting.models import Narrative, Submission, Value
-from reporting.services import TEXT_FIELDS
+from reporting.models import CLOSING_TEXTS, Narrative, Submission, Value
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ def period_texts(period: Period, *, approved_only: bool = False) -> Iterator[Tex
         Submission.objects.filter(period=period, status__in=statuses, unit__kind__reports=True)
         .filter(exists_on(period.end, "unit__"), tree.under(inside, "unit__"))
         .order_by(*order)
-        .values_list(*order, "unit__code", "unit__parent_id", "unit__name", "unit__parent__name", *TEXT_FIELDS)
+        .values_list(*order, "unit__code", "unit__parent_id", "unit__name", "unit__parent__name", *CLOSING_TEXTS)
     )
     narratives = (
         Narrative.objects.filter(
@@ -95,7 +94,7 @@ def period_texts(period: Period, *, approved_only: bool = False) -> Iterator[Tex
         while waiting is not None and waiting[:4] == key:
             written.append((f"{waiting[4]}. {waiting[5]}", waiting[6]))
             waiting = next(pending, None)
-        written += zip(TEXT_FIELDS.values(), texts, strict=True)
+        written += zip(Submission.closing_texts().values(), texts, strict=True)
         for section, text in written:
             if text.strip():
                 yield TextRow(code, name, parent_name or "", section, text.strip())

@@ -8,11 +8,9 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from programme.models import Period, TaskGroup
 from programme.selectors import area_units, exists_on, programme_targets
-from reporting.models import Narrative, Submission
+from reporting.models import CLOSING_TEXTS, Narrative, Submission
 from reporting.selectors.compliance import ComplianceReport, census, district_reports
 from reporting.selectors.timeliness import district_completeness
-
-TEXT_FIELDS = ("shortcomings", "next_steps", "proposals")
 
 
 @dataclass(frozen=True)
@@ -59,7 +57,7 @@ def _passages(units, texts: dict[int, str]) -> list[Passage]:
 def _has_text() -> Q:
     """A report with any text of its own: a narrative, shortcomings, next steps or proposals."""
     written = Narrative.objects.filter(submission=OuterRef("pk")).exclude(text="")
-    return Q(Exists(written)) | reduce(operator.or_, (~Q(**{name: ""}) for name in TEXT_FIELDS))
+    return Q(Exists(written)) | reduce(operator.or_, (~Q(**{name: ""}) for name in CLOSING_TEXTS))
 
 
 def official_report(period: Period, *, approved_only: bool = False) -> OfficialReport:
@@ -86,7 +84,7 @@ def official_report(period: Period, *, approved_only: bool = False) -> OfficialR
         row["unit_id"]: row
         for row in Submission.objects.filter(
             period=period, status__in=statuses, unit__in=[unit.id for unit in units]
-        ).values("unit_id", *TEXT_FIELDS)
+        ).values("unit_id", *CLOSING_TEXTS)
     }
     narratives: dict[int, dict[int, str]] = {}
     rows = Narrative.objects.filter(

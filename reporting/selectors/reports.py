@@ -11,9 +11,8 @@ from programme import compliance
 from programme.models import Period, Target
 from programme.rules import report_coverage
 from programme.selectors import unit_info
-from reporting.models import Submission, SubmissionEvent, Value
+from reporting.models import CLOSING_TEXTS, Submission, SubmissionEvent, Value
 from reporting.selectors.compliance import register_figures_at, register_of, rule_for
-from reporting.services import TEXT_FIELDS
 
 HISTORY_PER_PAGE = 30
 
@@ -111,7 +110,10 @@ class ReportSheet:
             for group in self.task_groups
         ]
         if self.submission is not None:
-            sections += [NarrativeSection(label, getattr(self.submission, name)) for name, label in TEXT_FIELDS.items()]
+            sections += [
+                NarrativeSection(label, getattr(self.submission, name))
+                for name, label in Submission.closing_texts().items()
+            ]
         return sections
 
 
@@ -251,7 +253,7 @@ def history_text_changes(event: SubmissionEvent) -> list[TextChange]:
             if "text" in change:
                 following.setdefault(change["text"], change["old"])
     current = {f"group_{n.task_group.number}": n.text for n in submission.narratives.select_related("task_group")}
-    current |= {name: getattr(submission, name) for name in TEXT_FIELDS}
+    current |= {name: getattr(submission, name) for name in CLOSING_TEXTS}
     texts = []
     for change in event.changes:
         if change.get("target"):

@@ -13,15 +13,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from accounts.permissions import Action, may, require_or_404, unit_or_404
 from programme.models import Target
 from programme.selectors import current_programme
-from reporting.access import viewable_unit
 from reporting.selectors import dashboards as boards
 from reporting.selectors.drilldown import target_dashboard as target_board
 from reporting.selectors.drilldown import unit_dashboard as unit_board
 from reporting.selectors.matrix import matrix as matrix_board
 from reporting.selectors.series import programme_periods
-from reporting.services import may_edit
 
 NO_PROGRAMME = "reporting/dashboards/no_programme.html"
 
@@ -40,9 +39,9 @@ def district_dashboard(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         user = request.user
-        if user.has_perm("reporting.view_all_reports"):
+        if may(user, Action.VIEW_DISTRICT):
             return view(request, *args, **kwargs)
-        if user.unit_id and user.has_perm("reporting.submit_report"):
+        if user.unit_id and may(user, Action.VIEW_UNIT, user.unit):
             return redirect("unit_dashboard", unit_code=user.unit.code)
         raise PermissionDenied
 
@@ -112,15 +111,16 @@ def completeness(request):
 @login_required
 @require_GET
 def unit_dashboard(request, unit_code):
-    unit = viewable_unit(request.user, unit_code)  # 404 for an officer asking for another unit
-    report_view = "report" if may_edit(request.user, unit) else "review"
+    unit = unit_or_404(request.user, unit_code)  # 404 for an officer asking for another unit
+    district = may(request.user, Action.VIEW_DISTRICT)
+    report_view = "report" if may(request.user, Action.EDIT_REPORT, unit) else "review"
 
     def build():
         programme = current_programme(unit)
         if programme is None:
             return NO_PROGRAMME, {"programme": None, "unit": unit}
         board = unit_board(unit, programme, approved_only=approved_only(request))
-        return "reporting/dashboards/unit.html", {"board": board, "report_view": report_view}
+        return "reporting/dashboards/unit.html", {"board": board, "report_view": report_view, "district": district}
 
     return dashboard_page(request, build)
 
@@ -128,8 +128,7 @@ def unit_dashboard(request, unit_code):
 @login_required
 @require_GET
 def target_dashboard(request, target_id):
-    if not request.user.has_perm("reporting.view_all_reports"):
-        raise Http404  # officers never see other units' standing
+    require_or_404(request.user, Action.VIEW_DISTRICT)  # officers never see other units' standing
 
     def build():
         target = get_object_or_404(

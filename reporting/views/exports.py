@@ -11,7 +11,7 @@ import re
 from itertools import chain
 
 from django import forms
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -20,9 +20,10 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from accounts.permissions import Action, required, unit_or_404
 from programme.models import Period
 from programme.selectors import current_programme, reports_under
-from reporting.access import report_period, viewable_unit
+from reporting.access import report_period
 from reporting.downloads import download_filename
 from reporting.exports import csv_lines, matrix_csv_lines, texts_csv_lines, values_csv_lines
 from reporting.inert import filename_part
@@ -46,7 +47,7 @@ SIGNING_DAY = forms.DateField(  # the interface's date formats: dd/mm/yyyy, and 
     error_messages={"invalid": "Ngày ký không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 05/07/2024."},
 )
 
-district_only = permission_required("reporting.view_all_reports", raise_exception=True)
+district_only = required(Action.DOWNLOAD)
 
 
 def file_response(content: bytes | str, fmt: str, filename: str) -> HttpResponse:
@@ -189,7 +190,7 @@ def official_report(request, period_id):
 @require_GET
 def unit_report_docx(request, period_id, unit_code):
     """A unit's own report as DOCX: for its officer (another unit's is a 404) and the district."""
-    unit = viewable_unit(request.user, unit_code)
+    unit = unit_or_404(request.user, unit_code)
     period = report_period(period_id)
     if not reports_under(unit, period.programme, on=period.end):
         raise Http404

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.permissions import Action, may
 from accounts.roles import Role
 from programme.selectors import current_programme
 from reporting.selectors.compliance import district_compliance, latest_period_with_data
@@ -19,7 +20,7 @@ def home(request):
         programme = current_programme(user.unit)
         context["programme"] = programme
         context["periods"] = unit_periods(user.unit, programme) if programme else []
-    elif role is not None and user.has_perm("reporting.view_all_reports"):
+    elif role is not None and may(user, Action.VIEW_DISTRICT):
         programme = current_programme()
         context["programme"] = programme
         period = latest_period_with_data(programme) if programme else None

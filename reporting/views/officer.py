@@ -6,16 +6,17 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from accounts.permissions import Action, may, unit_or_404
 from programme.selectors import reports_under
-from reporting.access import report_period, viewable_unit
+from reporting.access import report_period
 from reporting.forms import ReportForm
 from reporting.models import SubmissionEvent
 from reporting.selectors.reports import history_text_changes, report_history_events, report_history_page, report_sheet
-from reporting.services import EDITABLE, StaleSubmission, SubmissionError, may_edit, submission_save
+from reporting.services import EDITABLE, StaleSubmission, SubmissionError, submission_save
 
 
 def _unit_and_period(user, period_id, unit_code):
-    unit = viewable_unit(user, unit_code)
+    unit = unit_or_404(user, unit_code)
     period = report_period(period_id)
     if not reports_under(unit, period.programme, on=period.end):
         raise Http404  # the unit does not report under this period's programme
@@ -25,7 +26,7 @@ def _unit_and_period(user, period_id, unit_code):
 @login_required
 def report(request, period_id, unit_code):
     unit, period = _unit_and_period(request.user, period_id, unit_code)
-    if not may_edit(request.user, unit):
+    if not may(request.user, Action.EDIT_REPORT, unit):
         return redirect("review", period_id=period.id, unit_code=unit.code)
     sheet = report_sheet(unit, period)
     editable = sheet.submission is None or sheet.submission.status in EDITABLE

@@ -3,22 +3,21 @@
 import re
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.permissions import Action, may, require, require_or_404, required, unit_or_404
 from programme.selectors import current_programme
-from reporting.access import report_period, viewable_unit
+from reporting.access import report_period
 from reporting.models import Submission
 from reporting.selectors.dashboards import chosen_id
 from reporting.selectors.review import days_late, inbox_filters, inbox_submissions, review_page, units_not_submitted
 from reporting.services import (
     StaleSubmission,
     SubmissionError,
-    may_review,
     submission_approve,
     submission_reopen,
     submission_return,
@@ -41,7 +40,7 @@ DONE = {"approve": "Đã duyệt", "return": "Đã trả lại", "reopen": "Đã
 
 
 @login_required
-@permission_required("reporting.view_all_reports", raise_exception=True)
+@required(Action.VIEW_DISTRICT)
 @require_GET
 def inbox(request):
     """Reports of the current programme, the reviewer's queue (submitted ones) first by default."""
@@ -84,14 +83,12 @@ def _act(action: str, *, user, submission: Submission, version: int, comment: st
 @require_http_methods(["GET", "POST"])
 def review(request, period_id, unit_code):
     """One report with its figures against the previous period; a reviewer approves, returns or reopens it."""
-    if not request.user.has_perm("reporting.view_all_reports"):
-        raise Http404  # officers never learn which reports exist outside their unit
-    unit = viewable_unit(request.user, unit_code)
+    require_or_404(request.user, Action.VIEW_DISTRICT)  # officers never learn which reports exist outside their unit
+    unit = unit_or_404(request.user, unit_code)
     period = report_period(period_id)
     status, attempt = 200, None
     if request.method == "POST":
-        if not may_review(request.user):
-            raise PermissionDenied
+        require(request.user, Action.REVIEW)
         submission = get_object_or_404(Submission.objects.select_related("period"), unit=unit, period=period)
         action, comment = request.POST.get("action", ""), request.POST.get("comment", "")
         version = request.POST.get("version", "")
@@ -117,5 +114,5 @@ def review(request, period_id, unit_code):
     if attempt:
         # The error goes next to the comment box when that box is still offered; else above, with the text kept.
         attempt["inline"] = (attempt["action"], page.submission.status) in INLINE
-    context = {"page": page, "sheet": page.sheet, "can_review": may_review(request.user), "attempt": attempt}
+    context = {"page": page, "sheet": page.sheet, "can_review": may(request.user, Action.REVIEW), "attempt": attempt}
     return render(request, "reporting/review.html", context, status=status)

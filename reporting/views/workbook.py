@@ -2,16 +2,16 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.permissions import Action, require, required
 from reporting.imports import ERRORS_SHOWN, ImportFileError, ImportRejected, import_limits, import_values
 from reporting.models import Submission
 from reporting.selectors.reports import report_sheet
-from reporting.services import EDITABLE, SubmissionError, may_edit
+from reporting.services import EDITABLE, SubmissionError
 from reporting.sheetreader import Limits, SheetRefused, check_file_size
 from reporting.views.officer import _unit_and_period
 from reporting.workbook import (
@@ -55,8 +55,7 @@ class UploadForm(forms.Form):
 def _officers_report(user, period_id, unit_code):
     """The unit and period if the user is the unit's officer; reviewers and leaders read reports, not type them."""
     unit, period = _unit_and_period(user, period_id, unit_code)  # 404 for another unit
-    if not may_edit(user, unit):
-        raise PermissionDenied
+    require(user, Action.EDIT_REPORT, unit)
     return unit, period
 
 
@@ -114,7 +113,7 @@ def report_upload(request, period_id, unit_code):
 
 
 @login_required
-@permission_required("reporting.review_report", raise_exception=True)
+@required(Action.UPLOAD_BULK)
 @require_http_methods(["GET", "POST"])
 def bulk_upload(request):
     status, problem, errors, more = 200, "", [], 0

@@ -1,29 +1,52 @@
-// The percentage shown for num/den against a target's operator and threshold, as the server shows it
-// (programme/compliance.py, display_percent): two decimals, rounded half up, never 100,00% short of everyone,
-// never on the wrong side of the threshold. Whole hundredths in exact integer arithmetic: num and den are at
-// most 2 147 483 647, so 10 000 × num stays below 2^53. tests/vectors/percent.json holds both to the same cases.
-(function () {
+// "Meets" and the percentage shown for num/den against a target's operator and threshold, as the server has them
+// (programme/compliance.py: meets, display_percent): met when 100·num compares with threshold·den by the
+// operator, exactly; shown to two decimals, rounded half up, never 100,00% short of everyone, never on the wrong
+// side of the threshold. All in BigInt, so exact whatever the figures (10 000 × num passes 2^53 from a
+// numerator of a trillion), and the threshold is read from its decimal text, never as a float.
+// tests/vectors/percent.json holds both functions to the same cases as the server.
+(function (root) {
   "use strict";
 
-  function hundredthsOf(threshold) {
-    // "99.99", "100.00" or 90 → 9999, 10000, 9000, without a float's rounding.
-    var parts = String(threshold).split(".");
-    return parseInt(parts[0], 10) * 100 + parseInt(((parts[1] || "") + "00").slice(0, 2), 10);
+  function whole(n) {
+    return typeof n === "bigint" ? n : BigInt(n);  // a fraction or NaN throws: never a rounded comparison
   }
 
-  window.dvPercent = function (num, den, operator, threshold) {
+  function decimal(threshold) {
+    // "99.99" → 9999/100, "90" (or 90) → 90/1: the threshold as an exact fraction.
+    var parts = String(threshold).split(".");
+    var decimals = parts[1] || "";
+    return { top: BigInt(parts[0] + decimals), scale: 10n ** BigInt(decimals.length) };
+  }
+
+  function compares(operator, left, right) {
+    return operator === ">=" ? left >= right : left > right;
+  }
+
+  function meets(num, den, operator, threshold) {
+    num = whole(num);
+    den = whole(den);
+    if (den <= 0n) return false;
+    var bar = decimal(threshold);
+    return compares(operator, 100n * num * bar.scale, bar.top * den);
+  }
+
+  function percent(num, den, operator, threshold) {
     if (!(den > 0)) return "—";
-    var scaled = 10000 * num;
-    var rest = scaled % den;
-    var hundredths = (scaled - rest) / den;
-    var bar = hundredthsOf(threshold);
-    var met = operator === ">=" ? scaled >= bar * den : scaled > bar * den;
-    var shown = hundredths + (2 * rest >= den ? 1 : 0);
-    if (shown === 10000 && num < den) shown = 9999;  // short of everyone never reads 100%
-    if ((operator === ">=" ? shown >= bar : shown > bar) !== met) {
-      shown = met ? hundredths + (rest > 0 ? 1 : 0) : hundredths;
+    num = whole(num);
+    den = whole(den);
+    var met = meets(num, den, operator, threshold);
+    var bar = decimal(threshold);
+    var scaled = 10000n * num;
+    var hundredths = scaled / den, rest = scaled % den;
+    var shown = hundredths + (2n * rest >= den ? 1n : 0n);
+    if (shown === 10000n && num < den) shown = 9999n;  // short of everyone never reads 100%
+    if (compares(operator, shown * bar.scale, 100n * bar.top) !== met) {
+      shown = met ? hundredths + (rest > 0n ? 1n : 0n) : hundredths;
     }
-    var cents = shown % 100;
-    return (shown - cents) / 100 + "," + (cents < 10 ? "0" : "") + cents + "%";
-  };
-})();
+    var cents = shown % 100n;
+    return shown / 100n + "," + (cents < 10n ? "0" : "") + cents + "%";
+  }
+
+  root.dvMeets = meets;
+  root.dvPercent = percent;
+})(typeof window !== "undefined" ? window : globalThis);

@@ -40,7 +40,7 @@
     var out = fieldset.querySelector('[data-role="pct"]');
     var ok = !numError && !denError && num.value !== undefined && den.value !== undefined;
     out.textContent = ok && den.value > 0
-      ? percentText(num.value, den.value, fieldset.dataset.operator, parseFloat(fieldset.dataset.threshold))
+      ? percentText(num.value, den.value, fieldset.dataset.operator, fieldset.dataset.threshold)
       : (ok ? "không áp dụng (mẫu số 0)" : "—");
     return !numError && !denError;
   }

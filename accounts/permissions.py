@@ -1,0 +1,137 @@
+"""Who may do what, asked in one place: ``may(user, Action.EDIT_REPORT, unit)``.
+
+Views, services, exports and templates all ask here; nothing else reads a permission or compares a user's unit.
+The roles (``accounts.roles``) say which permissions each group carries; this module says what each action
+needs. Actions on a unit take the unit; the others take nothing.
+
+How a refusal is shown is part of the rule, so the helpers raise it the same way everywhere: a unit the user may
+not see is a 404 (officers never learn that another unit or its reports exist), an action the user may not take
+on something they can see is a 403 (leaders read everything and change nothing).
+"""
+
+from collections.abc import Callable
+from enum import Enum
+from functools import wraps
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from programme.models import Unit
+
+SUBMIT_REPORT = "reporting.submit_report"
+REVIEW_REPORT = "reporting.review_report"
+VIEW_ALL_REPORTS = "reporting.view_all_reports"
+REGISTER_MODELS = "programme.register_model"
+RECOGNISE_MODELS = "programme.recognise_model"
+VIEW_MODELS = "programme.view_exemplarymodel"
+
+
+def _own_unit(user, unit: Unit | None) -> bool:
+    unit_id = getattr(user, "unit_id", None)
+    return unit is not None and unit_id is not None and unit_id == unit.pk
+
+
+class Action(Enum):
+    """What a user may be asked to be allowed; the value is ``(needs a unit, rule)``."""
+
+    # Reports
+    VIEW_UNIT = (
+        True,
+        lambda user, unit: user.has_perm(VIEW_ALL_REPORTS) or (user.has_perm(SUBMIT_REPORT) and _own_unit(user, unit)),
+    )
+    EDIT_REPORT = (True, lambda user, unit: user.has_perm(SUBMIT_REPORT) and _own_unit(user, unit))
+    REVIEW = (False, lambda user, unit: user.has_perm(REVIEW_REPORT))
+    UPLOAD_BULK = (False, lambda user, unit: user.has_perm(REVIEW_REPORT))
+    # The district's pages and downloads
+    VIEW_DISTRICT = (False, lambda user, unit: user.has_perm(VIEW_ALL_REPORTS))
+    DOWNLOAD = (False, lambda user, unit: user.has_perm(VIEW_ALL_REPORTS))
+    # The register of "Dân vận khéo" models: an officer registers for the own unit, a reviewer for any unit
+    REGISTER_MODEL = (
+        True,
+        lambda user, unit: (
+            user.has_perm(RECOGNISE_MODELS) or (user.has_perm(REGISTER_MODELS) and _own_unit(user, unit))
+        ),
+    )
+    RECOGNISE_MODEL = (False, lambda user, unit: user.has_perm(RECOGNISE_MODELS))
+    VIEW_DISTRICT_REGISTER = (False, lambda user, unit: user.has_perm(RECOGNISE_MODELS) or user.has_perm(VIEW_MODELS))
+    VIEW_REGISTER = (  # the district's register, or the own unit's
+        False,
+        lambda user, unit: (
+            may(user, Action.VIEW_DISTRICT_REGISTER)
+            or (user.has_perm(REGISTER_MODELS) and getattr(user, "unit_id", None) is not None)
+        ),
+    )
+
+    @property
+    def needs_unit(self) -> bool:
+        return self.value[0]
+
+
+def may(user, action: Action, unit: Unit | None = None) -> bool:
+    """Whether ``user`` may take ``action`` (on ``unit``, for the actions on a unit)."""
+    needs_unit, rule = action.value
+    if needs_unit and unit is None:
+        raise TypeError(f"{action.name} is asked of a unit")
+    if not needs_unit and unit is not None:
+        raise TypeError(f"{action.name} is not asked of a unit")
+    return bool(rule(user, unit))
+
+
+def require(user, action: Action, unit: Unit | None = None) -> None:
+    """403 unless ``may``: for an action on something the user can see."""
+    if not may(user, action, unit):
+        raise PermissionDenied
+
+
+def require_or_404(user, action: Action, unit: Unit | None = None) -> None:
+    """404 unless ``may``: for what the user must not learn exists."""
+    if not may(user, action, unit):
+        raise Http404
+
+
+def unit_or_404(user, code: str, action: Action = Action.VIEW_UNIT) -> Unit:
+    """The unit of that code if the user may take ``action`` on it; 404 otherwise, also for another unit."""
+    if "\x00" in code:  # no code has one, and PostgreSQL refuses it in a query
+        raise Http404
+    unit = Unit.objects.select_related("kind").filter(code=code).first()
+    if unit is None:
+        raise Http404
+    require_or_404(user, action, unit)
+    return unit
+
+
+def required(action: Action) -> Callable:
+    """A view decorator: 403 unless the signed-in user may take ``action`` (put it under ``login_required``)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            require(request.user, action)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+class UserMay:
+    """``may`` for templates, for the actions that take no unit: ``{% if may.REVIEW %}``. Asked only when read."""
+
+    def __init__(self, user):
+        self._user = user
+
+    def __getitem__(self, name: str) -> bool:
+        try:
+            action = Action[name]
+        except KeyError:
+            raise KeyError(name) from None
+        if action.needs_unit:
+            raise KeyError(name)
+        return may(self._user, action)
+
+
+def permissions(request) -> dict:
+    """Context processor: ``may`` in every template; nothing is allowed where no user was read (a request refused
+    before the middleware, such as one for another host)."""
+    return {"may": UserMay(getattr(request, "user", None) or AnonymousUser())}

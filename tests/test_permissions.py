@@ -1,0 +1,155 @@
+"""accounts/permissions.py on its own: every action × every role × the officer's own unit and another, against a
+table written out by hand; the helpers refuse as the pages do (404 for a unit, 403 for an action); and no other
+module or template asks for a permission itself."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.template import Context, Template
+from django.test import RequestFactory
+
+from accounts.permissions import Action, UserMay, may, require, require_or_404, required, unit_or_404
+from accounts.roles import Role
+from programme.models import Unit
+from reporting.imports import import_values
+from reporting.models import Submission
+from reporting.services import Content, submission_save
+from tests.factories import make_user
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# y: allowed, n: refused. "own" is the officer's unit, "other" another unit; the other roles have no unit of
+# their own, so for them both columns name units that are not theirs. "nounit" is an officer whose account has
+# no unit yet. An action that takes no unit has one answer per role, written in both columns.
+TABLE = """
+    action                  officer:own officer:other nounit:own reviewer:own reviewer:other leader:own leader:other admin:own admin:other anonymous:own
+    VIEW_UNIT               y           n             n          y            y              y          y            y         y           n
+    EDIT_REPORT             y           n             n          n            n              n          n            n         n           n
+    REGISTER_MODEL          y           n             n          y            y              n          n            y         y           n
+    REVIEW                  n           n             n          y            y              n          n            y         y           n
+    UPLOAD_BULK             n           n             n          y            y              n          n            y         y           n
+    VIEW_DISTRICT           n           n             n          y            y              y          y            y         y           n
+    DOWNLOAD                n           n             n          y            y              y          y            y         y           n
+    RECOGNISE_MODEL         n           n             n          y            y              n          n            y         y           n
+    VIEW_DISTRICT_REGISTER  n           n             n          y            y              y          y            y         y           n
+    VIEW_REGISTER           y           y             n          y            y              y          y            y         y           n
+"""
+
+
+def _table():
+    header, *rows = (line.split() for line in TABLE.strip().splitlines())
+    columns = [column.split(":") for column in header[1:]]
+    return [
+        (Action[name], role, which, answer == "y")
+        for name, *answers in rows
+        for (role, which), answer in zip(columns, answers, strict=True)
+    ]
+
+
+CASES = _table()
+
+
+def test_the_table_names_every_action():
+    assert {action for action, *_ in CASES} == set(Action)
+
+
+@pytest.fixture
+def users(officer, reviewer, leader, administrator):
+    return {
+        "officer": officer,
+        "nounit": make_user("chuacodonvi", Role.OFFICER),
+        "reviewer": reviewer,
+        "leader": leader,
+        "admin": administrator,
+        "anonymous": AnonymousUser(),
+    }
+
+
+@pytest.mark.parametrize("action", list(Action), ids=[action.name for action in Action])
+def test_who_may_do_what(users, commune, action):
+    """One action's row of the table, every cell asked (the users are made once per row, not per cell)."""
+    other = Unit.objects.exclude(pk=commune.pk).first()
+    expected, answered = [], []
+    for row_action, role, which, allowed in CASES:
+        if row_action is not action:
+            continue
+        user, unit = users[role], commune if which == "own" else other
+        if action.needs_unit:
+            answer = may(user, action, unit)
+        else:
+            answer = may(user, action)
+            assert UserMay(user)[action.name] is answer  # what a template reads is the same answer
+        expected.append((role, which, allowed))
+        answered.append((role, which, answer))
+    assert answered == expected
+
+
+def test_an_action_is_asked_with_a_unit_exactly_when_it_needs_one(officer, commune):
+    with pytest.raises(TypeError):
+        may(officer, Action.EDIT_REPORT)
+    with pytest.raises(TypeError):
+        may(officer, Action.REVIEW, commune)
+
+
+def test_a_unit_the_user_may_not_see_is_a_404_and_an_action_a_403(officer, leader, commune):
+    other = Unit.objects.exclude(pk=commune.pk).first()
+    assert unit_or_404(officer, commune.code) == commune
+    for code in (other.code, "khong-co", "03549\x00"):
+        with pytest.raises(Http404):
+            unit_or_404(officer, code)
+    assert unit_or_404(leader, other.code) == other
+    with pytest.raises(Http404):
+        unit_or_404(leader, commune.code, Action.EDIT_REPORT)
+    with pytest.raises(PermissionDenied):
+        require(leader, Action.REVIEW)
+    with pytest.raises(Http404):
+        require_or_404(officer, Action.VIEW_DISTRICT)
+    require(leader, Action.VIEW_DISTRICT)  # allowed: nothing raised
+
+
+def test_the_view_decorator_refuses_with_403(officer, reviewer):
+    view = required(Action.UPLOAD_BULK)(lambda request: HttpResponse("ok"))
+    request = RequestFactory().get("/")
+    request.user = officer
+    with pytest.raises(PermissionDenied):
+        view(request)
+    request.user = reviewer
+    assert view(request).content == b"ok"
+
+
+def test_templates_read_only_the_actions_without_a_unit(reviewer):
+    template = Template("{% if may.REVIEW %}thẩm định{% endif %}|{{ may.EDIT_REPORT }}|{{ may.NO_SUCH }}")
+    assert template.render(Context({"may": UserMay(reviewer)})) == "thẩm định||"
+
+
+# Every place that decided by itself once: a has_perm, Django's permission decorator or a template's ``perms``.
+ASKING = re.compile(r"\.has_perm\(|permission_required|user_passes_test|\{[%{][^%}]*\bperms\.")
+
+
+def test_no_module_or_template_asks_for_a_permission_itself():
+    places = [
+        path
+        for folder in ("accounts", "programme", "reporting", "dvproject", "templates")
+        for path in (ROOT / folder).rglob("*")
+        if path.suffix in {".py", ".html"} and "migrations" not in path.parts
+    ]
+    asking = [
+        str(path.relative_to(ROOT))
+        for path in places
+        if path.name != "permissions.py" and ASKING.search(path.read_text(encoding="utf-8"))
+    ]
+    assert asking == []
+
+
+def test_the_services_ask_too_whatever_the_view_checked(officer, leader, commune, phong_tho, targets):
+    """A view that forgot its check still changes nothing: the service asks the same module."""
+    q1 = phong_tho.periods.get(code="2024Q1")
+    with pytest.raises(PermissionDenied):
+        submission_save(user=leader, unit=commune, period=q1, version=None, content=Content(), submit=False)
+    with pytest.raises(PermissionDenied):
+        import_values(f"{commune.code},{q1.code},MT1,1,2\n".encode(), "so-lieu.csv", actor=officer)
+    assert not Submission.objects.exists()
