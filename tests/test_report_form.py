@@ -4,12 +4,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import User
 from accounts.roles import Role
 from programme.models import Period, Unit
 from reporting.counts import BAD_GROUPS, COMMA, MAX_COUNT, OTHER_DIGITS, TOO_LARGE
@@ -308,3 +310,14 @@ def test_a_refused_or_conflicting_post_marks_the_form_as_unsaved(client, officer
     refused = client.post(url(q1, commune), {"version": "", "action": "save", "num_MT1": "x"})
     assert refused.status_code == 400 and 'data-unsaved="1"' in refused.text
     assert 'data-unsaved="1"' not in client.get(url(q1, commune)).text
+
+
+def test_the_kept_copy_names_its_owner_and_period_in_plain_digits_past_a_thousand(client, commune, q1):
+    """Numbers on the page are grouped (1.068), but an id in an attribute is a key: the form, the page after a
+    save and the sign-out form must write it alike, as the address does."""
+    officer = User.objects.create_user(id=1068, username="canbo-nghin", password="Mat-khau-thu-9", unit=commune)
+    officer.groups.add(Group.objects.get(name=Role.OFFICER.label))
+    client.force_login(officer)
+    page = client.get(url(q1, commune)).text
+    assert page.count('data-owner="1068"') == 2  # the form and the sign-out form
+    assert "1.068" not in page
