@@ -363,9 +363,9 @@ def register_tallies(
         target = targets.get(source)
         if target is not None and target.kind_ids:
             applies = Q(kind_id__in=sorted(target.kind_ids))
-            met = Exists(of_year.filter(counts, unit=OuterRef("pk")))
+            met = Q(pk__in=of_year.filter(counts).values("unit_id"))  # one hashed set, not a probe per unit
             aggregates[f"{source}_applies"] = Count("id", filter=applies)
-            aggregates[f"{source}_met"] = Count("id", filter=applies & Q(met))
+            aggregates[f"{source}_met"] = Count("id", filter=applies & met)
     counted = units.order_by().aggregate(**aggregates)
     tallies = {
         source: (counted.get(f"{source}_met", 0), counted.get(f"{source}_applies", 0)) for source in REGISTER_SOURCES

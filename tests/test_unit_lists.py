@@ -25,6 +25,7 @@ from programme.selectors import (
 )
 from reporting.models import Submission
 from reporting.selectors.dashboards import PAGE_SIZE, completeness, ordered_by_kind
+from reporting.selectors.matrix import matrix
 from reporting.selectors.series import programme_periods, units_by_period
 from reporting.selectors.timeliness import report_states, timeliness
 from tests.factories import (
@@ -171,8 +172,15 @@ def test_the_completeness_pages_are_those_of_the_whole_tree_arranged_in_python(d
 
 
 def unit_names_read(captured) -> list[str]:
-    """The queries that read units' names (a list of units, not a count or a filter)."""
-    return [query["sql"] for query in captured if re.search(r'"programme_unit"\."name"', query["sql"].split("FROM")[0])]
+    """The queries that read units with their names and kinds (a list of units; not a count, a filter or the
+    parents offered in a filter)."""
+    selects = [query["sql"] for query in captured]
+    return [
+        sql
+        for sql in selects
+        if '"programme_unit"."name"' in sql.split(" FROM ")[0]
+        and '"programme_unit"."kind_id"' in sql.split(" FROM ")[0]
+    ]
 
 
 @pytest.mark.parametrize(
@@ -182,6 +190,8 @@ def unit_names_read(captured) -> list[str]:
         ("register", {"trang_don_vi": "2", "kind": "village"}),
         ("completeness", {}),
         ("completeness", {"page": "2"}),
+        ("matrix", {}),
+        ("matrix", {"page": "3", "trang_thai": "missing"}),
     ],
 )
 def test_a_page_of_a_large_tree_reads_only_its_own_units(client, db, url, params):
@@ -192,5 +202,50 @@ def test_a_page_of_a_large_tree_reads_only_its_own_units(client, db, url, params
     assert response.status_code == 200
     reads = unit_names_read(captured)
     assert reads, "the page reads its units"
-    assert all(re.search(r"LIMIT \d+", sql) for sql in reads), "a query read every unit of the area"
+    assert [sql for sql in reads if not re.search(r"LIMIT \d+", sql)] == [], "a query read every unit of the area"
     assert Unit.objects.filter(path__startswith=programme.area.path).count() > 300
+
+
+@pytest.mark.parametrize(
+    "filters", [{}, {"kind": "village"}, {"parent": "C07"}, {"status": "missing"}, {"status": "approved"}]
+)
+def test_the_matrix_pages_are_those_of_the_whole_tree_filtered_in_python(db, filters):
+    programme = deep_programme(communes=8, villages=14)
+    periods = programme_periods(programme)
+    period = periods[-1]
+    units = Unit.objects.filter(path__startswith=programme.area.path).order_by("?")
+    for index, unit in enumerate(units[:60]):
+        status = [Submission.Status.SUBMITTED, Submission.Status.APPROVED, Submission.Status.DRAFT][index % 3]
+        Submission.objects.create(unit=unit, period=periods[index % 2], status=status, submitted_at=timezone.now())
+    kind_id = Unit.objects.filter(kind__code=filters.get("kind")).values_list("kind_id", flat=True).first()
+    parent_id = Unit.objects.filter(code=filters.get("parent")).values_list("id", flat=True).first()
+    status = filters.get("status")
+    # As before: every unit read, its status looked up, filtered and arranged by kind in Python.
+    expected = reporting_units(programme, on=period.end)
+    statuses = dict(Submission.objects.filter(period=period).values_list("unit_id", "status"))
+    kinds = [kind for kind in register_kinds() if any(unit.kind_id == kind.id for unit in expected)]
+    shown = [
+        (unit.id, statuses.get(unit.id, "missing"))
+        for unit in ordered_by_kind(expected, kinds, None, False)
+        if kind_id in (None, unit.kind_id)
+        and parent_id in (None, unit.parent_id)
+        and status in (None, statuses.get(unit.id, "missing"))
+    ]
+    assert shown
+    pages = (len(shown) - 1) // PAGE_SIZE + 1
+    for number in range(1, pages + 1):
+        table = matrix(
+            programme,
+            periods=periods,
+            period=period,
+            approved_only=False,
+            kind=kind_id,
+            parent=parent_id,
+            status=status,
+            page=number,
+        )
+        assert table.kinds == kinds
+        assert [(row.unit.id, row.report_status) for row in table.page] == shown[
+            (number - 1) * PAGE_SIZE : number * PAGE_SIZE
+        ]
+    assert table.page.paginator.count == len(shown)
