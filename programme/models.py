@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import Q
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from programme import tree
 
@@ -54,16 +54,23 @@ class UnitQuerySet(models.QuerySet):
         with transaction.atomic(using=self.db):
             created = super().bulk_create(objs, *args, **kwargs)
             tree.place_created(self.model, created)
+            tree.arrange_created(self.model, created)
         return created
 
     def update(self, **kwargs):
-        if not {"parent", "parent_id"} & kwargs.keys():
+        moves = bool({"parent", "parent_id"} & kwargs.keys())
+        if not moves and not {"order", "code"} & kwargs.keys():
             return super().update(**kwargs)
         with transaction.atomic(using=self.db):
-            moved = list(self.values_list("pk", flat=True))
+            before = dict(self.values_list("pk", "parent_id"))
             count = super().update(**kwargs)
-            for unit_id in moved:  # each read afresh: moving one may have moved another already
-                tree.place(self.model, unit_id)
+            if moves:
+                for unit_id in before:  # each read afresh: moving one may have moved another already
+                    tree.place(self.model, unit_id)
+            after = dict(self.model._base_manager.filter(pk__in=before).values_list("pk", "parent_id"))
+            # Each parent's children afresh, the new parents' first (see ``tree.place_saved``).
+            for parent_id in dict.fromkeys([*after.values(), *before.values()]):
+                tree.arrange(self.model, parent_id)
         return count
 
 
@@ -105,11 +112,14 @@ class Unit(models.Model):
     # Kept by programme/tree.py on every write; indexed for prefix searches (on PostgreSQL Django adds the
     # varchar_pattern_ops index that LIKE 'prefix%' uses).
     path = models.CharField("đường dẫn", max_length=255, default="", editable=False, db_index=True)
+    # Kept by programme/tree.py beside the path: ORDER BY it is the tree's order.
+    tree_order = models.CharField("thứ tự trong cây", max_length=255, default="", editable=False)
 
     objects = UnitManager()
 
     class Meta:
         ordering = ["order", "code"]
+        indexes = [models.Index(fields=["tree_order"], name="unit_tree_order")]
         verbose_name = "đơn vị"
         verbose_name_plural = "đơn vị"
         constraints = [
@@ -145,6 +155,7 @@ class Unit(models.Model):
 
 pre_save.connect(tree.remember_stored_path, sender=Unit, dispatch_uid="unit_tree_stored_path")
 post_save.connect(tree.place_saved, sender=Unit, dispatch_uid="unit_tree_place")
+post_delete.connect(tree.arrange_deleted, sender=Unit, dispatch_uid="unit_tree_arrange_deleted")
 
 
 class ProgrammeManager(models.Manager):

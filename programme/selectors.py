@@ -2,11 +2,13 @@
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from operator import itemgetter
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from programme import tree
 from programme.models import ExemplaryModel, Period, Programme, Target, Unit, UnitKind, exists_between
@@ -60,6 +62,41 @@ def reporting_units_on(programme: Programme, days: list[datetime.date]) -> dict[
                 if exists_between(opened_on, closed_on, day):
                     found.append(info)
     return units
+
+
+def reporting_units_query(programme: Programme, days: list[datetime.date]) -> QuerySet:
+    """The units under the programme's area that report and exist on any of ``days``, as a query to count, sort
+    by ``tree_order`` and page in the database (``reporting_units`` reads them all)."""
+    exists = Q()
+    for day in days:
+        exists |= exists_on(day)
+    units = Unit.objects.filter(tree.under(area_path(programme)), exists, kind__reports=True)
+    return units if days else units.none()
+
+
+UNIT_INFO_FIELDS = ("id", "code", "name", "kind_id", "kind__name", "parent_id", "order")
+
+
+def unit_infos(units: QuerySet) -> list[UnitInfo]:
+    """The units of a query read as ``UnitInfo``, in the query's order. One query."""
+    return [UnitInfo(*row) for row in units.values_list(*UNIT_INFO_FIELDS)]
+
+
+class PagedRows:
+    """``count`` rows of which a ``Paginator`` reads one page, ``read(start, stop)`` making them: a page of a
+    list sorted and cut by the database, whatever the list's length."""
+
+    def __init__(self, count: int, read: Callable[[int, int], list]):
+        self.total, self.read = count, read
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("PagedRows gives one page: a slice without a step.")
+        start, stop, _ = index.indices(self.total)
+        return self.read(start, stop) if start < stop else []
 
 
 def area_path(programme: Programme) -> str:
@@ -286,12 +323,15 @@ class UnitRegisterRow:
 @dataclass
 class DistrictRegister:
     """What the district's register page shows for the programme's year: one page of models (with their
-    units) and, for every reporting unit, whether it meets the register targets."""
+    units), the tallies of the register targets over every reporting unit, and one page of those units, each
+    with whether it meets the register targets."""
 
     programme: Programme
     cutoff: datetime.date
     targets: dict[str, RegisterTarget]
-    units: list[UnitRegisterRow]  # every unit, for the tallies
+    unit_count: int  # every unit the filters keep
+    registered_tally: tuple[int, int]  # (units meeting, units to which it applies) for the registered-model target
+    recognised_tally: tuple[int, int]
     page: Page
     unit_page: Page  # the units shown, 50 a page
 
@@ -303,53 +343,77 @@ class DistrictRegister:
     def recognised_target(self) -> RegisterTarget | None:
         return self.targets.get(Target.Source.MODELS_RECOGNISED)
 
-    def _tally(self, attribute: str) -> tuple[int, int]:
-        marks = [getattr(row.status, attribute) for row in self.units]
-        applicable = [m for m in marks if m.applies]
-        return sum(1 for m in applicable if m.met), len(applicable)
 
-    @property
-    def registered_tally(self) -> tuple[int, int]:
-        """(units meeting, units to which it applies) for the registered-model target."""
-        return self._tally("registered")
+def in_register_by(cutoff: datetime.date) -> dict[str, Q]:
+    """Target source → the models of the year that count for it at the cut-off (``register_status`` reads a
+    unit as meeting the target when it has one)."""
+    return {
+        Target.Source.MODELS_REGISTERED: Q(registered_on__lte=cutoff),
+        Target.Source.MODELS_RECOGNISED: Q(recognised_on__lte=cutoff),
+    }
 
-    @property
-    def recognised_tally(self) -> tuple[int, int]:
-        return self._tally("recognised")
+
+def register_tallies(
+    units: QuerySet, targets: dict[str, RegisterTarget], of_year: QuerySet, cutoff: datetime.date
+) -> tuple[int, dict[str, tuple[int, int]]]:
+    """The number of ``units``, and per register target (units meeting it, units it applies to), counted by
+    the database: ``register_status``'s marks over every unit. One query."""
+    aggregates = {"units": Count("id")}
+    for source, counts in in_register_by(cutoff).items():
+        target = targets.get(source)
+        if target is not None and target.kind_ids:
+            applies = Q(kind_id__in=sorted(target.kind_ids))
+            met = Q(pk__in=of_year.filter(counts).values("unit_id"))  # one hashed set, not a probe per unit
+            aggregates[f"{source}_applies"] = Count("id", filter=applies)
+            aggregates[f"{source}_met"] = Count("id", filter=applies & met)
+    counted = units.order_by().aggregate(**aggregates)
+    tallies = {
+        source: (counted.get(f"{source}_met", 0), counted.get(f"{source}_applies", 0)) for source in REGISTER_SOURCES
+    }
+    return counted["units"], tallies
 
 
 def district_register(
     programme: Programme, *, filters: RegisterFilters, page: object = 1, unit_page: object = 1
 ) -> DistrictRegister:
     """The register of the units under the programme's area for its year. Six queries, whatever the number
-    of units or models: cut-off, units, register targets, per-unit counts, and the page (count and rows), and
-    one for the area when the programme was read without it.
+    of units or models: cut-off, register targets, the tallies, the units' page with their counts, the page of
+    models (count and rows), and one for the area when the programme was read without it.
 
     Units are those that report and exist at the cut-off, as in the annual compliance figures; the filters
     narrow the units (kind) and the models (field, recognised or not). ``page`` (of models) and
     ``unit_page`` (of the table of units) may be anything a user typed.
     """
     cutoff = register_cutoff(programme)
-    units = reporting_units(programme, on=cutoff)
+    units = reporting_units_query(programme, [cutoff])
     if filters.kind_id is not None:
-        units = [unit for unit in units if unit.kind_id == filters.kind_id]
+        units = units.filter(kind_id=filters.kind_id)
     targets = register_targets(programme)
     of_year = ExemplaryModel.objects.filter(year=programme.year)
-    counts = {
-        row["unit_id"]: row
-        for row in of_year.values("unit_id").annotate(
-            registered_count=Count("id"),
-            recognised_count=Count("id", filter=Q(recognised_on__isnull=False)),
-            registered_by_cutoff=Count("id", filter=Q(registered_on__lte=cutoff)),
-            recognised_by_cutoff=Count("id", filter=Q(recognised_on__lte=cutoff)),
-        )
+    unit_count, tallies = register_tallies(units, targets, of_year, cutoff)
+    counted = in_register_by(cutoff)
+
+    def models_of(unit_models: Q) -> Coalesce:
+        found = of_year.filter(unit_models, unit=OuterRef("pk")).values("unit").annotate(n=Count("id")).values("n")
+        return Coalesce(Subquery(found.order_by()), 0)
+
+    counts = {  # each unit's models of the year, read with the page's units
+        "registered_count": models_of(Q()),
+        "recognised_count": models_of(Q(recognised_on__isnull=False)),
+        "registered_by_cutoff": models_of(counted[Target.Source.MODELS_REGISTERED]),
+        "recognised_by_cutoff": models_of(counted[Target.Source.MODELS_RECOGNISED]),
     }
-    empty = {"registered_count": 0, "recognised_count": 0, "registered_by_cutoff": 0, "recognised_by_cutoff": 0}
-    rows = []
-    for unit in units:
-        found = counts.get(unit.id, empty)
-        status = register_status(targets, unit.kind_id, **{key: found[key] for key in empty})
-        rows.append(UnitRegisterRow(unit, status))
+
+    def rows(start: int, stop: int) -> list[UnitRegisterRow]:
+        shown = units.annotate(**counts).order_by("tree_order").values_list(*UNIT_INFO_FIELDS, *counts)[start:stop]
+        return [
+            UnitRegisterRow(
+                UnitInfo(*row[: len(UNIT_INFO_FIELDS)]),
+                register_status(targets, row[3], **dict(zip(counts, row[len(UNIT_INFO_FIELDS) :], strict=True))),
+            )
+            for row in shown
+        ]
+
     # The units above, said in SQL: under the area, reporting, existing at the cut-off, of the kind chosen.
     models = of_year.filter(
         exists_on(cutoff, "unit__"), tree.under(area_path(programme), "unit__"), unit__kind__reports=True
@@ -363,5 +427,14 @@ def district_register(
     models = models.order_by("unit__order", "unit__code", "registered_on", "id")
     models_page = Paginator(models, REGISTER_PAGE_SIZE).get_page(page)
     models_page.object_list = list(models_page.object_list)  # read here, not while the template renders
-    units_shown = Paginator(rows, REGISTER_PAGE_SIZE).get_page(unit_page)
-    return DistrictRegister(programme, cutoff, targets, rows, models_page, units_shown)
+    units_shown = Paginator(PagedRows(unit_count, rows), REGISTER_PAGE_SIZE).get_page(unit_page)
+    return DistrictRegister(
+        programme,
+        cutoff,
+        targets,
+        unit_count,
+        tallies[Target.Source.MODELS_REGISTERED],
+        tallies[Target.Source.MODELS_RECOGNISED],
+        models_page,
+        units_shown,
+    )

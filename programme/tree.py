@@ -5,18 +5,26 @@ are read from its own path. Every write of a unit keeps the paths right (``docs/
 ``Unit.save`` and ``loaddata``'s raw saves through the signals below, ``bulk_create`` and a queryset's ``update``
 of the parent through ``UnitQuerySet``.
 
-The functions take the model, so that the migration filling the paths uses them with its historical model."""
+The tree's order (each unit followed by the units under it, siblings by ``order`` then code, as the database sorts
+them) is kept beside the path as ``Unit.tree_order``: its parent's key followed by its rank among its siblings,
+written with ``ORDER_WIDTH`` digits (``000002000001000003``), so that ``ORDER BY tree_order`` is the tree order,
+one indexed column, in any collation (digits only, every level of the same width). The same writes keep it:
+``arrange`` ranks a parent's children afresh and moves the keys under every child whose rank changed.
+
+The functions take the model, so that the migrations filling the paths and keys use them with its historical
+model."""
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.db.models import Value as V
 from django.db.models.functions import Cast, Concat, Substr
 
 SEPARATOR = "/"
+ORDER_WIDTH = 6  # digits of a rank among siblings: up to 999 999 children, 42 levels in 255 characters
 T = TypeVar("T")
 BATCH = 500
 
@@ -49,6 +57,13 @@ def under(path: str, prefix: str = "") -> Q:
 def is_within(path: str, unit_id: int) -> bool:
     """Whether the unit of ``path`` is the unit ``unit_id`` or one under it."""
     return unit_id in ids_of(path)
+
+
+def order_below(parent_key: str, rank: int) -> str:
+    """The tree-order key of the ``rank``-th child (from 1) of the unit whose key is ``parent_key``."""
+    if not 0 < rank < 10**ORDER_WIDTH:
+        raise ValueError(f"A unit ranks from 1 to {10**ORDER_WIDTH - 1} among its siblings.")
+    return f"{parent_key}{rank:0{ORDER_WIDTH}d}"
 
 
 def in_tree_order(
@@ -137,6 +152,56 @@ def place_all(model: type[models.Model]) -> None:
     place_created(model, model._base_manager.only("pk", "parent_id", "path"))
 
 
+def _key_expression(keys: dict[int, str]):
+    return Case(*(When(pk=pk, then=V(key)) for pk, key in keys.items()), output_field=models.CharField())
+
+
+def arrange(model: type[models.Model], parent_id: int | None, *, fresh: frozenset[int] = frozenset()) -> None:
+    """Rank the children of the unit ``parent_id`` (the units without a parent for None; a parent not in the
+    database yet has the key "") in their order and write their keys; under a child whose key changed, move every
+    key from its old key to the new one. ``fresh`` units were just inserted and have no units under them yet.
+    Two reads, then one write per child moved and one per 500 keys written; the caller holds the transaction."""
+    units = model._base_manager
+    base = ""
+    if parent_id is not None:
+        base = units.filter(pk=parent_id).values_list("tree_order", flat=True).first() or ""
+    children = units.filter(parent_id=parent_id) if parent_id is not None else units.filter(parent__isnull=True)
+    written: dict[int, str] = {}
+    for rank, (unit_id, path, stored) in enumerate(
+        children.order_by("order", "code").values_list("pk", "path", "tree_order"), start=1
+    ):
+        key = order_below(base, rank)
+        if stored == key:
+            continue
+        if unit_id not in fresh:
+            moved = units.filter(path__startswith=path).exclude(pk=unit_id)
+            moved.update(
+                tree_order=Concat(V(key), Substr("tree_order", len(stored) + 1), output_field=models.CharField())
+            )
+        written[unit_id] = key
+    ids = list(written)
+    for start in range(0, len(ids), BATCH):
+        batch = {unit_id: written[unit_id] for unit_id in ids[start : start + BATCH]}
+        units.filter(pk__in=batch).update(tree_order=_key_expression(batch))
+
+
+def arrange_created(model: type[models.Model], units: Iterable[models.Model]) -> None:
+    """Rank units just inserted together (``bulk_create``, their paths written) among their siblings: the
+    parents' children one parent at a time, parents higher in the tree first."""
+    units = [unit for unit in units if unit.pk is not None]
+    fresh = frozenset(unit.pk for unit in units)
+    depth = {unit.pk: len(ids_of(unit.path)) for unit in units}
+    parents = {unit.parent_id for unit in units}
+    for parent_id in sorted(parents, key=lambda pk: (pk is not None, depth.get(pk, 0))):
+        arrange(model, parent_id, fresh=fresh)
+
+
+def arrange_all(model: type[models.Model]) -> None:
+    """Write every unit's tree-order key from the parents and the siblings' order (the migration that brought
+    the keys). Paths must be right."""
+    arrange_created(model, model._base_manager.only("pk", "parent_id", "path"))
+
+
 # The signals: sent for ``Unit.save`` and for ``loaddata``'s raw saves alike, which bypass ``save``.
 
 
@@ -144,10 +209,22 @@ def _moves(update_fields) -> bool:
     return update_fields is None or bool({"parent", "path"} & set(update_fields))
 
 
+def _reorders(update_fields) -> bool:
+    return update_fields is None or bool({"parent", "path", "order", "code", "tree_order"} & set(update_fields))
+
+
 def remember_stored_path(sender, instance, raw=False, update_fields=None, **kwargs):
     instance._stored_path = None
-    if instance.pk is not None and _moves(update_fields):
-        instance._stored_path = sender._base_manager.filter(pk=instance.pk).values_list("path", flat=True).first()
+    instance._stored_parent = None  # (the parent's id,) when the row was stored
+    if _reorders(update_fields):
+        stored = None
+        if instance.pk is not None:
+            stored = sender._base_manager.filter(pk=instance.pk).values_list("path", "tree_order", "parent_id").first()
+        instance._stored_path, key, parent_id = stored or (None, "", None)
+        instance._stored_parent = (parent_id,) if stored else None
+        # The key saved is the one stored (a new row's is ""), whatever the instance or a fixture holds: the keys
+        # under the unit start with it, and ``arrange`` moves them from it.
+        instance.tree_order = key
 
 
 def place_saved(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
@@ -155,3 +232,15 @@ def place_saved(sender, instance, created=False, raw=False, update_fields=None, 
         # A row new to the database (or a raw save's) may have units loaded before it: they wait under its id.
         old_path = getattr(instance, "_stored_path", None) or _orphan_path(instance.pk)
         instance.path = place(sender, instance.pk, old_path=old_path)
+    if _reorders(update_fields):
+        # The unit's new siblings first: the keys under it then follow its new parent's before the old siblings
+        # close the gap it left.
+        arrange(sender, instance.parent_id)
+        stored_parent = getattr(instance, "_stored_parent", None)
+        if stored_parent is not None and stored_parent[0] != instance.parent_id:
+            arrange(sender, stored_parent[0])
+        instance.tree_order = sender._base_manager.filter(pk=instance.pk).values_list("tree_order", flat=True).get()
+
+
+def arrange_deleted(sender, instance, **kwargs):
+    arrange(sender, instance.parent_id)

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.models import Value as V
+from django.db.models.functions import Concat
 from django.urls import reverse
 
 from programme import tree
@@ -24,11 +26,38 @@ def walked_path(unit_id: int, parents: dict[int, int | None]) -> str:
     return (walked_path(parent_id, parents) if parent_id is not None else "") + f"{unit_id}/"
 
 
-def assert_paths_right():
+def walked_tree_order() -> tuple[list[int], dict[int, str]]:
+    """Every unit in the tree's order, found by walking the whole table from the units without a parent, and
+    the key the rule gives each: its parent's, then its rank among its siblings (by order, then code)."""
+    children = defaultdict(list)
+    for unit_id, parent_id in Unit.objects.order_by("order", "code").values_list("id", "parent_id"):
+        children[parent_id].append(unit_id)
+    ordered, keys = [], {}
+    stack = [(unit_id, "", rank) for rank, unit_id in enumerate(children[None], start=1)][::-1]
+    while stack:
+        unit_id, above, rank = stack.pop()
+        keys[unit_id] = f"{above}{rank:06d}"
+        ordered.append(unit_id)
+        stack.extend((child, keys[unit_id], r) for r, child in reversed(list(enumerate(children[unit_id], start=1))))
+    return ordered, keys
+
+
+def assert_tree_order_right():
+    ordered, keys = walked_tree_order()
+    stored = dict(Unit.objects.values_list("id", "tree_order"))
+    wrong = {unit_id: key for unit_id, key in stored.items() if key != keys.get(unit_id)}
+    assert wrong == {}, "these units' tree-order keys do not follow their parents and siblings"
+    assert list(Unit.objects.order_by("tree_order").values_list("id", flat=True)) == ordered
+    return stored
+
+
+def assert_paths_right(*, keys: bool = True):
     parents = dict(Unit.objects.values_list("id", "parent_id"))
     stored = dict(Unit.objects.values_list("id", "path"))
     wrong = {unit_id: path for unit_id, path in stored.items() if path != walked_path(unit_id, parents)}
     assert wrong == {}, "these units' paths do not follow their parents"
+    if keys:
+        assert_tree_order_right()
     return stored
 
 
@@ -79,6 +108,32 @@ def test_a_queryset_update_of_the_parent_and_a_bulk_create_keep_the_paths(db):
     Unit.objects.filter(pk=second.pk).update(parent_id=first.pk)
     stored = assert_paths_right()
     assert stored[third.pk] == f"{province.pk}/{districts[1].pk}/{first.pk}/{third.pk}/"
+
+
+def test_a_change_of_order_or_code_moves_the_subtrees_in_the_tree_order(db):
+    province = UnitFactory(code="P", order=0)
+    districts = [UnitFactory(code=f"D{d}", parent=province, order=1) for d in range(3)]
+    for district in districts:
+        for c in range(2):
+            commune = UnitFactory(code=f"{district.code}-C{c}", parent=district, order=0)
+            UnitFactory(code=f"{commune.code}-V", parent=commune)
+    assert_paths_right()
+    districts[2].order = 0  # the last district comes first, with its communes and villages
+    districts[2].save()
+    assert_paths_right()
+    districts[0].code = "D9"
+    districts[0].save(update_fields=["code"])
+    assert_paths_right()
+    Unit.objects.filter(pk=districts[1].pk).update(order=7)
+    Unit.objects.filter(parent=districts[2]).update(code=Concat(V("Z"), "code"))
+    assert_paths_right()
+    kind = UnitKindFactory(code="commune")  # inserted between stored siblings that have units under them
+    Unit.objects.bulk_create([Unit(code=f"D{d}-C0a", name="C", kind=kind, parent=districts[d]) for d in range(3)])
+    assert_paths_right()
+    Unit.objects.get(code="D1-C0a").delete()
+    assert_paths_right()
+    Unit.objects.filter(pk=districts[1].pk).update(parent=None)  # a unit without a parent ranks among those
+    assert_paths_right()
 
 
 def test_the_admin_moves_a_unit_and_its_subtree(client, administrator, db):
@@ -195,7 +250,13 @@ def test_the_migration_fills_the_paths_of_the_units_already_there():
         units.create(code="M-3", name="M-3", kind=kind, parent=child)
         executor = MigrationExecutor(connection)
         executor.migrate(after)
-        assert len(assert_paths_right()) == 3
+        assert len(assert_paths_right(keys=False)) == 3
+        later = executor.loader.project_state(after).apps.get_model("programme", "Unit").objects
+        added = later.create(code="M-0", name="M-0", kind_id=kind.pk, parent_id=top.pk, order=0)
+        later.filter(pk=added.pk).update(path=f"{top.pk}/{added.pk}/")  # a unit written before the keys
+        executor = MigrationExecutor(connection)
+        executor.migrate([("programme", "0007_unit_tree_order")])
+        assert len(assert_paths_right()) == 4
     finally:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()

@@ -5,15 +5,23 @@ page is one selector with a fixed number of queries."""
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from programme import compliance
-from programme.models import Period, Programme, Target
-from programme.selectors import KindChoice, UnitInfo, programme_targets, register_kinds
+from programme.models import Period, Programme, Target, UnitKind, exists_between
+from programme.selectors import (
+    UNIT_INFO_FIELDS,
+    KindChoice,
+    PagedRows,
+    UnitInfo,
+    programme_targets,
+    reporting_units_query,
+)
 from reporting import charts
 from reporting.selectors.compliance import census, district_reports, latest_period_with_data
-from reporting.selectors.series import period_short_name, units_by_period
+from reporting.selectors.series import period_short_name
 from reporting.selectors.timeliness import (
     Completeness,
     Timeliness,
@@ -149,31 +157,55 @@ class CompletenessTable:
     today: object = None
 
 
+def kind_then_tree_order(units: QuerySet) -> QuerySet:
+    """The units grouped by kind in the kinds' order, each kind in the tree's order: ``ordered_by_kind``
+    without a key, said in SQL."""
+    return units.order_by(*(f"kind__{field}" for field in UnitKind._meta.ordering), "tree_order")
+
+
+def kinds_among(units: QuerySet) -> tuple[list[KindChoice], dict[int, int]]:
+    """The kinds that ``units`` have, in the kinds' order, and how many units of each. One query."""
+    rows = (
+        units.order_by(*(f"kind__{field}" for field in UnitKind._meta.ordering))
+        .values_list("kind_id", "kind__code", "kind__name")
+        .annotate(n=Count("id"))
+    )
+    return [KindChoice(*row[:3]) for row in rows], {row[0]: row[3] for row in rows}
+
+
 def completeness(
     programme: Programme, *, periods: list[Period], kind: object = None, page: object = 1
 ) -> CompletenessTable:
     """Each unit × each period of the programme: on time, late, missing (overdue), approved; the totals of
-    each period over the units the filter keeps (all pages), counted by the database. Queries: units (1),
-    kinds (1), census (2), totals (1), the page's submissions (1)."""
-    units = units_by_period(programme, periods)
-    everyone: dict[int, UnitInfo] = {}
-    for period in periods:
-        for unit in units[period.id]:
-            everyone.setdefault(unit.id, unit)
-    kinds = [kind for kind in register_kinds() if any(unit.kind_id == kind.id for unit in everyone.values())]
+    each period over the units the filter keeps (all pages), counted by the database, which also sorts and
+    cuts the page of units. Queries: kinds (1), census (2), totals (1), the page's units (1) and their
+    submissions (1)."""
+    units = reporting_units_query(programme, [period.end for period in periods])
+    kinds, per_kind = kinds_among(units)
     kind_id = chosen_id(kind, kinds)
-    shown = ordered_by_kind(
-        [u for u in everyone.values() if kind_id is None or u.kind_id == kind_id], kinds, None, False
-    )
+    if kind_id is not None:
+        units = units.filter(kind_id=kind_id)
     totals = completeness_by_period(periods, census(programme, periods), kind_id=kind_id)
-    expected = {period.id: {unit.id for unit in units[period.id]} for period in periods}
-    cut = units_page(shown, page)
-    states = report_states(periods, unit_ids=[unit.id for unit in cut.object_list])
     today = timezone.localdate()
+
+    def rows(start: int, stop: int) -> list[tuple[UnitInfo, list[bool]]]:
+        shown = kind_then_tree_order(units).values_list(*UNIT_INFO_FIELDS, "opened_on", "closed_on")[start:stop]
+        width = len(UNIT_INFO_FIELDS)
+        return [
+            (UnitInfo(*row[:width]), [exists_between(*row[width:], period.end) for period in periods]) for row in shown
+        ]
+
+    count = per_kind.get(kind_id, 0) if kind_id is not None else sum(per_kind.values())
+    cut = Paginator(PagedRows(count, rows), PAGE_SIZE).get_page(page)
+    cut.object_list = list(cut.object_list)
+    expected = {unit.id: exists for unit, exists in cut.object_list}
+    cut.object_list = [unit for unit, _ in cut.object_list]
+    states = report_states(periods, unit_ids=list(expected))
 
     def row(unit: UnitInfo, group: str) -> CompletenessRow:
         marks = [
-            timeliness(p, states.get((p.id, unit.id)), expected=unit.id in expected[p.id], today=today) for p in periods
+            timeliness(p, states.get((p.id, unit.id)), expected=exists, today=today)
+            for p, exists in zip(periods, expected[unit.id], strict=True)
         ]
         return CompletenessRow(unit, marks, group)
 

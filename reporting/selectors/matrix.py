@@ -3,16 +3,21 @@ grouped by kind, filtered, sorted and paginated. One selector with a fixed numbe
 
 from dataclasses import dataclass, field
 
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Value as V
+from django.db.models.functions import Coalesce
 
 from programme import compliance, rules
 from programme.models import Period, Programme, Target, Unit
 from programme.selectors import (
+    UNIT_INFO_FIELDS,
     KindChoice,
+    PagedRows,
     UnitInfo,
     programme_targets,
-    register_kinds,
     reporting_units,
+    reporting_units_query,
 )
 from reporting.models import Submission
 from reporting.selectors.compliance import (
@@ -25,14 +30,23 @@ from reporting.selectors.compliance import (
     register_figures_at,
     register_of,
 )
-from reporting.selectors.dashboards import chosen_id, grouped_page, ordered_by_kind, units_page
+from reporting.selectors.dashboards import (
+    PAGE_SIZE,
+    chosen_id,
+    grouped_page,
+    kind_then_tree_order,
+    kinds_among,
+    ordered_by_kind,
+    units_page,
+)
 
+MISSING = "missing"  # the report status of a unit without a report for the period
 REPORT_STATUS_CHOICES = [
     ("submitted", "Đã nộp, chờ duyệt"),
     ("approved", "Đã duyệt"),
     ("returned", "Bị trả lại"),
     ("draft", "Đang soạn (nháp)"),
-    ("missing", "Chưa có báo cáo"),
+    (MISSING, "Chưa có báo cáo"),
 ]
 NAME_SORT = "ten"
 
@@ -162,6 +176,30 @@ def unit_results(
     return {(row.unit.id, row.target.id): row for row in report.unit_rows}
 
 
+def _tree_page(
+    units: QuerySet, period: Period, kind_id: int | None, parent_id: int | None, status: str | None, page: object
+) -> tuple[Page, dict[int, str]]:
+    """The page of ``units`` (grouped by kind, in tree order) that the filters keep, sorted and cut by the
+    database, and each unit's report status for the period. Two queries."""
+    report = Submission.objects.filter(period=period, unit=OuterRef("pk")).values("status")[:1]
+    units = units.annotate(report_status=Coalesce(Subquery(report), V(MISSING)))
+    if kind_id is not None:
+        units = units.filter(kind_id=kind_id)
+    if parent_id is not None:
+        units = units.filter(parent_id=parent_id)
+    if status is not None:
+        units = units.filter(report_status=status)
+
+    def rows(start: int, stop: int) -> list[tuple[UnitInfo, str]]:
+        found = kind_then_tree_order(units).values_list(*UNIT_INFO_FIELDS, "report_status")[start:stop]
+        return [(UnitInfo(*row[:-1]), row[-1]) for row in found]
+
+    shown = Paginator(PagedRows(units.count(), rows), PAGE_SIZE).get_page(page)
+    report_status = dict((unit.id, found) for unit, found in shown.object_list)
+    shown.object_list = [unit for unit, _ in shown.object_list]
+    return shown, report_status
+
+
 def matrix(
     programme: Programme,
     *,
@@ -176,49 +214,55 @@ def matrix(
 ) -> Matrix:
     """Units (grouped by kind) × the targets reported in ``period``, 50 units a page. Filters and sort are
     what a user typed: anything not understood is ignored. The district's figures are summed by the
-    database; only the units of the page are judged one by one (and, for a sort by a target, that target's
-    values of every unit are read). Queries: units (1), targets (2), district sums (3), kinds (1), parents
-    (1), submissions (1), the sort's values (1, the register's 2), the page's values and register (3)."""
-    expected = reporting_units(programme, on=period.end)
+    database; only the units of the page are judged one by one. In the tree's order the database filters,
+    sorts and cuts the page; a sort by name or by a target reads every unit (and that target's values).
+    Queries: targets (2), district sums (3), kinds (1), parents (1), units (2: the count and the page, or
+    every unit and the submissions), the sort's values (1, the register's 2), the page's values and register
+    (3)."""
+    expected_units = reporting_units_query(programme, [period.end])
     targets = [target for target in programme_targets(programme) if target.is_reported_in(period)]
     district = district_reports(programme, [period], targets, approved_only=approved_only)[period.id]
-    kinds = [kind for kind in register_kinds() if any(unit.kind_id == kind.id for unit in expected)]
+    kinds, _ = kinds_among(expected_units)
     parent_names = dict(
-        Unit.objects.filter(id__in={u.parent_id for u in expected}).order_by("order", "name").values_list("id", "name")
+        Unit.objects.filter(id__in=expected_units.values("parent_id"))
+        .order_by("order", "name")
+        .values_list("id", "name")
     )
     parents = [ParentChoice(pk, name) for pk, name in parent_names.items()]
-    statuses = dict(Submission.objects.filter(period=period).values_list("unit_id", "status"))
-    report_status = {unit.id: statuses.get(unit.id, "missing") for unit in expected}
 
     kind_id, parent_id = chosen_id(kind, kinds), chosen_id(parent, parents)
     status = status if status in dict(REPORT_STATUS_CHOICES) else None
-    shown = [
-        unit
-        for unit in expected
-        if (kind_id is None or unit.kind_id == kind_id)
-        and (parent_id is None or unit.parent_id == parent_id)
-        and (status is None or report_status[unit.id] == status)
-    ]
     sort = str(sort or "")
     by_code = {target.code: target for target in targets}
     sort_target = by_code.get(sort.removeprefix("-"))
-    if sort.removeprefix("-") == NAME_SORT:
-        shown = sorted(shown, key=lambda unit: (unit.name.casefold(), unit.code), reverse=sort.startswith("-"))
-        shown = ordered_by_kind(shown, kinds, None, False)
-    elif sort_target is not None:
-        if sort_target.is_typed:
-            figures = figures_by_period([period], approved_only=approved_only, targets=[sort_target])
-            figures = figures.get(period.id, {})
-        else:
-            register = register_figures_at(period, expected, register_of(programme, periods=[period]))
-            register = register[sort_target.source]
-            figures = {(unit_id, sort_target.id): figure for unit_id, figure in register.items()}
-        shown = ordered_by_kind(shown, kinds, _sort_key(sort_target, figures, sort.startswith("-")), False)
-    else:
+    if sort.removeprefix("-") != NAME_SORT and sort_target is None:
         sort = ""
-        shown = ordered_by_kind(shown, kinds, None, False)
+        shown_page, report_status = _tree_page(expected_units, period, kind_id, parent_id, status, page)
+    else:  # a sort reads every unit
+        expected = reporting_units(programme, on=period.end)
+        statuses = dict(Submission.objects.filter(period=period).values_list("unit_id", "status"))
+        report_status = {unit.id: statuses.get(unit.id, MISSING) for unit in expected}
+        shown = [
+            unit
+            for unit in expected
+            if (kind_id is None or unit.kind_id == kind_id)
+            and (parent_id is None or unit.parent_id == parent_id)
+            and (status is None or report_status[unit.id] == status)
+        ]
+        if sort_target is None:
+            shown = sorted(shown, key=lambda unit: (unit.name.casefold(), unit.code), reverse=sort.startswith("-"))
+            shown = ordered_by_kind(shown, kinds, None, False)
+        else:
+            if sort_target.is_typed:
+                figures = figures_by_period([period], approved_only=approved_only, targets=[sort_target])
+                figures = figures.get(period.id, {})
+            else:
+                register = register_figures_at(period, expected, register_of(programme, periods=[period]))
+                register = register[sort_target.source]
+                figures = {(unit_id, sort_target.id): figure for unit_id, figure in register.items()}
+            shown = ordered_by_kind(shown, kinds, _sort_key(sort_target, figures, sort.startswith("-")), False)
+        shown_page = units_page(shown, page)
 
-    shown_page = units_page(shown, page)
     cells = unit_results(programme, period, shown_page.object_list, targets, approved_only=approved_only)
 
     def row(unit: UnitInfo, group: str) -> MatrixRow:
