@@ -82,7 +82,14 @@ def main() -> None:
             mixed_line, mixed_ok, leader_views = mixed(port, seeded)
         print(mixed_line, flush=True)
         runs.append(Run(units, results, mixed_line, mixed_ok, leader_views))
+        close_connections()  # the next size drops this database, ending any connection to it
     print_goals(runs)
+
+
+def close_connections() -> None:
+    from django.db import connections
+
+    connections.close_all()
 
 
 def production_env() -> dict[str, str]:
