@@ -8,7 +8,7 @@ the period's end; its figure counts when its report for the period is counting a
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import Rank, RowNumber
 
 from programme import tree
@@ -96,52 +96,43 @@ def in_tree_order(rows: list[tuple]) -> list[UnitInfo]:
 def ranked_windows(figures: QuerySet[Value], windows: list[range]) -> list[list[RankedUnit]]:
     """The units with a figure above 0 ranked by its exact value, lowest first, the units of one value in tree
     order, at the positions of each window (0 for the lowest; a window past the end is cut short). Three queries
-    whatever the windows (none when they are all empty): the values at the windows' ends, the units of the
-    values between them, and those units' places in the tree. Only the units of a value that reaches into a
-    window are read, all of them, as their tree order decides which of them fall in it."""
-    ranked = figures.filter(denominator__gt=0).annotate(**exact_value_order())
+    whatever the windows (none when they are all empty): the values of the runs of equal value that reach into
+    a window, ranked by the database; those units' places in the tree; the shown units. A run that reaches into
+    a window is read whole (its ids and paths), as its tree order decides which of its units fall in it."""
     asked, windows = windows, [window for window in windows if len(window)]
     if not windows:
         return [[] for _ in asked]
-    ends = {position for window in windows for position in (window.start + 1, window.stop)}  # 1-based
-    at = {
-        position: ((high, low), rank - 1)  # the value there, how many units have a lower one
-        for position, high, low, rank in ranked.annotate(
-            position=Window(RowNumber(), order_by=VALUE_ORDER), rank=Window(Rank(), order_by=VALUE_ORDER)
+    ranked = (
+        figures.filter(denominator__gt=0)
+        .annotate(**exact_value_order())
+        .annotate(
+            first=Window(Rank(), order_by=VALUE_ORDER),  # 1-based position of the run's first unit
+            size=Window(Count("pk"), partition_by=[F("value_high"), F("value_low")]),
         )
-        .filter(position__in=ends)
-        .values_list("position", "value_high", "value_low", "rank")
-    }
-    spans = []  # (lowest value, how many below it, highest value) of each window that is not past the end
-    for window in windows:
-        last = max((position for position in at if window.start < position <= window.stop), default=None)
-        if last is not None and window.start + 1 in at:
-            spans.append((window, *at[window.start + 1], at[last][0]))
-    if not spans:
-        return [[] for _ in asked]
-
-    def between(low: tuple[int, int], high: tuple[int, int]) -> Q:
-        return (Q(value_high__gt=low[0]) | Q(value_high=low[0], value_low__gte=low[1])) & (
-            Q(value_high__lt=high[0]) | Q(value_high=high[0], value_low__lte=high[1])
-        )
-
-    span_filter = Q()
-    for _, low, _, high in spans:
-        span_filter |= between(low, high)
-    fields = [f"submission__unit__{name}" for name in (*UNIT_FIELDS, "path")]
-    rows = list(
-        ranked.filter(span_filter)
-        .values_list("value_high", "value_low", "numerator", "denominator", *fields)
+    )
+    reaches = Q()
+    for window in windows:  # the run holds positions first - 1 … first + size - 2 (from 0)
+        reaches |= Q(first__lte=window.stop) & Q(last__gt=window.start)
+    runs = list(
+        ranked.annotate(last=F("first") + F("size") - 1)
+        .filter(reaches)
+        .values_list("first", "submission__unit__path", "numerator", "denominator")
         .order_by()
     )
-    key = tree_order(row[-1] for row in rows)
-    rows.sort(key=lambda row: (row[0], row[1], key(row[-1])))
-    found: dict[range, list[RankedUnit]] = {}
-    for window, low, below, high in spans:
-        run = [row for row in rows if low <= (row[0], row[1]) <= high]
-        found[window] = [
-            RankedUnit(UnitInfo(*row[4:-1]), row[2], row[3], rank)
-            for rank, row in enumerate(run, start=below + 1)
-            if window.start < rank <= window.stop
-        ]
-    return [found.get(window, []) for window in asked]
+    key = tree_order(path for first, path, *_ in runs)
+    runs.sort(key=lambda row: (row[0], key(row[1])))
+    at: dict[int, tuple] = {}  # position (from 0) → the row there
+    previous, offset = None, 0
+    for row in runs:
+        offset = offset + 1 if row[0] == previous else 0
+        previous = row[0]
+        at[row[0] - 1 + offset] = row
+    shown = {position for window in windows for position in window if position in at}
+    ids = {tree.ids_of(at[position][1])[-1] for position in shown}
+    units = {row[0]: UnitInfo(*row) for row in Unit.objects.filter(pk__in=ids).values_list(*UNIT_FIELDS).order_by()}
+
+    def ranked_unit(position: int) -> RankedUnit:
+        _, path, numerator, denominator = at[position]
+        return RankedUnit(units[tree.ids_of(path)[-1]], numerator, denominator, position + 1)
+
+    return [[ranked_unit(position) for position in window if position in at] for window in asked]
