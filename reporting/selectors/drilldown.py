@@ -180,8 +180,7 @@ def target_dashboard(
     exact value (a chart of both ends, a table of all, 50 a page), who is furthest below the threshold and who
     has not reported. Only the units shown are read (``reporting.selectors.standing``); the district result is
     the database's sums. ``target`` needs its ``applies_to`` prefetched. Queries: the district result (3), the
-    ranked units (3), the units without a figure and those the target does not apply to (2, and 1 more each to
-    put them in tree order when there are any); for a target from the register, every unit is read and judged:
+    ranked units (3), the units without a figure and those the target does not apply to (1); for a target from the register, every unit is read and judged:
     units (1), the register (2), the district result (3)."""
     programme = target.programme
     board = TargetDashboard(target, programme, periods, period, approved_only, target.is_reported_in(period))
@@ -199,10 +198,9 @@ def target_dashboard(
     if target.is_typed:
         figures = standing_units.counting_figures(target, period, approved_only=approved_only)
         windows = standing_units.ranked_windows(figures, [lowest, highest, board.page.object_list])
-        board.missing = standing_units.in_tree_order(
-            standing_units.missing_units(target, period, approved_only=approved_only)
+        board.missing, board.not_applicable = standing_units.units_without_value(
+            target, period, approved_only=approved_only
         )
-        board.not_applicable = standing_units.in_tree_order(standing_units.not_applicable_units(figures))
     else:  # the register's figures are not in the database as values: every unit is read and judged
         ranked, board.not_applicable, board.missing = _register_standing(target, period)
         windows = [[ranked[i] for i in window] for window in (lowest, highest, board.page.object_list)]

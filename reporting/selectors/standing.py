@@ -5,10 +5,13 @@ it was given. The pairing of units and figures is ``reporting.selectors.complian
 is expected when it lies under the programme's area, is of a reporting kind the target applies to and exists on
 the period's end; its figure counts when its report for the period is counting and the figure is complete."""
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models import Value as V
 from django.db.models.functions import Rank, RowNumber
 
 from programme import tree
@@ -55,20 +58,39 @@ def counting_figures(target: Target, period: Period, *, approved_only: bool) -> 
     )
 
 
-def _unit_rows(rows: QuerySet, prefix: str = "") -> QuerySet:
-    return rows.values_list(*(f"{prefix}{name}" for name in (*UNIT_FIELDS, "path")))
+MISSING, NOT_APPLICABLE, ABOVE = "missing", "not applicable", "above"
 
 
-def missing_units(target: Target, period: Period, *, approved_only: bool) -> list[tuple]:
-    """The units expected to report the target at the period without a figure that counts: ``UNIT_FIELDS``
-    and the path. One query."""
+def units_without_value(
+    target: Target, period: Period, *, approved_only: bool
+) -> tuple[list[UnitInfo], list[UnitInfo]]:
+    """The units expected to report the target at the period without a figure that counts, and those whose
+    figure has a denominator of 0 (the target does not apply to them), each in tree order. One query: those
+    units and every unit under the area that has units of its own, in the siblings' order, arranged by their
+    parents as ``programme.selectors.reporting_units`` arranges every unit."""
     figure = _counting(target, period, approved_only=approved_only).filter(submission__unit=OuterRef("pk"))
-    return list(_unit_rows(Unit.objects.filter(_expected(target, period)).filter(~Exists(figure))).order_by())
+    expected = Unit.objects.filter(_expected(target, period))
+    has_units = Exists(Unit.objects.filter(parent=OuterRef("pk")))
+    above = Unit.objects.filter(tree.under(area_path(target.programme)), has_units)
 
+    def rows(units: QuerySet[Unit], what: str) -> QuerySet:
+        return units.annotate(what=V(what, output_field=CharField())).values_list(*UNIT_FIELDS, "what").order_by()
 
-def not_applicable_units(figures: QuerySet[Value]) -> list[tuple]:
-    """The units whose figure has a denominator of 0 (the target does not apply to them). One query."""
-    return list(_unit_rows(figures.filter(denominator=0), "submission__unit__").order_by())
+    found = rows(expected.filter(~Exists(figure)), MISSING).union(
+        rows(expected.filter(Exists(figure.filter(denominator=0))), NOT_APPLICABLE),
+        rows(above, ABOVE),
+        all=True,
+    )
+    what: dict[int, set[str]] = defaultdict(set)
+    units: dict[int, tuple] = {}
+    for row in found.order_by("order", "code"):
+        what[row[0]].add(row[-1])
+        units.setdefault(row[0], row[:-1])
+    ordered = tree.in_tree_order(units.values(), itemgetter(0), itemgetter(5), target.programme.area_id)
+    return (
+        [UnitInfo(*row) for row in ordered if MISSING in what[row[0]]],
+        [UnitInfo(*row) for row in ordered if NOT_APPLICABLE in what[row[0]]],
+    )
 
 
 def tree_order(paths: Iterable[str]) -> Callable[[str], tuple[int, ...]]:
@@ -85,12 +107,6 @@ def tree_order(paths: Iterable[str]) -> Callable[[str], tuple[int, ...]]:
         .order_by()
     )
     return lambda path: tuple(place[unit_id] for unit_id in tree.ids_of(path))
-
-
-def in_tree_order(rows: list[tuple]) -> list[UnitInfo]:
-    """Rows of ``UNIT_FIELDS`` and the path, as units in tree order."""
-    key = tree_order(row[-1] for row in rows)
-    return [UnitInfo(*row[:-1]) for row in sorted(rows, key=lambda row: key(row[-1]))]
 
 
 def ranked_windows(figures: QuerySet[Value], windows: list[range]) -> list[list[RankedUnit]]:
