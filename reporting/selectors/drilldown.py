@@ -180,8 +180,8 @@ def target_dashboard(
     exact value (a chart of both ends, a table of all, 50 a page), who is furthest below the threshold and who
     has not reported. Only the units shown are read (``reporting.selectors.standing``); the district result is
     the database's sums. ``target`` needs its ``applies_to`` prefetched. Queries: the district result (3), the
-    ranked units (3), the units without a figure and those the target does not apply to (1); for a target from the register, every unit is read and judged:
-    units (1), the register (2), the district result (3)."""
+    ranked units (3), the units without a figure and those the target does not apply to (1); for a target from
+    the register, every unit is read and judged: units (1), the register (2), the district result (3)."""
     programme = target.programme
     board = TargetDashboard(target, programme, periods, period, approved_only, target.is_reported_in(period))
     if not board.reported:

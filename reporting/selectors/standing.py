@@ -1,7 +1,7 @@
 """A target's units at a period, read only as far as a page shows them: the ranked units of a few windows (a page
 of the table, the lowest and the highest of the chart), the units without a figure and those it does not apply
-to. The database filters, ranks and counts; Python only puts the units of one value in tree order, for the rows
-it was given. The pairing of units and figures is ``reporting.selectors.compliance._paired``'s, in SQL: a unit
+to. The database filters, ranks and counts; Python only arranges in tree order the units it was given (the
+runs of equal value that reach into a window, the units without a figure). The pairing of units and figures is ``reporting.selectors.compliance._paired``'s, in SQL: a unit
 is expected when it lies under the programme's area, is of a reporting kind the target applies to and exists on
 the period's end; its figure counts when its report for the period is counting and the figure is complete."""
 
