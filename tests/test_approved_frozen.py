@@ -95,7 +95,7 @@ def figures_everywhere(unit: Unit, period: Period, code: str, *, approved_only: 
     periods = programme_periods(programme)
     standing = target_dashboard(target, periods=periods, period=period, approved_only=approved_only)
     seen["target page"] = next(
-        (s.result.numerator, s.result.denominator) for s in standing.ranked if s.unit.id == unit.id
+        (s.result.numerator, s.result.denominator) for s in standing.page if s.unit.id == unit.id
     )
     cells = unit_results(programme, period, [unit_info(unit)], [target], approved_only=approved_only)
     seen["matrix"] = (cells[unit.id, target.id].result.numerator, cells[unit.id, target.id].result.denominator)

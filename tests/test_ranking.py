@@ -3,7 +3,6 @@ figures: ties, equal values of different sizes, floats that cannot tell two valu
 units without a figure."""
 
 import random
-from fractions import Fraction
 
 import pytest
 
@@ -11,7 +10,7 @@ from programme import compliance
 from programme.models import Unit
 from programme.selectors import reporting_units
 from reporting.selectors.drilldown import target_dashboard
-from reporting.selectors.ranking import ranked_unit_ids
+from reporting.selectors.standing import counting_figures, ranked_windows
 from reporting.services import Figures, submission_import
 from tests.factories import make_district
 
@@ -80,13 +79,17 @@ def test_the_database_ranks_the_units_as_the_exact_rule_does(district, seed):
     report(units, period, target, figures)
     by_unit = {unit.id: figure for unit, figure in zip(units, figures, strict=True)}
 
-    runs = ranked_unit_ids(period, target, approved_only=False)
-    values = [{Fraction(*by_unit[unit_id]) for unit_id in run} for run in runs]
-    assert all(len(run) == 1 for run in values), "a run holds units of different values"
-    assert [run.pop() for run in values] == sorted({Fraction(*f) for f in figures if f and f[1]})
+    expected = expected_ranking(programme, period, by_unit)
+    figures_counting = counting_figures(target, period, approved_only=False)
+    # Every window, wherever it starts and ends (in a run of equal values or between two), holds those units.
+    windows = [range(start, stop) for start in range(len(expected) + 1) for stop in range(start, len(expected) + 2)]
+    for window, rows in zip(windows, ranked_windows(figures_counting, windows), strict=True):
+        assert [(row.unit.id, row.rank) for row in rows] == [
+            (unit_id, rank) for rank, unit_id in enumerate(expected, start=1) if window.start < rank <= window.stop
+        ], window
 
     board = target_dashboard(target, periods=[period], period=period, approved_only=False)
-    assert [row.unit.id for row in board.ranked] == expected_ranking(programme, period, by_unit)
+    assert [row.unit.id for row in board.page] == expected
     assert {unit.id for unit in board.not_applicable} == {u for u, f in by_unit.items() if f == (0, 0)}
     assert {unit.id for unit in board.missing} == {u for u, f in by_unit.items() if f is None}
 
@@ -96,5 +99,5 @@ def test_the_ranking_tells_apart_values_one_float_cannot(district):
     assert (BIG - 1) / BIG == (BIG - 2) / (BIG - 1)  # why the database does not divide in floats
     units = [Unit.objects.get(pk=info.id) for info in reporting_units(programme, on=period.end)][:3]
     report(units, period, target, [(BIG - 1, BIG), (BIG - 2, BIG - 1), (BIG - 1, BIG)])
-    runs = ranked_unit_ids(period, target, approved_only=False)
-    assert [set(run) for run in runs] == [{units[1].id}, {units[0].id, units[2].id}]
+    [rows] = ranked_windows(counting_figures(target, period, approved_only=False), [range(3)])
+    assert [row.unit.id for row in rows] == [units[1].id, units[0].id, units[2].id]

@@ -13,15 +13,17 @@ from programme.rules import applies, covers
 from programme.selectors import (
     UnitInfo,
     UnitRegister,
+    applicable_kind_ids,
     programme_targets,
     reporting_units,
     unit_info,
     unit_register,
 )
 from reporting import charts
+from reporting.selectors import standing as standing_units
 from reporting.selectors.compliance import (
     NO_REGISTER,
-    compliance_report,
+    district_reports,
     figures_by_period,
     register_figures_at,
     register_of,
@@ -29,7 +31,6 @@ from reporting.selectors.compliance import (
 )
 from reporting.selectors.dashboards import PAGE_SIZE
 from reporting.selectors.matrix import ResultCell
-from reporting.selectors.ranking import ranked_unit_ids
 from reporting.selectors.reports import PeriodStatus, unit_periods
 from reporting.selectors.series import period_short_name
 
@@ -140,26 +141,36 @@ class TargetDashboard:
     approved_only: bool
     reported: bool  # False for an annual rating in an interim period
     result: compliance.TargetResult | None = None
-    ranked: list[UnitStanding] | None = None  # units with a percentage, lowest first
     not_applicable: list[UnitInfo] | None = None  # the unit reported a denominator of 0
     missing: list[UnitInfo] | None = None  # expected, without a figure
     charts: list[BarChart] | None = None
     needs_help: list[UnitStanding] | None = None
     needing_help: int = 0
-    page: Page | None = None
+    page: Page | None = None  # of the units with a percentage, lowest first
 
 
-def _charts(target: Target, ranked: list[UnitStanding]) -> list[BarChart]:
+def _charts(target: Target, count: int, lowest: list[UnitStanding], highest: list[UnitStanding]) -> list[BarChart]:
+    """Every ranked unit when there are at most ``2 * CHART_ENDS`` (``lowest`` holds them all), else both ends."""
+
     def chart(title: str, rows: list[UnitStanding]) -> BarChart:
         bars = [(row.unit.name, row.result.percent) for row in rows]
         return BarChart(title, charts.bar_chart(bars, target.threshold, label=f"{target.code}, {title.lower()}"))
 
-    if len(ranked) <= 2 * CHART_ENDS:
-        return [chart("Các đơn vị, từ thấp đến cao", ranked)] if ranked else []
+    if count <= 2 * CHART_ENDS:
+        return [chart("Các đơn vị, từ thấp đến cao", lowest)] if lowest else []
     return [
-        chart(f"{CHART_ENDS} đơn vị thấp nhất", ranked[:CHART_ENDS]),
-        chart(f"{CHART_ENDS} đơn vị cao nhất", list(reversed(ranked[-CHART_ENDS:]))),
+        chart(f"{CHART_ENDS} đơn vị thấp nhất", lowest),
+        chart(f"{CHART_ENDS} đơn vị cao nhất", list(reversed(highest))),
     ]
+
+
+def _windows(count: int, page: object) -> tuple[range, range, Page]:
+    """The positions (0 for the lowest) of the ranked units the page shows: the chart's lowest (all of them in a
+    small district; the units needing help first are among them), its highest, and the table's page, whose
+    ``object_list`` is a range until the rows are read."""
+    lowest = range(min(count, 2 * CHART_ENDS if count <= 2 * CHART_ENDS else CHART_ENDS))
+    highest = range(count - CHART_ENDS, count) if count > 2 * CHART_ENDS else range(0)
+    return lowest, highest, Paginator(range(count), PAGE_SIZE).get_page(page)
 
 
 def target_dashboard(
@@ -167,39 +178,58 @@ def target_dashboard(
 ) -> TargetDashboard:
     """How the units stand against one target in a period: the district result, the units ranked by their
     exact value (a chart of both ends, a table of all, 50 a page), who is furthest below the threshold and who
-    has not reported. ``target`` needs its ``applies_to`` prefetched. Queries: units (1), and the values and their
-    ranking (2) or the register (2)."""
+    has not reported. Only the units shown are read (``reporting.selectors.standing``); the district result is
+    the database's sums. ``target`` needs its ``applies_to`` prefetched. Queries: the district result (3), the
+    ranked units (3), the units without a figure and those the target does not apply to (1); for a target from
+    the register, every unit is read and judged: units (1), the register (2), the district result (3)."""
     programme = target.programme
     board = TargetDashboard(target, programme, periods, period, approved_only, target.is_reported_in(period))
     if not board.reported:
         return board
-    units = reporting_units(programme, on=period.end)
-    figures = figures_by_period([period], approved_only=approved_only, targets=[target]) if target.is_typed else {}
-    figures = figures.get(period.id, {})
-    register = {} if target.is_typed else register_figures_at(period, units, register_of(programme, periods=[period]))
-    report = compliance_report(
-        period,
-        units=units,
-        targets=[target],
-        figures=figures,
-        register=register,
-        approved_only=approved_only,
-        by_unit=True,
-    )
-    board.result = report.rows[0][1]
-    with_value = [row for row in report.unit_rows if row.has_figure and row.result.denominator]
-    if target.is_typed:  # the database ranks; units of equal value keep the units' order, as below
-        position = {row.unit.id: index for index, row in enumerate(with_value)}
-        runs = ranked_unit_ids(period, target, approved_only=approved_only)
-        with_value = [with_value[index] for run in runs for index in sorted(position[i] for i in run if i in position)]
-    else:  # the register's figures are not in the database as values
-        with_value = compliance.sorted_exactly(with_value, lambda row: (row.result.numerator, row.result.denominator))
-    board.ranked = [UnitStanding(row.unit, row.result, rank) for rank, row in enumerate(with_value, start=1)]
-    board.not_applicable = [row.unit for row in report.unit_rows if row.has_figure and not row.result.denominator]
-    board.missing = [row.unit for row in report.unit_rows if not row.has_figure]
-    # The ranking is by exact value and the threshold is the same for all: the lowest are the furthest below.
-    below = [row for row in board.ranked if row.result.status != compliance.Status.MET]
-    board.needs_help, board.needing_help = below[:HELP_FIRST], len(below)
-    board.charts = _charts(target, board.ranked)
-    board.page = Paginator(board.ranked, PAGE_SIZE).get_page(page)
+    board.result = district_reports(programme, [period], [target], approved_only=approved_only)[period.id].rows[0][1]
+    count = board.result.units_reporting
+    lowest, highest, board.page = _windows(count, page)
+    rule = rule_for(target)
+
+    def standing(row: standing_units.RankedUnit) -> UnitStanding:
+        figure = compliance.Figure(row.unit.code, row.numerator, row.denominator)
+        return UnitStanding(row.unit, compliance.unit_result(rule, figure, annual_period=period.is_annual), row.rank)
+
+    if target.is_typed:
+        figures = standing_units.counting_figures(target, period, approved_only=approved_only)
+        windows = standing_units.ranked_windows(figures, [lowest, highest, board.page.object_list])
+        board.missing, board.not_applicable = standing_units.units_without_value(
+            target, period, approved_only=approved_only
+        )
+    else:  # the register's figures are not in the database as values: every unit is read and judged
+        ranked, board.not_applicable, board.missing = _register_standing(target, period)
+        windows = [[ranked[i] for i in window] for window in (lowest, highest, board.page.object_list)]
+    low, high, shown = ([standing(row) for row in rows] for rows in windows)
+    # The ranking is by exact value and the threshold is the same for all: the lowest are the furthest below,
+    # and a unit is below when it does not meet the target.
+    board.needing_help = count - board.result.units_meeting
+    board.needs_help = low[: min(HELP_FIRST, board.needing_help)]
+    board.charts = _charts(target, count, low, high)
+    board.page.object_list = shown
     return board
+
+
+def _register_standing(
+    target: Target, period: Period
+) -> tuple[list[standing_units.RankedUnit], list[UnitInfo], list[UnitInfo]]:
+    """For MT5a/MT5b: every unit ranked, those it does not apply to and those without a figure, from the
+    register. Three queries."""
+    programme = target.programme
+    units = reporting_units(programme, on=period.end)
+    register = register_figures_at(period, units, register_of(programme, periods=[period]))[target.source]
+    kinds = applicable_kind_ids(target)
+    found = [(unit, register[unit.id]) for unit in units if unit.kind_id in kinds]
+    with_value = compliance.sorted_exactly(
+        [(unit, figure) for unit, figure in found if figure.denominator],
+        lambda row: (row[1].numerator, row[1].denominator),
+    )
+    ranked = [
+        standing_units.RankedUnit(unit, figure.numerator, figure.denominator, rank)
+        for rank, (unit, figure) in enumerate(with_value, start=1)
+    ]
+    return ranked, [unit for unit, figure in found if not figure.denominator], []

@@ -7,14 +7,9 @@ fits the 64-bit integers of PostgreSQL and SQLite alike. Two different fractions
 largest count is 2 147 483 647) differ by at least 1/(d₁·d₂) > 2⁻⁶², so they differ in those digits; equal ones
 agree. The same order as ``programme.compliance.exact_key``, as ``tests/test_ranking.py`` checks."""
 
-from itertools import groupby
-
 from django.db.models import BigIntegerField, ExpressionWrapper, F
 from django.db.models import Value as V
 from django.db.models.functions import NullIf
-
-from programme.models import Period, Target
-from reporting.models import Submission, Value
 
 SCALE = 2**31
 
@@ -30,22 +25,3 @@ def exact_value_order(numerator: str = "numerator", denominator: str = "denomina
     high = _whole(F(numerator) * V(SCALE) / divisor)
     low = _whole((F(numerator) * V(SCALE) - high * F(denominator)) * V(SCALE) / divisor)
     return {"value_high": high, "value_low": low}
-
-
-def ranked_unit_ids(period: Period, target: Target, *, approved_only: bool) -> list[list[int]]:
-    """The units with a counting figure for the target in the period and a denominator above 0, lowest value
-    first, in runs of equal value (their order within a run is the caller's: the database knows no tree
-    order). One query."""
-    rows = (
-        Value.objects.filter(
-            submission__period=period,
-            submission__status__in=Submission.counting_statuses(approved_only),
-            target=target,
-            numerator__isnull=False,
-            denominator__gt=0,
-        )
-        .annotate(**exact_value_order())
-        .order_by("value_high", "value_low")
-        .values_list("value_high", "value_low", "submission__unit_id")
-    )
-    return [[unit_id for *_, unit_id in run] for _, run in groupby(rows, key=lambda row: row[:2])]
