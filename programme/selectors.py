@@ -344,12 +344,15 @@ class DistrictRegister:
         return self.targets.get(Target.Source.MODELS_RECOGNISED)
 
 
-def in_register_by(cutoff: datetime.date) -> dict[str, Q]:
-    """Target source → the models of the year that count for it at the cut-off (``register_status`` reads a
-    unit as meeting the target when it has one)."""
+def in_register_by(day: datetime.date, prefix: str = "") -> dict[str, Q]:
+    """Target source → the models (``prefix`` leads to them) that count for it on ``day``: registered by then
+    (MT5a), and registered and recognised as điển hình by then (MT5b). A unit meets the target when it has one
+    of the programme's year. The SQL of the register's rule: ``register_status`` on the register's page, the
+    district sums and ``register_figures_at``'s Python all follow it."""
+    registered = Q(**{f"{prefix}registered_on__lte": day})
     return {
-        Target.Source.MODELS_REGISTERED: Q(registered_on__lte=cutoff),
-        Target.Source.MODELS_RECOGNISED: Q(recognised_on__lte=cutoff),
+        Target.Source.MODELS_REGISTERED: registered,
+        Target.Source.MODELS_RECOGNISED: registered & Q(**{f"{prefix}recognised_on__lte": day}),
     }
 
 

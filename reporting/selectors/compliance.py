@@ -18,6 +18,7 @@ from programme.selectors import (
     applicable_kind_ids,
     area_parents,
     exists_on,
+    in_register_by,
     programme_targets,
     reporting_units,
 )
@@ -276,13 +277,6 @@ def latest_period_with_data(programme) -> Period | None:
 ByParent = dict[int | None, int]  # parent unit id → a count
 
 
-def _in_register_by(day: datetime.date, prefix: str = "") -> tuple[Q, Q]:
-    """The models (``prefix`` leads to them) registered, and registered and recognised, by ``day``: the SQL of
-    ``register_figures_at``'s rule."""
-    registered = Q(**{f"{prefix}registered_on__lte": day})
-    return registered, registered & Q(**{f"{prefix}recognised_on__lte": day})
-
-
 def expected_units(programme: Programme, periods: list[Period]) -> dict[tuple[int, str, int], ByParent]:
     """(period id, "units" / "registered" / "recognised", kind id) → parent id → how many reporting units
     exist on the period's end, and how many of them have a model of the programme's year registered
@@ -290,7 +284,8 @@ def expected_units(programme: Programme, periods: list[Period]) -> dict[tuple[in
     aggregates = {}
     for period in periods:
         exists = exists_on(period.end)
-        registered, recognised = _in_register_by(period.end, "models__")
+        counted = in_register_by(period.end, "models__")
+        registered, recognised = counted[Target.Source.MODELS_REGISTERED], counted[Target.Source.MODELS_RECOGNISED]
         aggregates[f"units_{period.id}"] = Count("id", filter=exists, distinct=True)
         aggregates[f"registered_{period.id}"] = Count("id", filter=exists & registered, distinct=True)
         aggregates[f"recognised_{period.id}"] = Count("id", filter=exists & recognised, distinct=True)
@@ -331,8 +326,9 @@ def _live_register(programme: Programme, periods: list[Period]) -> Q:
     models = ExemplaryModel.objects.filter(year=programme.year)
     live = Q()
     for period in periods:
-        in_register, in_recognised = _in_register_by(period.end)
-        registered, recognised = models.filter(in_register), models.filter(in_recognised)
+        counted = in_register_by(period.end)
+        registered = models.filter(counted[Target.Source.MODELS_REGISTERED])
+        recognised = models.filter(counted[Target.Source.MODELS_RECOGNISED])
         live |= Q(submission__period=period.id) & (
             Q(target__source=Target.Source.MODELS_REGISTERED, submission__unit__in=registered.values("unit_id"))
             | Q(target__source=Target.Source.MODELS_RECOGNISED, submission__unit__in=recognised.values("unit_id"))
