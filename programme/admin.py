@@ -60,17 +60,15 @@ class UnitKindAdmin(KeepsTotals, admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(KeepsTotals, admin.ModelAdmin):
+class UnitAdmin(admin.ModelAdmin):
+    """Every write of a unit refreshes the kept sums itself (``reporting.apps``)."""
+
     form = FrozenFiguresForm
-    counting = ("kind", "parent", "opened_on", "closed_on")
     list_display = ["code", "name", "kind", "parent", "opened_on", "closed_on"]
     list_filter = ["kind", "closed_on", "parent"]
     search_fields = ["code", "name", "aliases"]
     list_select_related = ["kind", "parent"]
     autocomplete_fields = ["parent"]
-
-    def refresh_totals(self, obj, initial):
-        totals_refresh(parents={initial.get("parent", obj.parent_id), obj.parent_id})
 
 
 class TaskGroupInline(admin.TabularInline):

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import Signal
 
 from programme import tree
 
@@ -47,18 +48,38 @@ def exists_between(opened_on: datetime.date | None, closed_on: datetime.date | N
     return (opened_on is None or opened_on <= day) and (closed_on is None or day < closed_on)
 
 
+# Sent in the transaction of every write of units that may change who is expected to report (``Unit.save`` and
+# ``delete`` send post_save and post_delete; these writes bypass them), with the ids of the parents whose units
+# changed: the kept sums count the units expected (``reporting.apps``).
+units_written = Signal()
+COUNTED_FIELDS = {"parent", "parent_id", "kind", "kind_id", "opened_on", "closed_on"}
+
+
 class UnitQuerySet(models.QuerySet):
-    """Writes that bypass ``Unit.save`` keep the tree's paths too."""
+    """Writes that bypass ``Unit.save`` keep the tree's paths too, and say which units they changed."""
 
     def bulk_create(self, objs, *args, **kwargs):
         with transaction.atomic(using=self.db):
             created = super().bulk_create(objs, *args, **kwargs)
             tree.place_created(self.model, created)
             tree.arrange_created(self.model, created)
+            units_written.send(self.model, parents={unit.parent_id for unit in created})
         return created
 
     def update(self, **kwargs):
         moves = bool({"parent", "parent_id"} & kwargs.keys())
+        if not COUNTED_FIELDS & kwargs.keys():
+            return self._update_tree(moves, **kwargs)
+        with transaction.atomic(using=self.db):
+            parents = set(self.values_list("parent_id", flat=True).order_by())
+            count = self._update_tree(moves, **kwargs)
+            if moves:
+                parent = kwargs.get("parent", kwargs.get("parent_id"))
+                parents.add(getattr(parent, "pk", parent))
+            units_written.send(self.model, parents=parents)
+        return count
+
+    def _update_tree(self, moves: bool, **kwargs) -> int:
         if not moves and not {"order", "code"} & kwargs.keys():
             return super().update(**kwargs)
         with transaction.atomic(using=self.db):

@@ -1,15 +1,16 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
-TOTALS_MIGRATION = ("reporting", "0006_target_totals")
+# The migrations that make the kept sums (again), empty.
+TOTALS_MIGRATIONS = {("reporting", "0006_target_totals"), ("reporting", "0008_target_totals_by_area")}
 
 
 def fill_totals(sender, *, plan=None, using="default", **kwargs):
-    """When the migration that makes the kept sums has just run, fill them from the values already there: an
+    """When a migration that makes the kept sums has just run, fill them from the values already there: an
     upgraded database shows the figures it showed before, with no step to remember. After the migrations, so
     that the rule reads today's tables."""
     if not any(
-        (migration.app_label, migration.name) == TOTALS_MIGRATION and not backwards
+        (migration.app_label, migration.name) in TOTALS_MIGRATIONS and not backwards
         for migration, backwards in plan or []
     ):
         return
@@ -21,9 +22,69 @@ def fill_totals(sender, *, plan=None, using="default", **kwargs):
         totals_refresh()
 
 
+def units_changed(sender, *, parents, **kwargs):
+    """Units were written: who is expected to report under those parents may have changed."""
+    from programme.models import Period
+    from reporting.totals import totals_changed
+
+    periods = list(Period.objects.select_related("programme").order_by())
+    if periods:
+        totals_changed(periods=periods, parents=parents)
+
+
+def unit_saved(sender, instance, raw=False, **kwargs):
+    if not raw:  # loaddata's rows: ``verify_totals`` after it fills the sums (the README says so)
+        units_changed(sender, parents={instance.parent_id, *(getattr(instance, "_stored_parent", None) or ())})
+
+
+def unit_deleted(sender, instance, **kwargs):
+    units_changed(sender, parents={instance.parent_id})
+
+
+def period_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        from programme.models import Period
+        from reporting.totals import totals_refresh
+
+        totals_refresh(periods=Period.objects.filter(pk=instance.pk).select_related("programme"))
+
+
+def target_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        from reporting.totals import totals_refresh
+
+        totals_refresh(targets=[instance])
+
+
+def kinds_changed(sender, instance, action, **kwargs):
+    """A target's kinds (``applies_to``) changed, from either side."""
+    if action in ("post_add", "post_remove", "post_clear"):
+        from programme.models import Target
+        from reporting.totals import totals_refresh
+
+        totals_refresh(targets=[instance] if isinstance(instance, Target) else None)
+
+
+def kind_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        from reporting.totals import totals_refresh
+
+        totals_refresh()
+
+
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = "Báo cáo và thẩm định"
 
     def ready(self):
+        from programme.models import Period, Target, Unit, UnitKind, units_written
+
         post_migrate.connect(fill_totals, sender=self, dispatch_uid="reporting.fill_totals")
+        post_save.connect(unit_saved, sender=Unit, dispatch_uid="reporting.unit_saved")
+        post_delete.connect(unit_deleted, sender=Unit, dispatch_uid="reporting.unit_deleted")
+        units_written.connect(units_changed, sender=Unit, dispatch_uid="reporting.units_written")
+        # What decides who is expected, written by any path (the admin, a command, a test): the rows follow.
+        post_save.connect(period_saved, sender=Period, dispatch_uid="reporting.period_saved")
+        post_save.connect(target_saved, sender=Target, dispatch_uid="reporting.target_saved")
+        post_save.connect(kind_saved, sender=UnitKind, dispatch_uid="reporting.kind_saved")
+        m2m_changed.connect(kinds_changed, sender=Target.applies_to.through, dispatch_uid="reporting.kinds_changed")

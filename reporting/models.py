@@ -200,20 +200,21 @@ class SubmissionEvent(models.Model):
 
 
 class TargetTotals(models.Model):
-    """The sums of the counting figures of one target at one period, over the units of one parent unit: what a
-    district's figures are made of, kept by every change that affects them (``reporting.totals``) so that a
-    dashboard adds up a few rows per parent instead of every value. ``approved_only`` rows count approved
-    reports only; the others, submitted and approved ones. The rule of what counts is
-    ``reporting.selectors.compliance.compute_totals``; ``manage.py verify_totals`` checks these rows against it.
+    """The sums of the counting figures of one target at one period, over every unit under one area (a unit that
+    has units of its own, at any level): what an area's figures are, kept by every change that affects them
+    (``reporting.totals``) so that a dashboard reads one row per target and period, whatever the number of units
+    under the area. ``approved_only`` rows count approved reports only; the others, submitted and approved ones.
+    The rule of what counts is ``reporting.selectors.compliance.compute_totals``; ``manage.py verify_totals``
+    checks these rows against it.
 
-    For MT5a/MT5b (the register's targets) ``numerator`` is the sum of the figures fixed into approved reports
-    and ``live`` how many of those units the register as it is now counts as meeting the target."""
+    ``units_expected`` counts the units expected for the target (of a kind it applies to, existing on the
+    period's end). For MT5a/MT5b (the register's targets) ``units_in_register`` counts those the register as it is
+    now counts as meeting the target, ``numerator`` sums the figures fixed into approved reports and ``live``
+    counts those of them the register as it is now counts."""
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+", verbose_name="kỳ")
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+", verbose_name="chỉ tiêu")
-    parent = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name="đơn vị cấp trên"
-    )
+    area = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name="địa bàn")
     approved_only = models.BooleanField("chỉ báo cáo đã duyệt")
     numerator = models.BigIntegerField("tổng tử số")
     denominator = models.BigIntegerField("tổng mẫu số")
@@ -221,25 +222,20 @@ class TargetTotals(models.Model):
     units_meeting = models.PositiveIntegerField("số đơn vị đạt")
     units_not_applicable = models.PositiveIntegerField("số đơn vị không áp dụng")
     live = models.PositiveIntegerField("số đơn vị sổ mô hình hiện tính đạt")
+    units_expected = models.PositiveIntegerField("số đơn vị phải báo cáo")
+    units_in_register = models.PositiveIntegerField("số đơn vị sổ mô hình hiện tính đạt (mọi đơn vị)")
 
     class Meta:
         verbose_name = "tổng số liệu"
         verbose_name_plural = "tổng số liệu"
         constraints = [
             models.UniqueConstraint(
-                fields=["period", "target", "parent", "approved_only"],
-                condition=Q(parent__isnull=False),
-                name="target_totals_one_per_parent",
-            ),
-            models.UniqueConstraint(
-                fields=["period", "target", "approved_only"],
-                condition=Q(parent__isnull=True),
-                name="target_totals_one_without_parent",
+                fields=["area", "period", "target", "approved_only"], name="target_totals_one_per_area"
             ),
         ]
 
     def __str__(self):
-        return f"{self.period_id}/{self.target_id}/{self.parent_id}"
+        return f"{self.period_id}/{self.target_id}/{self.area_id}"
 
 
 class PreparedDownload(models.Model):

@@ -6,7 +6,7 @@ from django.test import override_settings
 
 from accounts.roles import Role
 from programme.models import Period, Programme, Target, TaskGroup, Unit, UnitKind
-from reporting.totals import totals_differences
+from reporting.totals import totals_differences, totals_refresh
 from tests.factories import make_user
 
 DEFAULT_FIXTURES = ("units_phong_tho", "programme_2024")
@@ -59,6 +59,7 @@ def phong_tho(db, fixture_rows):
     with connection.cursor() as cursor:  # as loaddata does, so that new rows never take a fixture's id
         for statement in connection.ops.sequence_reset_sql(no_style(), FIXTURE_MODELS):
             cursor.execute(statement)
+    totals_refresh()  # what ``verify_totals`` does after ``loaddata``
     return Programme.objects.get(code="phong-tho-2024")
 
 

@@ -30,6 +30,7 @@ from programme.services import exemplary_model_register
 from reporting.models import Narrative, PreparedDownload, Submission, SubmissionEvent, Value
 from reporting.selectors.reports import report_sheet
 from reporting.services import Content, Figures, submission_import, submission_save
+from reporting.totals import totals_refresh
 from reporting.workbook import SHEET_TITLE, build_template
 from tests.factories import make_user
 from tests.surfaces import fetched
@@ -230,6 +231,7 @@ def _filled_template(unit: Unit, period: Period) -> bytes:
 
 def _build_world() -> World:
     call_command("loaddata", "units_phong_tho", "programme_2024", verbosity=0)
+    totals_refresh()  # what ``verify_totals`` does after ``loaddata``
     unit_a, unit_b = Unit.objects.get(code="03549"), Unit.objects.get(code="03490")
     periods = {p.code: p for p in Period.objects.select_related("programme__area")}
     targets = {t.code: t for t in Target.objects.all()}

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from programme.models import ExemplaryModel, Target, Unit
 from reporting.selectors.compliance import district_compliance
 from reporting.services import Figures, submission_import
+from reporting.totals import totals_refresh
 from tests.factories import TargetFactory, make_district
 
 
@@ -26,6 +27,7 @@ def populate(n_units: int, n_targets: int):
             for u in units[::3]
         ]
     )
+    totals_refresh()  # written past the paths that keep the sums
     return annual
 
 

@@ -44,12 +44,14 @@ def q1(phong_tho) -> Period:
     return Period.objects.select_related("programme__area").get(programme=phong_tho, code="2024Q1")
 
 
-def kept(period, target, parent, *, approved_only=False) -> dict | None:
-    """The row kept for the target at the period over the parent's units, as a dict of its sums."""
-    row = TargetTotals.objects.filter(period=period, target=target, parent=parent, approved_only=approved_only).values(
+def kept(period, target, area, *, approved_only=False) -> dict | None:
+    """The sums of the figures kept for the target at the period over the area's units, as a dict; None when no
+    figure counts there (the row then keeps only how many units are expected)."""
+    row = TargetTotals.objects.filter(period=period, target=target, area=area, approved_only=approved_only).values(
         *FIELDS
     )
-    return row.first()
+    found = row.first()
+    return found if found and any(found.values()) else None
 
 
 def sums(numerator, denominator, reporting=1, meeting=0, not_applicable=0, live=0) -> dict:
@@ -123,10 +125,17 @@ def test_an_admin_parent_change_moves_the_unit_s_figures(client, administrator, 
     submission_import(unit=commune, period=q1, figures={targets["MT1"]: Figures(1, 2)})
     district = commune.parent
     other = Unit.objects.filter(parent=district, kind__code="commune").exclude(pk=commune.pk).first()
+    province = district.parent
     client.force_login(administrator)
     assert admin_save(client, commune, parent=str(other.pk)).status_code == 302
-    assert kept(q1, targets["MT1"], district) is None
     assert kept(q1, targets["MT1"], other) == sums(1, 2)
+    assert kept(q1, targets["MT1"], district) == sums(1, 2), "still under the district, a level further down"
+    assert kept(q1, targets["MT1"], province) == sums(1, 2)
+    commune.refresh_from_db()
+    assert admin_save(client, commune, parent=str(province.pk)).status_code == 302
+    assert kept(q1, targets["MT1"], other) is None
+    assert kept(q1, targets["MT1"], district) is None, "out of the district, its figures leave with it"
+    assert kept(q1, targets["MT1"], province) == sums(1, 2)
 
 
 def test_an_admin_change_of_a_unit_kind_that_stops_reporting_takes_its_units_out(
@@ -167,25 +176,30 @@ def verify(*args) -> str:
 
 def test_verify_totals_reports_and_repairs_a_corrupted_row(commune, q1, targets):
     submission_import(unit=commune, period=q1, figures={targets["MT1"]: Figures(1, 2)})
+    district = commune.parent
     assert "khớp" in verify("--check")
-    TargetTotals.objects.filter(target=targets["MT1"], approved_only=False).update(numerator=7)
-    TargetTotals.objects.filter(target=targets["MT6"]).delete()
-    stray = TargetTotals.objects.get(target=targets["MT1"], approved_only=False)
-    stray.pk, stray.target = None, targets["MT2"]
+    mt1 = TargetTotals.objects.filter(target=targets["MT1"], period=q1, area=district, approved_only=False)
+    mt1.update(numerator=7)
+    TargetTotals.objects.filter(target=targets["MT6"], period=q1, area=district).delete()
+    stray = mt1.get()
+    stray.pk, stray.area = None, commune  # a commune has no units under it: nothing is kept for it
     stray.save()
 
     with pytest.raises(CommandError) as refused:
         verify("--check")
     assert refused.value.returncode != 0
-    assert kept(q1, targets["MT1"], commune.parent)["numerator"] == 7, "--check repairs nothing"
+    assert kept(q1, targets["MT1"], district)["numerator"] == 7, "--check repairs nothing"
 
     printed = verify()
-    assert "phong-tho-2024 kỳ 2024Q1, chỉ tiêu MT1, đơn vị cấp trên" in printed
-    assert "(đã nộp và đã duyệt): tổng tử số 7 → 1" in printed
-    assert "chỉ tiêu MT2, đơn vị cấp trên 109 (đã nộp và đã duyệt): tổng tử số 7 → không có" in printed
-    assert "chỉ tiêu MT6" not in printed  # the commune gave no MT6, so none was kept and none is missing
-    assert kept(q1, targets["MT1"], commune.parent) == sums(1, 2)
-    assert kept(q1, targets["MT2"], commune.parent) is None
+    assert (
+        f"phong-tho-2024 kỳ 2024Q1, chỉ tiêu MT1, địa bàn {district.code} (đã nộp và đã duyệt): tổng tử số 7 → 1"
+        in printed
+    )
+    assert f"chỉ tiêu MT1, địa bàn {commune.code} (đã nộp và đã duyệt): tổng tử số 7 → không có" in printed
+    assert f"chỉ tiêu MT6, địa bàn {district.code} (chỉ đã duyệt): số đơn vị phải báo cáo không có → " in printed
+    assert kept(q1, targets["MT1"], district) == sums(1, 2)
+    assert not TargetTotals.objects.filter(area=commune).exists()
+    assert TargetTotals.objects.filter(target=targets["MT6"], period=q1, area=district).count() == 2
     assert totals_differences(repair=False) == []
     assert "khớp" in verify("--check")
 
@@ -246,3 +260,37 @@ def test_a_migrate_that_does_not_make_the_sums_leaves_them_alone(commune, q1, ta
     call_command("migrate", verbosity=0)  # nothing to apply
     assert not TargetTotals.objects.exists()
     call_command("verify_totals", stdout=io.StringIO())  # what the test's own check would repair
+
+
+def expected(period, target, area) -> int:
+    """How many units the kept row counts as expected for the target at the period under the area."""
+    row = TargetTotals.objects.filter(period=period, target=target, area=area, approved_only=False).first()
+    return row.units_expected if row else 0
+
+
+def test_every_write_of_a_unit_keeps_the_count_of_units_expected(commune, q1, targets):
+    """The areas' rows count the units expected, so a unit made, closed, moved or deleted by any path (save,
+    bulk_create, a queryset's update, delete) recounts them in its own transaction; the autouse check holds
+    every other row."""
+    mt1, district = targets["MT1"], commune.parent
+    province, before = district.parent, expected(q1, mt1, district)
+    assert before > 0 and expected(q1, mt1, province) == before
+
+    made = Unit.objects.create(code="T-1", name="Xã Thử", kind=commune.kind, parent=district, order=99)
+    assert expected(q1, mt1, district) == expected(q1, mt1, province) == before + 1
+    Unit.objects.bulk_create([Unit(code="T-2", name="Xã Thử 2", kind=commune.kind, parent=district, order=98)])
+    assert expected(q1, mt1, district) == before + 2
+
+    # Closed on the period's last day: it no longer exists on the period's end, so it is not expected.
+    Unit.objects.filter(code="T-2").update(closed_on=q1.end)
+    assert expected(q1, mt1, district) == before + 1
+    Unit.objects.filter(code="T-2").update(closed_on=q1.end + datetime.timedelta(days=1))
+    assert expected(q1, mt1, district) == before + 2
+
+    made.closed_on = q1.end
+    made.save(update_fields=["closed_on"])
+    assert expected(q1, mt1, district) == before + 1
+    Unit.objects.filter(code="T-2").update(parent=province)
+    assert expected(q1, mt1, district) == before and expected(q1, mt1, province) == before + 1
+    Unit.objects.filter(code="T-2").delete()
+    assert expected(q1, mt1, province) == before

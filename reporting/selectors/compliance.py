@@ -10,13 +10,13 @@ from django.db.models import Value as V
 from django.db.models.functions import Cast
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 
-from programme import compliance
+from programme import compliance, tree
 from programme.models import ExemplaryModel, Period, Programme, Target, Unit
 from programme.selectors import (
     REGISTER_SOURCES,
     UnitInfo,
     applicable_kind_ids,
-    area_parents,
+    area_path,
     exists_on,
     in_register_by,
     programme_targets,
@@ -255,52 +255,26 @@ def latest_period_with_data(programme) -> Period | None:
 # The district's figures summed by the database -------------------------------------------------------------
 #
 # ``compliance_report`` reads every unit's figure and judges it in Python, which a page showing units needs.
-# A page showing only the district's figures (the overview, the start page, the official report) needs sums:
-# ``compute_totals`` has the database sum the values into a few rows per parent unit, which ``TargetTotals`` keeps
-# (``reporting.totals`` refreshes them in the transaction of every change that affects them, and
-# ``verify_totals`` checks them), so that a page reads those rows and nothing per unit or per value. The rules
-# are those of ``compliance_report``, and a test holds the two to the same figures:
+# A page showing only an area's figures (the overview, the start page, the official report) needs sums:
+# ``TargetTotals`` keeps, per (period, target, area), the sums over every unit under the area, so that such a
+# page reads one row per target and period, whatever the number of units. ``direct_sums`` is the rule of what
+# the units directly under one parent add; an area's row is what its own units add plus the rows of the areas
+# below it (``reporting.totals`` keeps them so, in the transaction of every change that affects them), and
+# ``compute_totals`` recomputes every row from the values for ``verify_totals``. The rules are those of
+# ``compliance_report``, and a test holds the two to the same figures:
 #
 # - a unit is expected for a target at a period when it is of a reporting kind the target applies to, lies under
-#   the programme's area and exists on the period's end;
+#   the area and exists on the period's end;
 # - its figure counts when its report for the period is counting (approved only, on request) and complete;
 # - it meets the target when ``100·numerator`` compares with ``threshold·denominator`` by the operator, exactly:
 #   the threshold has two decimals, so the database compares ``10 000·numerator`` with the integer
 #   ``100·threshold·denominator``;
 # - for MT5a/MT5b, a unit counts the figure fixed into its report when that was approved, and every other unit
-#   the register as it is now: ``expected_units`` counts every unit from the register as it is now, and
-#   ``compute_totals`` gives what replaces that count by the fixed figures for the units that have them.
+#   the register as it is now: ``units_in_register`` counts every expected unit from the register as it is now,
+#   and ``numerator`` and ``live`` give what replaces that count by the fixed figures for the units that have
+#   them.
 #
-# Rows are grouped by parent unit, and the parents are kept in Python when they lie under the area, so the
-# tree may have any depth and a unit moved out of the area leaves its figures behind.
-
-ByParent = dict[int | None, int]  # parent unit id → a count
-
-
-def expected_units(programme: Programme, periods: list[Period]) -> dict[tuple[int, str, int], ByParent]:
-    """(period id, "units" / "registered" / "recognised", kind id) → parent id → how many reporting units
-    exist on the period's end, and how many of them have a model of the programme's year registered
-    (recognised) by then. One query for all the periods."""
-    aggregates = {}
-    for period in periods:
-        exists = exists_on(period.end)
-        counted = in_register_by(period.end, "models__")
-        registered, recognised = counted[Target.Source.MODELS_REGISTERED], counted[Target.Source.MODELS_RECOGNISED]
-        aggregates[f"units_{period.id}"] = Count("id", filter=exists, distinct=True)
-        aggregates[f"registered_{period.id}"] = Count("id", filter=exists & registered, distinct=True)
-        aggregates[f"recognised_{period.id}"] = Count("id", filter=exists & recognised, distinct=True)
-    counts: dict[tuple[int, str, int], ByParent] = defaultdict(dict)
-    rows = (
-        Unit.objects.filter(kind__reports=True)
-        .alias(models=FilteredRelation("exemplary_models", condition=Q(exemplary_models__year=programme.year)))
-        .values("kind_id", "parent_id")
-        .annotate(**aggregates)
-    )
-    for row in rows:
-        for period in periods:
-            for name in ("units", "registered", "recognised"):
-                counts[period.id, name, row["kind_id"]][row["parent_id"]] = row[f"{name}_{period.id}"]
-    return counts
+# A unit moved out of an area takes its figures with it: the rows follow the tree as it is now.
 
 
 def _meets(target: Target):
@@ -309,15 +283,6 @@ def _meets(target: Target):
     bar = V(int(target.threshold * 100)) * Cast(F("denominator"), BigIntegerField())
     compare = GreaterThanOrEqual if target.operator == compliance.AT_LEAST else GreaterThan
     return When(Q(target_id=target.id) & Q(denominator__gt=0) & Q(compare(scaled, bar)), then=V(1))
-
-
-@dataclass(frozen=True)
-class FixedTotals:
-    """The register's figures fixed into the approved reports of some units: how many of those units they
-    count as meeting the target, and how many of them the register as it is now counts."""
-
-    fixed: int
-    live: int
 
 
 def _live_register(programme: Programme, periods: list[Period]) -> Q:
@@ -336,41 +301,39 @@ def _live_register(programme: Programme, periods: list[Period]) -> Q:
     return live
 
 
-TotalsKey = tuple[int, int, int | None, bool]  # (period id, target id, parent unit id, approved only)
-TOTALS_FIELDS = ("numerator", "denominator", "units_reporting", "units_meeting", "units_not_applicable", "live")
-Sums = tuple[int, int, int, int, int, int]  # TOTALS_FIELDS, in that order
+TotalsKey = tuple[int, int, int, bool]  # (period id, target id, area (or parent) unit id, approved only)
+TOTALS_FIELDS = (
+    "numerator",
+    "denominator",
+    "units_reporting",
+    "units_meeting",
+    "units_not_applicable",
+    "live",
+    "units_expected",
+    "units_in_register",
+)
+Sums = tuple[int, ...]  # TOTALS_FIELDS, in that order
+NO_SUMS: Sums = (0,) * len(TOTALS_FIELDS)
+EXPECTED, IN_REGISTER = TOTALS_FIELDS.index("units_expected"), TOTALS_FIELDS.index("units_in_register")
 
 
-def parents_filter(parents: Iterable[int | None], prefix: str = "") -> Q:
-    ids = set(parents)
-    found = Q(**{f"{prefix}parent__in": [i for i in ids if i is not None]})
-    return found | Q(**{f"{prefix}parent__isnull": True}) if None in ids else found
+def added(a: Sums, b: Sums) -> Sums:
+    return tuple(x + y for x, y in zip(a, b, strict=True))
 
 
-def compute_totals(
-    periods: Iterable[Period], parents: Iterable[int | None] | None = None, targets: Iterable[Target] | None = None
-) -> dict[TotalsKey, Sums]:
-    """(period id, target id, parent id, approved only) → the sums of the counting figures of the units expected
-    for the target, grouped by their parent (of those parents and targets only, when given): what
-    ``TargetTotals`` keeps, and what ``verify_totals`` checks it against. For MT5a/MT5b, ``numerator`` sums the
-    figures fixed into approved reports and ``live`` counts those of them the register as it is now counts
-    (``expected_units`` counts every unit from the register as it is now; these turn that count into the fixed
-    figures for the units whose report has them). One query for all the periods (and one for the targets'
-    rules when not given); the periods' programmes should be read with them."""
-    periods = list(periods)
-    if not periods:
-        return {}
-    if targets is None:
-        targets = Target.objects.filter(programme__in={period.programme_id for period in periods}).order_by()
-    targets = list(targets)
-    if not targets:
-        return {}
-    typed = [target for target in targets if target.is_typed]
-    by_programme: dict[int, list[Period]] = defaultdict(list)
+def _by_programme(periods: list[Period]) -> dict[int, list[Period]]:
+    found: dict[int, list[Period]] = defaultdict(list)
     for period in periods:
-        by_programme[period.programme_id].append(period)
+        found[period.programme_id].append(period)
+    return found
+
+
+def _value_sums(periods: list[Period], parents: Iterable[int] | None, targets: list[Target]) -> dict[TotalsKey, Sums]:
+    """What the counting figures of each parent's own units add, per (period, target, parent, approved only).
+    One query."""
+    typed = [target for target in targets if target.is_typed]
     live = Q()
-    for its_periods in by_programme.values():
+    for its_periods in _by_programme(periods).values():
         live |= _live_register(its_periods[0].programme, its_periods)
     values = (
         Value.objects.counting()
@@ -379,12 +342,13 @@ def compute_totals(
             submission__period__in=[period.id for period in periods],
             target__in=targets,
             submission__unit__kind__reports=True,
+            submission__unit__parent__isnull=False,
             target__applies_to=F("submission__unit__kind"),
         )
         .filter(exists_on(F("submission__period__end"), "submission__unit__"))
     )
     if parents is not None:
-        values = values.filter(parents_filter(parents, "submission__unit__"))
+        values = values.filter(submission__unit__parent__in=list(parents))
     rows = values.values_list(
         "submission__period_id", "target_id", "submission__unit__parent_id", "submission__status"
     ).annotate(
@@ -395,104 +359,149 @@ def compute_totals(
         not_applicable=Count("id", filter=Q(denominator=0)),
         live=Count("id", filter=live),
     )
-    totals: dict[TotalsKey, Sums] = {}
-    for period_id, target_id, parent_id, status, *sums in rows.order_by():
+    sums: dict[TotalsKey, Sums] = {}
+    for period_id, target_id, parent_id, status, *found in rows.order_by():
         for approved_only in (False, True):
             if status in Submission.counting_statuses(approved_only):
                 key = period_id, target_id, parent_id, approved_only
-                before = totals.get(key, (0,) * len(TOTALS_FIELDS))
-                totals[key] = tuple(a + b for a, b in zip(before, sums, strict=True))
+                sums[key] = added(sums.get(key, NO_SUMS), (*found, 0, 0))
+    return sums
+
+
+def _unit_counts(periods: list[Period], parents: Iterable[int] | None, targets: list[Target]) -> dict[TotalsKey, Sums]:
+    """How many of each parent's own units are expected for each target at each period, and for MT5a/MT5b how
+    many of them the register as it is now counts, per (period, target, parent, approved only). One query per
+    programme, and one for the kinds the targets apply to."""
+    kinds: dict[int, set[int]] = defaultdict(set)
+    through = Target.applies_to.through.objects.filter(target__in=[target.id for target in targets])
+    for target_id, kind_id in through.values_list("target_id", "unitkind_id"):
+        kinds[target_id].add(kind_id)
+    sums: dict[TotalsKey, Sums] = {}
+    for its_periods in _by_programme(periods).values():
+        programme = its_periods[0].programme
+        aggregates = {}
+        for period in its_periods:
+            exists = exists_on(period.end)
+            counted = in_register_by(period.end, "models__")
+            aggregates[f"units_{period.id}"] = Count("id", filter=exists, distinct=True)
+            for source, condition in counted.items():
+                aggregates[f"{source}_{period.id}"] = Count("id", filter=exists & condition, distinct=True)
+        units = (
+            Unit.objects.filter(kind__reports=True, parent__isnull=False)
+            .alias(models=FilteredRelation("exemplary_models", condition=Q(exemplary_models__year=programme.year)))
+            .values("parent_id", "kind_id")
+            .annotate(**aggregates)
+        )
+        if parents is not None:
+            units = units.filter(parent__in=list(parents))
+        its_targets = [target for target in targets if target.programme_id == programme.id]
+        for row in units.order_by():
+            for period in its_periods:
+                for target in its_targets:
+                    if row["kind_id"] not in kinds[target.id] or not row[f"units_{period.id}"]:
+                        continue
+                    in_register = 0 if target.is_typed else row[f"{target.source}_{period.id}"]
+                    counts = [0] * len(TOTALS_FIELDS)
+                    counts[EXPECTED], counts[IN_REGISTER] = row[f"units_{period.id}"], in_register
+                    for approved_only in (False, True):
+                        key = period.id, target.id, row["parent_id"], approved_only
+                        sums[key] = added(sums.get(key, NO_SUMS), tuple(counts))
+    return sums
+
+
+def direct_sums(
+    periods: Iterable[Period], parents: Iterable[int] | None = None, targets: Iterable[Target] | None = None
+) -> dict[TotalsKey, Sums]:
+    """(period id, target id, parent id, approved only) → what the units directly under each parent add to its
+    sums (of those parents and targets only, when given): the counting figures of the units expected for the
+    target, and how many are expected. For MT5a/MT5b, ``numerator`` sums the figures fixed into approved
+    reports, ``live`` counts those of them the register as it is now counts, and ``units_in_register`` every
+    expected unit it counts. Three queries for one programme; the periods' programmes should be read with
+    them."""
+    periods = list(periods)
+    if targets is None:
+        targets = Target.objects.filter(programme__in={period.programme_id for period in periods}).order_by()
+    targets = list(targets)
+    if not periods or not targets:
+        return {}
+    sums = _value_sums(periods, parents, targets)
+    for key, counts in _unit_counts(periods, parents, targets).items():
+        sums[key] = added(sums.get(key, NO_SUMS), counts)
+    return sums
+
+
+def compute_totals(periods: Iterable[Period], targets: Iterable[Target] | None = None) -> dict[TotalsKey, Sums]:
+    """(period id, target id, area id, approved only) → the sums over every unit under each area, from the
+    values: what ``TargetTotals`` keeps (of those targets only, when given), and what ``verify_totals`` checks
+    it against. Four queries for one programme."""
+    direct = direct_sums(periods, None, targets)
+    paths = dict(Unit.objects.filter(id__in={key[2] for key in direct}).values_list("id", "path"))
+    totals: dict[TotalsKey, Sums] = {}
+    for (period_id, target_id, parent_id, approved_only), sums in direct.items():
+        for area_id in tree.ids_of(paths[parent_id]):
+            key = period_id, target_id, area_id, approved_only
+            totals[key] = added(totals.get(key, NO_SUMS), sums)
     return totals
 
 
 def stored_totals(
-    periods: list[Period], targets: list[Target], *, approved_only: bool
-) -> dict[tuple[int, int], dict[int | None, compliance.Totals | FixedTotals]]:
-    """(period id, target id) → parent id → the sums ``TargetTotals`` keeps of the counting figures of the units
-    expected for the target; for MT5a/MT5b, the ``FixedTotals`` of the figures fixed into approved reports. One
-    query for all the periods, whatever the number of values."""
+    area_id: int, periods: list[Period], targets: list[Target], *, approved_only: bool
+) -> dict[tuple[int, int], Sums]:
+    """(period id, target id) → the sums ``TargetTotals`` keeps over every unit under the area. One query, whatever
+    the number of units."""
     if not targets:
         return {}
-    typed_ids = {target.id for target in targets if target.is_typed}
     rows = TargetTotals.objects.filter(
-        period__in=[period.id for period in periods], target__in=targets, approved_only=approved_only
-    ).values_list("period_id", "target_id", "parent_id", *TOTALS_FIELDS)
-    totals: dict[tuple[int, int], dict[int | None, compliance.Totals | FixedTotals]] = defaultdict(dict)
-    for period_id, target_id, parent_id, num, den, reporting, meeting, not_applicable, live in rows.order_by():
-        totals[period_id, target_id][parent_id] = (
-            compliance.Totals(
-                numerator=num,
-                denominator=den,
-                units_reporting=reporting,
-                units_meeting=meeting,
-                units_not_applicable=not_applicable,
-            )
-            if target_id in typed_ids
-            else FixedTotals(fixed=num, live=live)
-        )
-    return totals
+        area=area_id, period__in=[period.id for period in periods], target__in=targets, approved_only=approved_only
+    ).values_list("period_id", "target_id", *TOTALS_FIELDS)
+    return {(period_id, target_id): tuple(sums) for period_id, target_id, *sums in rows.order_by()}
 
 
 @dataclass(frozen=True)
 class Census:
-    """Who is expected to report each period: the area's parent units and ``expected_units``' counts."""
+    """How many reporting units under the area exist on each period's end, by kind."""
 
-    inside: set[int]
-    expected: dict[tuple[int, str, int], ByParent]
+    area_path: str
+    expected: dict[tuple[int, int], int]  # (period id, kind id) → units
 
-    def units(self, period: Period, kinds: set[int] | None = None, name: str = "units") -> int:
-        """How many units (of those kinds; of any, without) under the area ``expected_units`` counted as
-        ``name`` at the period."""
-        groups = [
-            counts
-            for (period_id, counted_as, kind), counts in self.expected.items()
-            if period_id == period.id and counted_as == name and (kinds is None or kind in kinds)
-        ]
-        return sum(n for counts in groups for parent, n in counts.items() if parent in self.inside)
+    def units(self, period: Period, kinds: set[int] | None = None) -> int:
+        """How many units (of those kinds; of any, without) under the area are expected at the period."""
+        return sum(
+            n
+            for (period_id, kind), n in self.expected.items()
+            if period_id == period.id and (kinds is None or kind in kinds)
+        )
 
 
 def census(programme: Programme, periods: list[Period]) -> Census:
-    """Two queries."""
-    return Census(area_parents(programme), expected_units(programme, periods))
+    """Counted by the database over the area's indexed path. One query."""
+    path = area_path(programme)
+    if not periods:
+        return Census(path, {})
+    aggregates = {f"units_{period.id}": Count("id", filter=exists_on(period.end)) for period in periods}
+    rows = Unit.objects.filter(tree.under(path), kind__reports=True).values("kind_id").annotate(**aggregates).order_by()
+    return Census(path, {(period.id, row["kind_id"]): row[f"units_{period.id}"] for row in rows for period in periods})
 
 
 def district_reports(
-    programme: Programme,
-    periods: list[Period],
-    targets: list[Target],
-    *,
-    approved_only: bool,
-    counted: Census | None = None,
+    programme: Programme, periods: list[Period], targets: list[Target], *, approved_only: bool
 ) -> dict[int, ComplianceReport]:
-    """period id → the district's figures of every target reported in it, without the units' own. Queries:
-    the census unless given (2), the stored totals (1)."""
-    counted = counted or census(programme, periods)
-    inside = counted.inside
-    reported = stored_totals(periods, targets, approved_only=approved_only)
-    register_counts = {Target.Source.MODELS_REGISTERED: "registered", Target.Source.MODELS_RECOGNISED: "recognised"}
+    """period id → the area's figures of every target reported in it, without the units' own, from the kept
+    rows of the programme's area. One query, whatever the number of units."""
+    reported = stored_totals(programme.area_id, periods, targets, approved_only=approved_only)
     reports = {}
     for period in periods:
         report = reports[period.id] = ComplianceReport(period=period, approved_only=approved_only)
         for target in targets:
             if not target.is_reported_in(period):
                 continue
-            kinds = applicable_kind_ids(target)
-            units = counted.units(period, kinds)
+            num, den, reporting, meeting, not_applicable, live, units, in_register = reported.get(
+                (period.id, target.id), NO_SUMS
+            )
             if target.is_typed:
-                by_parent = reported.get((period.id, target.id), {})
-                found = [totals for parent, totals in by_parent.items() if parent in inside]
-                totals = compliance.Totals(
-                    numerator=sum(t.numerator for t in found),
-                    denominator=sum(t.denominator for t in found),
-                    units_reporting=sum(t.units_reporting for t in found),
-                    units_meeting=sum(t.units_meeting for t in found),
-                    units_not_applicable=sum(t.units_not_applicable for t in found),
-                    units_expected=units,
-                )
+                totals = compliance.Totals(num, den, reporting, meeting, not_applicable, units)
             else:
-                found = [t for parent, t in reported.get((period.id, target.id), {}).items() if parent in inside]
-                met = counted.units(period, kinds, register_counts[target.source])
-                met += sum(t.fixed - t.live for t in found)  # these units count their fixed figure instead
+                met = in_register + num - live  # the units with a fixed figure count it instead of the register's
                 totals = compliance.Totals(met, units, units, met, 0, units)
             result = compliance.result_from_totals(rule_for(target), totals, annual_period=period.is_annual)
             report.rows.append((target, result))

@@ -119,11 +119,11 @@ class Overview:
 
 def overview(programme: Programme, *, periods: list[Period], period: Period, approved_only: bool) -> Overview:
     """A card per target reported in ``period`` with its trend over every period of the programme, and the
-    period's completeness, all summed by the database. Queries: targets (2), census (2), the kept sums (1),
+    period's completeness, all summed by the database. Queries: targets (2), census (1), the kept sums (1),
     submissions (1)."""
     counted = census(programme, periods)
     targets = programme_targets(programme)
-    reports = district_reports(programme, periods, targets, approved_only=approved_only, counted=counted)
+    reports = district_reports(programme, periods, targets, approved_only=approved_only)
     by_period = {period_id: {t.id: r for t, r in report.rows} for period_id, report in reports.items()}
     cards = [
         TargetCard(
@@ -178,7 +178,7 @@ def completeness(
 ) -> CompletenessTable:
     """Each unit × each period of the programme: on time, late, missing (overdue), approved; the totals of
     each period over the units the filter keeps (all pages), counted by the database, which also sorts and
-    cuts the page of units. Queries: kinds (1), census (2), totals (1), the page's units (1) and their
+    cuts the page of units. Queries: kinds (1), census (1), totals (1), the page's units (1) and their
     submissions (1)."""
     units = reporting_units_query(programme, [period.end for period in periods])
     kinds, per_kind = kinds_among(units)

@@ -4,10 +4,11 @@ import operator
 from dataclasses import dataclass
 from functools import reduce
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 
+from programme import tree
 from programme.models import Period, TaskGroup
-from programme.selectors import area_units, exists_on, programme_targets
+from programme.selectors import area_path, area_units, exists_on, programme_targets
 from reporting.models import CLOSING_TEXTS, Narrative, Submission
 from reporting.selectors.compliance import ComplianceReport, census, district_reports
 from reporting.selectors.timeliness import district_completeness
@@ -69,7 +70,7 @@ def official_report(period: Period, *, approved_only: bool = False) -> OfficialR
     programme = period.programme
     counted = census(programme, [period])
     targets = programme_targets(programme)
-    report = district_reports(programme, [period], targets, approved_only=approved_only, counted=counted)[period.id]
+    report = district_reports(programme, [period], targets, approved_only=approved_only)[period.id]
     tally = district_completeness(period, counted)
     completeness = Completeness(
         expected=tally.expected,
@@ -100,9 +101,8 @@ def official_report(period: Period, *, approved_only: bool = False) -> OfficialR
     below = (
         Submission.objects.filter(period=period, status__in=statuses, unit__kind__reports=True)
         .exclude(unit__parent=programme.area_id)
-        .filter(exists_on(period.end, "unit__"), _has_text())
-        .values("unit__parent_id")
-        .annotate(reports=Count("id"))
+        .filter(tree.under(area_path(programme), "unit__"), exists_on(period.end, "unit__"), _has_text())
+        .count()
     )
     return OfficialReport(
         period=period,
@@ -113,5 +113,5 @@ def official_report(period: Period, *, approved_only: bool = False) -> OfficialR
         shortcomings=_passages(units, texts("shortcomings")),
         next_steps=_passages(units, texts("next_steps")),
         proposals=_passages(units, texts("proposals")),
-        annexed=sum(row["reports"] for row in below if row["unit__parent_id"] in counted.inside),
+        annexed=below,
     )

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F
 from django.utils import timezone
 
+from programme import tree
 from programme.models import Period
 from programme.selectors import exists_on
 from reporting.models import Submission
@@ -124,14 +125,13 @@ def completeness_by_period(periods: list[Period], counted: Census, *, kind_id: i
     if kind_id is not None:
         rows = rows.filter(unit__kind_id=kind_id)
     rows = (
-        rows.filter(exists_on(F("period__end"), "unit__"))
-        .values("period_id", "unit__parent_id", "status", "is_late")
+        rows.filter(tree.under(counted.area_path, "unit__"), exists_on(F("period__end"), "unit__"))
+        .values_list("period_id", "status", "is_late")
         .annotate(reports=Count("id"))
     )
     count: dict[tuple[int, str, bool], int] = defaultdict(int)
-    for row in rows:
-        if row["unit__parent_id"] in counted.inside:
-            count[row["period_id"], row["status"], row["is_late"]] += row["reports"]
+    for period_id, status, is_late, reports in rows.order_by():
+        count[period_id, status, is_late] = reports
 
     def reports(period: Period, statuses: tuple[str, ...], lateness: tuple[bool, ...] = (False, True)) -> int:
         return sum(count[period.id, status, late] for status in statuses for late in lateness)
