@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from programme import tree
@@ -102,13 +102,6 @@ class PagedRows:
 def area_path(programme: Programme) -> str:
     """The path of the programme's area (no query when the area was read with the programme)."""
     return programme.area.path
-
-
-def area_parents(programme: Programme) -> set[int]:
-    """The ids of the area and of every unit under it that has units of its own. One query."""
-    has_units = Exists(Unit.objects.filter(parent=OuterRef("pk")))
-    found = Unit.objects.filter(tree.under(area_path(programme)), has_units).values_list("id", flat=True)
-    return {programme.area_id, *found.order_by()}
 
 
 def exists_on(day: datetime.date | F, prefix: str = "") -> Q:

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from programme import tree
 from programme.models import Unit
-from programme.selectors import ancestor_ids, area_parents, current_programme, reporting_units, reports_under
+from programme.selectors import ancestor_ids, current_programme, reporting_units, reports_under
 from tests.factories import ProgrammeFactory, UnitFactory, UnitKindFactory
 
 
@@ -296,19 +296,6 @@ def walked_below(area_id: int) -> set[int]:
     return found
 
 
-def walked_parents(area_id: int) -> set[int]:
-    children = defaultdict(list)
-    for unit_id, parent_id in Unit.objects.values_list("id", "parent_id"):
-        children[parent_id].append(unit_id)
-    found, stack = {area_id}, [area_id]
-    while stack:
-        for child in children[stack.pop()]:
-            if children[child]:
-                found.add(child)
-                stack.append(child)
-    return found
-
-
 @pytest.fixture
 def province(db):
     """A province of two districts, each with communes, each commune with villages of its own; codes and orders
@@ -333,7 +320,6 @@ def test_the_units_under_a_unit_are_the_units_a_walk_finds(province, level):
     programme = ProgrammeFactory(area=area)
     for day in (datetime.date(2024, 3, 31), datetime.date(2024, 12, 31)):
         assert [unit.id for unit in reporting_units(programme, on=day)] == walked_reporting_units(area.pk, day)
-    assert area_parents(programme) == walked_parents(area.pk)
     assert set(Unit.objects.filter(tree.under(area.path)).values_list("pk", flat=True)) == walked_below(area.pk)
     assert all(area.pk in ancestor_ids(unit) for unit in Unit.objects.filter(tree.under(area.path)))
 
