@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from programme.models import Period, Target, TaskGroup, Unit
+from programme.models import Period, Target, TaskGroup, Unit, UnitKind
 
 CLOSING_TEXTS = ("shortcomings", "next_steps", "proposals")  # after the task groups' narratives, in this order
 
@@ -204,7 +204,7 @@ class TargetTotals(models.Model):
     has units of its own, at any level): what an area's figures are, kept by every change that affects them
     (``reporting.totals``) so that a dashboard reads one row per target and period, whatever the number of units
     under the area. ``approved_only`` rows count approved reports only; the others, submitted and approved ones.
-    The rule of what counts is ``reporting.selectors.compliance.compute_totals``; ``manage.py verify_totals``
+    The rule of what counts is ``reporting.selectors.compliance.direct_sums``; ``manage.py verify_totals``
     checks these rows against it.
 
     ``units_expected`` counts the units expected for the target (of a kind it applies to, existing on the
@@ -284,3 +284,27 @@ class PreparedDownload(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.filename}"
+
+
+class ReportCounts(models.Model):
+    """Who has reported one period under one area, by kind of unit: how many units of the kind exist there on the
+    period's end (expected) and how many of them have a report submitted on time, submitted late, returned, or
+    approved (the definitions of ``reporting.selectors.timeliness``). Kept like ``TargetTotals``, by the same
+    refresh, so that a completeness tally reads one row per period and kind whatever the number of units."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+", verbose_name="kỳ")
+    kind = models.ForeignKey(UnitKind, on_delete=models.CASCADE, related_name="+", verbose_name="loại đơn vị")
+    area = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name="địa bàn")
+    expected = models.PositiveIntegerField("số đơn vị phải báo cáo")
+    on_time = models.PositiveIntegerField("số báo cáo đúng hạn")
+    late = models.PositiveIntegerField("số báo cáo muộn")
+    returned = models.PositiveIntegerField("số báo cáo bị trả lại")
+    approved = models.PositiveIntegerField("số báo cáo đã duyệt")
+
+    class Meta:
+        verbose_name = "số báo cáo đã nộp"
+        verbose_name_plural = "số báo cáo đã nộp"
+        constraints = [models.UniqueConstraint(fields=["area", "period", "kind"], name="report_counts_one_per_area")]
+
+    def __str__(self):
+        return f"{self.period_id}/{self.kind_id}/{self.area_id}"

@@ -145,8 +145,8 @@ def _record(
     comment: str = "",
     changes: list[dict] | None = None,
 ) -> SubmissionEvent:
-    """Keep the change in the report's history, and the district's sums with it when the report counts, or
-    counted until now."""
+    """Keep the change in the report's history, and the areas' kept sums and counts with it when the report
+    counts, or counted until now (a report enters and leaves "returned" only from and to a counting one)."""
     if from_status in Submission.COUNTING or submission.counts:
         totals_changed(periods=[submission.period], parents=[submission.unit.parent_id])
     return SubmissionEvent.objects.create(

@@ -1,35 +1,28 @@
-"""The areas' sums kept in ``TargetTotals``: refreshed in the transaction of every change that affects them,
-and checked against the values by ``verify_totals``.
+"""The kept sums of every area, in ``TargetTotals`` (the figures of each target) and ``ReportCounts`` (who has
+reported): refreshed in the transaction of every change that affects them, and checked by ``verify_totals``.
 
-What counts is decided in one place, ``direct_sums`` (what a parent's own units add). A change under some parent
-units refreshes the rows of those parents and of every area above them, from the lowest up: each area's row is
-its own units' sums plus the kept rows of the areas directly below it, so a refresh reads a few rows per area
-and never the values of the whole province. ``compute_totals`` makes every row from the values alone, and the
-verifier compares every kept row with it. Each write path calls ``totals_changed`` (or, for a whole-database
-change, ``totals_refresh``) before its transaction ends; a batch of changes (an import of many reports, the demo
-data) refreshes once, at the end of ``totals_deferred``.
+What counts is decided in one place for each: ``direct_sums`` and ``direct_counts``, what a parent's own units
+add. A change under some parent units refreshes the rows of those parents and of every area above them, from
+the lowest up: each area's row is its own units' part plus the kept rows of the areas directly below it, so a
+refresh reads a few rows per area and never the reports of the whole province. ``computed`` makes every row
+from the reports alone, and the verifier compares every kept row with it. Each write path calls
+``totals_changed`` (or, for a whole-database change, ``totals_refresh``) before its transaction ends; a batch
+of changes (an import of many reports, the demo data) refreshes once, at the end of ``totals_deferred``.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Sum
 
 from programme import tree
-from programme.models import Period, Target, Unit
-from reporting.models import TargetTotals
-from reporting.selectors.compliance import (
-    NO_SUMS,
-    TOTALS_FIELDS,
-    Sums,
-    TotalsKey,
-    added,
-    compute_totals,
-    direct_sums,
-)
+from programme.models import Period, Target, Unit, UnitKind
+from reporting.models import ReportCounts, TargetTotals
+from reporting.selectors.compliance import TOTALS_FIELDS, direct_sums
+from reporting.selectors.timeliness import COUNTS_FIELDS, direct_counts
 
 # PostgreSQL advisory locks (namespace, key) that keep two refreshes of one area apart: each refresh of some
 # areas holds (namespace, -1) shared and (namespace, area) exclusive; a refresh of every area holds
@@ -37,25 +30,73 @@ from reporting.selectors.compliance import (
 LOCK_NAMESPACE = 14_0001
 EVERY_AREA = -1
 
+Key = tuple  # (period id, target or kind id, area id[, approved only]): the area is always third
+Row = tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Kept:
+    """One table of kept rows: its key's fields (the area third), the fields it sums, and the rule of what a
+    parent's own units add, ``direct(periods, parents, targets)``."""
+
+    model: type[models.Model]
+    keys: tuple[str, ...]
+    fields: tuple[str, ...]
+    direct: Callable[[list[Period], list[int] | None, list[Target] | None], dict[Key, Row]]
+    by_target: bool  # whether a change of some targets only touches it
+
+    @property
+    def zero(self) -> Row:
+        return (0,) * len(self.fields)
+
+
+FIGURES = Kept(
+    TargetTotals,
+    ("period_id", "target_id", "area_id", "approved_only"),
+    TOTALS_FIELDS,
+    direct_sums,
+    by_target=True,
+)
+COUNTS = Kept(
+    ReportCounts,
+    ("period_id", "kind_id", "area_id"),
+    COUNTS_FIELDS,
+    lambda periods, parents, targets: direct_counts(periods, parents),
+    by_target=False,
+)
+KEPT = (FIGURES, COUNTS)
+
+
+def _added(a: Row, b: Row) -> Row:
+    return tuple(x + y for x, y in zip(a, b, strict=True))
+
+
+def _in_area(key: Key, area_id: int) -> Key:
+    return (*key[:2], area_id, *key[3:])
+
 
 @dataclass(frozen=True)
 class Difference:
-    """A stored sum that differs from the one computed from the values (None: no row)."""
+    """A kept figure that differs from the one computed from the reports (None: no row)."""
 
+    kept: Kept
     period: Period
-    target: Target
+    of: str  # the target's code, or the kind's name
     area: str  # the area's code
-    approved_only: bool
+    approved_only: bool | None
     field: str
     stored: int | None
     computed: int | None
 
     def __str__(self) -> str:
-        counted = "chỉ đã duyệt" if self.approved_only else "đã nộp và đã duyệt"
-        field = TargetTotals._meta.get_field(self.field).verbose_name
+        field = self.kept.model._meta.get_field(self.field).verbose_name
+        what = f"chỉ tiêu {self.of}" if self.kept is FIGURES else f"loại đơn vị {self.of}"
+        counted = (
+            "" if self.approved_only is None else " (chỉ đã duyệt)" if self.approved_only else " (đã nộp và đã duyệt)"
+        )
         return (
-            f"{self.period.programme.code} kỳ {self.period.code}, chỉ tiêu {self.target.code}, địa bàn "
-            f"{self.area} ({counted}): {field} {_shown(self.stored)} → {_shown(self.computed)}"
+            f"{self.period.programme.code} kỳ {self.period.code}, {what}, địa bàn {self.area}{counted}: "
+            f"{field} {_shown(self.stored)} → {_shown(self.computed)}"
         )
 
 
@@ -70,44 +111,53 @@ def _periods(periods: Iterable[Period] | None) -> list[Period]:
 
 
 def _stored(
-    periods: list[Period], areas: Iterable[int] | None, targets: list[Target] | None
-) -> dict[TotalsKey, tuple[int, Sums]]:
+    kept: Kept, periods: list[Period], areas: Iterable[int] | None, targets: list[Target] | None
+) -> dict[Key, tuple[int, Row]]:
     """The rows kept for that scope: key → (row id, sums). One query."""
-    rows = TargetTotals.objects.filter(period__in=[period.id for period in periods])
+    rows = kept.model.objects.filter(period__in=[period.id for period in periods])
     if areas is not None:
         rows = rows.filter(area__in=list(areas))
     if targets is not None:
         rows = rows.filter(target__in=targets)
-    found = rows.order_by().values_list("period_id", "target_id", "area_id", "approved_only", "id", *TOTALS_FIELDS)
-    return {(p, t, area, approved): (row_id, tuple(sums)) for p, t, area, approved, row_id, *sums in found}
+    width = len(kept.keys)
+    found = rows.order_by().values_list(*kept.keys, "id", *kept.fields)
+    return {tuple(row[:width]): (row[width], tuple(row[width + 1 :])) for row in found}
+
+
+def computed(kept: Kept, periods: list[Period], targets: list[Target] | None = None) -> dict[Key, Row]:
+    """Every area's row from the reports alone: each parent's direct part added to the parent and every unit
+    above it. What ``verify_totals`` checks the kept rows against."""
+    direct = kept.direct(periods, None, targets)
+    paths = dict(Unit.objects.filter(id__in={key[2] for key in direct}).values_list("id", "path"))
+    rows: dict[Key, Row] = {}
+    for key, found in direct.items():
+        for area_id in tree.ids_of(paths[key[2]]):
+            at = _in_area(key, area_id)
+            rows[at] = _added(rows.get(at, kept.zero), found)
+    return rows
 
 
 def _compare(
-    computed: dict[TotalsKey, Sums], stored: dict[TotalsKey, tuple[int, Sums]]
-) -> list[tuple[TotalsKey, str, int | None, int | None]]:
-    zero = (None,) * len(TOTALS_FIELDS)
+    kept: Kept, now: dict[Key, Row], stored: dict[Key, tuple[int, Row]]
+) -> list[tuple[Key, str, int | None, int | None]]:
+    none = (None,) * len(kept.fields)
     found = []
-    for key in sorted(computed.keys() | stored.keys()):
-        now, kept = computed.get(key, zero), stored.get(key, (None, zero))[1]
-        found += [(key, name, old, new) for name, old, new in zip(TOTALS_FIELDS, kept, now, strict=True) if old != new]
+    for key in sorted(now.keys() | stored.keys()):
+        new, old = now.get(key, none), stored.get(key, (None, none))[1]
+        found += [(key, name, a, b) for name, a, b in zip(kept.fields, old, new, strict=True) if a != b]
     return found
 
 
-def _write(keys: set[TotalsKey], computed: dict[TotalsKey, Sums], stored: dict[TotalsKey, tuple[int, Sums]]) -> None:
-    """Replace the rows of those keys by the computed ones (none where nothing is counted). Two queries at
+def _write(kept: Kept, now: dict[Key, Row], stored: dict[Key, tuple[int, Row]]) -> None:
+    """Replace the rows that differ by the computed ones (none where nothing is counted). Two queries at
     most."""
+    keys = {key for key, *_ in _compare(kept, now, stored)}
     if stale := [stored[key][0] for key in keys if key in stored]:
-        TargetTotals.objects.filter(id__in=stale).delete()
-    TargetTotals.objects.bulk_create(
-        TargetTotals(
-            period_id=key[0],
-            target_id=key[1],
-            area_id=key[2],
-            approved_only=key[3],
-            **dict(zip(TOTALS_FIELDS, computed[key], strict=True)),
-        )
+        kept.model.objects.filter(id__in=stale).delete()
+    kept.model.objects.bulk_create(
+        kept.model(**dict(zip(kept.keys, key, strict=True)), **dict(zip(kept.fields, now[key], strict=True)))
         for key in keys
-        if key in computed and computed[key] != NO_SUMS
+        if key in now and any(now[key])
     )
 
 
@@ -136,18 +186,34 @@ def _areas_above(parents: set[int]) -> dict[int, int | None]:
     return {area_id: up for area_id, (_, up) in sorted(above.items(), key=lambda item: -item[1][0])}
 
 
-def _rows_below(areas: list[int], periods: list[Period], targets: list[Target] | None) -> dict[TotalsKey, Sums]:
-    """(period, target, area, approved only) → the kept rows of the areas directly below each of ``areas`` that
-    are not among them, summed by the database. One query."""
-    rows = TargetTotals.objects.filter(area__parent__in=areas, period__in=[period.id for period in periods]).exclude(
+def _rows_below(kept: Kept, areas: list[int], periods: list[Period], targets: list[Target] | None) -> dict[Key, Row]:
+    """The kept rows of the areas directly below each of ``areas`` that are not among them, summed by the
+    database into each of ``areas``. One query."""
+    rows = kept.model.objects.filter(area__parent__in=areas, period__in=[period.id for period in periods]).exclude(
         area__in=areas
     )
     if targets is not None:
         rows = rows.filter(target__in=targets)
-    summed = rows.values_list("period_id", "target_id", "area__parent_id", "approved_only").annotate(
-        *(Sum(name) for name in TOTALS_FIELDS)
-    )
-    return {(p, t, area, approved): tuple(sums) for p, t, area, approved, *sums in summed.order_by()}
+    grouped = [name if name != "area_id" else "area__parent_id" for name in kept.keys]
+    summed = rows.values_list(*grouped).annotate(*(Sum(name) for name in kept.fields)).order_by()
+    width = len(kept.keys)
+    return {tuple(row[:width]): tuple(row[width:]) for row in summed}
+
+
+def _refresh_areas(
+    kept: Kept, areas: dict[int, int | None], periods: list[Period], targets: list[Target] | None
+) -> None:
+    own = kept.direct(periods, list(areas), targets)
+    below = _rows_below(kept, list(areas), periods, targets)
+    now: dict[Key, Row] = {}
+    for area_id, parent_id in areas.items():  # the lowest first: an area above adds the rows just computed
+        keys = {key for key in own.keys() | below.keys() if key[2] == area_id}
+        for key in keys:
+            now[key] = _added(own.get(key, kept.zero), below.get(key, kept.zero))
+            if parent_id is not None:
+                up = _in_area(key, parent_id)
+                below[up] = _added(below.get(up, kept.zero), now[key])
+    _write(kept, now, _stored(kept, periods, list(areas), targets))
 
 
 @transaction.atomic
@@ -157,36 +223,24 @@ def totals_refresh(
     parents: Iterable[int | None] | None = None,
     targets: Iterable[Target] | None = None,
 ) -> None:
-    """Recompute the kept sums of those periods and targets (every one, when not given) for the areas that hold
-    those parent units' units (every area, when not given), and write what differs. Called in the transaction
-    of the change, after it."""
+    """Recompute the kept rows of those periods (and of those targets, when given: then only the figures) for
+    the areas that hold those parent units' units (every area, when not given), and write what differs. Called
+    in the transaction of the change, after it."""
     periods = _periods(periods)
     if not periods:
         return
     targets = None if targets is None else list(targets)
+    tables = [kept for kept in KEPT if targets is None or kept.by_target]
     if parents is None:
         _lock(None)
-        computed = compute_totals(periods, targets)
-        stored = _stored(periods, None, targets)
-        _write({key for key, *_ in _compare(computed, stored)}, computed, stored)
+        for kept in tables:
+            _write(kept, computed(kept, periods, targets), _stored(kept, periods, None, targets))
         return
     areas = _areas_above({parent for parent in parents if parent is not None})
-    if not areas:
-        return
-    _lock(areas)
-    own = direct_sums(periods, list(areas), targets)
-    below = _rows_below(list(areas), periods, targets)
-    computed: dict[TotalsKey, Sums] = {}
-    for area_id, parent_id in areas.items():  # the lowest first: an area above adds the rows just computed
-        keys = {key for key in own.keys() | below.keys() if key[2] == area_id}
-        for key in keys:
-            computed[key] = added(own.get(key, NO_SUMS), below.get(key, NO_SUMS))
-        if parent_id is not None:
-            for key in keys:
-                up = (key[0], key[1], parent_id, key[3])
-                below[up] = added(below.get(up, NO_SUMS), computed[key])
-    stored = _stored(periods, areas, targets)
-    _write({key for key, *_ in _compare(computed, stored)}, computed, stored)
+    if areas:
+        _lock(areas)
+        for kept in tables:
+            _refresh_areas(kept, areas, periods, targets)
 
 
 _pending: ContextVar[dict | None] = ContextVar("pending_totals", default=None)
@@ -231,8 +285,9 @@ def totals_deferred() -> Iterator[None]:
 
 
 def totals_differences(*, repair: bool) -> list[Difference]:
-    """Every kept sum that differs from the values, and with ``repair`` the rows rewritten so that none does.
-    Four queries when nothing differs."""
+    """Every kept figure that differs from the reports, and with ``repair`` the rows rewritten so that none
+    does."""
+    found = []
     with transaction.atomic():
         periods = _periods(None)
         if not periods:
@@ -240,15 +295,33 @@ def totals_differences(*, repair: bool) -> list[Difference]:
         if repair:
             _lock(None)
         targets = list(Target.objects.filter(programme__in={p.programme_id for p in periods}).order_by())
-        computed = compute_totals(periods, targets)
-        stored = _stored(periods, None, None)
-        found = _compare(computed, stored)
-        if repair and found:
-            _write({key for key, *_ in found}, computed, stored)
+        for kept in KEPT:
+            now, stored = (
+                computed(kept, periods, targets if kept.by_target else None),
+                _stored(kept, periods, None, None),
+            )
+            differences = _compare(kept, now, stored)
+            if repair and differences:
+                _write(kept, now, stored)
+            found += [(kept, *difference) for difference in differences]
     by_period = {period.id: period for period in periods}
-    by_target = {target.id: target for target in targets}
-    codes = dict(Unit.objects.filter(id__in={key[2] for key, *_ in found}).values_list("id", "code")) if found else {}
+    names = {
+        FIGURES: {target.id: target.code for target in targets},
+        COUNTS: dict(UnitKind.objects.values_list("id", "name")) if found else {},
+    }
+    codes = (
+        dict(Unit.objects.filter(id__in={key[2] for _, key, *_ in found}).values_list("id", "code")) if found else {}
+    )
     return [
-        Difference(by_period[key[0]], by_target[key[1]], codes.get(key[2], "—"), key[3], name, old, new)
-        for key, name, old, new in found
+        Difference(
+            kept,
+            by_period[key[0]],
+            names[kept].get(key[1], "—"),
+            codes.get(key[2], "—"),
+            key[3] if len(key) > 3 else None,
+            name,
+            old,
+            new,
+        )
+        for kept, key, name, old, new in found
     ]

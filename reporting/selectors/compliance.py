@@ -10,13 +10,12 @@ from django.db.models import Value as V
 from django.db.models.functions import Cast
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 
-from programme import compliance, tree
+from programme import compliance
 from programme.models import ExemplaryModel, Period, Programme, Target, Unit
 from programme.selectors import (
     REGISTER_SOURCES,
     UnitInfo,
     applicable_kind_ids,
-    area_path,
     exists_on,
     in_register_by,
     programme_targets,
@@ -260,7 +259,7 @@ def latest_period_with_data(programme) -> Period | None:
 # page reads one row per target and period, whatever the number of units. ``direct_sums`` is the rule of what
 # the units directly under one parent add; an area's row is what its own units add plus the rows of the areas
 # below it (``reporting.totals`` keeps them so, in the transaction of every change that affects them), and
-# ``compute_totals`` recomputes every row from the values for ``verify_totals``. The rules are those of
+# ``reporting.totals.computed`` makes every row from the values for ``verify_totals``. The rules are those of
 # ``compliance_report``, and a test holds the two to the same figures:
 #
 # - a unit is expected for a target at a period when it is of a reporting kind the target applies to, lies under
@@ -430,20 +429,6 @@ def direct_sums(
     return sums
 
 
-def compute_totals(periods: Iterable[Period], targets: Iterable[Target] | None = None) -> dict[TotalsKey, Sums]:
-    """(period id, target id, area id, approved only) → the sums over every unit under each area, from the
-    values: what ``TargetTotals`` keeps (of those targets only, when given), and what ``verify_totals`` checks
-    it against. Four queries for one programme."""
-    direct = direct_sums(periods, None, targets)
-    paths = dict(Unit.objects.filter(id__in={key[2] for key in direct}).values_list("id", "path"))
-    totals: dict[TotalsKey, Sums] = {}
-    for (period_id, target_id, parent_id, approved_only), sums in direct.items():
-        for area_id in tree.ids_of(paths[parent_id]):
-            key = period_id, target_id, area_id, approved_only
-            totals[key] = added(totals.get(key, NO_SUMS), sums)
-    return totals
-
-
 def stored_totals(
     area_id: int, periods: list[Period], targets: list[Target], *, approved_only: bool
 ) -> dict[tuple[int, int], Sums]:
@@ -455,32 +440,6 @@ def stored_totals(
         area=area_id, period__in=[period.id for period in periods], target__in=targets, approved_only=approved_only
     ).values_list("period_id", "target_id", *TOTALS_FIELDS)
     return {(period_id, target_id): tuple(sums) for period_id, target_id, *sums in rows.order_by()}
-
-
-@dataclass(frozen=True)
-class Census:
-    """How many reporting units under the area exist on each period's end, by kind."""
-
-    area_path: str
-    expected: dict[tuple[int, int], int]  # (period id, kind id) → units
-
-    def units(self, period: Period, kinds: set[int] | None = None) -> int:
-        """How many units (of those kinds; of any, without) under the area are expected at the period."""
-        return sum(
-            n
-            for (period_id, kind), n in self.expected.items()
-            if period_id == period.id and (kinds is None or kind in kinds)
-        )
-
-
-def census(programme: Programme, periods: list[Period]) -> Census:
-    """Counted by the database over the area's indexed path. One query."""
-    path = area_path(programme)
-    if not periods:
-        return Census(path, {})
-    aggregates = {f"units_{period.id}": Count("id", filter=exists_on(period.end)) for period in periods}
-    rows = Unit.objects.filter(tree.under(path), kind__reports=True).values("kind_id").annotate(**aggregates).order_by()
-    return Census(path, {(period.id, row["kind_id"]): row[f"units_{period.id}"] for row in rows for period in periods})
 
 
 def district_reports(

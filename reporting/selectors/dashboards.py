@@ -20,7 +20,7 @@ from programme.selectors import (
     reporting_units_query,
 )
 from reporting import charts
-from reporting.selectors.compliance import census, district_reports, latest_period_with_data
+from reporting.selectors.compliance import district_reports, latest_period_with_data
 from reporting.selectors.series import period_short_name
 from reporting.selectors.timeliness import (
     Completeness,
@@ -119,9 +119,8 @@ class Overview:
 
 def overview(programme: Programme, *, periods: list[Period], period: Period, approved_only: bool) -> Overview:
     """A card per target reported in ``period`` with its trend over every period of the programme, and the
-    period's completeness, all summed by the database. Queries: targets (2), census (1), the kept sums (1),
-    submissions (1)."""
-    counted = census(programme, periods)
+    period's completeness, all summed by the database. Queries: targets (2), the kept sums (1), the kept
+    counts (1)."""
     targets = programme_targets(programme)
     reports = district_reports(programme, periods, targets, approved_only=approved_only)
     by_period = {period_id: {t.id: r for t, r in report.rows} for period_id, report in reports.items()}
@@ -133,7 +132,7 @@ def overview(programme: Programme, *, periods: list[Period], period: Period, app
         )
         for target, result in reports[period.id].rows
     ]
-    return Overview(programme, periods, period, approved_only, cards, district_completeness(period, counted))
+    return Overview(programme, periods, period, approved_only, cards, district_completeness(period, programme.area_id))
 
 
 # Completeness and timeliness ------------------------------------------------------------------------------
@@ -178,14 +177,14 @@ def completeness(
 ) -> CompletenessTable:
     """Each unit × each period of the programme: on time, late, missing (overdue), approved; the totals of
     each period over the units the filter keeps (all pages), counted by the database, which also sorts and
-    cuts the page of units. Queries: kinds (1), census (1), totals (1), the page's units (1) and their
+    cuts the page of units. Queries: kinds (1), the kept counts (1), the page's units (1) and their
     submissions (1)."""
     units = reporting_units_query(programme, [period.end for period in periods])
     kinds, per_kind = kinds_among(units)
     kind_id = chosen_id(kind, kinds)
     if kind_id is not None:
         units = units.filter(kind_id=kind_id)
-    totals = completeness_by_period(periods, census(programme, periods), kind_id=kind_id)
+    totals = completeness_by_period(periods, programme.area_id, kind_id=kind_id)
     today = timezone.localdate()
 
     def rows(start: int, stop: int) -> list[tuple[UnitInfo, list[bool]]]:

@@ -10,7 +10,7 @@ from programme import tree
 from programme.models import Period, TaskGroup
 from programme.selectors import area_path, area_units, exists_on, programme_targets
 from reporting.models import CLOSING_TEXTS, Narrative, Submission
-from reporting.selectors.compliance import ComplianceReport, census, district_reports
+from reporting.selectors.compliance import ComplianceReport, district_reports
 from reporting.selectors.timeliness import district_completeness
 
 
@@ -68,10 +68,9 @@ def official_report(period: Period, *, approved_only: bool = False) -> OfficialR
     Units further down (a province's communes) are only counted: their texts are in the annex download.
     Eleven queries whatever the number of units."""
     programme = period.programme
-    counted = census(programme, [period])
     targets = programme_targets(programme)
     report = district_reports(programme, [period], targets, approved_only=approved_only)[period.id]
-    tally = district_completeness(period, counted)
+    tally = district_completeness(period, programme.area_id)
     completeness = Completeness(
         expected=tally.expected,
         reported=tally.submitted,

@@ -16,16 +16,15 @@ The definitions, shared by the overview's strip and the completeness page:
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, F
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 
-from programme import tree
-from programme.models import Period
+from programme.models import Period, Unit
 from programme.selectors import exists_on
-from reporting.models import Submission
-from reporting.selectors.compliance import Census
+from reporting.models import ReportCounts, Submission
 
 ON_TIME, LATE, RETURNED, MISSING, NOT_EXPECTED = "on_time", "late", "returned", "missing", "not_expected"
 
@@ -112,35 +111,61 @@ def report_states(periods: list[Period], unit_ids: list[int] | None = None) -> d
     return {(period_id, unit_id): ReportState(*state) for period_id, unit_id, *state in rows}
 
 
-def district_completeness(period: Period, counted: Census) -> Completeness:
-    """The period's completeness (the definitions above) over the expected units, counted by the database.
-    One query."""
-    return completeness_by_period([period], counted)[0]
+CountsKey = tuple[int, int, int]  # (period id, kind id, area (or parent) unit id)
+COUNTS_FIELDS = ("expected", "on_time", "late", "returned", "approved")
+Counts = tuple[int, ...]  # COUNTS_FIELDS, in that order
 
 
-def completeness_by_period(periods: list[Period], counted: Census, *, kind_id: int | None = None) -> list[Completeness]:
-    """``district_completeness`` of each period, over the units of one kind when given. One query for all the
-    periods."""
-    rows = Submission.objects.filter(period__in=[period.id for period in periods], unit__kind__reports=True)
-    if kind_id is not None:
-        rows = rows.filter(unit__kind_id=kind_id)
-    rows = (
-        rows.filter(tree.under(counted.area_path, "unit__"), exists_on(F("period__end"), "unit__"))
-        .values_list("period_id", "status", "is_late")
-        .annotate(reports=Count("id"))
+def direct_counts(periods: list[Period], parents: Iterable[int] | None = None) -> dict[CountsKey, Counts]:
+    """(period id, kind id, parent id) → how many of the parent's own reporting units of the kind exist on the
+    period's end (expected), and how many of those have a report on time, late, returned or approved (the
+    definitions above), for those parents only when given: what ``ReportCounts`` keeps for the parent, before
+    the rows of the areas below it are added. Two queries."""
+    if not periods:
+        return {}
+    units = Unit.objects.filter(kind__reports=True, parent__isnull=False)
+    reports = Submission.objects.filter(
+        period__in=[period.id for period in periods], unit__kind__reports=True, unit__parent__isnull=False
+    ).filter(exists_on(F("period__end"), "unit__"))
+    if parents is not None:
+        units, reports = units.filter(parent__in=list(parents)), reports.filter(unit__parent__in=list(parents))
+    expected = {f"units_{period.id}": Count("id", filter=exists_on(period.end)) for period in periods}
+    counts: dict[CountsKey, list[int]] = defaultdict(lambda: [0] * len(COUNTS_FIELDS))
+    for row in units.values("kind_id", "parent_id").annotate(**expected).order_by():
+        for period in periods:
+            if row[f"units_{period.id}"]:
+                counts[period.id, row["kind_id"], row["parent_id"]][0] = row[f"units_{period.id}"]
+    rows = reports.values_list("period_id", "unit__kind_id", "unit__parent_id", "status", "is_late").annotate(
+        n=Count("id")
     )
-    count: dict[tuple[int, str, bool], int] = defaultdict(int)
-    for period_id, status, is_late, reports in rows.order_by():
-        count[period_id, status, is_late] = reports
+    for period_id, kind_id, parent_id, status, is_late, n in rows.order_by():
+        found = counts[period_id, kind_id, parent_id]
+        if status in Submission.COUNTING:
+            found[2 if is_late else 1] += n
+        if status == Submission.Status.RETURNED:
+            found[3] += n
+        if status == Submission.Status.APPROVED:
+            found[4] += n
+    return {key: tuple(found) for key, found in counts.items() if any(found)}
 
-    def reports(period: Period, statuses: tuple[str, ...], lateness: tuple[bool, ...] = (False, True)) -> int:
-        return sum(count[period.id, status, late] for status in statuses for late in lateness)
 
-    counting, kinds = tuple(Submission.COUNTING), None if kind_id is None else {kind_id}
+def district_completeness(period: Period, area_id: int) -> Completeness:
+    """The period's completeness (the definitions above) over the expected units under the area, from the kept
+    counts. One query."""
+    return completeness_by_period([period], area_id)[0]
+
+
+def completeness_by_period(periods: list[Period], area_id: int, *, kind_id: int | None = None) -> list[Completeness]:
+    """``district_completeness`` of each period, over the units of one kind when given, from the counts kept
+    for the area (``ReportCounts``). One query for all the periods, whatever the number of units."""
+    rows = ReportCounts.objects.filter(area=area_id, period__in=[period.id for period in periods])
+    if kind_id is not None:
+        rows = rows.filter(kind=kind_id)
+    summed = rows.values_list("period_id").annotate(*(Sum(name) for name in COUNTS_FIELDS)).order_by()
+    by_period = {period_id: counts for period_id, *counts in summed}
     tallies = []
     for period in periods:
-        on_time, late = reports(period, counting, (False,)), reports(period, counting, (True,))
-        expected = counted.units(period, kinds)
+        expected, on_time, late, returned, approved = by_period.get(period.id, (0,) * len(COUNTS_FIELDS))
         tallies.append(
             Completeness(
                 period=period,
@@ -148,8 +173,8 @@ def completeness_by_period(periods: list[Period], counted: Census, *, kind_id: i
                 on_time=on_time,
                 late=late,
                 missing=expected - on_time - late,
-                returned=reports(period, (Submission.Status.RETURNED,)),
-                approved=reports(period, (Submission.Status.APPROVED,)),
+                returned=returned,
+                approved=approved,
             )
         )
     return tallies
