@@ -1,5 +1,6 @@
 """The user's notifications and e-mail choices, the try-out's mailbox, and the reviewer's "đôn đốc"."""
 
+import datetime
 import email
 import email.policy
 import re
@@ -83,6 +84,13 @@ def email_choices(request):
     return render(request, "followup/email_choices.html", context, status=status)
 
 
+def _local(moment: datetime.datetime) -> datetime.datetime:
+    """A Date header's moment in local time (Django writes it in UTC, as "-0000")."""
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return timezone.localtime(moment)
+
+
 def _mailbox_messages() -> list[dict]:
     """The latest e-mails written by the file backend, newest first."""
     folder = Path(settings.EMAIL_FILE_PATH)
@@ -98,7 +106,7 @@ def _mailbox_messages() -> list[dict]:
                 {
                     "subject": parsed["subject"],
                     "to": parsed["to"],
-                    "date": parsed["date"],
+                    "date": _local(parsed["date"].datetime) if parsed["date"] else None,
                     "text": body.get_content() if body else "",
                     "has_html": parsed.get_body(preferencelist=("html",)) is not None,
                 }
