@@ -224,3 +224,15 @@ def test_the_email_choices_are_kept(client, officer):
     officer.refresh_from_db()
     assert officer.email == "canbo@example.vn"
     assert EmailChoice.objects.get(user=officer).kinds == [Kind.REMINDER]
+
+
+def test_typed_text_is_escaped_in_the_html_email(officer, reviewer, commune, q1, django_capture_on_commit_callbacks):
+    officer.email = "canbo@example.vn"
+    officer.save()
+    submission = submitted_by_officer(officer, commune, q1)
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_return(user=reviewer, submission=submission, version=None, comment="<b>Sửa</b> & gửi lại")
+    (message,) = mail.outbox
+    assert "Ý kiến thẩm định: <b>Sửa</b> & gửi lại" in message.body  # the plain text as typed
+    html = message.alternatives[0][0]
+    assert "&lt;b&gt;Sửa&lt;/b&gt; &amp; gửi lại" in html and "<b>Sửa</b>" not in html

@@ -209,3 +209,24 @@ def test_the_completeness_page_costs_the_same_with_reminders_of_1_or_many_units(
         send_reminders(day)
     assert Reminder.objects.count() > 100
     assert completeness_queries(client, reviewer) == few
+
+
+@pytest.mark.parametrize("days", [[5, 1], [], [60]])
+def test_a_schedule_takes_a_list_of_days(phong_tho, days):
+    ReminderSchedule(programme=phong_tho, days_before=days).full_clean()
+
+
+@pytest.mark.parametrize("days", [5, [0], [61], ["5"], [1.5], {"5": 1}])
+def test_a_schedule_refuses_anything_else_with_a_message(phong_tho, days):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="mỗi số từ 1 đến 60"):
+        ReminderSchedule(programme=phong_tho, days_before=days).full_clean()
+
+
+def test_leaders_see_the_log_but_neither_the_form_nor_the_ticks(client, leader, reviewer, q1):
+    urge(client, reviewer, q1, tat_ca="1")
+    client.force_login(leader)
+    page = client.get(reverse("completeness")).text
+    assert 'form="don-doc"' not in page and 'id="don-doc"' not in page
+    assert "đôn đốc; không có cán bộ nhận" in page  # units without an officer account: logged all the same
