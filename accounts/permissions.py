@@ -25,6 +25,7 @@ VIEW_ALL_REPORTS = "reporting.view_all_reports"
 REGISTER_MODELS = "programme.register_model"
 RECOGNISE_MODELS = "programme.recognise_model"
 VIEW_MODELS = "programme.view_exemplarymodel"
+MANAGE_USERS = "accounts.change_user"
 
 
 def _own_unit(user, unit: Unit | None) -> bool:
@@ -42,6 +43,11 @@ class Action(Enum):
     )
     EDIT_REPORT = (True, lambda user, unit: user.has_perm(SUBMIT_REPORT) and _own_unit(user, unit))
     REVIEW = (False, lambda user, unit: user.has_perm(REVIEW_REPORT))
+    # Reviewing this unit's reports: who is told of its submissions (``reviewers_of``). Every reviewer reviews
+    # every unit today; a reviewer kept to an area is a change of this rule alone.
+    REVIEW_UNIT = (True, lambda user, unit: may(user, Action.REVIEW))
+    # Urging units to report ("đôn đốc") from the completeness page
+    REMIND = (False, lambda user, unit: user.has_perm(REVIEW_REPORT))
     UPLOAD_BULK = (False, lambda user, unit: user.has_perm(REVIEW_REPORT))
     # The district's pages and downloads
     VIEW_DISTRICT = (False, lambda user, unit: user.has_perm(VIEW_ALL_REPORTS))
@@ -63,6 +69,9 @@ class Action(Enum):
         ),
     )
 
+    # The try-out's mailbox of the e-mails written to files: for those who manage the accounts
+    VIEW_TEST_MAILBOX = (False, lambda user, unit: user.has_perm(MANAGE_USERS))
+
     @property
     def needs_unit(self) -> bool:
         return self.value[0]
@@ -76,6 +85,27 @@ def may(user, action: Action, unit: Unit | None = None) -> bool:
     if not needs_unit and unit is not None:
         raise TypeError(f"{action.name} is not asked of a unit")
     return bool(rule(user, unit))
+
+
+def reviewers_of(unit: Unit) -> list:
+    """The active users who may review ``unit``'s reports. Those holding the permission are read in one query,
+    then each is asked ``may``, so that the answer follows the rule."""
+    from django.contrib.auth import get_user_model
+
+    holders = get_user_model().objects.with_perm(REVIEW_REPORT, backend="django.contrib.auth.backends.ModelBackend")
+    return [user for user in holders.order_by("pk") if may(user, Action.REVIEW_UNIT, unit)]
+
+
+def officers_of(units) -> dict[int, list]:
+    """Unit id → the active users who report for it (``EDIT_REPORT``), for the given units."""
+    from django.contrib.auth import get_user_model
+
+    found: dict[int, list] = {}
+    users = get_user_model().objects.filter(unit__in=units, is_active=True).select_related("unit").order_by("pk")
+    for user in users:
+        if may(user, Action.EDIT_REPORT, user.unit):
+            found.setdefault(user.unit_id, []).append(user)
+    return found
 
 
 def require(user, action: Action, unit: Unit | None = None) -> None:

@@ -39,7 +39,7 @@ def role_permissions() -> dict[Role, list[str]]:
     admin_perms = [
         f"{perm.content_type.app_label}.{perm.codename}"
         for perm in apps.get_model("auth", "Permission")
-        .objects.filter(content_type__app_label__in=["accounts", "programme", "reporting"])
+        .objects.filter(content_type__app_label__in=["accounts", "programme", "reporting", "followup"])
         .select_related("content_type")
     ]
     return {

@@ -15,7 +15,13 @@ def layout(request):
 def _addresses(prefix: str) -> dict[str, str]:
     """Worked out once per process: reversing the menu's addresses and finding the stylesheet's hashed name
     on every request cost a fifth of a page taken from the cache."""
-    names = {"home": "home", "overview": "overview", "inbox": "inbox", "register": "register"}
+    names = {
+        "home": "home",
+        "overview": "overview",
+        "inbox": "inbox",
+        "register": "register",
+        "notifications": "notifications",
+    }
     return {
         **{key: reverse(name) for key, name in names.items()},
         "admin": reverse("admin:index"),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "accounts",
     "programme",
     "reporting",
+    "followup",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dvproject.context_processors.layout",
                 "accounts.permissions.permissions",
+                "followup.context_processors.notifications",
             ],
         },
     },
@@ -96,6 +98,29 @@ DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 # them from this database: no other server. `make run` starts one beside the web server; production runs it as
 # a service (README, Deploying).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
+
+# --- E-mail --------------------------------------------------------------------------------------------------------
+# Notifications also go by e-mail (followup.mail) when EMAIL_URL says how: smtp://user:password@host:587 (or smtp+tls,
+# smtps, smtp+ssl; django-environ's syntax). Unset, the try-out writes each e-mail to a file under var/mail, shown
+# on the "Hộp thư thử" page; in production an unset EMAIL_URL means notifications in the app only.
+_FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_ENABLED = "EMAIL_URL" in env.ENVIRON or DEBUG
+_email = env.email_url("EMAIL_URL") if "EMAIL_URL" in env.ENVIRON else {"EMAIL_BACKEND": _FILE_BACKEND}
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_FILE_PATH = str(BASE_DIR / (_email.get("EMAIL_FILE_PATH") or "var/mail"))  # a relative path is the project's
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)  # seconds: a server that hangs fails the attempt, then retried
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Theo dõi công tác dân vận <khong-tra-loi@localhost>")
+# The site's address as users reach it, for the links in e-mails (which are read outside any request).
+SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if EMAIL_ENABLED and not SITE_URL:
+    raise ImproperlyConfigured("DJANGO_SITE_URL must give the site's address (https://…) when EMAIL_URL is set.")
+# --- end of e-mail -------------------------------------------------------------------------------------------------
 
 # --- Session length ----------------------------------------------------------------------------------------------
 # Django's sessions in the database. A session ends after DJANGO_SESSION_HOURS (default 8) without a request: every

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("reporting.urls")),
     path("", include("programme.urls")),
+    path("", include("followup.urls")),
 ]

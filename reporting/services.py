@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.permissions import Action, require
+from followup import notify
+from followup.models import Kind
 from programme.models import Period, Target, TaskGroup, Unit
 from programme.rules import Coverage, not_typed, report_coverage
 from programme.selectors import unit_info
@@ -230,6 +232,8 @@ def submission_save(
     submission.save()
     action = SubmissionEvent.Action.SUBMITTED if submit else SubmissionEvent.Action.SAVED
     _record(submission, action=action, from_status=from_status, actor=user, changes=changes)
+    if submit:
+        notify.report_submitted(submission)
     return submission
 
 
@@ -308,7 +312,15 @@ def _review(
     submission.version += 1
     submission.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_comment", "version", "updated_at"])
     _record(submission, action=action, from_status=from_status, actor=user, comment=comment, changes=changes)
+    notify.report_reviewed(submission, REVIEW_NOTICES[action], comment)
     return submission
+
+
+REVIEW_NOTICES = {
+    SubmissionEvent.Action.APPROVED: Kind.APPROVED,
+    SubmissionEvent.Action.RETURNED: Kind.RETURNED,
+    SubmissionEvent.Action.REOPENED: Kind.REOPENED,
+}
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 
 from accounts.models import User
 from accounts.roles import Role
+from followup.models import EmailChoice, Kind, Notification, Reminder
 from programme.models import ExemplaryModel, Period, Target, Unit
 from programme.services import exemplary_model_register
 from reporting.models import Narrative, PreparedDownload, Submission, SubmissionEvent, Value
@@ -82,6 +83,12 @@ GET = """
     download_file     >login?next  403          403          200          404          404
     register          >login?next  200          200          200          200          200
     model_recognise   >login?next  405          405          405          405          405
+    notifications     >login?next  200          200          200          200          200
+    open_notification >login?next  >report+     404          404          404          404
+    mark_read         >login?next  405          405          405          405          405
+    email_choices     >login?next  200          200          200          200          200
+    mailbox           >login?next  403          403          403          403          200
+    urge              >login?next  403          403          405          403          405
 """
 POST = """
     name              anonymous    officer_a    officer_b    reviewer     leader       administrator
@@ -115,6 +122,12 @@ POST = """
     download_file     >login?next  403          403          405          405          405
     register          >login?next  >register+   >register+   403          403          403
     model_recognise   >login?next  403          403          >register+   403          >register+
+    notifications     >login?next  405          405          405          405          405
+    open_notification >login?next  405          405          405          405          405
+    mark_read         >login?next  >notifications+ >notifications >notifications >notifications >notifications
+    email_choices     >login?next  >email_choices+ >email_choices+ >email_choices+ >email_choices+ >email_choices+
+    mailbox           >login?next  403          403          403          403          405
+    urge              >login?next  403          403          >completeness+ 403       >completeness+
 """
 # Everything a POST could change: reports, their figures, texts and history, the register of models, and the
 # downloads asked for (the reviewer's is one of the world's).
@@ -125,6 +138,9 @@ SNAPSHOT = {
     SubmissionEvent: ("submission", "action", "to_status"),
     ExemplaryModel: ("unit", "year", "name", "field", "recognised_on", "recognition_level"),
     PreparedDownload: ("owner", "kind", "period", "approved_only", "state"),
+    Notification: ("recipient", "kind", "read_at"),
+    Reminder: ("unit", "period", "source", "sent_by"),
+    EmailChoice: ("user", "kinds"),
 }
 OPEN_DRAFT_PAGES = {"report", "report_template", "report_upload"}  # the officer's form: the 2024S1 draft
 EXPORTS = ["export_overview", "export_matrix", "export_values", "export_texts", "official_report"]
@@ -195,6 +211,7 @@ class World:
     event_a: SubmissionEvent  # the saving of unit A's 2024S1 draft, which wrote its shortcomings
     template_a: bytes  # unit A's 2024S1 template, filled in by its officer
     download: PreparedDownload  # the reviewer's, made: another user's address for everyone else
+    notification_a: Notification  # officer A's, unread, leading to unit A's 2024Q1 report
     secrets: dict[str, list[str]]  # per officer: what of the other unit must never reach them
     sessions: dict[str, str]  # per role: a signed-in session, made once with ``force_login``
 
@@ -270,6 +287,12 @@ def _build_world() -> World:
             filename="ma-tran-2024Q1.xlsx",
             content=b"PK",
         ),
+        notification_a=Notification.objects.create(
+            recipient=users["officer_a"],
+            kind=Kind.APPROVED,
+            text="Báo cáo đã được duyệt.",
+            link=reverse("report", args=[periods["2024Q1"].id, unit_a.code]),
+        ),
         secrets={"officer_a": shows_b, "officer_b": shows_a},
         sessions=sessions,
     )
@@ -302,6 +325,7 @@ def url_args(name: str, world: World, period: str = "") -> dict:
         "event_id": world.event_a.pk,
         "kind": world.download.kind,
         "download_id": world.download.pk,
+        "notification_id": world.notification_a.pk,
     }
     wanted = set(PATTERNS[name].pattern.converters)
     assert wanted <= set(values), f"no test value for {wanted - set(values)} of {name}"
@@ -326,6 +350,10 @@ def post_data(name: str, world: World, args: dict) -> dict:
             return {"action": "approve", "version": submission.version, "comment": ""}
         case "register":
             return {"name": "Mô hình mới đăng ký", "field": "culture"}
+        case "email_choices":
+            return {"email": "nguoidung@example.vn", "kinds": [Kind.REMINDER]}
+        case "urge":
+            return {"ky": world.periods["2024Q1"].id, "tat_ca": "1", "loi_nhan": "Đề nghị nộp ngay."}
         case "model_recognise":
             prefix = f"m{world.model_a.pk}"
             return {f"{prefix}-recognised_on": "2024-05-10", f"{prefix}-recognition_level": "district"}

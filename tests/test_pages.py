@@ -52,10 +52,10 @@ def menu(html: str) -> list[str]:
 @pytest.mark.parametrize(
     ("user_fixture", "links"),
     [
-        ("officer", ["home", "home", ("unit_dashboard", "03549"), "register"]),
-        ("reviewer", ["home", "home", "overview", "inbox", "register"]),
-        ("leader", ["home", "home", "overview", "inbox", "register"]),
-        ("administrator", ["home", "home", "overview", "inbox", "register", "admin:index"]),
+        ("officer", ["home", "home", ("unit_dashboard", "03549"), "register", "notifications"]),
+        ("reviewer", ["home", "home", "overview", "inbox", "register", "notifications"]),
+        ("leader", ["home", "home", "overview", "inbox", "register", "notifications"]),
+        ("administrator", ["home", "home", "overview", "inbox", "register", "notifications", "admin:index"]),
     ],
 )
 def test_the_menu_shows_each_role_its_pages(client, request, commune, user_fixture, links):

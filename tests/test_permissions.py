@@ -31,6 +31,9 @@ TABLE = """
     EDIT_REPORT             y           n             n          n            n              n          n            n         n           n
     REGISTER_MODEL          y           n             n          y            y              n          n            y         y           n
     REVIEW                  n           n             n          y            y              n          n            y         y           n
+    REVIEW_UNIT             n           n             n          y            y              n          n            y         y           n
+    REMIND                  n           n             n          y            y              n          n            y         y           n
+    VIEW_TEST_MAILBOX       n           n             n          n            n              n          n            y         y           n
     UPLOAD_BULK             n           n             n          y            y              n          n            y         y           n
     VIEW_DISTRICT           n           n             n          y            y              y          y            y         y           n
     DOWNLOAD                n           n             n          y            y              y          y            y         y           n

@@ -128,3 +128,40 @@ def test_production_cookies_are_secure():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-3:] == ["True", "True", "True"]
+
+
+PRODUCTION = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": REAL_KEY, "DJANGO_ALLOWED_HOSTS": "danvan.example.vn"}
+PRINT_EMAIL = (
+    "shell",
+    "-c",
+    "from django.conf import settings as s; print(s.EMAIL_ENABLED, s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, "
+    "s.EMAIL_USE_TLS, s.EMAIL_HOST_USER, s.EMAIL_HOST_PASSWORD, s.SITE_URL, sep='|')",
+)
+
+
+def test_email_comes_from_email_url():
+    result = manage(
+        *PRINT_EMAIL,
+        EMAIL_URL="smtp+tls://ban.danvan:mat%40khau@mail.example.vn:587",
+        DJANGO_SITE_URL="https://danvan.example.vn/",
+        **PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split("|") == [
+        "True",
+        "django.core.mail.backends.smtp.EmailBackend",
+        "mail.example.vn",
+        "587",
+        "True",
+        "ban.danvan",
+        "mat@khau",
+        "https://danvan.example.vn",
+    ]
+
+
+def test_without_email_url_production_sends_no_email_and_with_it_needs_the_sites_address():
+    result = manage(*PRINT_EMAIL, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split("|")[0] == "False"
+    refused = manage("check", EMAIL_URL="smtp://mail.example.vn:25", **PRODUCTION)
+    assert refused.returncode != 0 and "DJANGO_SITE_URL" in refused.stderr

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import Action, may, require_or_404, unit_or_404
+from followup.reminders import latest_reminders, urge_period
 from programme.models import Target
 from programme.selectors import current_programme
 from reporting.selectors import dashboards as boards
@@ -103,7 +104,9 @@ def completeness(request):
             return NO_PROGRAMME, {"programme": programme}
         kind, page = request.GET.get("loai"), request.GET.get("trang")
         board = boards.completeness(programme, periods=periods, kind=kind, page=page)
-        return "reporting/dashboards/completeness.html", {"board": board}
+        shown = [row.unit.id for row in board.page]
+        followup = {"reminders": latest_reminders(shown, periods), "urge_period": urge_period(periods, board.today)}
+        return "reporting/dashboards/completeness.html", {"board": board, **followup}
 
     return dashboard_page(request, build)
 

@@ -110,6 +110,8 @@ def visits(periods, commune, targets):
             (f"/bao-cao/{q3}/{unit}/tai-len/", upload_not_a_workbook),
             (f"/tong-quan/don-vi/{unit}/", None),
             ("/mo-hinh/", None),
+            ("/thong-bao/", None),
+            ("/thong-bao/nhan-qua-e-mail/", None),
         ],
         "thamdinh": [
             ("/", None),
@@ -128,9 +130,10 @@ def visits(periods, commune, targets):
             ("/mo-hinh/?trang_don_vi=1", None),
             (f"/xuat/chuan-bi/ma-tran.xlsx?ky={s1}", None),
             (f"/xuat/chuan-bi/so-lieu.xlsx?ky={s1}", prepare_file),
+            ("/thong-bao/", None),
         ],
         "lanhdao": [("/", None), *((path, None) for path in read_only)],  # the same pages without actions
-        "quantri": [("/", None), ("/admin/", None)],
+        "quantri": [("/", None), ("/admin/", None), ("/thong-bao/hop-thu-thu/", None)],
     }
 
 

@@ -11,6 +11,7 @@ from programme.selectors import reporting_units
 
 # Demo only: the command refuses to run in production mode.
 DEMO_PASSWORD = "DanVan@2024-demo"
+DEMO_MAIL_DOMAIN = "dan-van.example"  # a domain reserved for examples: nothing is ever delivered there
 DEMO_ACCOUNTS = [
     ("quantri", Role.ADMINISTRATOR, "Quản trị hệ thống"),
     ("bandanvan", Role.REVIEWER, "Cán bộ Ban Dân vận Huyện ủy"),
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         for username, role, title in DEMO_ACCOUNTS:
             user, _ = User.objects.get_or_create(username=username)
             user.first_name = title
+            user.email = f"{username}@{DEMO_MAIL_DOMAIN}"  # the try-out's e-mails go to files (Hộp thư thử)
             user.set_password(DEMO_PASSWORD)
             user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
             user.unit = officer_unit if role == Role.OFFICER else None
