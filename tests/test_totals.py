@@ -20,8 +20,9 @@ from django.urls import reverse
 from programme.models import Period, Target, Unit
 from programme.services import exemplary_model_register
 from reporting.imports import import_values
-from reporting.models import Submission, TargetTotals
+from reporting.models import ReportCounts, Submission, TargetTotals
 from reporting.selectors.compliance import district_compliance
+from reporting.selectors.timeliness import COUNTS_FIELDS, completeness_by_period
 from reporting.services import (
     Figures,
     submission_approve,
@@ -294,3 +295,33 @@ def test_every_write_of_a_unit_keeps_the_count_of_units_expected(commune, q1, ta
     assert expected(q1, mt1, district) == before and expected(q1, mt1, province) == before + 1
     Unit.objects.filter(code="T-2").delete()
     assert expected(q1, mt1, province) == before
+
+
+def tally(period, area, kind=None) -> dict:
+    """Who has reported the period under the area (of one kind), from the kept counts."""
+    rows = ReportCounts.objects.filter(period=period, area=area)
+    if kind is not None:
+        rows = rows.filter(kind=kind)
+    return {name: sum(getattr(row, name) for row in rows) for name in COUNTS_FIELDS}
+
+
+def test_the_kept_counts_follow_a_report_through_submission_review_and_return(officer, reviewer, commune, q1, targets):
+    district, province = commune.parent, commune.parent.parent
+    before = tally(q1, district)
+    assert before["expected"] > 0 and before == tally(q1, province)
+    content = complete_content(commune, q1, figures=(9, 10))
+    draft = submission_save(user=officer, unit=commune, period=q1, version=None, content=content, submit=False)
+    assert tally(q1, district) == before, "a draft is not reported"
+    report = submission_save(user=officer, unit=commune, period=q1, version=draft.version, content=content, submit=True)
+    late = "late" if report.is_late else "on_time"
+    assert tally(q1, district, commune.kind)[late] == 1
+    assert tally(q1, province)[late] == before[late] + 1
+    report = submission_return(user=reviewer, submission=report, version=report.version, comment="Thiếu")
+    assert tally(q1, district)[late] == before[late] and tally(q1, district)["returned"] == before["returned"] + 1
+    report = submission_save(
+        user=officer, unit=commune, period=q1, version=report.version, content=content, submit=True
+    )
+    submission_approve(user=reviewer, submission=report, version=report.version)
+    assert tally(q1, province)["approved"] == before["approved"] + 1
+    assert tally(q1, province)["returned"] == before["returned"]
+    assert completeness_by_period([q1], province.pk)[0].approved == before["approved"] + 1

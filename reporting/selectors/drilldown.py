@@ -179,9 +179,9 @@ def target_dashboard(
     """How the units stand against one target in a period: the district result, the units ranked by their
     exact value (a chart of both ends, a table of all, 50 a page), who is furthest below the threshold and who
     has not reported. Only the units shown are read (``reporting.selectors.standing``); the district result is
-    the database's sums. ``target`` needs its ``applies_to`` prefetched. Queries: the district result (3), the
-    ranked units (3), the units without a figure and those the target does not apply to (1); for a target from
-    the register, every unit is read and judged: units (1), the register (2), the district result (3)."""
+    the database's sums. ``target`` needs its ``applies_to`` prefetched. Queries: the district result (1), the
+    ranked units (2), the units without a figure and those the target does not apply to (1); for a target from
+    the register, every unit is read and judged: units (1), the register (2), the district result (1)."""
     programme = target.programme
     board = TargetDashboard(target, programme, periods, period, approved_only, target.is_reported_in(period))
     if not board.reported:
