@@ -325,3 +325,15 @@ def test_the_kept_counts_follow_a_report_through_submission_review_and_return(of
     assert tally(q1, province)["approved"] == before["approved"] + 1
     assert tally(q1, province)["returned"] == before["returned"]
     assert completeness_by_period([q1], province.pk)[0].approved == before["approved"] + 1
+
+
+def test_verify_totals_prints_the_first_differences_and_counts_the_rest(commune, q1, targets):
+    TargetTotals.objects.all().delete()  # as after loaddata: every row is missing
+    missing = len(totals_differences(repair=False))
+    assert missing > 50
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("verify_totals", "--check", stdout=out)
+    printed = out.getvalue().splitlines()
+    assert len(printed) == 51 and printed[-1] == f"… và {missing - 50} sai lệch khác (in hết với -v 2)."
+    assert len(verify("-v", "2").splitlines()) == missing + 1  # and the line saying they were repaired

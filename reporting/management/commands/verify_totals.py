@@ -2,6 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from reporting.totals import totals_differences
 
+SHOWN = 50  # differences printed, unless asked for all: after loaddata every row is missing
+
 
 class Command(BaseCommand):
     help = (
@@ -14,10 +16,13 @@ class Command(BaseCommand):
             "--check", action="store_true", help="chỉ kiểm tra: không sửa, kết thúc với mã lỗi khi có sai lệch"
         )
 
-    def handle(self, *args, check, **options):
+    def handle(self, *args, check, verbosity, **options):
         differences = totals_differences(repair=not check)
-        for difference in differences:
+        shown = differences if verbosity > 1 else differences[:SHOWN]
+        for difference in shown:
             self.stdout.write(str(difference))
+        if len(shown) < len(differences):
+            self.stdout.write(f"… và {len(differences) - len(shown)} sai lệch khác (in hết với -v 2).")
         if not differences:
             self.stdout.write("Các tổng số liệu lưu sẵn khớp với số liệu của các báo cáo.")
         elif check:
