@@ -65,8 +65,10 @@ def _locked_submission(*, unit: Unit, period: Period) -> tuple[Submission, bool]
 
 
 def _locked(submission: Submission, version: int | None) -> Submission:
-    """The submission re-read under a row lock; refused if it changed since ``version`` was read."""
-    current = Submission.objects.select_for_update().select_related("unit", "period").get(pk=submission.pk)
+    """The submission re-read under a row lock; refused if it changed since ``version`` was read. Only the
+    submission's row is locked: a lock on its period's or unit's row would block every other change that
+    writes a row referring to them (the kept sums do) until this one commits, and could deadlock with it."""
+    current = Submission.objects.select_for_update(of=("self",)).select_related("unit", "period").get(pk=submission.pk)
     if version is not None and current.version != version:
         raise StaleSubmission(current)
     return current

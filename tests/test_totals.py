@@ -8,6 +8,7 @@ district, the programme's area.
 
 import datetime
 import io
+import time
 from decimal import Decimal
 
 import pytest
@@ -337,3 +338,25 @@ def test_verify_totals_prints_the_first_differences_and_counts_the_rest(commune,
     printed = out.getvalue().splitlines()
     assert len(printed) == 51 and printed[-1] == f"… và {missing - 50} sai lệch khác (in hết với -v 2)."
     assert len(verify("-v", "2").splitlines()) == missing + 1  # and the line saying they were repaired
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="locks between connections are a PostgreSQL matter")
+@pytest.mark.django_db(transaction=True)
+def test_a_review_and_a_change_elsewhere_at_once_both_succeed(reviewer, commune, q1, targets):
+    """A review locks its report's row, pauses, then refreshes the sums; meanwhile a change in another unit
+    refreshes them, writing rows that refer to the period. Had the review locked the period's row with its
+    report's, the change would wait for it while holding the area's lock the review waits for: a deadlock."""
+    report = submission_import(unit=commune, period=q1, figures={targets["MT1"]: Figures(1, 2)})
+    elsewhere = Unit.objects.get(code="03391")
+
+    def approve():
+        with pause_after("FOR UPDATE", 0.5):
+            return submission_approve(user=reviewer, submission=report, version=report.version)
+
+    def change():
+        time.sleep(0.1)  # after the review's lock
+        return submission_import(unit=elsewhere, period=q1, figures={targets["MT1"]: Figures(3, 4)})
+
+    outcomes = run_together(approve, change)
+    assert [kind for kind, _ in outcomes] == ["ok", "ok"], outcomes
+    assert kept(q1, targets["MT1"], commune.parent) == sums(4, 6, reporting=2, meeting=0)
