@@ -25,7 +25,7 @@ from reporting.forms import NOTE_MAX, ReportForm
 from reporting.inert import filename_part, is_formula
 from reporting.models import CLOSING_TEXTS
 from reporting.selectors.reports import ReportSheet, SheetRow, report_sheet
-from reporting.services import EDITABLE, StaleSubmission, SubmissionError, submission_save
+from reporting.services import EDITABLE, StaleSubmission, SubmissionError, figure_map, rule_errors, submission_save
 from reporting.sheetreader import UNCOMPUTED, Limits, SheetRefused, open_xlsx
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -423,7 +423,21 @@ def template_form(filled: FilledTemplate, sheet: ReportSheet) -> ReportForm:
         data[f"group_{group.number}"] = sheet.narratives.get(group.id, "")
     for name in CLOSING_TEXTS:
         data[name] = getattr(sheet.submission, name) if sheet.submission else ""
+    for rule in sheet.warning_rules:
+        data[f"explain_{rule.code}"] = sheet.explanations.get(rule.code, "")
     return ReportForm(data, sheet=sheet)
+
+
+def rule_cell_errors(form: ReportForm, filled: FilledTemplate) -> list[CellError]:
+    """The error rules the file's figures break, each named at the cell of the first figure it reads: the
+    file is refused as a submission would be, though it is saved as a draft."""
+    labels = dict(INPUTS.values())
+    errors = []
+    for violation in rule_errors(form.sheet.rules, figure_map(form.content().figures)):
+        first = (violation.rule.left.operands or violation.rule.right.operands)[0]
+        part = "num" if first.part == "numerator" else "den"
+        errors.append(CellError(filled.cell(first.target, part), violation.text, f"{first.target}, {labels[part]}"))
+    return errors
 
 
 def cell_errors(form: ReportForm, filled: FilledTemplate) -> list[CellError]:
@@ -451,7 +465,7 @@ def template_upload(*, user, unit: Unit, period: Period, data: bytes, filename: 
     sheet = report_sheet(unit, period)
     _check_current(filled.meta, sheet)
     form = template_form(filled, sheet)
-    errors = cell_errors(form, filled)
+    errors = cell_errors(form, filled) or rule_cell_errors(form, filled)
     if errors:
         raise TemplateRejected(errors)
     try:

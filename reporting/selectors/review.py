@@ -6,6 +6,7 @@ from django.db.models import F, QuerySet
 
 from programme.models import Period, Target, UnitKind
 from programme.selectors import UnitInfo, reporting_units
+from programme.validation import Violation
 from reporting.models import Submission
 from reporting.plausibility import implausible_change
 from reporting.selectors.reports import NarrativeSection, ReportSheet, SheetRow, report_history_events, report_sheet
@@ -65,11 +66,20 @@ class ReviewRow:
     flags: list[str]
 
 
+@dataclass(frozen=True)
+class RuleFinding:
+    """A validation rule the report's figures break, with the officer's explanation when it is a warning."""
+
+    violation: Violation
+    explanation: str
+
+
 @dataclass
 class ReviewPage:
     sheet: ReportSheet
     rows: list[ReviewRow]
     events: list
+    findings: list[RuleFinding]
 
     @property
     def narrative(self) -> list[NarrativeSection]:
@@ -109,4 +119,5 @@ def review_page(unit, period: Period) -> ReviewPage | None:
         sheet=sheet,
         rows=[ReviewRow(row, _flags(row)) for row in sheet.rows],
         events=report_history_events(submission),
+        findings=[RuleFinding(v, sheet.explanations.get(v.rule.code, "")) for v in sheet.violations()],
     )

@@ -45,6 +45,54 @@
     return !numError && !denError;
   }
 
+  // The programme's rules across targets (static/js/rules.js), judged on the figures in the boxes: a broken
+  // rule is shown with its figures; on submission an error, or a warning without its explanation, stops it.
+  var rulesData = document.getElementById("rules-data");
+  var rules = rulesData ? JSON.parse(rulesData.textContent) : [];
+
+  function typedFigures() {
+    var figures = {};
+    form.querySelectorAll("fieldset.target").forEach(function (fs) {
+      var numInput = fs.querySelector('[data-role="num"]');
+      if (!numInput) return;
+      var num = window.dvCounts.parse(numInput.value);
+      var den = window.dvCounts.parse(fs.querySelector('[data-role="den"]').value);
+      figures[fs.dataset.code] = [num.value === undefined ? null : num.value, den.value === undefined ? null : den.value];
+    });
+    return figures;
+  }
+
+  function checkRules(submitting) {
+    if (!rules.length) return true;
+    var figures = typedFigures(), ok = true, anyBroken = false;
+    rules.forEach(function (rule) {
+      var box = form.querySelector('[data-rule="' + rule.code + '"]');
+      if (!box) return;
+      var broken = window.dvRuleHolds(rule, figures) === false;
+      box.hidden = !broken;
+      anyBroken = anyBroken || broken;
+      if (broken) {
+        box.querySelector("[data-rule-values]").textContent =
+          window.dvRuleSide(rule.left, figures) + " và " + window.dvRuleSide(rule.right, figures);
+      }
+      var area = box.querySelector("textarea");
+      if (rule.importance === "error") {
+        if (broken && submitting) ok = false;
+      } else if (area) {
+        var missing = broken && submitting && !area.value.trim();
+        var holder = area.parentNode.querySelector(".field-error");
+        if (submitting || !broken) {
+          holder.textContent = missing ? "Cần giải trình khi nộp báo cáo: số liệu đang trái với cảnh báo này." : "";
+          area.parentNode.classList.toggle("invalid", missing);
+        }
+        if (missing) ok = false;
+      }
+    });
+    var none = form.querySelector("[data-rules-ok]");
+    if (none) none.hidden = anyBroken;
+    return ok;
+  }
+
   function fields() {
     return Array.prototype.filter.call(form.elements, function (el) {
       return el.name && el.name !== "csrfmiddlewaretoken" && el.name !== "version" && el.type !== "submit";
@@ -120,6 +168,7 @@
 
   function recheckAll() {
     form.querySelectorAll("fieldset.target").forEach(function (fs) { checkTarget(fs, false); });
+    checkRules(false);
   }
 
   function offer(kept) {
@@ -170,10 +219,14 @@
     }
   }
 
+  checkRules(false);
   var timer = null;
   form.addEventListener("input", function (event) {
     var fs = event.target.closest("fieldset.target");
-    if (fs) checkTarget(fs, false);
+    if (fs) {
+      checkTarget(fs, false);
+      checkRules(false);
+    }
     if (event.target.dataset.max) count(event.target);
     dirty = true;
     clearTimeout(timer);
@@ -197,8 +250,9 @@
     var submitting = submitter && submitter.value === "submit";
     var ok = true;
     form.querySelectorAll("fieldset.target").forEach(function (fs) { ok = checkTarget(fs, submitting) && ok; });
+    if (submitting && !checkRules(true)) ok = false;
     if (submitting) {
-      form.querySelectorAll("textarea").forEach(function (area) {
+      form.querySelectorAll(".card:not(.rule-checks) textarea").forEach(function (area) {
         var holder = area.parentNode.querySelector(".field-error");
         var missing = !area.value.trim();
         holder.textContent = missing ? "Bắt buộc khi nộp báo cáo." : "";
@@ -209,7 +263,7 @@
     ok = countAll() && ok;
     if (!ok) {
       event.preventDefault();
-      var first = form.querySelector(".invalid input, .invalid textarea");
+      var first = form.querySelector(".invalid input, .invalid textarea, .rule-check.error:not([hidden])");
       if (first) first.focus();
       return;
     }
