@@ -126,6 +126,10 @@ class ProgrammeAdmin(KeepsTotals, admin.ModelAdmin):
                 ]
             },
         ),
+        (
+            "Thẩm định: thay đổi bất thường so với kỳ trước",
+            {"fields": ["plausible_cumulative_fall", "plausible_jump", "plausible_denominator_change"]},
+        ),
     ]
 
     def refresh_totals(self, obj, initial):

@@ -214,6 +214,32 @@ class Programme(models.Model):
         blank=True,
         help_text="Mỗi dòng một nơi nhận, dòng cuối là dòng lưu, ví dụ “- Lưu BDVHU.”.",
     )
+    # When the review page flags a figure as an implausible step from the unit's previous one
+    # (reporting/plausibility.py): data, so that a programme with other populations can set its own.
+    plausible_cumulative_fall = models.DecimalField(
+        "mức giảm bất thường của chỉ tiêu lũy kế (điểm %)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(10),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text="Tỷ lệ của chỉ tiêu lũy kế giảm hơn mức này so với kỳ trước thì trang thẩm định đánh dấu ⚠.",
+    )
+    plausible_jump = models.DecimalField(
+        "mức thay đổi bất thường của tỷ lệ (điểm %)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(30),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text="Tỷ lệ của bất kỳ chỉ tiêu nào tăng hoặc giảm hơn mức này so với kỳ trước thì được đánh dấu ⚠.",
+    )
+    plausible_denominator_change = models.DecimalField(
+        "mức thay đổi bất thường của mẫu số (%)",
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal(50),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="Mẫu số tăng hoặc giảm hơn chừng này phần trăm so với kỳ trước thì được đánh dấu ⚠.",
+    )
 
     objects = ProgrammeManager()
 
