@@ -317,6 +317,11 @@ class Target(models.Model):
     wording = models.TextField("nội dung chỉ tiêu")
     numerator_label = models.CharField("tử số", max_length=300)
     denominator_label = models.CharField("mẫu số", max_length=300)
+    guidance = models.TextField(
+        "cách tính",
+        blank=True,
+        help_text="Đếm gì, ai đếm: hiện trên biểu mẫu, mẫu Excel và trang chỉ tiêu để các đơn vị đếm như nhau.",
+    )
     operator = models.CharField("phép so sánh", max_length=2, choices=Operator.choices)
     threshold = models.DecimalField(
         "ngưỡng (%)",

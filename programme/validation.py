@@ -151,15 +151,14 @@ class Rule:
         return OPERATORS[self.operator](left, right)
 
     def payload(self) -> dict:
-        """What the report form's script needs to judge the rule as this module does."""
+        """What the report form's script needs to judge the rule as this module does (the page shows the
+        message and the condition itself)."""
         return {
             "code": self.code,
             "left": self.left.payload(),
             "operator": self.operator,
             "right": self.right.payload(),
             "importance": self.importance,
-            "message": self.message,
-            "condition": self.condition,
         }
 
 

@@ -17,7 +17,6 @@ REQUIRED_ON_SUBMIT = "Bắt buộc khi nộp báo cáo."
 TEXT_MAX = 20_000
 NOTE_MAX = Value._meta.get_field("note").max_length
 EXPLANATION_MAX = 2_000
-EXPLANATION_REQUIRED = "Cần giải trình khi nộp báo cáo: số liệu đang trái với cảnh báo này."
 
 
 class TextField(forms.CharField):

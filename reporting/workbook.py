@@ -32,6 +32,7 @@ CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.shee
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 SHEET_TITLE = "Báo cáo"
 META_TITLE = "_meta"
+GUIDANCE_TITLE = "Cách tính"
 FORMAT = "dv-mau-bao-cao/1"
 HEADER_ROW = 5
 FIRST_ROW = HEADER_ROW + 1
@@ -148,6 +149,7 @@ def build_template(sheet: ReportSheet) -> bytes:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _guidance_sheet(workbook, sheet)
     _meta_sheet(workbook, sheet, version, rows)
     workbook.security = WorkbookProtection(lockStructure=True)  # keeps "_meta" hidden and the sheets in place
     buffer = io.BytesIO()
@@ -250,6 +252,27 @@ def _height(values: dict[str, object]) -> float:
     """A row tall enough for its wrapped labels: spreadsheets do not grow rows written by a program."""
     lines = max(math.ceil(len(str(value or "")) / (WIDTHS[column] - 2)) for column, value in values.items())
     return 15 * max(lines, 1) + 3
+
+
+def _guidance_sheet(workbook, sheet: ReportSheet) -> None:
+    """How to count each of the report's targets, as the form shows it, read-only beside the report."""
+    ws = workbook.create_sheet(GUIDANCE_TITLE)
+    for column, (title, width) in enumerate((("Mã", 8), ("Chỉ tiêu", 34), ("Cách tính", 90)), start=1):
+        cell = ws.cell(1, column)
+        _put(cell, title)
+        cell.font, cell.fill, cell.border = _BOLD, _HEADER_FILL, _BOX
+        ws.column_dimensions["ABC"[column - 1]].width = width
+    for number, row in enumerate(sheet.rows, start=2):
+        target = row.target
+        for column, value in enumerate((target.code, target.short_name, target.guidance), start=1):
+            cell = ws.cell(number, column)
+            _put(cell, value)
+            cell.alignment, cell.border = _WRAP, _BOX
+        ws.row_dimensions[number].height = 15 * max(math.ceil(len(target.guidance) / 88), 1) + 3
+    ws.freeze_panes = "A2"
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
 
 
 def _meta_sheet(workbook, sheet: ReportSheet, version: int | None, rows: dict[str, int]) -> None:

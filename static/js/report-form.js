@@ -45,48 +45,41 @@
     return !numError && !denError;
   }
 
-  // The programme's rules across targets (static/js/rules.js), judged on the figures in the boxes: a broken
-  // rule is shown with its figures; on submission an error, or a warning without its explanation, stops it.
+  // The rules across targets (static/js/rules.js, the server's verdict) on the figures in the boxes; on
+  // submission an error, or a warning without its explanation, stops it.
   var rulesData = document.getElementById("rules-data");
   var rules = rulesData ? JSON.parse(rulesData.textContent) : [];
 
   function typedFigures() {
     var figures = {};
     form.querySelectorAll("fieldset.target").forEach(function (fs) {
-      var numInput = fs.querySelector('[data-role="num"]');
-      if (!numInput) return;
-      var num = window.dvCounts.parse(numInput.value);
-      var den = window.dvCounts.parse(fs.querySelector('[data-role="den"]').value);
-      figures[fs.dataset.code] = [num.value === undefined ? null : num.value, den.value === undefined ? null : den.value];
+      var inputs = fs.querySelectorAll('[data-role="num"], [data-role="den"]');
+      if (inputs.length) figures[fs.dataset.code] = Array.prototype.map.call(inputs, function (input) {
+        var read = window.dvCounts.parse(input.value);
+        return read.value === undefined ? null : read.value;
+      });
     });
     return figures;
   }
 
   function checkRules(submitting) {
-    if (!rules.length) return true;
     var figures = typedFigures(), ok = true, anyBroken = false;
     rules.forEach(function (rule) {
       var box = form.querySelector('[data-rule="' + rule.code + '"]');
-      if (!box) return;
       var broken = window.dvRuleHolds(rule, figures) === false;
+      var area = box.querySelector("textarea");
       box.hidden = !broken;
       anyBroken = anyBroken || broken;
       if (broken) {
         box.querySelector("[data-rule-values]").textContent =
           window.dvRuleSide(rule.left, figures) + " và " + window.dvRuleSide(rule.right, figures);
       }
-      var area = box.querySelector("textarea");
-      if (rule.importance === "error") {
-        if (broken && submitting) ok = false;
-      } else if (area) {
-        var missing = broken && submitting && !area.value.trim();
-        var holder = area.parentNode.querySelector(".field-error");
-        if (submitting || !broken) {
-          holder.textContent = missing ? "Cần giải trình khi nộp báo cáo: số liệu đang trái với cảnh báo này." : "";
-          area.parentNode.classList.toggle("invalid", missing);
-        }
-        if (missing) ok = false;
+      var missing = broken && submitting && (!area || !area.value.trim());
+      if (area && (submitting || !broken)) {
+        area.parentNode.querySelector(".field-error").textContent = missing ? "Cần giải trình khi nộp báo cáo." : "";
+        area.parentNode.classList.toggle("invalid", missing);
       }
+      if (missing) ok = false;
     });
     var none = form.querySelector("[data-rules-ok]");
     if (none) none.hidden = anyBroken;
