@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from programme.models import ExemplaryModel, Period, Programme, Target, TaskGroup, Unit, UnitKind
+from programme.models import ExemplaryModel, Period, Programme, Target, TaskGroup, Unit, UnitKind, ValidationRule
 from reporting.selectors.frozen import approved_reports_altered, refusal
 from reporting.totals import register_changed, totals_refresh
 
@@ -124,6 +124,10 @@ class ProgrammeAdmin(KeepsTotals, admin.ModelAdmin):
                 ]
             },
         ),
+        (
+            "Thẩm định: thay đổi bất thường so với kỳ trước",
+            {"fields": ["plausible_cumulative_fall", "plausible_jump", "plausible_denominator_change"]},
+        ),
     ]
 
     def refresh_totals(self, obj, initial):
@@ -144,6 +148,18 @@ class TargetAdmin(KeepsTotals, admin.ModelAdmin):
         programmes = {initial.get("programme", obj.programme_id), obj.programme_id}
         periods = Period.objects.filter(programme__in=programmes).select_related("programme")
         totals_refresh(periods=periods, targets=[obj] if initial else None)  # a deleted target has no rows left
+
+
+@admin.register(ValidationRule)
+class ValidationRuleAdmin(admin.ModelAdmin):
+    """The checks across targets. A rule changes no figure, so it needs no refresh of the district's sums; an
+    approved report is judged by the rules as they are when it is read."""
+
+    list_display = ["code", "left", "operator", "right", "importance", "programme", "order"]
+    list_filter = ["programme", "importance"]
+    search_fields = ["code", "left", "right", "message"]
+    list_select_related = ["programme"]
+    fields = ["programme", "code", "order", "left", "operator", "right", "importance", "message"]
 
 
 @admin.register(Period)

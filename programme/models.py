@@ -11,6 +11,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import Signal
 
 from programme import tree
+from programme.validation import Rule, RuleSyntaxError, parse_side
 
 
 class UnitKindManager(models.Manager):
@@ -234,6 +235,32 @@ class Programme(models.Model):
         blank=True,
         help_text="Mỗi dòng một nơi nhận, dòng cuối là dòng lưu, ví dụ “- Lưu BDVHU.”.",
     )
+    # When the review page flags a figure as an implausible step from the unit's previous one
+    # (reporting/plausibility.py): data, so that a programme with other populations can set its own.
+    plausible_cumulative_fall = models.DecimalField(
+        "mức giảm bất thường của chỉ tiêu lũy kế (điểm %)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(10),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text="Tỷ lệ của chỉ tiêu lũy kế giảm hơn mức này so với kỳ trước thì trang thẩm định đánh dấu ⚠.",
+    )
+    plausible_jump = models.DecimalField(
+        "mức thay đổi bất thường của tỷ lệ (điểm %)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(30),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text="Tỷ lệ của bất kỳ chỉ tiêu nào tăng hoặc giảm hơn mức này so với kỳ trước thì được đánh dấu ⚠.",
+    )
+    plausible_denominator_change = models.DecimalField(
+        "mức thay đổi bất thường của mẫu số (%)",
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal(50),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="Mẫu số tăng hoặc giảm hơn chừng này phần trăm so với kỳ trước thì được đánh dấu ⚠.",
+    )
 
     objects = ProgrammeManager()
 
@@ -311,6 +338,11 @@ class Target(models.Model):
     wording = models.TextField("nội dung chỉ tiêu")
     numerator_label = models.CharField("tử số", max_length=300)
     denominator_label = models.CharField("mẫu số", max_length=300)
+    guidance = models.TextField(
+        "cách tính",
+        blank=True,
+        help_text="Đếm gì, ai đếm: hiện trên biểu mẫu, mẫu Excel và trang chỉ tiêu để các đơn vị đếm như nhau.",
+    )
     operator = models.CharField("phép so sánh", max_length=2, choices=Operator.choices)
     threshold = models.DecimalField(
         "ngưỡng (%)",
@@ -360,6 +392,109 @@ class Target(models.Model):
     def threshold_text(self) -> str:
         word = "≥" if self.operator == self.Operator.AT_LEAST else ">"
         return f"{word} {self.threshold.normalize():f}%"
+
+
+class ValidationRuleManager(models.Manager):
+    def get_by_natural_key(self, programme_code, code):
+        return self.get(programme__code=programme_code, code=code)
+
+
+class ValidationRule(models.Model):
+    """A check across a report's targets (``MT4c.numerator <= MT4b.numerator``): an error refuses the report's
+    submission and any file that breaks it; a warning asks the officer for an explanation, which the reviewer
+    reads. Parsed and judged by ``programme.validation`` only."""
+
+    class Operator(models.TextChoices):
+        LT = "<", "nhỏ hơn (<)"
+        LE = "<=", "không lớn hơn (≤)"
+        EQ = "=", "bằng (=)"
+        GE = ">=", "không nhỏ hơn (≥)"
+        GT = ">", "lớn hơn (>)"
+        NE = "!=", "khác (≠)"
+
+    class Importance(models.TextChoices):
+        ERROR = "error", "Lỗi: không nộp được"
+        WARNING = "warning", "Cảnh báo: cần giải trình"
+
+    SIDE_HELP = (
+        "Tổng các số liệu và số nguyên, nối bằng dấu +: MÃ.numerator là tử số, MÃ.denominator là mẫu số của chỉ "
+        "tiêu, ví dụ “MT4c.numerator” hoặc “MT4b.numerator + 5”."
+    )
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="validation_rules", verbose_name="chương trình"
+    )
+    code = models.SlugField("mã", max_length=60, help_text="Ví dụ mt4c-trong-mt4b.")
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+    left = models.CharField("vế trái", max_length=400, help_text=SIDE_HELP)
+    operator = models.CharField("phép so sánh", max_length=2, choices=Operator.choices)
+    right = models.CharField("vế phải", max_length=400, help_text=SIDE_HELP)
+    importance = models.CharField("mức độ", max_length=7, choices=Importance.choices, default=Importance.ERROR)
+    message = models.CharField(
+        "thông báo", max_length=500, help_text="Câu báo cho đơn vị khi số liệu vi phạm quy tắc, bằng tiếng Việt."
+    )
+
+    objects = ValidationRuleManager()
+
+    class Meta:
+        ordering = ["programme", "order", "code"]
+        verbose_name = "quy tắc kiểm tra số liệu"
+        verbose_name_plural = "quy tắc kiểm tra số liệu"
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="validation_rule_unique_code"),
+            models.CheckConstraint(
+                condition=Q(operator__in=["<", "<=", "=", ">=", ">", "!="]), name="validation_rule_operator_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(importance__in=["error", "warning"]), name="validation_rule_importance_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code}: {self.left} {self.operator} {self.right}"
+
+    def natural_key(self):
+        return (*self.programme.natural_key(), self.code)
+
+    natural_key.dependencies = ["programme.programme", "programme.target"]
+
+    def compiled(self):
+        """The rule as ``programme.validation`` judges it; RuleSyntaxError when a side cannot be read."""
+        return Rule.parse(
+            code=self.code,
+            left=self.left,
+            operator=self.operator,
+            right=self.right,
+            importance=self.importance,
+            message=self.message,
+        )
+
+    def clean(self):
+        errors = {}
+        sides = {}
+        for name in ("left", "right"):
+            try:
+                sides[name] = parse_side(getattr(self, name))
+            except RuleSyntaxError as error:
+                errors[name] = str(error)
+        if sides and self.programme_id is not None:
+            typed = dict(self.programme.targets.values_list("code", "source"))
+            for name, side in sides.items():
+                unknown = sorted(code for code in side.targets if code not in typed)
+                derived = sorted(
+                    code for code in side.targets if typed.get(code, Target.Source.REPORTED) != Target.Source.REPORTED
+                )
+                if unknown:
+                    errors[name] = f"Chương trình không có chỉ tiêu {', '.join(unknown)}."
+                elif derived:
+                    errors[name] = (
+                        f"Chỉ tiêu {', '.join(derived)} lấy số liệu từ sổ mô hình, đơn vị không nhập: "
+                        "không dùng trong quy tắc được."
+                    )
+        if not errors and sides and not (sides["left"].operands or sides["right"].operands):
+            errors["left"] = "Quy tắc phải có ít nhất một số liệu của chỉ tiêu."
+        if errors:
+            raise ValidationError(errors)
 
 
 class PeriodManager(models.Manager):

@@ -11,7 +11,17 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from programme import tree
-from programme.models import ExemplaryModel, Period, Programme, Target, Unit, UnitKind, exists_between
+from programme.models import (
+    ExemplaryModel,
+    Period,
+    Programme,
+    Target,
+    Unit,
+    UnitKind,
+    ValidationRule,
+    exists_between,
+)
+from programme.validation import Rule
 
 
 @dataclass(frozen=True)
@@ -125,6 +135,12 @@ def area_units(programme: Programme, *, on: datetime.date) -> list[UnitInfo]:
 def programme_targets(programme: Programme) -> list[Target]:
     """The programme's targets with the unit kinds each applies to. Two queries."""
     return list(Target.objects.filter(programme=programme).prefetch_related("applies_to").order_by("order", "code"))
+
+
+def validation_rules(programme: Programme | int) -> list[Rule]:
+    """The programme's validation rules, parsed, in their order. One query."""
+    rows = ValidationRule.objects.filter(programme=programme).order_by("order", "code")
+    return [row.compiled() for row in rows]
 
 
 def applicable_kind_ids(target: Target) -> set[int]:

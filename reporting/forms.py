@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
 from programme.formatting import vn_number
+from programme.validation import violations
 from reporting.counts import CountError, parse_count
 from reporting.models import CLOSING_TEXTS, Submission, Value
 from reporting.selectors.reports import ReportSheet
@@ -15,6 +16,7 @@ from reporting.services import Content, Figures
 REQUIRED_ON_SUBMIT = "Bắt buộc khi nộp báo cáo."
 TEXT_MAX = 20_000
 NOTE_MAX = Value._meta.get_field("note").max_length
+EXPLANATION_MAX = 2_000
 
 
 class TextField(forms.CharField):
@@ -84,6 +86,10 @@ class ReportForm(forms.Form):
             self.fields[f"note_{target.code}"] = TextField(label=f"Ghi chú {target.code}", max_length=NOTE_MAX)
         for group in sheet.task_groups:
             self.fields[f"group_{group.number}"] = _text(f"{group.number}. {group.title}", rows=5)
+        for rule in sheet.warning_rules:
+            self.fields[f"explain_{rule.code}"] = TextField(
+                label="Giải trình", max_length=EXPLANATION_MAX, strip=True, widget=forms.Textarea(attrs={"rows": 2})
+            )
 
     @classmethod
     def initial_from(cls, sheet: ReportSheet) -> dict:
@@ -97,6 +103,8 @@ class ReportForm(forms.Form):
             initial[f"group_{group.number}"] = sheet.narratives.get(group.id, "")
         if submission:
             initial |= {name: getattr(submission, name) for name in CLOSING_TEXTS}
+        for rule in sheet.warning_rules:
+            initial[f"explain_{rule.code}"] = sheet.explanations.get(rule.code, "")
         return initial
 
     @property
@@ -111,6 +119,32 @@ class ReportForm(forms.Form):
                 yield row, self[f"num_{code}"], self[f"den_{code}"], self[f"note_{code}"]
             else:
                 yield row, None, None, None
+
+    @cached_property
+    def rule_checks(self) -> list[tuple]:
+        """(rule, the violation of the figures shown or None, the explanation's field or None) for the template:
+        the figures typed on a refused page, else those saved."""
+        if self.is_bound and hasattr(self, "cleaned_data"):
+            figures = {
+                t.code: (self.cleaned_data.get(f"num_{t.code}"), self.cleaned_data.get(f"den_{t.code}"))
+                for t in self.sheet.typed_targets
+            }
+        else:
+            figures = self.sheet.figures
+        broken = {v.rule.code: v for v in violations(self.sheet.rules, figures)}
+        return [
+            (rule, broken.get(rule.code), None if rule.is_error else self[f"explain_{rule.code}"])
+            for rule in self.sheet.rules
+        ]
+
+    @property
+    def any_rule_broken(self) -> bool:
+        return any(broken for _, broken, _ in self.rule_checks)
+
+    @property
+    def rule_payload(self) -> list[dict]:
+        """The rules as the form's script judges them (``static/js/rules.js``)."""
+        return [rule.payload() for rule in self.sheet.rules]
 
     def group_fields(self):
         return self._with_saved(f"group_{group.number}" for group in self.sheet.task_groups)
@@ -157,4 +191,5 @@ class ReportForm(forms.Form):
             shortcomings=data.get("shortcomings", ""),
             next_steps=data.get("next_steps", ""),
             proposals=data.get("proposals", ""),
+            explanations={r.code: data.get(f"explain_{r.code}", "") for r in self.sheet.warning_rules},
         )

@@ -10,10 +10,10 @@ from django.db import transaction
 from accounts.permissions import Action, require
 from programme.models import Period, Programme, Target, Unit
 from programme.rules import not_typed
-from programme.selectors import reporting_units
+from programme.selectors import reporting_units, validation_rules
 from reporting.counts import CountError, parse_count
-from reporting.models import Submission
-from reporting.services import Figures, submission_import
+from reporting.models import Submission, Value
+from reporting.services import Figures, figure_map, rule_errors, submission_import
 from reporting.sheetreader import UNCOMPUTED, Limits, SheetRefused, csv_rows, open_xlsx
 from reporting.totals import totals_deferred
 
@@ -180,7 +180,41 @@ def validate_rows(
             continue
         seen[good.key] = line
         plan[(good.unit, good.period)][good.target] = good.figures
+    errors += _rule_errors(plan, seen)
+    errors.sort(key=lambda error: error.line)
     return dict(plan), errors
+
+
+def _rule_errors(plan: dict[tuple[Unit, Period], dict[Target, Figures]], lines: dict) -> list[RowError]:
+    """The error rules each report would break once loaded: the file's figures over those saved before, judged
+    as a submission is. Each is named at the file's first row of a target the rule reads. Two queries, plus
+    one per programme."""
+    if not plan:
+        return []
+    rules = {}
+    for _, period in plan:
+        if period.programme_id not in rules:
+            rules[period.programme_id] = validation_rules(period.programme_id)
+    if not any(rules.values()):
+        return []
+    saved: dict[tuple[int, int], dict] = defaultdict(dict)
+    rows = Value.objects.filter(
+        submission__unit__in={unit.id for unit, _ in plan},
+        submission__period__in={period.id for _, period in plan},
+        target__source=Target.Source.REPORTED,
+    ).values_list("submission__unit_id", "submission__period_id", "target__code", "numerator", "denominator")
+    for unit_id, period_id, code, num, den in rows:
+        saved[(unit_id, period_id)][code] = (num, den)
+    errors = []
+    for (unit, period), figures in plan.items():
+        merged = saved.get((unit.id, period.id), {}) | figure_map(figures)
+        codes = {target.code: target.id for target in figures}
+        for violation in rule_errors(rules[period.programme_id], merged):
+            # The first row of a figure the rule reads; else (the saved figures break it) the report's first row.
+            in_file = [lines[(unit.id, period.id, codes[c])] for c in violation.rule.targets if c in codes]
+            line = min(in_file or [lines[(unit.id, period.id, target_id)] for target_id in codes.values()])
+            errors.append(RowError(line, f"báo cáo của {unit.code} ({unit.name}) kỳ {period.code}: {violation.text}"))
+    return errors
 
 
 def _count(cell: object, label: str) -> int:

@@ -53,6 +53,12 @@ class Submission(models.Model):
     shortcomings = models.TextField("hạn chế, nguyên nhân", blank=True)
     next_steps = models.TextField("phương hướng, nhiệm vụ thời gian tới", blank=True)
     proposals = models.TextField("đề xuất, kiến nghị", blank=True)
+    explanations = models.JSONField(
+        "giải trình cảnh báo",
+        default=dict,
+        blank=True,
+        help_text="{rule code: the officer's explanation of a warning}; the reviewer reads it beside the warning.",
+    )
 
     class Meta:
         verbose_name = "báo cáo"

@@ -15,7 +15,8 @@ from followup import notify
 from followup.models import Kind
 from programme.models import Period, Target, TaskGroup, Unit
 from programme.rules import Coverage, not_typed, report_coverage
-from programme.selectors import unit_info
+from programme.selectors import unit_info, validation_rules
+from programme.validation import FigureMap, Rule, Violation, errors_and_warnings
 from reporting.models import Narrative, Submission, SubmissionEvent, Value
 from reporting.selectors.compliance import register_figures_at, register_of
 from reporting.totals import totals_changed
@@ -57,6 +58,8 @@ class Content:
     shortcomings: str = ""
     next_steps: str = ""
     proposals: str = ""
+    # The officer's explanations of the warnings, by rule code; None leaves the saved ones as they are.
+    explanations: Mapping[str, str] | None = None
 
 
 def _locked_submission(*, unit: Unit, period: Period) -> tuple[Submission, bool]:
@@ -136,6 +139,18 @@ def _apply_texts(submission: Submission, content: Content) -> list[dict]:
         if old != new:
             changes.append(text_change(name=name, label=label, old=old, new=new))
             setattr(submission, name, new)
+    if content.explanations is not None:
+        kept = dict(submission.explanations)
+        for code, new in content.explanations.items():
+            old = kept.get(code, "")
+            if old != new:
+                label = f"Giải trình cảnh báo {code}"
+                changes.append(text_change(name=f"explanation_{code}", label=label, old=old, new=new))
+                if new:
+                    kept[code] = new
+                else:
+                    kept.pop(code, None)
+        submission.explanations = kept
     return changes
 
 
@@ -191,6 +206,38 @@ def missing_for_submit(content: Content, coverage: Coverage) -> list[str]:
     return missing
 
 
+def figure_map(figures: Mapping[Target, Figures]) -> FigureMap:
+    """The figures as ``programme.validation`` reads them: target code → (numerator, denominator)."""
+    return {target.code: (f.numerator, f.denominator) for target, f in figures.items()}
+
+
+def rule_errors(rules: list[Rule], figures: FigureMap) -> list[Violation]:
+    """The error rules the figures break: each refuses the report's submission and any file that holds it."""
+    return errors_and_warnings(rules, figures)[0]
+
+
+def refused_by_rules(violations: list[Violation]) -> str:
+    return "Số liệu chưa hợp lý, chưa nộp được: " + "; ".join(v.text for v in violations) + "."
+
+
+def unexplained_warnings(rules: list[Rule], figures: FigureMap, explanations: Mapping[str, str]) -> list[Violation]:
+    """The warnings the figures raise that the officer has not explained yet."""
+    warnings = errors_and_warnings(rules, figures)[1]
+    return [v for v in warnings if not (explanations.get(v.rule.code) or "").strip()]
+
+
+def _check_rules(period: Period, figures: FigureMap, explanations: Mapping[str, str] | None) -> None:
+    """Refuse a submission that breaks an error rule or, when ``explanations`` are asked for (the officer's
+    form), raises a warning without one. A file's warnings are left for the reviewer to read."""
+    rules = validation_rules(period.programme_id)
+    if not rules:
+        return
+    if errors := rule_errors(rules, figures):
+        raise SubmissionError(refused_by_rules(errors))
+    if explanations is not None and (unexplained := unexplained_warnings(rules, figures, explanations)):
+        raise SubmissionError("Chưa nộp được, cần giải trình cảnh báo: " + "; ".join(v.text for v in unexplained) + ".")
+
+
 def _refuse_uncovered(figures: Mapping[Target, Figures], *, unit: Unit, period: Period) -> None:
     """Refuse figures for a target the report does not cover, or one the register gives: they would be kept
     where nobody sees or counts them. No query when the targets' kinds are prefetched, as the callers read
@@ -224,6 +271,9 @@ def submission_save(
         raise SubmissionError(f"Báo cáo {period.name} không có nhóm nhiệm vụ {', '.join(map(str, stray))}.")
     if submit and (missing := missing_for_submit(content, coverage)):
         raise SubmissionError("Chưa nộp được, còn thiếu: " + ", ".join(missing) + ".")
+    if submit:
+        explanations = submission.explanations if content.explanations is None else content.explanations
+        _check_rules(period, figure_map(content.figures), explanations)
     from_status = "" if created else submission.status
     changes = _apply_values(submission, content.figures) + _apply_texts(submission, content)
     if not (created or submit or changes):
@@ -339,6 +389,11 @@ def submission_import(
         raise SubmissionError(f"Báo cáo {unit.name} — {period.name} đã được duyệt; cần mở lại trước khi nhập.")
     from_status = "" if created else submission.status
     changes = _apply_values(submission, figures)
+    # The report's figures as they now stand, the file's over those saved before, as a submission is judged.
+    saved = submission.values.filter(target__source=Target.Source.REPORTED).values_list(
+        "target__code", "numerator", "denominator"
+    )
+    _check_rules(period, {code: (num, den) for code, num, den in saved}, None)
     _mark_submitted(submission, actor)
     submission.version += 1
     submission.save(update_fields=["status", "submitted_at", "submitted_by", "is_late", "version", "updated_at"])

@@ -64,6 +64,7 @@ urlpatterns = [
     path("tong-quan/", dashboards.overview, name="overview"),
     path("tong-quan/ma-tran/", dashboards.matrix, name="matrix"),
     path("tong-quan/tien-do-nop/", dashboards.completeness, name="completeness"),
+    path("tong-quan/kiem-tra-so-lieu/", dashboards.violations, name="violations"),
     path("tong-quan/don-vi/<unit:unit_code>/", dashboards.unit_dashboard, name="unit_dashboard"),
     path("tong-quan/chi-tieu/<int:target_id>/", dashboards.target_dashboard, name="target_dashboard"),
     path("xuat/tong-quan.<table:fmt>", exports.export_overview, name="export_overview"),

@@ -25,13 +25,14 @@ from reporting.forms import NOTE_MAX, ReportForm
 from reporting.inert import filename_part, is_formula
 from reporting.models import CLOSING_TEXTS
 from reporting.selectors.reports import ReportSheet, SheetRow, report_sheet
-from reporting.services import EDITABLE, StaleSubmission, SubmissionError, submission_save
+from reporting.services import EDITABLE, StaleSubmission, SubmissionError, figure_map, rule_errors, submission_save
 from reporting.sheetreader import UNCOMPUTED, Limits, SheetRefused, open_xlsx
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 SHEET_TITLE = "Báo cáo"
 META_TITLE = "_meta"
+GUIDANCE_TITLE = "Cách tính"
 FORMAT = "dv-mau-bao-cao/1"
 HEADER_ROW = 5
 FIRST_ROW = HEADER_ROW + 1
@@ -148,6 +149,7 @@ def build_template(sheet: ReportSheet) -> bytes:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _guidance_sheet(workbook, sheet)
     _meta_sheet(workbook, sheet, version, rows)
     workbook.security = WorkbookProtection(lockStructure=True)  # keeps "_meta" hidden and the sheets in place
     buffer = io.BytesIO()
@@ -250,6 +252,27 @@ def _height(values: dict[str, object]) -> float:
     """A row tall enough for its wrapped labels: spreadsheets do not grow rows written by a program."""
     lines = max(math.ceil(len(str(value or "")) / (WIDTHS[column] - 2)) for column, value in values.items())
     return 15 * max(lines, 1) + 3
+
+
+def _guidance_sheet(workbook, sheet: ReportSheet) -> None:
+    """How to count each of the report's targets, as the form shows it, read-only beside the report."""
+    ws = workbook.create_sheet(GUIDANCE_TITLE)
+    for column, (title, width) in enumerate((("Mã", 8), ("Chỉ tiêu", 34), ("Cách tính", 90)), start=1):
+        cell = ws.cell(1, column)
+        _put(cell, title)
+        cell.font, cell.fill, cell.border = _BOLD, _HEADER_FILL, _BOX
+        ws.column_dimensions["ABC"[column - 1]].width = width
+    for number, row in enumerate(sheet.rows, start=2):
+        target = row.target
+        for column, value in enumerate((target.code, target.short_name, target.guidance), start=1):
+            cell = ws.cell(number, column)
+            _put(cell, value)
+            cell.alignment, cell.border = _WRAP, _BOX
+        ws.row_dimensions[number].height = 15 * max(math.ceil(len(target.guidance) / 88), 1) + 3
+    ws.freeze_panes = "A2"
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
 
 
 def _meta_sheet(workbook, sheet: ReportSheet, version: int | None, rows: dict[str, int]) -> None:
@@ -423,7 +446,21 @@ def template_form(filled: FilledTemplate, sheet: ReportSheet) -> ReportForm:
         data[f"group_{group.number}"] = sheet.narratives.get(group.id, "")
     for name in CLOSING_TEXTS:
         data[name] = getattr(sheet.submission, name) if sheet.submission else ""
+    for rule in sheet.warning_rules:
+        data[f"explain_{rule.code}"] = sheet.explanations.get(rule.code, "")
     return ReportForm(data, sheet=sheet)
+
+
+def rule_cell_errors(form: ReportForm, filled: FilledTemplate) -> list[CellError]:
+    """The error rules the file's figures break, each named at the cell of the first figure it reads: the
+    file is refused as a submission would be, though it is saved as a draft."""
+    labels = dict(INPUTS.values())
+    errors = []
+    for violation in rule_errors(form.sheet.rules, figure_map(form.content().figures)):
+        first = (violation.rule.left.operands or violation.rule.right.operands)[0]
+        part = "num" if first.part == "numerator" else "den"
+        errors.append(CellError(filled.cell(first.target, part), violation.text, f"{first.target}, {labels[part]}"))
+    return errors
 
 
 def cell_errors(form: ReportForm, filled: FilledTemplate) -> list[CellError]:
@@ -451,7 +488,7 @@ def template_upload(*, user, unit: Unit, period: Period, data: bytes, filename: 
     sheet = report_sheet(unit, period)
     _check_current(filled.meta, sheet)
     form = template_form(filled, sheet)
-    errors = cell_errors(form, filled)
+    errors = cell_errors(form, filled) or rule_cell_errors(form, filled)
     if errors:
         raise TemplateRejected(errors)
     try:

@@ -5,7 +5,7 @@ from django.db import connection, transaction
 from django.test import override_settings
 
 from accounts.roles import Role
-from programme.models import Period, Programme, Target, TaskGroup, Unit, UnitKind
+from programme.models import Period, Programme, Target, TaskGroup, Unit, UnitKind, ValidationRule
 from reporting.totals import totals_differences, totals_refresh
 from tests.factories import make_user
 
@@ -20,7 +20,7 @@ def fast_password_hashing():
         yield
 
 
-FIXTURE_MODELS = (UnitKind, Unit, Programme, TaskGroup, Target, Target.applies_to.through, Period)
+FIXTURE_MODELS = (UnitKind, Unit, Programme, TaskGroup, Target, Target.applies_to.through, Period, ValidationRule)
 
 
 @pytest.fixture(autouse=True)

@@ -71,6 +71,7 @@ GET = """
     overview          >login?next  >own         >own         200          200          200
     matrix            >login?next  >own         >own         200          200          200
     completeness      >login?next  >own         >own         200          200          200
+    violations        >login?next  >own         >own         200          200          200
     target_dashboard  >login?next  404          404          200          200          200
     export_overview   >login?next  403          403          200          200          200
     export_matrix     >login?next  403          403          200          200          200
@@ -110,6 +111,7 @@ POST = """
     overview          >login?next  405          405          405          405          405
     matrix            >login?next  405          405          405          405          405
     completeness      >login?next  405          405          405          405          405
+    violations        >login?next  405          405          405          405          405
     target_dashboard  >login?next  405          405          405          405          405
     export_overview   >login?next  403          403          405          405          405
     export_matrix     >login?next  403          403          405          405          405

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from programme import compliance
-from programme.models import ExemplaryModel, Period, Target, Unit, UnitKind
+from programme.models import ExemplaryModel, Period, Target, Unit, UnitKind, ValidationRule
 from programme.rules import report_coverage
 from reporting.exports import _cells, _figure, _hundredths_text, _Line, matrix_csv_lines
 from reporting.models import Submission, Value
@@ -59,6 +59,9 @@ def figures_for(rng: random.Random, targets: list[Target]) -> dict[Target, Figur
 
 def build_world(phong_tho, seed: int) -> None:
     rng = random.Random(seed)
+    # The figures are drawn at random to test the sums, whatever they say of each other: the rules across
+    # targets are tests/test_validation_rules.py's.
+    ValidationRule.objects.filter(programme=phong_tho).delete()
     reviewer = make_user("thamdinh", Role.REVIEWER)
     area = phong_tho.area
     commune = UnitKind.objects.get(code="commune")

@@ -72,9 +72,11 @@ def test_the_page_gets_the_limits_as_data_not_as_a_cutting_maxlength(client, off
     client.force_login(officer)
     text = client.get(url(q1, commune)).text
     assert "maxlength" not in text
-    areas = re.findall(r"<textarea[^>]*>", text)
+    areas = re.findall(r'<textarea name="(?!explain_)[^>]*>', text)
     assert len(areas) == 4 + len(Submission.closing_texts())  # the four task groups and the closing texts
     assert all(f'data-max="{TEXT_MAX}"' in area for area in areas)
+    explanations = re.findall(r'<textarea name="explain_[^>]*>', text)  # the warnings' explanations
+    assert explanations and all('data-max="2000"' in area for area in explanations)
     notes = re.findall(r'<input[^>]*name="note_[^>]*>', text)
     assert len(notes) == len(TYPED_Q1)
     assert all(f'data-max="{NOTE_MAX}"' in note for note in notes)

@@ -104,7 +104,7 @@ def test_template_is_a_locked_sheet_with_open_inputs(client, officer, commune, q
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"] == 'attachment; filename="bao-cao-03549-2024S1.xlsx"'
     workbook = load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Báo cáo", "_meta"]
+    assert workbook.sheetnames == ["Báo cáo", "Cách tính", "_meta"]
     ws, meta = workbook["Báo cáo"], workbook["_meta"]
     assert ws.protection.sheet and meta.protection.sheet
     assert meta.sheet_state == "hidden" and workbook.security.lockStructure

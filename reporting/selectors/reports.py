@@ -1,7 +1,7 @@
 """A unit's reports as its officer and the district see them: the periods, one report's sheet, its history."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
@@ -10,7 +10,8 @@ from django.utils import timezone
 from programme import compliance
 from programme.models import Period, Target
 from programme.rules import report_coverage
-from programme.selectors import unit_info
+from programme.selectors import unit_info, validation_rules
+from programme.validation import Rule, Violation, violations
 from reporting.models import CLOSING_TEXTS, Submission, SubmissionEvent, Value
 from reporting.selectors.compliance import register_figures_at, register_of, rule_for
 
@@ -93,10 +94,28 @@ class ReportSheet:
     rows: list[SheetRow]
     task_groups: list
     narratives: dict[int, str]  # task group id → text
+    rules: list[Rule] = field(default_factory=list)  # the validation rules over this report's typed targets
 
     @property
     def typed_targets(self) -> list[Target]:
         return [row.target for row in self.rows if row.target.is_typed]
+
+    @property
+    def warning_rules(self) -> list[Rule]:
+        return [rule for rule in self.rules if not rule.is_error]
+
+    @property
+    def figures(self) -> dict[str, tuple[int | None, int | None]]:
+        """The saved typed figures as the validation rules read them."""
+        return {row.target.code: (row.numerator, row.denominator) for row in self.rows if row.target.is_typed}
+
+    def violations(self) -> list[Violation]:
+        """The rules the saved figures break."""
+        return violations(self.rules, self.figures)
+
+    @property
+    def explanations(self) -> dict[str, str]:
+        return self.submission.explanations if self.submission is not None else {}
 
     @property
     def targets(self) -> list[Target]:
@@ -188,6 +207,7 @@ def report_sheet(unit, period: Period) -> ReportSheet:
                 else None,
             )
         )
+    typed = {target.code for target in targets if target.is_typed}
     return ReportSheet(
         unit=unit,
         period=period,
@@ -196,6 +216,7 @@ def report_sheet(unit, period: Period) -> ReportSheet:
         rows=rows,
         task_groups=covered.task_groups,
         narratives=narratives,
+        rules=[rule for rule in validation_rules(programme) if rule.targets <= typed],
     )
 
 
@@ -254,6 +275,7 @@ def history_text_changes(event: SubmissionEvent) -> list[TextChange]:
                 following.setdefault(change["text"], change["old"])
     current = {f"group_{n.task_group.number}": n.text for n in submission.narratives.select_related("task_group")}
     current |= {name: getattr(submission, name) for name in CLOSING_TEXTS}
+    current |= {f"explanation_{code}": text for code, text in submission.explanations.items()}
     texts = []
     for change in event.changes:
         if change.get("target"):

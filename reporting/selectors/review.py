@@ -4,10 +4,11 @@ from dataclasses import dataclass
 
 from django.db.models import F, QuerySet
 
-from programme.models import Period, Target, UnitKind
+from programme.models import Period, Programme, Target, UnitKind
 from programme.selectors import UnitInfo, reporting_units
+from programme.validation import Violation
 from reporting.models import Submission
-from reporting.plausibility import implausible_change
+from reporting.plausibility import Limits, implausible_change
 from reporting.selectors.reports import NarrativeSection, ReportSheet, SheetRow, report_history_events, report_sheet
 from reporting.selectors.timeliness import days_after_due
 
@@ -65,11 +66,20 @@ class ReviewRow:
     flags: list[str]
 
 
+@dataclass(frozen=True)
+class RuleFinding:
+    """A validation rule the report's figures break, with the officer's explanation when it is a warning."""
+
+    violation: Violation
+    explanation: str
+
+
 @dataclass
 class ReviewPage:
     sheet: ReportSheet
     rows: list[ReviewRow]
     events: list
+    findings: list[RuleFinding]
 
     @property
     def narrative(self) -> list[NarrativeSection]:
@@ -84,7 +94,16 @@ class ReviewPage:
         return days_late(self.submission)
 
 
-def _flags(row: SheetRow) -> list[str]:
+def plausibility_limits(programme: Programme) -> Limits:
+    """The programme's limits of a plausible step from the previous period."""
+    return Limits.of(
+        cumulative_fall=programme.plausible_cumulative_fall,
+        jump=programme.plausible_jump,
+        denominator_change_percent=programme.plausible_denominator_change,
+    )
+
+
+def _flags(row: SheetRow, limits: Limits) -> list[str]:
     """Register-derived targets (MT5a/MT5b) move from 0 of 1 to 1 of 1 by design: only typed figures are checked."""
     if not row.target.is_typed or row.previous is None or row.numerator is None or row.denominator is None:
         return []
@@ -94,6 +113,7 @@ def _flags(row: SheetRow) -> list[str]:
         denominator=row.denominator,
         previous_numerator=row.previous.numerator,
         previous_denominator=row.previous.denominator,
+        limits=limits,
     )
 
 
@@ -105,8 +125,10 @@ def review_page(unit, period: Period) -> ReviewPage | None:
     if submission is None:
         return None
     submission.period = period  # already loaded, with its programme
+    limits = plausibility_limits(period.programme)
     return ReviewPage(
         sheet=sheet,
-        rows=[ReviewRow(row, _flags(row)) for row in sheet.rows],
+        rows=[ReviewRow(row, _flags(row, limits)) for row in sheet.rows],
         events=report_history_events(submission),
+        findings=[RuleFinding(v, sheet.explanations.get(v.rule.code, "")) for v in sheet.violations()],
     )

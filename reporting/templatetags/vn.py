@@ -1,7 +1,7 @@
 from django import template
 from django.utils.html import format_html
 
-from programme.formatting import vn_number, vn_percent
+from programme.formatting import vn_decimal, vn_number, vn_percent
 
 register = template.Library()
 
@@ -10,6 +10,12 @@ register = template.Library()
 def number(value, decimals=0):
     """{{ value|number }} → 1.500; {{ value|number:1 }} → 1.500,0"""
     return vn_number(value, int(decimals))
+
+
+@register.filter
+def decimal(value):
+    """{{ programme.plausible_jump|decimal }} → 9,5 (the decimals it has, no more)"""
+    return vn_decimal(value)
 
 
 @register.filter

@@ -22,6 +22,7 @@ from reporting.selectors.drilldown import target_dashboard as target_board
 from reporting.selectors.drilldown import unit_dashboard as unit_board
 from reporting.selectors.matrix import matrix as matrix_board
 from reporting.selectors.series import programme_periods
+from reporting.selectors.violations import period_violations
 
 NO_PROGRAMME = "reporting/dashboards/no_programme.html"
 
@@ -144,5 +145,17 @@ def target_dashboard(request, target_id):
         page = request.GET.get("trang")
         board = target_board(target, periods=periods, period=period, approved_only=approved_only(request), page=page)
         return "reporting/dashboards/target.html", {"board": board}
+
+    return dashboard_page(request, build)
+
+
+@district_dashboard
+def violations(request):
+    def build():
+        programme, periods, period = _programme_period(request)
+        if period is None:
+            return NO_PROGRAMME, {"programme": programme}
+        board = period_violations(programme, periods=periods, period=period, page=request.GET.get("trang"))
+        return "reporting/dashboards/violations.html", {"board": board}
 
     return dashboard_page(request, build)

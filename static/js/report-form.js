@@ -45,6 +45,47 @@
     return !numError && !denError;
   }
 
+  // The rules across targets (static/js/rules.js, the server's verdict) on the figures in the boxes; on
+  // submission an error, or a warning without its explanation, stops it.
+  var rulesData = document.getElementById("rules-data");
+  var rules = rulesData ? JSON.parse(rulesData.textContent) : [];
+
+  function typedFigures() {
+    var figures = {};
+    form.querySelectorAll("fieldset.target").forEach(function (fs) {
+      var inputs = fs.querySelectorAll('[data-role="num"], [data-role="den"]');
+      if (inputs.length) figures[fs.dataset.code] = Array.prototype.map.call(inputs, function (input) {
+        var read = window.dvCounts.parse(input.value);
+        return read.value === undefined ? null : read.value;
+      });
+    });
+    return figures;
+  }
+
+  function checkRules(submitting) {
+    var figures = typedFigures(), ok = true, anyBroken = false;
+    rules.forEach(function (rule) {
+      var box = form.querySelector('[data-rule="' + rule.code + '"]');
+      var broken = window.dvRuleHolds(rule, figures) === false;
+      var area = box.querySelector("textarea");
+      box.hidden = !broken;
+      anyBroken = anyBroken || broken;
+      if (broken) {
+        box.querySelector("[data-rule-values]").textContent =
+          window.dvRuleSide(rule.left, figures) + " và " + window.dvRuleSide(rule.right, figures);
+      }
+      var missing = broken && submitting && (!area || !area.value.trim());
+      if (area && (submitting || !broken)) {
+        area.parentNode.querySelector(".field-error").textContent = missing ? "Cần giải trình khi nộp báo cáo." : "";
+        area.parentNode.classList.toggle("invalid", missing);
+      }
+      if (missing) ok = false;
+    });
+    var none = form.querySelector("[data-rules-ok]");
+    if (none) none.hidden = anyBroken;
+    return ok;
+  }
+
   function fields() {
     return Array.prototype.filter.call(form.elements, function (el) {
       return el.name && el.name !== "csrfmiddlewaretoken" && el.name !== "version" && el.type !== "submit";
@@ -120,6 +161,7 @@
 
   function recheckAll() {
     form.querySelectorAll("fieldset.target").forEach(function (fs) { checkTarget(fs, false); });
+    checkRules(false);
   }
 
   function offer(kept) {
@@ -170,10 +212,14 @@
     }
   }
 
+  checkRules(false);
   var timer = null;
   form.addEventListener("input", function (event) {
     var fs = event.target.closest("fieldset.target");
-    if (fs) checkTarget(fs, false);
+    if (fs) {
+      checkTarget(fs, false);
+      checkRules(false);
+    }
     if (event.target.dataset.max) count(event.target);
     dirty = true;
     clearTimeout(timer);
@@ -197,8 +243,9 @@
     var submitting = submitter && submitter.value === "submit";
     var ok = true;
     form.querySelectorAll("fieldset.target").forEach(function (fs) { ok = checkTarget(fs, submitting) && ok; });
+    if (submitting && !checkRules(true)) ok = false;
     if (submitting) {
-      form.querySelectorAll("textarea").forEach(function (area) {
+      form.querySelectorAll(".card:not(.rule-checks) textarea").forEach(function (area) {
         var holder = area.parentNode.querySelector(".field-error");
         var missing = !area.value.trim();
         holder.textContent = missing ? "Bắt buộc khi nộp báo cáo." : "";
@@ -209,7 +256,7 @@
     ok = countAll() && ok;
     if (!ok) {
       event.preventDefault();
-      var first = form.querySelector(".invalid input, .invalid textarea");
+      var first = form.querySelector(".invalid input, .invalid textarea, .rule-check.error:not([hidden])");
       if (first) first.focus();
       return;
     }

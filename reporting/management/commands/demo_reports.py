@@ -35,6 +35,9 @@ DEMO_LABEL = "Dữ liệu dùng thử"
 # How large each denominator is for a unit (people, households, organisations…), by target code.
 SIZES = {"MT3a": (20, 180), "MT3b": (400, 2_500), "MT6": (1_800, 9_000), "MT7": (800, 4_000)}
 SMALL = (3, 24)
+# A target that counts a part of another's units (the programme's "trong đó"; its validation rules say so): the
+# same denominator, and a numerator within the other's.
+PART_OF = {"MT4c": "MT4b"}
 # Year-to-date progress of a cumulative target at each interim report, then at the annual one.
 PACE = [(0.35, 0.7), (0.6, 0.9), (0.8, 1.0)]
 MODEL_NAMES = {
@@ -96,6 +99,12 @@ class Demo:
                 share = min(1.0, max(0.5, base + self.rng.uniform(-0.01, 0.015)))
             rates[target.code] = share
             figures[target] = Figures(min(den, round(den * share)), den)
+        by_code = {target.code: target for target in figures}
+        for part, whole in PART_OF.items():
+            if part in by_code and whole in by_code:
+                within = figures[by_code[whole]]
+                numerator = min(round(within.denominator * rates[part]), within.numerator)
+                figures[by_code[part]] = Figures(numerator, within.denominator)
         return figures
 
     def file(self, unit, period: Period, figures: dict, *, may_return: bool = True) -> None:
