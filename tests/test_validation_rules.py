@@ -331,7 +331,7 @@ def test_the_violations_page_reads_a_fixed_number_of_queries(client, reviewer, d
     assert response.text.count("Lỗi</span>") == n_units
 
 
-QUERIES = 11  # the session, the user and the page's own: the programme, its periods, the rules, the figures
+QUERIES = 12  # the session, the user, the unread notifications and the page's own: the programme, its periods, the rules, the figures
 
 
 def test_who_may_see_the_violations_page(client, leader, officer, phong_tho):
