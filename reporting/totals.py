@@ -21,7 +21,7 @@ from django.db.models import Sum
 from programme import tree
 from programme.models import Period, Target, Unit, UnitKind
 from reporting.models import ReportCounts, TargetTotals
-from reporting.selectors.compliance import TOTALS_FIELDS, direct_sums
+from reporting.selectors.compliance import TOTALS_FIELDS, added, direct_sums
 from reporting.selectors.timeliness import COUNTS_FIELDS, direct_counts
 
 # PostgreSQL advisory locks (namespace, key) that keep two refreshes of one area apart: each refresh of some
@@ -65,10 +65,6 @@ COUNTS = Kept(
     by_target=False,
 )
 KEPT = (FIGURES, COUNTS)
-
-
-def _added(a: Row, b: Row) -> Row:
-    return tuple(x + y for x, y in zip(a, b, strict=True))
 
 
 def _in_area(key: Key, area_id: int) -> Key:
@@ -133,7 +129,7 @@ def computed(kept: Kept, periods: list[Period], targets: list[Target] | None = N
     for key, found in direct.items():
         for area_id in tree.ids_of(paths[key[2]]):
             at = _in_area(key, area_id)
-            rows[at] = _added(rows.get(at, kept.zero), found)
+            rows[at] = added(rows.get(at, kept.zero), found)
     return rows
 
 
@@ -209,10 +205,10 @@ def _refresh_areas(
     for area_id, parent_id in areas.items():  # the lowest first: an area above adds the rows just computed
         keys = {key for key in own.keys() | below.keys() if key[2] == area_id}
         for key in keys:
-            now[key] = _added(own.get(key, kept.zero), below.get(key, kept.zero))
+            now[key] = added(own.get(key, kept.zero), below.get(key, kept.zero))
             if parent_id is not None:
                 up = _in_area(key, parent_id)
-                below[up] = _added(below.get(up, kept.zero), now[key])
+                below[up] = added(below.get(up, kept.zero), now[key])
     _write(kept, now, _stored(kept, periods, list(areas), targets))
 
 

@@ -317,6 +317,7 @@ EXPECTED, IN_REGISTER = TOTALS_FIELDS.index("units_expected"), TOTALS_FIELDS.ind
 
 
 def added(a: Sums, b: Sums) -> Sums:
+    """Two rows of sums (of the kept figures or counts) added field by field."""
     return tuple(x + y for x, y in zip(a, b, strict=True))
 
 
