@@ -2,7 +2,7 @@
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -112,6 +112,18 @@ class PagedRows:
 def area_path(programme: Programme) -> str:
     """The path of the programme's area (no query when the area was read with the programme)."""
     return programme.area.path
+
+
+def counted_by(area_path: str, prefix: str = "") -> Q:
+    """The units a programme counts (``prefix`` leads to them): every unit under its area, at any depth; the area
+    itself is the committee that runs the programme. One indexed filter."""
+    return tree.under(area_path, prefix)
+
+
+def programme_areas(programme_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
+    """programme id → (its area's id, the area's path). One query."""
+    rows = Programme.objects.filter(id__in=set(programme_ids)).values_list("id", "area_id", "area__path")
+    return {programme_id: (area_id, path) for programme_id, area_id, path in rows.order_by()}
 
 
 def exists_on(day: datetime.date | F, prefix: str = "") -> Q:

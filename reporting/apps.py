@@ -49,6 +49,15 @@ def period_saved(sender, instance, raw=False, **kwargs):
         totals_refresh(periods=Period.objects.filter(pk=instance.pk).select_related("programme"))
 
 
+def programme_saved(sender, instance, raw=False, **kwargs):
+    """Its area may have changed, and with it the units its periods count."""
+    if not raw:
+        from programme.models import Period
+        from reporting.totals import totals_refresh
+
+        totals_refresh(periods=Period.objects.filter(programme=instance.pk).select_related("programme"))
+
+
 def target_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         from reporting.totals import totals_refresh
@@ -77,7 +86,7 @@ class ReportingConfig(AppConfig):
     verbose_name = "Báo cáo và thẩm định"
 
     def ready(self):
-        from programme.models import Period, Target, Unit, UnitKind, units_written
+        from programme.models import Period, Programme, Target, Unit, UnitKind, units_written
 
         post_migrate.connect(fill_totals, sender=self, dispatch_uid="reporting.fill_totals")
         post_save.connect(unit_saved, sender=Unit, dispatch_uid="reporting.unit_saved")
@@ -85,6 +94,7 @@ class ReportingConfig(AppConfig):
         units_written.connect(units_changed, sender=Unit, dispatch_uid="reporting.units_written")
         # What decides who is expected, written by any path (the admin, a command, a test): the rows follow.
         post_save.connect(period_saved, sender=Period, dispatch_uid="reporting.period_saved")
+        post_save.connect(programme_saved, sender=Programme, dispatch_uid="reporting.programme_saved")
         post_save.connect(target_saved, sender=Target, dispatch_uid="reporting.target_saved")
         post_save.connect(kind_saved, sender=UnitKind, dispatch_uid="reporting.kind_saved")
         m2m_changed.connect(kinds_changed, sender=Target.applies_to.through, dispatch_uid="reporting.kinds_changed")

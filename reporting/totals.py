@@ -2,7 +2,8 @@
 reported): refreshed in the transaction of every change that affects them, and checked by ``verify_totals``.
 
 What counts is decided in one place for each: ``direct_sums`` and ``direct_counts``, what a parent's own units
-add. A change under some parent units refreshes the rows of those parents and of every area above them, from
+add. A change under some parent units refreshes the rows of those parents and of every area above them up to
+the area of the period's programme (the units it counts are those under that area, ``counted_by``), from
 the lowest up: each area's row is its own units' part plus the kept rows of the areas directly below it, so a
 refresh reads a few rows per area and never the reports of the whole province. ``computed`` makes every row
 from the reports alone, and the verifier compares every kept row with it. Each write path calls
@@ -20,6 +21,7 @@ from django.db.models import Sum
 
 from programme import tree
 from programme.models import Period, Target, Unit, UnitKind
+from programme.selectors import programme_areas
 from reporting.models import ReportCounts, TargetTotals
 from reporting.selectors.compliance import TOTALS_FIELDS, added, direct_sums
 from reporting.selectors.timeliness import COUNTS_FIELDS, direct_counts
@@ -120,14 +122,22 @@ def _stored(
     return {tuple(row[:width]): (row[width], tuple(row[width + 1 :])) for row in found}
 
 
+def _tops(periods: list[Period]) -> dict[int, int]:
+    """period id → the area of its programme, the highest area it keeps rows for. One query."""
+    areas = programme_areas(period.programme_id for period in periods)
+    return {period.id: areas[period.programme_id][0] for period in periods}
+
+
 def computed(kept: Kept, periods: list[Period], targets: list[Target] | None = None) -> dict[Key, Row]:
     """Every area's row from the reports alone: each parent's direct part added to the parent and every unit
-    above it. What ``verify_totals`` checks the kept rows against."""
+    above it, up to the area of the period's programme. What ``verify_totals`` checks the kept rows against."""
     direct = kept.direct(periods, None, targets)
+    tops = _tops(periods)
     paths = dict(Unit.objects.filter(id__in={key[2] for key in direct}).values_list("id", "path"))
     rows: dict[Key, Row] = {}
     for key, found in direct.items():
-        for area_id in tree.ids_of(paths[key[2]]):
+        ids = tree.ids_of(paths[key[2]])
+        for area_id in ids[ids.index(tops[key[0]]) :]:
             at = _in_area(key, area_id)
             rows[at] = added(rows.get(at, kept.zero), found)
     return rows
@@ -171,15 +181,15 @@ def _lock(areas: Iterable[int] | None) -> None:
         )
 
 
-def _areas_above(parents: set[int]) -> dict[int, int | None]:
-    """Those parent units and every unit above them, each with the unit above it, the lowest first. One
-    query."""
-    above: dict[int, tuple[int, int | None]] = {}  # area → (depth, the area above it)
+def _areas_above(parents: set[int]) -> dict[int, list[int]]:
+    """Those parent units and every unit above them, each with the ids along its path (from the top of the tree
+    to the area itself), the lowest first. One query."""
+    above: dict[int, list[int]] = {}
     for path in Unit.objects.filter(id__in=parents).values_list("path", flat=True).order_by():
         ids = tree.ids_of(path)
         for depth, area_id in enumerate(ids):
-            above[area_id] = depth, ids[depth - 1] if depth else None
-    return {area_id: up for area_id, (_, up) in sorted(above.items(), key=lambda item: -item[1][0])}
+            above[area_id] = ids[: depth + 1]
+    return dict(sorted(above.items(), key=lambda item: -len(item[1])))
 
 
 def _rows_below(kept: Kept, areas: list[int], periods: list[Period], targets: list[Target] | None) -> dict[Key, Row]:
@@ -197,17 +207,20 @@ def _rows_below(kept: Kept, areas: list[int], periods: list[Period], targets: li
 
 
 def _refresh_areas(
-    kept: Kept, areas: dict[int, int | None], periods: list[Period], targets: list[Target] | None
+    kept: Kept, areas: dict[int, list[int]], periods: list[Period], targets: list[Target] | None
 ) -> None:
     own = kept.direct(periods, list(areas), targets)
     below = _rows_below(kept, list(areas), periods, targets)
+    tops = _tops(periods)
     now: dict[Key, Row] = {}
-    for area_id, parent_id in areas.items():  # the lowest first: an area above adds the rows just computed
+    for area_id, ids in areas.items():  # the lowest first: an area above adds the rows just computed
         keys = {key for key in own.keys() | below.keys() if key[2] == area_id}
         for key in keys:
+            if tops[key[0]] not in ids:
+                continue  # above the area of the period's programme: it keeps no row there
             now[key] = added(own.get(key, kept.zero), below.get(key, kept.zero))
-            if parent_id is not None:
-                up = _in_area(key, parent_id)
+            if area_id != tops[key[0]]:
+                up = _in_area(key, ids[-2])
                 below[up] = added(below.get(up, kept.zero), now[key])
     _write(kept, now, _stored(kept, periods, list(areas), targets))
 

@@ -132,12 +132,11 @@ def test_an_admin_parent_change_moves_the_unit_s_figures(client, administrator, 
     assert admin_save(client, commune, parent=str(other.pk)).status_code == 302
     assert kept(q1, targets["MT1"], other) == sums(1, 2)
     assert kept(q1, targets["MT1"], district) == sums(1, 2), "still under the district, a level further down"
-    assert kept(q1, targets["MT1"], province) == sums(1, 2)
     commune.refresh_from_db()
     assert admin_save(client, commune, parent=str(province.pk)).status_code == 302
     assert kept(q1, targets["MT1"], other) is None
     assert kept(q1, targets["MT1"], district) is None, "out of the district, its figures leave with it"
-    assert kept(q1, targets["MT1"], province) == sums(1, 2)
+    assert kept(q1, targets["MT1"], province) is None, "the programme counts only the units under its area"
 
 
 def test_an_admin_change_of_a_unit_kind_that_stops_reporting_takes_its_units_out(
@@ -276,10 +275,10 @@ def test_every_write_of_a_unit_keeps_the_count_of_units_expected(commune, q1, ta
     every other row."""
     mt1, district = targets["MT1"], commune.parent
     province, before = district.parent, expected(q1, mt1, district)
-    assert before > 0 and expected(q1, mt1, province) == before
+    assert before > 0
 
     made = Unit.objects.create(code="T-1", name="Xã Thử", kind=commune.kind, parent=district, order=99)
-    assert expected(q1, mt1, district) == expected(q1, mt1, province) == before + 1
+    assert expected(q1, mt1, district) == before + 1
     Unit.objects.bulk_create([Unit(code="T-2", name="Xã Thử 2", kind=commune.kind, parent=district, order=98)])
     assert expected(q1, mt1, district) == before + 2
 
@@ -293,9 +292,12 @@ def test_every_write_of_a_unit_keeps_the_count_of_units_expected(commune, q1, ta
     made.save(update_fields=["closed_on"])
     assert expected(q1, mt1, district) == before + 1
     Unit.objects.filter(code="T-2").update(parent=province)
-    assert expected(q1, mt1, district) == before and expected(q1, mt1, province) == before + 1
+    assert expected(q1, mt1, district) == before, "moved out of the programme's area"
+    assert expected(q1, mt1, province) == 0, "no row above the programme's area"
+    Unit.objects.filter(code="T-2").update(parent=district)
+    assert expected(q1, mt1, district) == before + 1
     Unit.objects.filter(code="T-2").delete()
-    assert expected(q1, mt1, province) == before
+    assert expected(q1, mt1, district) == before
 
 
 def tally(period, area, kind=None) -> dict:
@@ -307,25 +309,25 @@ def tally(period, area, kind=None) -> dict:
 
 
 def test_the_kept_counts_follow_a_report_through_submission_review_and_return(officer, reviewer, commune, q1, targets):
-    district, province = commune.parent, commune.parent.parent
+    district = commune.parent
     before = tally(q1, district)
-    assert before["expected"] > 0 and before == tally(q1, province)
+    assert before["expected"] > 0
     content = complete_content(commune, q1, figures=(9, 10))
     draft = submission_save(user=officer, unit=commune, period=q1, version=None, content=content, submit=False)
     assert tally(q1, district) == before, "a draft is not reported"
     report = submission_save(user=officer, unit=commune, period=q1, version=draft.version, content=content, submit=True)
     late = "late" if report.is_late else "on_time"
     assert tally(q1, district, commune.kind)[late] == 1
-    assert tally(q1, province)[late] == before[late] + 1
+    assert tally(q1, district)[late] == before[late] + 1
     report = submission_return(user=reviewer, submission=report, version=report.version, comment="Thiếu")
     assert tally(q1, district)[late] == before[late] and tally(q1, district)["returned"] == before["returned"] + 1
     report = submission_save(
         user=officer, unit=commune, period=q1, version=report.version, content=content, submit=True
     )
     submission_approve(user=reviewer, submission=report, version=report.version)
-    assert tally(q1, province)["approved"] == before["approved"] + 1
-    assert tally(q1, province)["returned"] == before["returned"]
-    assert completeness_by_period([q1], province.pk)[0].approved == before["approved"] + 1
+    assert tally(q1, district)["approved"] == before["approved"] + 1
+    assert tally(q1, district)["returned"] == before["returned"]
+    assert completeness_by_period([q1], district.pk)[0].approved == before["approved"] + 1
 
 
 def test_verify_totals_prints_the_first_differences_and_counts_the_rest(commune, q1, targets):
@@ -360,3 +362,25 @@ def test_a_review_and_a_change_elsewhere_at_once_both_succeed(reviewer, commune,
     outcomes = run_together(approve, change)
     assert [kind for kind, _ in outcomes] == ["ok", "ok"], outcomes
     assert kept(q1, targets["MT1"], commune.parent) == sums(4, 6, reporting=2, meeting=0)
+
+
+def test_a_programme_counts_the_units_under_its_area_and_keeps_no_row_above_it(commune, q1, targets):
+    """A reporting unit of another district exists in 2024 but is not the programme's: it is neither expected nor
+    counted, and no row is kept for its district or for the province above the programme's area. Moving the
+    programme's area to the province takes it in, and every row follows."""
+    mt1, district = targets["MT1"], commune.parent
+    province, before = district.parent, expected(q1, mt1, district)
+    elsewhere = Unit.objects.create(code="T-9", name="Huyện Khác", kind=district.kind, parent=province, order=90)
+    stranger = Unit.objects.create(code="T-10", name="Xã Khác", kind=commune.kind, parent=elsewhere, order=1)
+    submission_import(unit=stranger, period=q1, figures={mt1: Figures(1, 1)})
+    assert expected(q1, mt1, district) == before
+    assert not TargetTotals.objects.filter(period=q1, area__in=[elsewhere, province]).exists()
+    assert not ReportCounts.objects.filter(period=q1, area__in=[elsewhere, province]).exists()
+    assert not totals_differences(repair=False), "the rule counts nothing outside the area either"
+
+    programme = q1.programme
+    programme.area = province
+    programme.save()
+    assert expected(q1, mt1, elsewhere) == 1 and kept(q1, mt1, elsewhere) == sums(1, 1, meeting=1)
+    assert expected(q1, mt1, province) == before + 1
+    assert tally(q1, province)["expected"] == tally(q1, district)["expected"] + tally(q1, elsewhere)["expected"]

@@ -16,8 +16,10 @@ from programme.selectors import (
     REGISTER_SOURCES,
     UnitInfo,
     applicable_kind_ids,
+    counted_by,
     exists_on,
     in_register_by,
+    programme_areas,
     programme_targets,
     reporting_units,
 )
@@ -328,21 +330,25 @@ def _by_programme(periods: list[Period]) -> dict[int, list[Period]]:
     return found
 
 
-def _value_sums(periods: list[Period], parents: Iterable[int] | None, targets: list[Target]) -> dict[TotalsKey, Sums]:
-    """What the counting figures of each parent's own units add, per (period, target, parent, approved only).
-    One query."""
+def _value_sums(
+    periods: list[Period], parents: Iterable[int] | None, targets: list[Target], areas: dict[int, tuple[int, str]]
+) -> dict[TotalsKey, Sums]:
+    """What the counting figures of each parent's own units add, per (period, target, parent, approved only), of
+    the units each period's programme counts (``areas``: ``programme_areas``). One query."""
     typed = [target for target in targets if target.is_typed]
-    live = Q()
-    for its_periods in _by_programme(periods).values():
+    live, scope = Q(), Q()
+    for programme_id, its_periods in _by_programme(periods).items():
         live |= _live_register(its_periods[0].programme, its_periods)
+        scope |= Q(submission__period__in=[period.id for period in its_periods]) & counted_by(
+            areas[programme_id][1], "submission__unit__"
+        )
     values = (
         Value.objects.counting()
         .filter(
+            scope,
             Q(target__source=Target.Source.REPORTED) | Q(submission__status=Submission.Status.APPROVED),
-            submission__period__in=[period.id for period in periods],
             target__in=targets,
             submission__unit__kind__reports=True,
-            submission__unit__parent__isnull=False,
             target__applies_to=F("submission__unit__kind"),
         )
         .filter(exists_on(F("submission__period__end"), "submission__unit__"))
@@ -368,16 +374,18 @@ def _value_sums(periods: list[Period], parents: Iterable[int] | None, targets: l
     return sums
 
 
-def _unit_counts(periods: list[Period], parents: Iterable[int] | None, targets: list[Target]) -> dict[TotalsKey, Sums]:
-    """How many of each parent's own units are expected for each target at each period, and for MT5a/MT5b how
-    many of them the register as it is now counts, per (period, target, parent, approved only). One query per
-    programme, and one for the kinds the targets apply to."""
+def _unit_counts(
+    periods: list[Period], parents: Iterable[int] | None, targets: list[Target], areas: dict[int, tuple[int, str]]
+) -> dict[TotalsKey, Sums]:
+    """How many of each parent's own units (of those each period's programme counts) are expected for each target
+    at each period, and for MT5a/MT5b how many of them the register as it is now counts, per (period, target,
+    parent, approved only). One query per programme, and one for the kinds the targets apply to."""
     kinds: dict[int, set[int]] = defaultdict(set)
     through = Target.applies_to.through.objects.filter(target__in=[target.id for target in targets])
     for target_id, kind_id in through.values_list("target_id", "unitkind_id"):
         kinds[target_id].add(kind_id)
     sums: dict[TotalsKey, Sums] = {}
-    for its_periods in _by_programme(periods).values():
+    for programme_id, its_periods in _by_programme(periods).items():
         programme = its_periods[0].programme
         aggregates = {}
         for period in its_periods:
@@ -387,7 +395,7 @@ def _unit_counts(periods: list[Period], parents: Iterable[int] | None, targets: 
             for source, condition in counted.items():
                 aggregates[f"{source}_{period.id}"] = Count("id", filter=exists & condition, distinct=True)
         units = (
-            Unit.objects.filter(kind__reports=True, parent__isnull=False)
+            Unit.objects.filter(counted_by(areas[programme_id][1]), kind__reports=True)
             .alias(models=FilteredRelation("exemplary_models", condition=Q(exemplary_models__year=programme.year)))
             .values("parent_id", "kind_id")
             .annotate(**aggregates)
@@ -416,16 +424,17 @@ def direct_sums(
     sums (of those parents and targets only, when given): the counting figures of the units expected for the
     target, and how many are expected. For MT5a/MT5b, ``numerator`` sums the figures fixed into approved
     reports, ``live`` counts those of them the register as it is now counts, and ``units_in_register`` every
-    expected unit it counts. Three queries for one programme; the periods' programmes should be read with
-    them."""
+    expected unit it counts. Each period counts the units under its programme's area (``counted_by``). Four
+    queries for one programme; the periods' programmes should be read with them."""
     periods = list(periods)
     if targets is None:
         targets = Target.objects.filter(programme__in={period.programme_id for period in periods}).order_by()
     targets = list(targets)
     if not periods or not targets:
         return {}
-    sums = _value_sums(periods, parents, targets)
-    for key, counts in _unit_counts(periods, parents, targets).items():
+    areas = programme_areas(period.programme_id for period in periods)
+    sums = _value_sums(periods, parents, targets, areas)
+    for key, counts in _unit_counts(periods, parents, targets, areas).items():
         sums[key] = added(sums.get(key, NO_SUMS), counts)
     return sums
 
