@@ -497,6 +497,24 @@ class ValidationRule(models.Model):
             raise ValidationError(errors)
 
 
+def period_dates_problems(year: int, start: datetime.date, end: datetime.date, due: datetime.date) -> dict[str, str]:
+    """What is wrong with a period's dates for a programme of ``year`` (field → message; empty when nothing is):
+    the period ends in the programme's year and starts in it, or in the last month of the year before (a
+    cut-off such as 15 December); its due date is not before its start, and no later than 31 March of the next
+    year (the annual report is due in January)."""
+    problems = {}
+    if not datetime.date(year - 1, 12, 1) <= start <= datetime.date(year, 12, 31):
+        problems["start"] = (
+            f"Kỳ báo cáo của chương trình năm {year} phải bắt đầu trong năm {year} "
+            f"(hoặc từ ngày 01/12/{year - 1}, khi số liệu tính từ giữa tháng 12 năm trước)."
+        )
+    if end.year != year:
+        problems["end"] = f"Kỳ báo cáo của chương trình năm {year} phải kết thúc trong năm {year}."
+    if due < start or due > datetime.date(year + 1, 3, 31):
+        problems["due"] = f"Hạn nộp phải từ ngày bắt đầu kỳ đến muộn nhất ngày 31/03/{year + 1}."
+    return problems
+
+
 class PeriodManager(models.Manager):
     def get_by_natural_key(self, programme_code, code):
         return self.get(programme__code=programme_code, code=code)
@@ -546,6 +564,22 @@ class Period(models.Model):
     @property
     def is_annual(self) -> bool:
         return self.kind == self.Kind.YEAR
+
+    def clean(self):
+        if self.programme_id is None or None in (self.start, self.end, self.due):
+            return  # the fields' own errors say what is missing
+        if problems := period_dates_problems(self.programme.year, self.start, self.end, self.due):
+            raise ValidationError(problems)
+
+
+def period_dates_checked(sender, instance: Period, raw=False, **kwargs):
+    """Every save of a period, a fixture's too, keeps its dates in the programme's year."""
+    year = Programme._base_manager.filter(pk=instance.programme_id).values_list("year", flat=True).first()
+    if year is not None and (problems := period_dates_problems(year, instance.start, instance.end, instance.due)):
+        raise ValidationError(f"Kỳ báo cáo {instance.code}: " + " ".join(problems.values()))
+
+
+pre_save.connect(period_dates_checked, sender=Period, dispatch_uid="period_dates_checked")
 
 
 class ExemplaryModel(models.Model):

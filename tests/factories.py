@@ -104,8 +104,9 @@ def make_district(
             code=code,
             kind=kind,
             name=code,
-            end=datetime.date(2024, month, 28),
-            due=datetime.date(2024, month, 28) + datetime.timedelta(days=5),
+            start=datetime.date(year, 1, 1),
+            end=datetime.date(year, month, 28),
+            due=datetime.date(year, month, 28) + datetime.timedelta(days=5),
         )
         for code, kind, month in periods
     ]
