@@ -1,8 +1,12 @@
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
+from programme.copying import CopyError, copy_plan, copy_programme
 from programme.models import ExemplaryModel, Period, Programme, Target, TaskGroup, Unit, UnitKind, ValidationRule
 from reporting.selectors.frozen import approved_reports_altered, refusal
 from reporting.totals import register_changed, totals_refresh
@@ -82,9 +86,42 @@ class PeriodInline(admin.TabularInline):
     extra = 0
 
 
+class CopyForm(forms.Form):
+    year = forms.IntegerField(label="Năm của chương trình mới", min_value=2000, max_value=2100)
+    code = forms.CharField(
+        label="Mã chương trình mới", required=False, max_length=60, help_text="Để trống: mã gốc với năm mới."
+    )
+    area = forms.CharField(
+        label="Mã đơn vị địa bàn",
+        required=False,
+        max_length=20,
+        help_text="Để trống: địa bàn của chương trình gốc. Ví dụ 12 cho tỉnh Lai Châu.",
+    )
+
+    def plan(self, source: Programme):
+        """The copy's plan, or None with the reason added to the form's errors."""
+        area = None
+        if code := self.cleaned_data["area"].strip():
+            area = Unit.objects.filter(code=code).first()
+            if area is None:
+                self.add_error("area", f"Không có đơn vị mã {code}.")
+                return None
+        try:
+            return copy_plan(source, year=self.cleaned_data["year"], code=self.cleaned_data["code"], area=area)
+        except CopyError as error:
+            self.add_error(None, str(error))
+            return None
+
+
+def previewed(plan) -> str:
+    """What the preview showed, sent back with the confirmation: a copy is made only as it was previewed."""
+    return f"{plan.code}|{plan.year}|{plan.area.code}"
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(KeepsTotals, admin.ModelAdmin):
     form = FrozenFiguresForm
+    actions = ["copy_selected"]
     counting = ("year",)  # and the periods' dates, in the inline
     list_display = ["code", "year", "title", "issuing_body", "area"]
     list_filter = ["year"]
@@ -132,6 +169,48 @@ class ProgrammeAdmin(KeepsTotals, admin.ModelAdmin):
 
     def refresh_totals(self, obj, initial):
         totals_refresh(periods=Period.objects.filter(programme=obj).select_related("programme"))
+
+    @admin.action(description="Sao chép sang năm khác hoặc địa bàn khác…", permissions=["add"])
+    def copy_selected(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Chọn đúng một chương trình để sao chép.", messages.WARNING)
+            return None
+        return redirect("admin:programme_programme_copy", queryset.get().pk)
+
+    def get_urls(self):
+        copy = path("<int:pk>/copy/", self.admin_site.admin_view(self.copy_view), name="programme_programme_copy")
+        return [copy, *super().get_urls()]
+
+    def copy_view(self, request, pk):
+        """The copy's form, then its preview (what would be made), then the copy itself on confirmation."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        source = get_object_or_404(Programme.objects.select_related("area"), pk=pk)
+        form = CopyForm(request.POST or None, initial={"year": source.year + 1})
+        plan = form.plan(source) if request.method == "POST" and form.is_valid() else None
+        if plan is not None and "apply" in request.POST and request.POST.get("previewed") == previewed(plan):
+            try:
+                programme = copy_programme(plan)
+            except CopyError as error:
+                form.add_error(None, str(error))
+            else:
+                self.log_addition(request, programme, f"Sao chép từ {source.code}")
+                self.message_user(
+                    request,
+                    f"Đã sao chép {source.code} thành {programme.code}. Hãy ghi số hiệu và ngày ban hành của văn bản mới.",
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:programme_programme_change", args=[programme.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Sao chép {source}",
+            "source": source,
+            "form": form,
+            "plan": plan,
+            "previewed": previewed(plan) if plan else "",
+        }
+        return TemplateResponse(request, "admin/programme/programme/copy.html", context)
 
 
 @admin.register(Target)
