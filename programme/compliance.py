@@ -6,12 +6,14 @@ operator, in exact arithmetic, so that 90.0% fails "trên 90%" and 9 999/10 000 
 """
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from typing import TypeVar
+
+from programme.formatting import vn_number
 
 AT_LEAST = ">="
 ABOVE = ">"
@@ -85,6 +87,39 @@ class TargetResult:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def complete(self) -> bool:
+        """Whether every unit expected to report the target has (a unit it does not apply to has too)."""
+        return self.units_reporting >= self.units_expected
+
+
+NAMED = 5  # missing units named beside a verdict; the others are counted
+
+
+def verdict(result: TargetResult, *, final: bool, missing: Sequence[str] = ()) -> str:
+    """The verdict as pages and documents print it. While units are missing it says how many have reported,
+    "Đạt (14/17 đơn vị đã báo cáo)": before the due date the verdict is provisional; once it has passed
+    (``final``) the missing units are named too (``verdict_detail``). ``status`` itself is left as it is:
+    tools read it."""
+    detail = verdict_detail(result, final=final, missing=missing)
+    return f"{result.status_label} ({detail})" if detail else result.status_label
+
+
+def verdict_detail(result: TargetResult, *, final: bool, missing: Sequence[str] = ()) -> str:
+    """What a verdict adds to the status while units are missing (empty when none is): how many have
+    reported, and once the due date has passed (``final``) the first ``NAMED`` of ``missing`` (the missing
+    units' names in tree order), the others counted."""
+    if result.complete:
+        return ""
+    told = f"{vn_number(result.units_reporting)}/{vn_number(result.units_expected)} đơn vị đã báo cáo"
+    if not final:
+        return told
+    listed = ", ".join(missing[:NAMED])  # commas only: a unit's name may hold "và"
+    others = result.units_expected - result.units_reporting - len(missing[:NAMED])
+    if others > 0:
+        listed = f"{listed} và {vn_number(others)} đơn vị khác" if listed else f"{vn_number(others)} đơn vị"
+    return f"{told}; chưa báo cáo: {listed}"
 
 
 def meets(numerator: int, denominator: int, operator: str, threshold: Decimal) -> bool:

@@ -565,6 +565,10 @@ class Period(models.Model):
     def is_annual(self) -> bool:
         return self.kind == self.Kind.YEAR
 
+    def due_passed(self, today: datetime.date) -> bool:
+        """Whether the due date is behind ``today``: a report is still on time on the due day itself."""
+        return today > self.due
+
     def clean(self):
         if self.programme_id is None or None in (self.start, self.end, self.due):
             return  # the fields' own errors say what is missing

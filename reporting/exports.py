@@ -25,6 +25,7 @@ COLUMNS = (
     "units_reporting",
     "units_expected",
     "units_meeting",
+    "complete",  # every expected unit reported: a verdict with units missing is provisional
 )
 UNIT_COLUMNS = ("unit", "unit_name", *COLUMNS)
 VALUE_COLUMNS = (
@@ -59,6 +60,7 @@ def _row(result: compliance.TargetResult) -> dict[str, object]:
         "units_reporting": result.units_reporting,
         "units_expected": result.units_expected,
         "units_meeting": result.units_meeting,
+        "complete": result.complete,
     }
 
 
@@ -81,9 +83,15 @@ def as_json(report: ComplianceReport, *, by_unit: bool = False) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
+def _boolean(value: bool) -> str:
+    return "true" if value else "false"
+
+
 def _plain(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return _boolean(value)
     if isinstance(value, float):
         return f"{value:.2f}"
     return str(value)
@@ -109,6 +117,7 @@ def _cells(result: compliance.TargetResult) -> list[object]:
         result.units_reporting,
         result.units_expected,
         result.units_meeting,
+        _boolean(result.complete),
     ]
 
 
@@ -145,7 +154,7 @@ def matrix_csv_lines(report: ComplianceReport, units: UnitFigures) -> Iterator[s
             if (lead := named.get(unit.id)) is None:
                 lead = named[unit.id] = writer.writerow([inert(unit.code), inert(unit.name), ""])[:-1]
             if figure is None:
-                yield f"{lead}{head},0,0,,{NO_DATA},0,1,0\n"
+                yield f"{lead}{head},0,0,,{NO_DATA},0,1,0,false\n"
                 continue
             shown, status, met = compliance.unit_judgement(
                 rule, figure.numerator, figure.denominator, annual_period=annual
@@ -153,7 +162,7 @@ def matrix_csv_lines(report: ComplianceReport, units: UnitFigures) -> Iterator[s
             applies = int(shown is not None)
             yield (
                 f"{lead}{head},{figure.numerator},{figure.denominator},{_hundredths_text(shown)},{status.value},"
-                f"{applies},{applies},{int(met)}\n"
+                f"{applies},{applies},{int(met)},true\n"
             )
 
 

@@ -82,13 +82,13 @@ def _district_figures(document: PartyDocument, data: OfficialReport, number: int
             f"{target.code}. {target.short_name}",
             threshold_text(target),
             result_text(result),
-            result.status_label,
+            data.verdicts[target.id].text,
             "/".join(vn_number(n) for n in (result.units_meeting, result.units_reporting, result.units_expected)),
         )
         for target, result in data.compliance.rows
     ]
     headers = ("Chỉ tiêu", "Yêu cầu", "Kết quả", "Đánh giá", "Đơn vị đạt/ báo cáo/ phải báo cáo")
-    document.table(headers, rows, [Mm(44), Mm(18), Mm(36), Mm(32), Mm(30)])
+    document.table(headers, rows, [Mm(36), Mm(18), Mm(34), Mm(50), Mm(22)])
 
 
 def _district_signature(programme: Programme) -> Signature:
@@ -102,14 +102,15 @@ def build_official_report(
 ) -> bytes:
     """The district's report for the period, as DOCX bytes; the figures are ``district_compliance``'s."""
     programme = period.programme
-    data = official_report(period, approved_only=approved_only)
+    report_date = report_date or timezone.localdate()
+    data = official_report(period, approved_only=approved_only, on=report_date)
     document = PartyDocument()
     document.header(
         Header(
             authority=programme.report_authority,
             office=programme.report_office,
             number_line=number_line(number, programme.report_symbol),
-            date_line=date_line(programme.report_place, report_date or timezone.localdate()),
+            date_line=date_line(programme.report_place, report_date),
         )
     )
     document.title("BÁO CÁO", report_subject(period))

@@ -39,10 +39,10 @@ class Column:
     header: str
     width: float
     number_format: str | None = None
-    words: Mapping[str, str] = field(default_factory=dict)  # a code → the word shown
+    words: Mapping[str | bool, str] = field(default_factory=dict)  # a code → the word shown
 
     def cell(self, value: object) -> object:
-        return self.words.get(value, value) if isinstance(value, str) else value
+        return self.words.get(value, value) if isinstance(value, (str, bool)) else value
 
 
 UNIT = {
@@ -60,6 +60,7 @@ COMPLIANCE = {
     "units_reporting": Column("Đơn vị báo cáo", 15, INTEGER),
     "units_expected": Column("Đơn vị phải báo cáo", 19, INTEGER),
     "units_meeting": Column("Đơn vị đạt", 12, INTEGER),
+    "complete": Column("Đủ đơn vị báo cáo", 17, words={True: "Đủ", False: "Chưa đủ"}),
 }
 VALUES = {
     **UNIT,

@@ -35,6 +35,7 @@ COLUMNS = [
     "units_reporting",
     "units_expected",
     "units_meeting",
+    "complete",
 ]
 UNIT_COLUMNS = ["unit", "unit_name", *COLUMNS]
 ALL_TARGETS = ["MT1", "MT2", "MT3a", "MT3b", "MT4a", "MT4b", "MT4c", "MT5a", "MT5b", "MT6", "MT7", "MT8"]
@@ -72,16 +73,14 @@ REGISTER = [
 ]
 
 
-def row(target, operator, threshold, num, den, percent, status, reporting, expected, meeting) -> dict:
-    return dict(
-        zip(
-            COLUMNS, [target, operator, threshold, num, den, percent, status, reporting, expected, meeting], strict=True
-        )
-    )
+def row(target, operator, threshold, num, den, percent, status, reporting, expected, meeting, complete=False) -> dict:
+    """A row of the output; ``complete`` when every expected unit reported (the verdict is not provisional)."""
+    values = [target, operator, threshold, num, den, percent, status, reporting, expected, meeting, complete]
+    return dict(zip(COLUMNS, values, strict=True))
 
 
-def no_data(target, operator, threshold, expected) -> dict:
-    return row(target, operator, threshold, 0, 0, None, "no_data", 0, expected, 0)
+def no_data(target, operator, threshold, expected, complete=False) -> dict:
+    return row(target, operator, threshold, 0, 0, None, "no_data", 0, expected, 0, complete)
 
 
 EXPECTED_2024 = [
@@ -96,9 +95,9 @@ EXPECTED_2024 = [
     no_data("MT4b", ">=", 100, 37),
     no_data("MT4c", ">", 70, 37),
     # MT5a: registered by 31/12/2024 with a 2024 model: 03549, 03391, 109-CA → 3 of 50 = 6.00%
-    row("MT5a", ">=", 100, 3, 50, 6, "not_met", 50, 50, 3),
+    row("MT5a", ">=", 100, 3, 50, 6, "not_met", 50, 50, 3, complete=True),
     # MT5b: recognised by 31/12/2024: 03549 only (109-CA on 10/01/2025, 03490's is a 2023 model) → 1/50 = 2%
-    row("MT5b", ">=", 100, 1, 50, 2, "not_met", 50, 50, 1),
+    row("MT5b", ">=", 100, 1, 50, 2, "not_met", 50, 50, 1, complete=True),
     # MT6 > 90: 03549 50/50 (meets), 03391 31/40 = 77.5% → Σ 81/90 = 90.00% exactly → not "> 90": not_met
     row("MT6", ">", 90, 81, 90, 90, "not_met", 2, 17, 1),
     # MT7 > 95: 03549 96/100 (03490 0/0 drops out) → 96%, met; 17 − 1 = 16 expected
@@ -116,9 +115,9 @@ EXPECTED_2024S1 = [
     no_data("MT4a", ">=", 100, 32),
     no_data("MT4b", ">=", 100, 37),
     # MT5a by 30/06/2024: 03549 only (03391 registered 01/08) → 1/50 = 2%, cumulative → in_progress
-    row("MT5a", ">=", 100, 1, 50, 2, "in_progress", 50, 50, 1),
+    row("MT5a", ">=", 100, 1, 50, 2, "in_progress", 50, 50, 1, complete=True),
     # MT5b by 30/06/2024: nobody → 0/50 = 0%
-    row("MT5b", ">=", 100, 0, 50, 0, "in_progress", 50, 50, 0),
+    row("MT5b", ">=", 100, 0, 50, 0, "in_progress", 50, 50, 0, complete=True),
     # MT6 > 90, judged every report: 46/50 = 92% → met
     row("MT6", ">", 90, 46, 50, 92, "met", 1, 17, 1),
     # MT7 > 95, judged every report: 90/100 = 90% → not_met (a state target is never "in progress")
@@ -309,17 +308,17 @@ def test_json_by_unit_adds_one_row_per_unit_and_applicable_target(loaded):
     units = {(r["unit"], r["target"]): r for r in document["units"]}
     unit_row = {key: {k: v for k, v in r.items() if k not in ("unit", "unit_name")} for key, r in units.items()}
     assert units[("03549", "MT6")]["unit_name"] == "Thị trấn Phong Thổ"
-    assert unit_row[("03549", "MT6")] == row("MT6", ">", 90, 50, 50, 100, "met", 1, 1, 1)
-    assert unit_row[("03391", "MT6")] == row("MT6", ">", 90, 31, 40, 77.5, "not_met", 1, 1, 0)
-    assert unit_row[("03391", "MT8")] == row("MT8", ">", 95, 19, 20, 95, "not_met", 1, 1, 0)
-    assert unit_row[("03391", "MT1")] == row("MT1", ">=", 100, 8, 10, 80, "not_met", 1, 1, 0)
+    assert unit_row[("03549", "MT6")] == row("MT6", ">", 90, 50, 50, 100, "met", 1, 1, 1, complete=True)
+    assert unit_row[("03391", "MT6")] == row("MT6", ">", 90, 31, 40, 77.5, "not_met", 1, 1, 0, complete=True)
+    assert unit_row[("03391", "MT8")] == row("MT8", ">", 95, 19, 20, 95, "not_met", 1, 1, 0, complete=True)
+    assert unit_row[("03391", "MT1")] == row("MT1", ">=", 100, 8, 10, 80, "not_met", 1, 1, 0, complete=True)
     # 0/0: the target does not apply to this unit
-    assert unit_row[("109-BDV", "MT1")] == no_data("MT1", ">=", 100, 0)
+    assert unit_row[("109-BDV", "MT1")] == no_data("MT1", ">=", 100, 0, complete=True)
     # no report at all: still expected
     assert unit_row[("03550", "MT6")] == no_data("MT6", ">", 90, 1)
     # register targets: 1 of 1 when the unit has a (recognised) model by the period's end
-    assert unit_row[("109-CA", "MT5a")] == row("MT5a", ">=", 100, 1, 1, 100, "met", 1, 1, 1)
-    assert unit_row[("109-CA", "MT5b")] == row("MT5b", ">=", 100, 0, 1, 0, "not_met", 1, 1, 0)
+    assert unit_row[("109-CA", "MT5a")] == row("MT5a", ">=", 100, 1, 1, 100, "met", 1, 1, 1, complete=True)
+    assert unit_row[("109-CA", "MT5b")] == row("MT5b", ">=", 100, 0, 1, 0, "not_met", 1, 1, 0, complete=True)
     # armed forces get only the targets that apply to them
     assert sorted(t for u, t in units if u == "109-CA") == ["MT1", "MT2", "MT3a", "MT4b", "MT4c", "MT5a", "MT5b"]
 
@@ -330,10 +329,10 @@ def test_csv_has_the_documented_columns(loaded):
     assert table[0] == COLUMNS
     assert [r[0] for r in table[1:]] == ALL_TARGETS
     rows = {r[0]: r for r in table[1:]}
-    assert rows["MT6"] == ["MT6", ">", "90", "81", "90", "90", "not_met", "2", "17", "1"]
-    assert rows["MT8"] == ["MT8", ">", "95", "39", "40", "97.50", "met", "2", "17", "1"]
-    assert rows["MT4a"] == ["MT4a", ">=", "100", "2", "3", "66.67", "not_met", "1", "32", "0"]
-    assert rows["MT2"] == ["MT2", ">=", "100", "0", "0", "", "no_data", "0", "50", "0"]
+    assert rows["MT6"] == ["MT6", ">", "90", "81", "90", "90", "not_met", "2", "17", "1", "false"]
+    assert rows["MT8"] == ["MT8", ">", "95", "39", "40", "97.50", "met", "2", "17", "1", "false"]
+    assert rows["MT4a"] == ["MT4a", ">=", "100", "2", "3", "66.67", "not_met", "1", "32", "0", "false"]
+    assert rows["MT2"] == ["MT2", ">=", "100", "0", "0", "", "no_data", "0", "50", "0", "false"]
 
 
 def test_csv_by_unit_adds_unit_columns_and_unit_rows(loaded):
@@ -349,7 +348,7 @@ def test_csv_by_unit_adds_unit_columns_and_unit_rows(loaded):
     assert by_key[("03391", "MT6")] == {
         "unit": "03391",
         "unit_name": "Xã Lả Nhì Thàng",
-        **dict(zip(COLUMNS, ["MT6", ">", "90", "31", "40", "77.50", "not_met", "1", "1", "0"], strict=True)),
+        **dict(zip(COLUMNS, ["MT6", ">", "90", "31", "40", "77.50", "not_met", "1", "1", "0", "true"], strict=True)),
     }
     assert by_key[("109-BDV", "MT1")]["status"] == "no_data"
     assert by_key[("109-BDV", "MT1")]["units_expected"] == "0"
@@ -362,8 +361,8 @@ def test_table_prints_a_header_and_a_line_per_target(loaded):
     assert len(lines) == 1 + 12
     assert [line.split()[0] for line in lines[1:]] == ALL_TARGETS
     body = {line.split()[0]: line.split() for line in lines[1:]}
-    assert body["MT6"] == ["MT6", ">", "90", "81", "90", "90", "not_met", "2", "17", "1"]
-    assert body["MT1"] == ["MT1", ">=", "100", "23", "25", "92", "not_met", "3", "49", "2"]
+    assert body["MT6"] == ["MT6", ">", "90", "81", "90", "90", "not_met", "2", "17", "1", "false"]
+    assert body["MT1"] == ["MT1", ">=", "100", "23", "25", "92", "not_met", "3", "49", "2", "false"]
     # columns line up: each value starts under its heading
     assert lines[1].index("not_met") == lines[0].index("status")
     assert compliance("2024", "--format", "table") == compliance("2024")

@@ -51,6 +51,7 @@ HEADERS = [
     "Đơn vị báo cáo",
     "Đơn vị phải báo cáo",
     "Đơn vị đạt",
+    "Đủ đơn vị báo cáo",
 ]
 COLUMNS = [
     "target",
@@ -63,6 +64,7 @@ COLUMNS = [
     "units_reporting",
     "units_expected",
     "units_meeting",
+    "complete",
 ]
 STATUS_CODES = {"Đạt": "met", "Chưa đạt": "not_met", "Đang thực hiện": "in_progress", "Chưa có số liệu": "no_data"}
 OPERATOR_CODES = {"≥": ">=", ">": ">"}
@@ -111,6 +113,7 @@ def parsed_row(cells: dict) -> dict:
         **cells,
         "operator": OPERATOR_CODES[cells["operator"]],
         "status": STATUS_CODES[cells["status"]],
+        "complete": {"Đủ": True, "Chưa đủ": False}[cells["complete"]],
     }
 
 

@@ -229,16 +229,48 @@ def test_targets_table_has_the_district_figures_in_vietnamese_format(reported):
     for target, result in report.rows:
         figure = f"{vn_percent(result.percent)} ({vn_number(result.numerator)}/{vn_number(result.denominator)})"
         assert body[target.code][2] == ("—" if result.percent is None else figure)
-        assert body[target.code][3] == result.status_label
+        assert body[target.code][3].startswith(result.status_label)
         assert body[target.code][4] == f"{result.units_meeting}/{result.units_reporting}/{result.units_expected}"
     # by hand: MT1 03549 10/10 + 03391 8/10 + 109-CA 5/5 = 23/25 (109-BDV 0/0 drops out); 2 units meet
-    assert body["MT1"][1:] == ["≥ 100%", "92,00% (23/25)", "Chưa đạt", "2/3/49"]
-    # MT3b: 9 999/10 000 is 99,99%, not a rounded "100,00%" that would look met
-    assert body["MT3b"][1:4] == ["≥ 100%", "99,99% (9.999/10.000)", "Chưa đạt"]
-    # MT6 > 90: 50/50 + 31/40 + 45/50 = 126/140 = 90,00% exactly → not "trên 90%"
-    assert body["MT6"][1:] == ["> 90%", "90,00% (126/140)", "Chưa đạt", "1/3/17"]
-    assert body["MT8"][1:] == ["> 95%", "97,50% (39/40)", "Đạt", "1/2/17"]
-    assert body["MT2"][2:4] == ["—", "Chưa có số liệu"]
+    # The report is dated after the due date (05/01/2025): the units still missing are named beside the verdict,
+    # the first five in the tree's order, the others counted. MT1 applies to all 50 units; 109-BDV said 0/0.
+    # Missing: 03490 (its file had MT6 only), 03550 (a draft), then every unit after them but 109-CA.
+    missing_mt1 = "Xã Huổi Luông, Xã Sì Lở Lầu, Xã Mồ Sì San, Xã Pa Vây Sử, Xã Vàng Ma Chải và 41 đơn vị khác"
+    assert body["MT1"][1:] == [
+        "≥ 100%",
+        "92,00% (23/25)",
+        f"Chưa đạt (3/49 đơn vị đã báo cáo; chưa báo cáo: {missing_mt1})",
+        "2/3/49",
+    ]
+    # MT3b: 9 999/10 000 is 99,99%, not a rounded "100,00%" that would look met; 03391 said 0/0: 1 of 16
+    assert body["MT3b"][1:3] == ["≥ 100%", "99,99% (9.999/10.000)"]
+    assert body["MT3b"][3].startswith("Chưa đạt (1/16 đơn vị đã báo cáo; chưa báo cáo: Xã Huổi Luông, ")
+    # MT6 > 90: 50/50 + 31/40 + 45/50 = 126/140 = 90,00% exactly → not "trên 90%"; 3 of the 17 communes reported
+    missing_mt6 = "Xã Sì Lở Lầu, Xã Mồ Sì San, Xã Pa Vây Sử, Xã Vàng Ma Chải, Xã Tông Qua Lìn và 9 đơn vị khác"
+    assert body["MT6"][1:] == [
+        "> 90%",
+        "90,00% (126/140)",
+        f"Chưa đạt (3/17 đơn vị đã báo cáo; chưa báo cáo: {missing_mt6})",
+        "1/3/17",
+    ]
+    assert body["MT8"][1:3] == ["> 95%", "97,50% (39/40)"]
+    assert body["MT8"][3].startswith("Đạt (2/17 đơn vị đã báo cáo; chưa báo cáo: Xã Huổi Luông, Xã Sì Lở Lầu, ")
+    assert body["MT2"][2] == "—"
+    assert body["MT2"][3].startswith("Chưa có số liệu (0/48 đơn vị đã báo cáo; chưa báo cáo: ")
+
+
+@pytest.mark.parametrize(
+    "day, verdict",
+    [
+        (datetime.date(2025, 1, 5), "Chưa đạt (3/17 đơn vị đã báo cáo)"),  # the due day: still provisional
+        (datetime.date(2025, 1, 6), "Chưa đạt (3/17 đơn vị đã báo cáo; chưa báo cáo: Xã Sì Lở Lầu, "),
+    ],
+)
+def test_a_verdict_with_units_missing_is_provisional_until_the_due_date_and_names_them_after(reported, day, verdict):
+    table = read(build_official_report(reported, report_date=day)).tables[1]
+    mt6 = next(row for row in table.rows if row.cells[0].text.startswith("MT6."))
+    assert mt6.cells[3].text.startswith(verdict)
+    assert ("chưa báo cáo" in mt6.cells[3].text) == (day > reported.due)
 
 
 def test_completeness_sentence(reported):

@@ -30,6 +30,7 @@ from reporting.selectors.timeliness import (
     report_states,
     timeliness,
 )
+from reporting.selectors.verdicts import Verdict, verdicts
 
 PAGE_SIZE = 50
 
@@ -100,6 +101,7 @@ class TargetCard:
     target: Target
     result: compliance.TargetResult
     trend: list[TrendPoint]
+    verdict: Verdict  # the status, and the units still missing
 
     @property
     def sparkline(self) -> SafeString:
@@ -118,17 +120,19 @@ class Overview:
 
 
 def overview(programme: Programme, *, periods: list[Period], period: Period, approved_only: bool) -> Overview:
-    """A card per target reported in ``period`` with its trend over every period of the programme, and the
-    period's completeness, all summed by the database. Queries: targets (2), the kept sums (1), the kept
-    counts (1)."""
+    """A card per target reported in ``period`` with its trend over every period of the programme and its
+    verdict, and the period's completeness, all summed by the database. Queries: targets (2), the kept sums
+    (1), the kept counts (1), after the due date the units still missing (1)."""
     targets = programme_targets(programme)
     reports = district_reports(programme, periods, targets, approved_only=approved_only)
     by_period = {period_id: {t.id: r for t, r in report.rows} for period_id, report in reports.items()}
+    told = verdicts(reports[period.id], today=timezone.localdate())
     cards = [
         TargetCard(
             target,
             result,
             [TrendPoint(p, period_short_name(p), by_period[p.id].get(target.id)) for p in periods],
+            told[target.id],
         )
         for target, result in reports[period.id].rows
     ]

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from programme import compliance
@@ -33,6 +34,7 @@ from reporting.selectors.dashboards import PAGE_SIZE
 from reporting.selectors.matrix import ResultCell
 from reporting.selectors.reports import PeriodStatus, unit_periods
 from reporting.selectors.series import period_short_name
+from reporting.selectors.verdicts import Verdict, verdict_of
 
 # The unit page --------------------------------------------------------------------------------------------
 
@@ -143,6 +145,7 @@ class TargetDashboard:
     result: compliance.TargetResult | None = None
     not_applicable: list[UnitInfo] | None = None  # the unit reported a denominator of 0
     missing: list[UnitInfo] | None = None  # expected, without a figure
+    verdict: Verdict | None = None
     charts: list[BarChart] | None = None
     needs_help: list[UnitStanding] | None = None
     needing_help: int = 0
@@ -204,6 +207,8 @@ def target_dashboard(
     else:  # the register's figures are not in the database as values: every unit is read and judged
         ranked, board.not_applicable, board.missing = _register_standing(target, period)
         windows = [[ranked[i] for i in window] for window in (lowest, highest, board.page.object_list)]
+    final = period.due_passed(timezone.localdate())
+    board.verdict = verdict_of(board.result, final=final, missing=[unit.name for unit in board.missing])
     low, high, shown = ([standing(row) for row in rows] for rows in windows)
     # The ranking is by exact value and the threshold is the same for all: the lowest are the furthest below,
     # and a unit is below when it does not meet the target.

@@ -1,7 +1,8 @@
 """What the district's official report for a period says, read in a fixed number of queries."""
 
+import datetime
 import operator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import reduce
 
 from django.db.models import Exists, OuterRef, Q
@@ -12,6 +13,7 @@ from programme.selectors import area_path, area_units, exists_on, programme_targ
 from reporting.models import CLOSING_TEXTS, Narrative, Submission
 from reporting.selectors.compliance import ComplianceReport, district_reports
 from reporting.selectors.timeliness import district_completeness
+from reporting.selectors.verdicts import Verdict, verdicts
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class OfficialReport:
     next_steps: list[Passage]
     proposals: list[Passage]
     annexed: int = 0  # units below the area's own units whose texts are in the annex, not compiled
+    verdicts: dict[int, Verdict] = field(default_factory=dict)  # target id → its verdict on the report's date
 
 
 def _passages(units, texts: dict[int, str]) -> list[Passage]:
@@ -61,12 +64,13 @@ def _has_text() -> Q:
     return Q(Exists(written)) | reduce(operator.or_, (~Q(**{name: ""}) for name in CLOSING_TEXTS))
 
 
-def official_report(period: Period, *, approved_only: bool = False) -> OfficialReport:
+def official_report(period: Period, *, approved_only: bool = False, on: datetime.date) -> OfficialReport:
     """The figures of ``district_compliance``, the completeness of the period and the texts of the area's own
     units (its direct subordinates, as each level compiles the level below), each in the units' tree order.
     The texts come from the reports that count (approved ones only with ``approved_only``), like the figures.
     Units further down (a province's communes) are only counted: their texts are in the annex download.
-    Eleven queries whatever the number of units."""
+    The verdicts are those of the report's date ``on`` (``reporting.selectors.verdicts``). Eleven queries
+    whatever the number of units, twelve when ``on`` is past the due date."""
     programme = period.programme
     targets = programme_targets(programme)
     report = district_reports(programme, [period], targets, approved_only=approved_only)[period.id]
@@ -113,4 +117,5 @@ def official_report(period: Period, *, approved_only: bool = False) -> OfficialR
         next_steps=_passages(units, texts("next_steps")),
         proposals=_passages(units, texts("proposals")),
         annexed=below,
+        verdicts=verdicts(report, today=on),
     )

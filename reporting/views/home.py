@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import Action, may
@@ -7,6 +8,7 @@ from accounts.roles import Role
 from programme.selectors import current_programme
 from reporting.selectors.compliance import district_compliance, latest_period_with_data
 from reporting.selectors.reports import unit_periods
+from reporting.selectors.verdicts import verdicts
 
 
 @login_required
@@ -24,5 +26,9 @@ def home(request):
         programme = current_programme()
         context["programme"] = programme
         period = latest_period_with_data(programme) if programme else None
-        context["report"] = district_compliance(period) if period else None
+        if period:
+            report = district_compliance(period)
+            told = verdicts(report, today=timezone.localdate())
+            context["report"] = report
+            context["rows"] = [(target, result, told[target.id]) for target, result in report.rows]
     return render(request, "home.html", context)
