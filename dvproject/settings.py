@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "programme",
     "reporting",
     "followup",
+    "milestones",
 ]
 
 MIDDLEWARE = [

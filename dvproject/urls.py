@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("", include("programme.urls")),
     path("", include("followup.urls")),
+    path("", include("milestones.urls")),
 ]

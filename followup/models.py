@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     REOPENED = "reopened", "Báo cáo được mở lại"
     REMINDER = "reminder", "Nhắc hạn nộp báo cáo"
     URGED = "urged", "Ban Dân vận đôn đốc nộp báo cáo"
+    MILESTONE = "milestone", "Nhắc hạn mốc công việc"
 
 
 class Notification(models.Model):

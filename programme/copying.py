@@ -1,5 +1,6 @@
 """A programme copied to a new year or another area: its task groups, targets (with the unit kinds they apply to),
-validation rules, periods (shifted by the years between) and reminder schedule, and its document header.
+validation rules, periods (shifted by the years between), reminder schedule and milestones (their due dates shifted
+too), and its document header.
 ``copy_plan`` says what would be made, for the preview; ``copy_programme`` makes it, all or nothing.
 
 What a programme owns and is copied is ``COPIED``; what refers to it and is not (the units' reports, the kept
@@ -26,7 +27,10 @@ COPIED = (
     "programme.ValidationRule",
     "programme.Period",
     "followup.ReminderSchedule",
+    "milestones.Milestone",
 )
+# Dates of copied rows moved by the years between the programmes, like the periods' (which the plan sets).
+SHIFTED = {"milestones.Milestone": ("due",)}
 NOT_COPIED = {
     "reporting.Submission": "báo cáo của đơn vị thuộc về năm của nó",
     "reporting.Narrative": "nội dung báo cáo của đơn vị",
@@ -36,6 +40,7 @@ NOT_COPIED = {
     "reporting.PreparedDownload": "tệp đã chuẩn bị để tải về",
     "followup.Reminder": "lời nhắc đã gửi",
     "followup.Notification": "thông báo đã gửi cho người dùng",
+    "milestones.MilestoneRecord": "việc đơn vị đã ghi hoàn thành thuộc về năm của nó",
 }
 OWNERS = (Programme, TaskGroup, Target, Period)
 # The new programme's fields left empty: a new programme is a new document, with its own number and date.
@@ -144,7 +149,9 @@ def copy_programme(plan: CopyPlan) -> Programme:
     programme.save()
     copies: dict[tuple[type, int], models.Model] = {(Programme, source.pk): programme}
     periods = {period.source_id: period for period in plan.periods}
-    for model in map(apps.get_model, COPIED):
+    years = plan.year - source.year
+    for label in COPIED:
+        model = apps.get_model(label)
         for row in _owned(model, source):  # not prefetched: a prefetched manager's set() would see the source's
             many = {field.name: list(getattr(row, field.name).all()) for field in model._meta.many_to_many}
             old = row.pk
@@ -152,6 +159,8 @@ def copy_programme(plan: CopyPlan) -> Programme:
             for field in model._meta.concrete_fields:
                 if field.is_relation and field.related_model in OWNERS:
                     setattr(row, field.name, copies[field.related_model, getattr(row, field.attname)])
+            for name in SHIFTED.get(label, ()):
+                setattr(row, name, shifted(getattr(row, name), years))
             if model is Period:
                 for name, value in vars(periods[old]).items():
                     if name != "source_id":

@@ -91,6 +91,23 @@ def _district_figures(document: PartyDocument, data: OfficialReport, number: int
     document.table(headers, rows, [Mm(36), Mm(18), Mm(34), Mm(50), Mm(22)])
 
 
+def _milestones(document: PartyDocument, data: OfficialReport, number: int) -> None:
+    """The programme's milestones as they stand on the report's date: done (recorded by the unit, confirmed or
+    waiting for it) of those that must deliver, and the units overdue, the first few named."""
+    document.heading(f"{number}. Các việc trọng tâm theo Chương trình")
+    rows = [
+        (
+            row.milestone.name,
+            f"{row.milestone.due:%d/%m/%Y}",
+            f"{vn_number(row.done)}/{vn_number(row.responsible)} ({vn_number(row.confirmed)} đã xác nhận)",
+            f"{vn_number(row.overdue)}: {row.late_names}" if row.overdue else "Không",
+        )
+        for row in data.milestones
+    ]
+    headers = ("Việc", "Hạn", "Đơn vị đã hoàn thành/ phải làm", "Đơn vị quá hạn")
+    document.table(headers, rows, [Mm(49), Mm(26), Mm(35), Mm(50)])
+
+
 def _district_signature(programme: Programme) -> Signature:
     titles = ("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN") if programme.report_signer_is_deputy else ("TRƯỞNG BAN",)
     recipients = [line.strip() for line in programme.report_recipients.splitlines() if line.strip()]
@@ -126,6 +143,8 @@ def build_official_report(
         document.heading(f"{group.number}. {group.title}")
         _passages(document, passages)
     _district_figures(document, data, len(data.groups) + 1)
+    if data.milestones:
+        _milestones(document, data, len(data.groups) + 2)
     for heading, name in _closing_headings():
         document.heading(heading)
         _passages(document, getattr(data, name))

@@ -5,11 +5,12 @@ from django.db import connection, transaction
 from django.test import override_settings
 
 from accounts.roles import Role
+from milestones.models import Milestone
 from programme.models import Period, Programme, Target, TaskGroup, Unit, UnitKind, ValidationRule
 from reporting.totals import totals_differences, totals_refresh
 from tests.factories import make_user
 
-DEFAULT_FIXTURES = ("units_phong_tho", "programme_2024")
+DEFAULT_FIXTURES = ("units_phong_tho", "programme_2024", "milestones_2024")
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -20,7 +21,19 @@ def fast_password_hashing():
         yield
 
 
-FIXTURE_MODELS = (UnitKind, Unit, Programme, TaskGroup, Target, Target.applies_to.through, Period, ValidationRule)
+FIXTURE_MODELS = (
+    UnitKind,
+    Unit,
+    Programme,
+    TaskGroup,
+    Target,
+    Target.applies_to.through,
+    Period,
+    ValidationRule,
+    Milestone,
+    Milestone.kinds.through,
+    Milestone.units.through,
+)
 
 
 @pytest.fixture(autouse=True)

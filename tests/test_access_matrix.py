@@ -26,6 +26,7 @@ from openpyxl import load_workbook
 from accounts.models import User
 from accounts.roles import Role
 from followup.models import EmailChoice, Kind, Notification, Reminder
+from milestones.models import Milestone, MilestoneRecord
 from programme.models import ExemplaryModel, Period, Target, Unit
 from programme.services import exemplary_model_register
 from reporting.models import Narrative, PreparedDownload, Submission, SubmissionEvent, Value
@@ -90,6 +91,9 @@ GET = """
     email_choices     >login?next  200          200          200          200          200
     mailbox           >login?next  403          403          403          403          200
     urge              >login?next  403          403          405          403          405
+    unit_milestones   >login?next  200          404          200          200          200
+    milestones_board  >login?next  >own         >own         200          200          200
+    milestone_review  >login?next  405          405          405          405          405
 """
 POST = """
     name              anonymous    officer_a    officer_b    reviewer     leader       administrator
@@ -130,6 +134,9 @@ POST = """
     email_choices     >login?next  >email_choices+ >email_choices+ >email_choices+ >email_choices+ >email_choices+
     mailbox           >login?next  403          403          403          403          405
     urge              >login?next  403          403          >completeness+ 403       >completeness+
+    unit_milestones   >login?next  >unit_milestones+ 404     403          403          403
+    milestones_board  >login?next  405          405          405          405          405
+    milestone_review  >login?next  403          403          >milestones_board+ 403    >milestones_board+
 """
 # Everything a POST could change: reports, their figures, texts and history, the register of models, and the
 # downloads asked for (the reviewer's is one of the world's).
@@ -143,6 +150,7 @@ SNAPSHOT = {
     Notification: ("recipient", "kind", "read_at"),
     Reminder: ("unit", "period", "source", "sent_by"),
     EmailChoice: ("user", "kinds"),
+    MilestoneRecord: ("milestone", "unit", "status", "done_on", "document_number", "review_comment"),
 }
 OPEN_DRAFT_PAGES = {"report", "report_template", "report_upload"}  # the officer's form: the 2024S1 draft
 EXPORTS = ["export_overview", "export_matrix", "export_values", "export_texts", "official_report"]
@@ -214,6 +222,7 @@ class World:
     template_a: bytes  # unit A's 2024S1 template, filled in by its officer
     download: PreparedDownload  # the reviewer's, made: another user's address for everyone else
     notification_a: Notification  # officer A's, unread, leading to unit A's 2024Q1 report
+    record_a: MilestoneRecord  # unit A's plan recorded done, waiting for the Ban's confirmation
     secrets: dict[str, list[str]]  # per officer: what of the other unit must never reach them
     sessions: dict[str, str]  # per role: a signed-in session, made once with ``force_login``
 
@@ -249,7 +258,7 @@ def _filled_template(unit: Unit, period: Period) -> bytes:
 
 
 def _build_world() -> World:
-    call_command("loaddata", "units_phong_tho", "programme_2024", verbosity=0)
+    call_command("loaddata", "units_phong_tho", "programme_2024", "milestones_2024", verbosity=0)
     totals_refresh()  # what ``verify_totals`` does after ``loaddata``
     unit_a, unit_b = Unit.objects.get(code="03549"), Unit.objects.get(code="03490")
     periods = {p.code: p for p in Period.objects.select_related("programme__area")}
@@ -295,6 +304,13 @@ def _build_world() -> World:
             text="Báo cáo đã được duyệt.",
             link=reverse("report", args=[periods["2024Q1"].id, unit_a.code]),
         ),
+        record_a=MilestoneRecord.objects.create(
+            milestone=Milestone.objects.get(code="KH-2024"),
+            unit=unit_a,
+            done_on=datetime.date(2024, 2, 1),
+            document_number="05-KH/ĐU",
+            recorded_at=datetime.datetime(2024, 2, 1, tzinfo=datetime.UTC),
+        ),
         secrets={"officer_a": shows_b, "officer_b": shows_a},
         sessions=sessions,
     )
@@ -328,6 +344,7 @@ def url_args(name: str, world: World, period: str = "") -> dict:
         "kind": world.download.kind,
         "download_id": world.download.pk,
         "notification_id": world.notification_a.pk,
+        "record_id": world.record_a.pk,
     }
     wanted = set(PATTERNS[name].pattern.converters)
     assert wanted <= set(values), f"no test value for {wanted - set(values)} of {name}"
@@ -356,6 +373,10 @@ def post_data(name: str, world: World, args: dict) -> dict:
             return {"email": "nguoidung@example.vn", "kinds": [Kind.REMINDER]}
         case "urge":
             return {"ky": world.periods["2024Q1"].id, "tat_ca": "1", "loi_nhan": "Đề nghị nộp ngay."}
+        case "unit_milestones":
+            return {"moc": Milestone.objects.get(code="DH-MTTQ-XA").pk, "done_on": "2024-05-01"}
+        case "milestone_review":
+            return {"action": "confirm"}
         case "model_recognise":
             prefix = f"m{world.model_a.pk}"
             return {f"{prefix}-recognised_on": "2024-05-10", f"{prefix}-recognition_level": "district"}

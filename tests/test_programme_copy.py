@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from followup.models import ReminderSchedule
+from milestones.models import Milestone
 from programme.copying import COPIED, NOT_COPIED, OWNERS, CopyError, copy_plan, copy_programme, shifted
 from programme.models import Period, Programme, Target, TaskGroup, Unit, ValidationRule
 from tests.factories import make_user
@@ -81,6 +82,11 @@ def test_the_command_copies_everything_the_programme_owns_shifted_to_the_new_yea
     assert set(periods) == {"2025Q1", "2025S1", "2025Q3", "2025"}
     assert (periods["2025S1"].start, periods["2025S1"].end) == (D(2025, 1, 1), D(2025, 6, 30))
     assert periods["2025S1"].name.endswith("năm 2025")
+    milestones = {m.code: m for m in Milestone.objects.filter(programme=copy).prefetch_related("kinds", "units")}
+    assert len(milestones) == Milestone.objects.filter(programme=phong_tho).count() == 9
+    assert milestones["DH-MTTQ-XA"].due == D(2025, 6, 30), "due dates move with the year"
+    assert [u.code for u in milestones["DH-MTTQ-HUYEN"].units.all()] == ["109-MTTQ"]
+    assert [k.code for k in milestones["DH-MTTQ-XA"].kinds.all()] == ["commune"]
     schedule = ReminderSchedule.objects.get(programme=copy)
     assert (schedule.days_before, schedule.overdue_every) == ([7, 2], 5)
     assert not copy.periods.filter(submissions__isnull=False).exists()

@@ -7,6 +7,7 @@ from functools import reduce
 
 from django.db.models import Exists, OuterRef, Q
 
+from milestones.selectors import MilestoneRow, milestone_rows
 from programme import tree
 from programme.models import Period, TaskGroup
 from programme.selectors import area_path, area_units, exists_on, programme_targets
@@ -52,6 +53,7 @@ class OfficialReport:
     proposals: list[Passage]
     annexed: int = 0  # units below the area's own units whose texts are in the annex, not compiled
     verdicts: dict[int, Verdict] = field(default_factory=dict)  # target id → its verdict on the report's date
+    milestones: list[MilestoneRow] = field(default_factory=list)  # the programme's, as they stand on that date
 
 
 def _passages(units, texts: dict[int, str]) -> list[Passage]:
@@ -69,8 +71,9 @@ def official_report(period: Period, *, approved_only: bool = False, on: datetime
     units (its direct subordinates, as each level compiles the level below), each in the units' tree order.
     The texts come from the reports that count (approved ones only with ``approved_only``), like the figures.
     Units further down (a province's communes) are only counted: their texts are in the annex download.
-    The verdicts are those of the report's date ``on`` (``reporting.selectors.verdicts``). Eleven queries
-    whatever the number of units, twelve when ``on`` is past the due date."""
+    The verdicts and the milestones are as they stand on the report's date ``on``
+    (``reporting.selectors.verdicts``, ``milestones.selectors.milestone_rows``). Sixteen queries whatever the
+    number of units, seventeen when ``on`` is past the due date."""
     programme = period.programme
     targets = programme_targets(programme)
     report = district_reports(programme, [period], targets, approved_only=approved_only)[period.id]
@@ -118,4 +121,5 @@ def official_report(period: Period, *, approved_only: bool = False, on: datetime
         proposals=_passages(units, texts("proposals")),
         annexed=below,
         verdicts=verdicts(report, today=on),
+        milestones=milestone_rows(programme, today=on).rows,
     )

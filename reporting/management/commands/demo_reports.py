@@ -22,6 +22,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import Role
+from milestones.models import MilestoneRecord
+from milestones.selectors import programme_milestones, responsible
 from programme.models import ExemplaryModel, Period, Target, Unit
 from programme.rules import covers
 from programme.selectors import applicable_kind_ids, current_programme, programme_targets, reporting_units
@@ -170,6 +172,32 @@ class Demo:
                     figures[strict[0]] = exactly_at(strict[0], sizes)
                 self.file(unit, period, figures, may_return=not (info == exact and latest))
             self.register(unit)
+        self.deliver(units[1:])  # the demo officer's unit (the first) is left its milestones to record
+
+    def deliver(self, units) -> None:
+        """Most units record their milestones, some late; the Ban has confirmed most of those."""
+        who = responsible(programme_milestones(self.programme), self.programme)
+        listed = {unit.id for unit in units}
+        for milestone in programme_milestones(self.programme):
+            for unit in who.units[milestone.id]:
+                if unit.id not in listed or milestone.due > self.today or self.rng.random() > 0.75:
+                    continue
+                late = self.rng.random() < 0.2
+                shift = self.rng.randint(1, 25) if late else -self.rng.randint(0, 40)
+                day = min(milestone.due + datetime.timedelta(days=shift), self.today)
+                confirmed = self.rng.random() < 0.7
+                moment = at_day(day, self.rng)
+                MilestoneRecord.objects.create(
+                    milestone=milestone,
+                    unit_id=unit.id,
+                    status=MilestoneRecord.Status.CONFIRMED if confirmed else MilestoneRecord.Status.DONE,
+                    done_on=day,
+                    document_number=f"{self.rng.randint(1, 60):02d}-KH/ĐU" if milestone.evidence == "document" else "",
+                    recorded_at=moment,
+                    reviewed_by=self.actor if confirmed else None,
+                    reviewed_at=min(moment + datetime.timedelta(days=3), timezone.now()) if confirmed else None,
+                )
+                self.done["milestones"] += 1
 
 
 class Command(BaseCommand):
@@ -191,7 +219,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Số liệu dùng thử cho {programme.code}: {done['filed']} báo cáo đã nộp ({done['late']} nộp muộn, "
             f"{done['approved']} đã duyệt, {done['returned']} bị trả lại); {done['models']} mô hình “Dân vận khéo” "
-            f"({done['recognised']} điển hình)."
+            f"({done['recognised']} điển hình); {done['milestones']} mốc công việc đã ghi hoàn thành."
         )
 
     def _actor(self):

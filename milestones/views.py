@@ -1,0 +1,95 @@
+"""A unit's milestones (its officer records them done) and the programme's board of milestones (reviewers
+confirm or return what units recorded)."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.permissions import Action, may, require, unit_or_404
+from milestones.models import Milestone, MilestoneRecord
+from milestones.selectors import milestone_board, milestones_of
+from milestones.services import milestone_record, milestone_review
+from programme.selectors import current_programme
+from reporting.views.dashboards import NO_PROGRAMME, district_dashboard
+
+
+def _date(raw: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(raw.strip())
+    except ValueError:
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_milestones(request, unit_code):
+    """The unit's milestones with their standing; its officer records one done (POST)."""
+    unit = unit_or_404(request.user, unit_code)  # 404 for an officer asking for another unit
+    programme = current_programme(unit)
+    if programme is None:
+        return render(request, NO_PROGRAMME, {"programme": None, "unit": unit})
+    errors, posted = {}, {}
+    if request.method == "POST":
+        require(request.user, Action.EDIT_REPORT, unit)
+        milestone = get_object_or_404(Milestone, pk=request.POST.get("moc", "0") or 0, programme=programme)
+        posted = {"milestone": milestone.id, **request.POST.dict()}
+        raw_day = request.POST.get("done_on", "")
+        day = _date(raw_day)
+        try:
+            if raw_day.strip() and day is None:
+                raise ValidationError({"done_on": "Ngày hoàn thành không đúng dạng ngày/tháng/năm."})
+            milestone_record(
+                user=request.user,
+                milestone=milestone,
+                unit=unit,
+                done_on=day,
+                document_number=request.POST.get("document_number", ""),
+                note=request.POST.get("note", ""),
+            )
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(request, f"Đã ghi hoàn thành: {milestone.name}. Ban sẽ xem và xác nhận.")
+            return redirect("unit_milestones", unit_code=unit.code)
+    rows = milestones_of(unit, programme, today=timezone.localdate())
+    context = {
+        "unit": unit,
+        "programme": programme,
+        "rows": rows,
+        "may_record": may(request.user, Action.EDIT_REPORT, unit),
+        "errors": errors,
+        "posted": posted,
+    }
+    return render(request, "milestones/unit.html", context, status=400 if errors else 200)
+
+
+@district_dashboard
+def board(request):
+    programme = current_programme()
+    if programme is None:
+        return render(request, NO_PROGRAMME, {"programme": None})
+    board = milestone_board(programme, today=timezone.localdate(), page=request.GET.get("trang"))
+    return render(request, "milestones/board.html", {"board": board})
+
+
+@login_required
+@require_POST
+def review(request, record_id):
+    """A reviewer confirms a unit's milestone, or returns it with the reason."""
+    if not may(request.user, Action.REVIEW):
+        raise PermissionDenied
+    record = get_object_or_404(MilestoneRecord.objects.select_related("milestone", "unit"), pk=record_id)
+    confirm = request.POST.get("action") == "confirm"
+    try:
+        milestone_review(user=request.user, record=record, confirm=confirm, comment=request.POST.get("comment", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        done = "Đã xác nhận" if confirm else "Đã trả lại"
+        messages.success(request, f"{done}: {record.milestone.name} — {record.unit.name}.")
+    return redirect("milestones_board")
