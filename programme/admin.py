@@ -7,7 +7,17 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from programme.copying import CopyError, copy_plan, copy_programme
-from programme.models import ExemplaryModel, Period, Programme, Target, TaskGroup, Unit, UnitKind, ValidationRule
+from programme.models import (
+    ExemplaryModel,
+    Period,
+    PeriodKind,
+    Programme,
+    Target,
+    TaskGroup,
+    Unit,
+    UnitKind,
+    ValidationRule,
+)
 from reporting.selectors.frozen import approved_reports_altered, refusal
 from reporting.totals import register_changed, totals_refresh
 
@@ -61,6 +71,18 @@ class UnitKindAdmin(KeepsTotals, admin.ModelAdmin):
     list_display = ["code", "name", "reports", "order"]
     search_fields = ["code", "name"]
     list_filter = ["reports"]
+
+
+@admin.register(PeriodKind)
+class PeriodKindAdmin(admin.ModelAdmin):
+    """Kinds are added and renamed here; a kind's code (what periods store) and whether it is the annual kind
+    (how its reports are judged) are fixed once it exists."""
+
+    list_display = ["code", "name", "annual", "order"]
+    search_fields = ["code", "name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code", "annual"] if obj is not None else []
 
 
 @admin.register(Unit)
@@ -245,10 +267,10 @@ class ValidationRuleAdmin(admin.ModelAdmin):
 class PeriodAdmin(KeepsTotals, admin.ModelAdmin):
     form = FrozenFiguresForm
     counting = ("programme", "start", "end")
-    list_display = ["code", "name", "kind", "start", "end", "due", "programme"]
+    list_display = ["code", "name", "short_name", "kind", "start", "end", "due", "programme"]
     list_filter = ["programme", "kind"]
-    search_fields = ["code", "name"]
-    list_select_related = ["programme"]
+    search_fields = ["code", "name", "short_name"]
+    list_select_related = ["programme", "kind"]
 
     def refresh_totals(self, obj, initial):
         totals_refresh(periods=Period.objects.filter(pk=obj.pk).select_related("programme"))
