@@ -36,6 +36,9 @@ NOT_COPIED = {
     "reporting.PreparedDownload": "tệp đã chuẩn bị để tải về",
     "followup.Reminder": "lời nhắc đã gửi",
     "followup.Notification": "thông báo đã gửi cho người dùng",
+    "programme.HistoricalTarget": "lịch sử thay đổi của chỉ tiêu gốc",
+    "programme.HistoricalTarget_applies_to": "lịch sử thay đổi của chỉ tiêu gốc",
+    "programme.HistoricalPeriod": "lịch sử thay đổi của kỳ báo cáo gốc",
 }
 OWNERS = (Programme, TaskGroup, Target, Period)
 # The new programme's fields left empty: a new programme is a new document, with its own number and date.

@@ -11,6 +11,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import Signal
 
 from programme import tree
+from programme.history import History
 from programme.validation import Rule, RuleSyntaxError, parse_side
 
 
@@ -138,6 +139,10 @@ class Unit(models.Model):
     tree_order = models.CharField("thứ tự trong cây", max_length=255, default="", editable=False)
 
     objects = UnitManager()
+    # The tree's keys are derived, and rewritten for other units than the one saved: not part of its history.
+    history = History(
+        excluded_fields=["path", "tree_order"], verbose_name="lịch sử đơn vị", verbose_name_plural="lịch sử đơn vị"
+    )
 
     class Meta:
         ordering = ["order", "code"]
@@ -263,6 +268,7 @@ class Programme(models.Model):
     )
 
     objects = ProgrammeManager()
+    history = History(verbose_name="lịch sử chương trình", verbose_name_plural="lịch sử chương trình")
 
     class Meta:
         ordering = ["-year", "code"]
@@ -355,6 +361,7 @@ class Target(models.Model):
     applies_to = models.ManyToManyField(UnitKind, related_name="targets", verbose_name="áp dụng cho")
 
     objects = TargetManager()
+    history = History(m2m_fields=[applies_to], verbose_name="lịch sử chỉ tiêu", verbose_name_plural="lịch sử chỉ tiêu")
 
     class Meta:
         ordering = ["programme", "order", "code"]
@@ -588,6 +595,7 @@ class Period(models.Model):
     due = models.DateField("hạn nộp")
 
     objects = PeriodManager()
+    history = History(verbose_name="lịch sử kỳ báo cáo", verbose_name_plural="lịch sử kỳ báo cáo")
 
     class Meta:
         ordering = ["programme", "end"]
