@@ -139,7 +139,16 @@ def _programme_copy(source: Programme, *, area: Unit) -> Programme:
         TaskGroup(programme=programme, number=g.number, title=g.title) for g in source.task_groups.all()
     )
     Period.objects.bulk_create(
-        Period(programme=programme, code=p.code, kind=p.kind, name=p.name, start=p.start, end=p.end, due=p.due)
+        Period(
+            programme=programme,
+            code=p.code,
+            kind=p.kind,
+            name=p.name,
+            short_name=p.short_name,
+            start=p.start,
+            end=p.end,
+            due=p.due,
+        )
         for p in source.periods.all()
     )
     for target in source.targets.all():  # not prefetched: a prefetched cache would survive the copy

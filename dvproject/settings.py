@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks.backends.database",
+    "simple_history",
     "accounts",
     "programme",
     "reporting",
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # who made a change, for the admin's "Lịch sử"
     "dvproject.nostore.NoStoreMiddleware",  # after the user is known: nothing signed-in is kept by a browser
     "django.contrib.messages.middleware.MessageMiddleware",
     "dvproject.limits.RequestSizeMiddleware",  # before anything reads the body (CSRF's check does)

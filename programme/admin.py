@@ -5,9 +5,21 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from programme.copying import CopyError, copy_plan, copy_programme
-from programme.models import ExemplaryModel, Period, Programme, Target, TaskGroup, Unit, UnitKind, ValidationRule
+from programme.models import (
+    ExemplaryModel,
+    Period,
+    PeriodKind,
+    Programme,
+    Target,
+    TaskGroup,
+    Unit,
+    UnitKind,
+    ValidationRule,
+)
 from reporting.selectors.frozen import approved_reports_altered, refusal
 from reporting.totals import register_changed, totals_refresh
 
@@ -51,6 +63,37 @@ class KeepsTotals:
                 self.refresh_totals(obj, {})
 
 
+FULL_VALUES = 5000  # characters: a record shows whole values, not simple-history's shortened "[78 chars]"
+
+
+class ReadableChanges(HistoricalRecordContextHelper):
+    """A change of a field with choices is shown by the choices' names ("đạt từ (≥)"), not their stored codes."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.choices and not field.is_relation:
+            return dict(field.flatchoices).get(value, value)
+        return super().prepare_delta_change_value(change, value)
+
+
+class RecordsHistory(SimpleHistoryAdmin):
+    """The object's "Lịch sử" page lists every saved version (the model's ``history``): when, by whom, and each
+    changed field, old → new. A refused change saves nothing, so it is not there. Old versions are only read:
+    there is no page to save one back, since a change goes through the change form and its checks."""
+
+    object_history_template = "admin/programme/history.html"
+    object_history_list_template = "admin/programme/history_list.html"
+
+    def get_urls(self):
+        return super(SimpleHistoryAdmin, self).get_urls()  # without simple-history's page that restores a version
+
+    def history_view_title(self, request, obj):
+        return f"Lịch sử thay đổi: {obj}"
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableChanges(self.model, historical_record, max_displayed_delta_change_chars=FULL_VALUES)
+
+
 @admin.register(UnitKind)
 class UnitKindAdmin(KeepsTotals, admin.ModelAdmin):
     counting = ("reports",)
@@ -63,8 +106,20 @@ class UnitKindAdmin(KeepsTotals, admin.ModelAdmin):
     list_filter = ["reports"]
 
 
+@admin.register(PeriodKind)
+class PeriodKindAdmin(admin.ModelAdmin):
+    """Kinds are added and renamed here; a kind's code (what periods store) and whether it is the annual kind
+    (how its reports are judged) are fixed once it exists."""
+
+    list_display = ["code", "name", "annual", "order"]
+    search_fields = ["code", "name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code", "annual"] if obj is not None else []
+
+
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(RecordsHistory):
     """Every write of a unit refreshes the kept sums itself (``reporting.apps``)."""
 
     form = FrozenFiguresForm
@@ -119,7 +174,7 @@ def previewed(plan) -> str:
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(KeepsTotals, admin.ModelAdmin):
+class ProgrammeAdmin(KeepsTotals, RecordsHistory):
     form = FrozenFiguresForm
     actions = ["copy_selected"]
     counting = ("year",)  # and the periods' dates, in the inline
@@ -214,7 +269,7 @@ class ProgrammeAdmin(KeepsTotals, admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(KeepsTotals, admin.ModelAdmin):
+class TargetAdmin(KeepsTotals, RecordsHistory):
     form = FrozenFiguresForm
     counting = ("programme", "operator", "threshold", "judged", "source", "applies_to")
     list_display = ["code", "short_name", "operator", "threshold", "judged", "source", "programme"]
@@ -242,13 +297,13 @@ class ValidationRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Period)
-class PeriodAdmin(KeepsTotals, admin.ModelAdmin):
+class PeriodAdmin(KeepsTotals, RecordsHistory):
     form = FrozenFiguresForm
     counting = ("programme", "start", "end")
-    list_display = ["code", "name", "kind", "start", "end", "due", "programme"]
+    list_display = ["code", "name", "short_name", "kind", "start", "end", "due", "programme"]
     list_filter = ["programme", "kind"]
-    search_fields = ["code", "name"]
-    list_select_related = ["programme"]
+    search_fields = ["code", "name", "short_name"]
+    list_select_related = ["programme", "kind"]
 
     def refresh_totals(self, obj, initial):
         totals_refresh(periods=Period.objects.filter(pk=obj.pk).select_related("programme"))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db import models, transaction
 
-from programme.models import Period, Programme, Target, TaskGroup, Unit, period_dates_problems
+from programme.models import Period, PeriodKind, Programme, Target, TaskGroup, Unit, period_dates_problems
 
 # The models copied with a programme, in the order they are made: each refers to the programme, or to a target,
 # task group or period copied before it. Rows are cloned field by field, many-to-many fields included, with
@@ -41,6 +41,9 @@ NOT_COPIED = {
     "followup.Reminder": "lời nhắc đã gửi",
     "followup.Notification": "thông báo đã gửi cho người dùng",
     "milestones.MilestoneRecord": "việc đơn vị đã ghi hoàn thành thuộc về năm của nó",
+    "programme.HistoricalTarget": "lịch sử thay đổi của chỉ tiêu gốc",
+    "programme.HistoricalTarget_applies_to": "lịch sử thay đổi của chỉ tiêu gốc",
+    "programme.HistoricalPeriod": "lịch sử thay đổi của kỳ báo cáo gốc",
 }
 OWNERS = (Programme, TaskGroup, Target, Period)
 # The new programme's fields left empty: a new programme is a new document, with its own number and date.
@@ -54,9 +57,10 @@ class CopyError(ValueError):
 @dataclass(frozen=True)
 class PeriodPlan:
     source_id: int
-    kind: str
+    kind: PeriodKind
     code: str
     name: str
+    short_name: str
     start: datetime.date
     end: datetime.date
     due: datetime.date
@@ -122,6 +126,7 @@ def copy_plan(source: Programme, *, year: int, code: str = "", area: Unit | None
             period.kind,
             renamed(period.code, source.year, year),
             renamed(period.name, source.year, year),
+            renamed(period.short_name, source.year, year),
             shifted(period.start, years),
             shifted(period.end, years),
             shifted(period.due, years),

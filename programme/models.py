@@ -11,6 +11,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import Signal
 
 from programme import tree
+from programme.history import History
 from programme.validation import Rule, RuleSyntaxError, parse_side
 
 
@@ -138,6 +139,10 @@ class Unit(models.Model):
     tree_order = models.CharField("thứ tự trong cây", max_length=255, default="", editable=False)
 
     objects = UnitManager()
+    # The tree's keys are derived, and rewritten for other units than the one saved: not part of its history.
+    history = History(
+        excluded_fields=["path", "tree_order"], verbose_name="lịch sử đơn vị", verbose_name_plural="lịch sử đơn vị"
+    )
 
     class Meta:
         ordering = ["order", "code"]
@@ -263,6 +268,7 @@ class Programme(models.Model):
     )
 
     objects = ProgrammeManager()
+    history = History(verbose_name="lịch sử chương trình", verbose_name_plural="lịch sử chương trình")
 
     class Meta:
         ordering = ["-year", "code"]
@@ -355,6 +361,7 @@ class Target(models.Model):
     applies_to = models.ManyToManyField(UnitKind, related_name="targets", verbose_name="áp dụng cho")
 
     objects = TargetManager()
+    history = History(m2m_fields=[applies_to], verbose_name="lịch sử chỉ tiêu", verbose_name_plural="lịch sử chỉ tiêu")
 
     class Meta:
         ordering = ["programme", "order", "code"]
@@ -515,30 +522,80 @@ def period_dates_problems(year: int, start: datetime.date, end: datetime.date, d
     return problems
 
 
+class PeriodKindManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class PeriodKind(models.Model):
+    """A kind of reporting period (quarter, 6 months, 9 months, year). Kinds are data, so that a programme can
+    report on "9 tháng" or any other span; the annual kind is the one whose report judges the targets judged
+    on the year only."""
+
+    code = models.SlugField("mã", max_length=20, unique=True)
+    name = models.CharField("tên loại kỳ", max_length=60)
+    annual = models.BooleanField(
+        "kỳ cả năm",
+        default=False,
+        help_text="Báo cáo kỳ loại này là báo cáo năm: chỉ tiêu đánh giá theo năm chỉ được đánh giá ở kỳ này.",
+    )
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    objects = PeriodKindManager()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = "loại kỳ báo cáo"
+        verbose_name_plural = "loại kỳ báo cáo"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
 class PeriodManager(models.Manager):
+    def get_queryset(self):
+        # A period's kind decides how its report is judged (``is_annual``): read with the period, so that asking
+        # costs no query wherever periods are listed.
+        return super().get_queryset().select_related("kind")
+
     def get_by_natural_key(self, programme_code, code):
         return self.get(programme__code=programme_code, code=code)
 
 
 class Period(models.Model):
-    """A reporting period; every value reported for it is a year-to-date snapshot at ``end``."""
-
-    class Kind(models.TextChoices):
-        QUARTER = "quarter", "Quý"
-        SIX_MONTHS = "six_months", "6 tháng"
-        YEAR = "year", "Năm"
+    """A reporting period; every value reported for it is a year-to-date snapshot at ``end``. Its titles are
+    data: ``name`` is what documents call it ("6 tháng đầu năm 2024"), ``short_name`` what a chart's axis says
+    ("6T"), whatever its dates (a period may start on 15 December of the year before)."""
 
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="periods", verbose_name="chương trình"
     )
     code = models.CharField("mã kỳ", max_length=10, help_text="Theo DHIS2: 2024Q1, 2024S1, 2024Q3, 2024.")
-    kind = models.CharField("loại kỳ", max_length=12, choices=Kind.choices)
-    name = models.CharField("tên kỳ báo cáo", max_length=120, help_text="Ví dụ: 6 tháng đầu năm 2024.")
+    # Stored as the kind's code in the column "kind", as before kinds were data: fixtures say "kind": "quarter".
+    kind = models.ForeignKey(
+        PeriodKind,
+        to_field="code",
+        db_column="kind",
+        on_delete=models.PROTECT,
+        related_name="periods",
+        verbose_name="loại kỳ",
+    )
+    name = models.CharField(
+        "tên kỳ báo cáo",
+        max_length=120,
+        help_text="Như văn bản gọi kỳ, viết hoa chữ đầu: Quý I năm 2024, 6 tháng đầu năm 2024, 9 tháng năm 2024, "
+        "Năm 2024.",
+    )
+    short_name = models.CharField("tên ngắn", max_length=12, help_text="Nhãn trên trục biểu đồ, ví dụ Q1, 6T, 9T, Năm.")
     start = models.DateField("từ ngày")
     end = models.DateField("đến ngày")
     due = models.DateField("hạn nộp")
 
     objects = PeriodManager()
+    history = History(verbose_name="lịch sử kỳ báo cáo", verbose_name_plural="lịch sử kỳ báo cáo")
 
     class Meta:
         ordering = ["programme", "end"]
@@ -559,11 +616,11 @@ class Period(models.Model):
     def natural_key(self):
         return (*self.programme.natural_key(), self.code)
 
-    natural_key.dependencies = ["programme.programme"]
+    natural_key.dependencies = ["programme.programme", "programme.periodkind"]
 
     @property
     def is_annual(self) -> bool:
-        return self.kind == self.Kind.YEAR
+        return self.kind.annual
 
     def due_passed(self, today: datetime.date) -> bool:
         """Whether the due date is behind ``today``: a report is still on time on the due day itself."""

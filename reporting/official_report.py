@@ -20,19 +20,11 @@ NOTHING = "Chưa có đơn vị nào báo cáo nội dung này."
 
 
 def period_phrase(period: Period) -> str:
-    """How a report names its period: "quý I năm 2024", "6 tháng đầu năm 2024", "9 tháng năm 2024", "năm 2024".
-
-    A quarter report from the start of the year (year-to-date, as the programme's are) past the first quarter
-    is named by its months: the Q3 report is the "9 tháng" report.
-    """
-    year = period.end.year
-    if period.kind == Period.Kind.YEAR:
-        return f"năm {year}"
-    if period.kind == Period.Kind.SIX_MONTHS:
-        return f"6 tháng {'đầu' if period.end.month <= 6 else 'cuối'} năm {year}"
-    if period.start.month == 1 and period.start.day == 1 and period.end.month > 3:
-        return f"{period.end.month} tháng năm {year}"
-    return f"quý {ROMAN[(period.end.month - 1) // 3 + 1]} năm {year}"
+    """How a report names its period in running text: the period's name, its first letter in lower case ("Quý
+    I năm 2024" → "quý I năm 2024"). The name is data, never computed from the dates: a "6 tháng đầu năm 2024"
+    report may run from 15/12/2023."""
+    name = period.name.strip()
+    return name[:1].lower() + name[1:]
 
 
 def report_subject(period: Period) -> str:

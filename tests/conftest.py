@@ -6,7 +6,7 @@ from django.test import override_settings
 
 from accounts.roles import Role
 from milestones.models import Milestone
-from programme.models import Period, Programme, Target, TaskGroup, Unit, UnitKind, ValidationRule
+from programme.models import Period, PeriodKind, Programme, Target, TaskGroup, Unit, UnitKind, ValidationRule
 from reporting.totals import totals_differences, totals_refresh
 from tests.factories import make_user
 
@@ -28,6 +28,7 @@ FIXTURE_MODELS = (
     TaskGroup,
     Target,
     Target.applies_to.through,
+    PeriodKind,
     Period,
     ValidationRule,
     Milestone,
@@ -68,7 +69,8 @@ def fixture_rows(django_db_setup, django_db_blocker) -> dict:
 def phong_tho(db, fixture_rows):
     """The shipped fixtures: Phong Thổ's units and the 2024 programme (``test_fixtures`` loads the files)."""
     for model, rows in fixture_rows.items():
-        model.objects.bulk_create(model(**row) for row in rows)
+        # The period kinds are made by a migration too, unless a test emptied the database (``transactional_db``).
+        model.objects.bulk_create((model(**row) for row in rows), ignore_conflicts=model is PeriodKind)
     with connection.cursor() as cursor:  # as loaddata does, so that new rows never take a fixture's id
         for statement in connection.ops.sequence_reset_sql(no_style(), FIXTURE_MODELS):
             cursor.execute(statement)

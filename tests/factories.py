@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 
 from accounts.models import User
 from accounts.roles import Role
-from programme.models import Period, Programme, Target, Unit, UnitKind
+from programme.models import Period, PeriodKind, Programme, Target, Unit, UnitKind
 
 
 class UnitKindFactory(factory.django.DjangoModelFactory):
@@ -44,14 +44,27 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     )
 
 
+class PeriodKindFactory(factory.django.DjangoModelFactory):
+    """A kind of period by its code: the migration has made the usual ones, unless a test emptied the database."""
+
+    class Meta:
+        model = PeriodKind
+        django_get_or_create = ("code",)
+
+    code = "year"
+    name = factory.LazyAttribute(lambda o: o.code)
+    annual = factory.LazyAttribute(lambda o: o.code == "year")
+
+
 class PeriodFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Period
 
     programme = factory.SubFactory(ProgrammeFactory)
     code = "2024"
-    kind = Period.Kind.YEAR
+    kind = factory.SubFactory(PeriodKindFactory, code="year")
     name = "Năm 2024"
+    short_name = "Năm"
     start = datetime.date(2024, 1, 1)
     end = datetime.date(2024, 12, 31)
     due = datetime.date(2025, 1, 5)
@@ -102,8 +115,9 @@ def make_district(
         PeriodFactory(
             programme=programme,
             code=code,
-            kind=kind,
+            kind__code=kind,
             name=code,
+            short_name=code,
             start=datetime.date(year, 1, 1),
             end=datetime.date(year, month, 28),
             due=datetime.date(year, month, 28) + datetime.timedelta(days=5),

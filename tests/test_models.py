@@ -68,7 +68,7 @@ def test_period_code_unique_in_its_programme_and_ends_after_it_starts(db):
         lambda: Period.objects.create(
             programme=period.programme,
             code="X",
-            kind="quarter",
+            kind_id="quarter",
             name="X",
             start=datetime.date(2024, 5, 1),
             end=datetime.date(2024, 4, 1),

@@ -27,6 +27,7 @@ from reporting.models import Submission
 from reporting.official_report import build_official_report, period_phrase, report_subject
 from reporting.selectors.compliance import district_compliance
 from reporting.selectors.reports import report_sheet
+from reporting.selectors.series import period_short_name
 from reporting.services import Content, Figures, submission_approve, submission_save
 from reporting.totals import totals_refresh
 from reporting.views.exports import CONTENT_TYPES
@@ -189,24 +190,35 @@ def test_title_and_subject_name_the_period(phong_tho, code, phrase):
     assert subject.runs[0].bold
 
 
-def test_period_names_are_data_not_2024():
+def test_period_names_are_data_not_computed_from_dates():
     programme = Programme(year=2031, title="Chương trình công tác dân vận năm 2031")
-    start = datetime.date(2031, 1, 1)
     cases = [
-        (Period.Kind.QUARTER, datetime.date(2031, 3, 31), "quý I năm 2031"),
-        (Period.Kind.SIX_MONTHS, datetime.date(2031, 6, 30), "6 tháng đầu năm 2031"),
-        (Period.Kind.QUARTER, datetime.date(2031, 9, 30), "9 tháng năm 2031"),
-        (Period.Kind.YEAR, datetime.date(2031, 12, 31), "năm 2031"),
+        ("Quý I năm 2031", "quý I năm 2031"),
+        ("6 tháng đầu năm 2031", "6 tháng đầu năm 2031"),
+        ("9 tháng năm 2031", "9 tháng năm 2031"),
+        ("Năm 2031", "năm 2031"),
     ]
-    for kind, end, phrase in cases:
-        period = Period(programme=programme, kind=kind, start=start, end=end)
+    for name, phrase in cases:
+        # the dates say nothing of the name: a cut-off period starts on 15 December of the year before
+        period = Period(
+            programme=programme, name=name, start=datetime.date(2030, 12, 15), end=datetime.date(2031, 6, 14)
+        )
         assert period_phrase(period) == phrase
         assert report_subject(period) == f"Kết quả thực hiện Chương trình công tác dân vận {phrase}"
-    # a quarter on its own (not year-to-date) keeps its number
-    lone = Period(
-        programme=programme, kind=Period.Kind.QUARTER, start=datetime.date(2031, 7, 1), end=datetime.date(2031, 9, 30)
-    )
-    assert period_phrase(lone) == "quý III năm 2031"
+
+
+def test_a_cut_off_period_is_titled_by_its_name(phong_tho):
+    """A 6-month period from 15/12/2023 to 14/06/2024 is the "6 tháng đầu năm 2024" report, in the DOCX and
+    on the charts, though its months, counted from its dates, are seven."""
+    s1 = Period.objects.get(programme=phong_tho, code="2024S1")
+    s1.start, s1.end, s1.due = datetime.date(2023, 12, 15), datetime.date(2024, 6, 14), datetime.date(2024, 6, 20)
+    s1.save()
+    totals_refresh(periods=Period.objects.filter(pk=s1.pk).select_related("programme"))
+    assert (s1.name, s1.short_name) == ("6 tháng đầu năm 2024", "6T")
+    texts = paragraphs(read(build_official_report(s1)))
+    subject = texts[texts.index("BÁO CÁO") + 1]
+    assert subject == "Kết quả thực hiện Chương trình công tác dân vận 6 tháng đầu năm 2024"
+    assert period_short_name(s1) == "6T"
 
 
 # --- section I: narratives, the targets table, completeness --------------------------------------------------

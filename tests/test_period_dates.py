@@ -64,6 +64,7 @@ def test_a_fixture_with_a_period_outside_its_programme_s_year_is_refused(phong_t
             "code": "2025Q1",
             "kind": "quarter",
             "name": "Quý I năm 2025",
+            "short_name": "Q1",
             "start": "2025-01-01",
             "end": "2025-03-31",
             "due": "2025-04-05",

@@ -77,7 +77,7 @@ def deep_programme(communes: int = 7, villages: int = 9):
     TargetFactory(programme=programme, source=Target.Source.MODELS_REGISTERED, applies_to=[commune, village])
     TargetFactory(programme=programme, source=Target.Source.MODELS_RECOGNISED, applies_to=[village])
     for code, kind, end in (("2024Q1", "quarter", datetime.date(2024, 3, 31)), ("2024", "year", CUTOFF)):
-        PeriodFactory(programme=programme, code=code, kind=kind, name=code, end=end, due=end)
+        PeriodFactory(programme=programme, code=code, kind__code=kind, name=code, end=end, due=end)
     return programme
 
 

@@ -32,7 +32,7 @@ def _given(instance: Model, name: str, value):
     field = instance._meta.get_field(name)
     if field.many_to_many:
         return {item.pk for item in value}
-    return value.pk if field.is_relation and value is not None else value
+    return getattr(value, field.target_field.attname) if field.is_relation and value is not None else value
 
 
 def changed_figure_fields(instance: Model, data: Mapping[str, object]) -> list[str]:
@@ -52,7 +52,7 @@ def _target_reports(target: Target, data: Mapping[str, object]) -> Q:
     judged = {target.judged, data.get("judged", target.judged)} - {""}
     periods = Q(period__programme__in=programmes - {None})
     if judged == {Target.Judged.ANNUAL}:
-        periods &= Q(period__kind=Period.Kind.YEAR)
+        periods &= Q(period__kind__annual=True)
     return periods & Q(unit__kind__in=kinds)
 
 

@@ -5,8 +5,6 @@ programme's periods are read in one query and the register once, then each perio
 ``district_compliance`` computes it (a test holds the two to the same figures).
 """
 
-import math
-
 from programme.models import Period, Programme
 from programme.selectors import UnitInfo, programme_targets, reporting_units_on
 from reporting.selectors.compliance import (
@@ -26,13 +24,9 @@ def programme_periods(programme: Programme) -> list[Period]:
 
 
 def period_short_name(period: Period) -> str:
-    """A name short enough for a chart's axis: "Q1", "6T", "9T", "Năm" (values are year-to-date)."""
-    if period.is_annual:
-        return "Năm"
-    months = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
-    if period.kind == Period.Kind.QUARTER and months == 3:
-        return f"Q{math.ceil(period.end.month / 3)}"
-    return f"{months}T"
+    """A name short enough for a chart's axis: the period's short name ("Q1", "6T", "9T", "Năm"), which is data;
+    its full name for a period that has none."""
+    return period.short_name or period.name
 
 
 def units_by_period(programme: Programme, periods: list[Period]) -> dict[int, list[UnitInfo]]:
