@@ -52,7 +52,10 @@ def menu(html: str) -> list[str]:
 @pytest.mark.parametrize(
     ("user_fixture", "links"),
     [
-        ("officer", ["home", "home", ("unit_dashboard", "03549"), "register", "notifications"]),
+        (
+            "officer",
+            ["home", "home", ("unit_dashboard", "03549"), ("unit_milestones", "03549"), "register", "notifications"],
+        ),
         ("reviewer", ["home", "home", "overview", "inbox", "register", "notifications"]),
         ("leader", ["home", "home", "overview", "inbox", "register", "notifications"]),
         ("administrator", ["home", "home", "overview", "inbox", "register", "notifications", "admin:index"]),
