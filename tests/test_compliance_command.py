@@ -6,7 +6,8 @@ the "Dân vận khéo" register. Every expected number below is worked out by ha
 Units of the shipped fixtures (fixtures/units_phong_tho.json), all active in 2024:
 17 communes, 5 party boards, 15 government bodies, 6 mass organisations, 2 party organisations,
 5 armed forces = 50 reporting units. So a target's units expected are
-MT1, MT2, MT3a, MT5a, MT5b (every kind): 50; MT3b, MT6, MT7, MT8 (communes): 17;
+MT1 (party organisations: communes + party organisations + armed forces): 17 + 2 + 5 = 24;
+MT2, MT3a, MT5a, MT5b (every kind): 50; MT3b, MT6, MT7, MT8 (communes): 17;
 MT4a (communes + government): 17 + 15 = 32; MT4b, MT4c (communes + government + armed forces): 37.
 """
 
@@ -53,7 +54,7 @@ FILE_ROWS = [
     ("03549", "2024", "MT1", 10, 10),
     ("03391", "2024", "MT1", 8, 10),
     ("109-CA", "2024", "MT1", 5, 5),
-    ("109-BDV", "2024", "MT1", 0, 0),  # not applicable here: leaves MT1's sums and its units expected
+    ("109-DBCQ", "2024", "MT1", 0, 0),  # not applicable here: leaves MT1's sums and its units expected
     ("03549", "2024", "MT4a", 2, 3),
     ("03549", "2024", "MT6", 50, 50),
     ("03391", "2024", "MT6", 31, 40),
@@ -84,9 +85,9 @@ def no_data(target, operator, threshold, expected, complete=False) -> dict:
 
 
 EXPECTED_2024 = [
-    # MT1 ≥ 100, cumulative, judged now: 03549 10/10, 03391 8/10, 109-CA 5/5 (109-BDV 0/0 drops out)
-    #   Σ 23/25 = 92.00% → not_met; 3 reporting; 50 − 1 = 49 expected; meeting: 03549, 109-CA = 2
-    row("MT1", ">=", 100, 23, 25, 92, "not_met", 3, 49, 2),
+    # MT1 ≥ 100, cumulative, judged now: 03549 10/10, 03391 8/10, 109-CA 5/5 (109-DBCQ 0/0 drops out)
+    #   Σ 23/25 = 92.00% → not_met; 3 reporting; 24 − 1 = 23 expected; meeting: 03549, 109-CA = 2
+    row("MT1", ">=", 100, 23, 25, 92, "not_met", 3, 23, 2),
     no_data("MT2", ">=", 100, 50),
     no_data("MT3a", ">=", 100, 50),
     no_data("MT3b", ">=", 100, 17),
@@ -108,7 +109,7 @@ EXPECTED_2024 = [
 
 EXPECTED_2024S1 = [
     # MT1 cumulative, before the annual report: 03549 3/10 + 03391 4/10 = 7/20 = 35% → in_progress
-    row("MT1", ">=", 100, 7, 20, 35, "in_progress", 2, 50, 0),
+    row("MT1", ">=", 100, 7, 20, 35, "in_progress", 2, 24, 0),
     no_data("MT2", ">=", 100, 50),
     no_data("MT3a", ">=", 100, 50),
     no_data("MT3b", ">=", 100, 17),
@@ -172,7 +173,7 @@ def by_target(rows: list[dict]) -> dict[str, dict]:
 
 def test_annual_figures_equal_the_hand_calculation(loaded):
     """The foundation issue's "done when": import a file, then ``compliance 2024 --format json``."""
-    # the file's (unit, period) pairs: 2024Q1 03549; 2024S1 03549, 03391; 2024 03549, 03391, 109-CA, 109-BDV, 03490
+    # the file's (unit, period) pairs: 2024Q1 03549; 2024S1 03549, 03391; 2024 03549, 03391, 109-CA, 109-DBCQ, 03490
     assert Submission.objects.filter(status="submitted").count() == 8
 
     document = compliance_json("2024")
@@ -242,7 +243,7 @@ def test_reports_not_submitted_do_not_count(loaded, status):
     Submission.objects.filter(pk=report.pk).update(status="submitted")
     totals_refresh()  # written past the paths that keep the district's sums
     rows = by_target(compliance_json("2024")["rows"])
-    assert rows["MT1"] == row("MT1", ">=", 100, 23, 35, 65.71, "not_met", 4, 49, 2)
+    assert rows["MT1"] == row("MT1", ">=", 100, 23, 35, 65.71, "not_met", 4, 23, 2)
     assert rows["MT6"] == row("MT6", ">", 90, 81, 190, 42.63, "not_met", 3, 17, 1)
 
 
@@ -254,9 +255,9 @@ def test_approved_only_counts_only_approved_reports(loaded):
 
     assert document["approved_only"] is True
     rows = by_target(document["rows"])
-    # Only 03549's 2024 report counts; 109-BDV's and 03490's 0/0 are in reports not approved, so every
+    # Only 03549's 2024 report counts; 109-DBCQ's and 03490's 0/0 are in reports not approved, so every
     # applicable unit stays expected.
-    assert rows["MT1"] == row("MT1", ">=", 100, 10, 10, 100, "met", 1, 50, 1)
+    assert rows["MT1"] == row("MT1", ">=", 100, 10, 10, 100, "met", 1, 24, 1)
     assert rows["MT4a"] == row("MT4a", ">=", 100, 2, 3, 66.67, "not_met", 1, 32, 0)
     assert rows["MT6"] == row("MT6", ">", 90, 50, 50, 100, "met", 1, 17, 1)
     assert rows["MT7"] == row("MT7", ">", 95, 96, 100, 96, "met", 1, 17, 1)
@@ -270,7 +271,7 @@ def test_approved_only_counts_only_approved_reports(loaded):
 def test_approved_only_with_nothing_approved_has_no_data(loaded):
     rows = by_target(compliance_json("2024S1", "--approved-only")["rows"])
 
-    assert rows["MT1"] == no_data("MT1", ">=", 100, 50)
+    assert rows["MT1"] == no_data("MT1", ">=", 100, 24)
     assert rows["MT6"] == no_data("MT6", ">", 90, 17)
 
 
@@ -293,17 +294,18 @@ def test_json_by_unit_adds_one_row_per_unit_and_applicable_target(loaded):
     assert document["rows"] == EXPECTED_2024
     for r in document["units"]:
         assert list(r) == UNIT_COLUMNS
-    # units expected per target (module docstring), the 0/0 units included: 5·50 + 4·17 + 32 + 2·37 = 424
+    # units expected per target (module docstring), the 0/0 units included: 24 + 4·50 + 4·17 + 32 + 2·37 = 398
     per_target = Counter(r["target"] for r in document["units"])
     assert per_target == {
-        **dict.fromkeys(["MT1", "MT2", "MT3a", "MT5a", "MT5b"], 50),
+        "MT1": 24,
+        **dict.fromkeys(["MT2", "MT3a", "MT5a", "MT5b"], 50),
         **dict.fromkeys(["MT3b", "MT6", "MT7", "MT8"], 17),
         "MT4a": 32,
         "MT4b": 37,
         "MT4c": 37,
     }
-    assert len(document["units"]) == 424
-    assert len({(r["unit"], r["target"]) for r in document["units"]}) == 424
+    assert len(document["units"]) == 398
+    assert len({(r["unit"], r["target"]) for r in document["units"]}) == 398
 
     units = {(r["unit"], r["target"]): r for r in document["units"]}
     unit_row = {key: {k: v for k, v in r.items() if k not in ("unit", "unit_name")} for key, r in units.items()}
@@ -313,7 +315,7 @@ def test_json_by_unit_adds_one_row_per_unit_and_applicable_target(loaded):
     assert unit_row[("03391", "MT8")] == row("MT8", ">", 95, 19, 20, 95, "not_met", 1, 1, 0, complete=True)
     assert unit_row[("03391", "MT1")] == row("MT1", ">=", 100, 8, 10, 80, "not_met", 1, 1, 0, complete=True)
     # 0/0: the target does not apply to this unit
-    assert unit_row[("109-BDV", "MT1")] == no_data("MT1", ">=", 100, 0, complete=True)
+    assert unit_row[("109-DBCQ", "MT1")] == no_data("MT1", ">=", 100, 0, complete=True)
     # no report at all: still expected
     assert unit_row[("03550", "MT6")] == no_data("MT6", ">", 90, 1)
     # register targets: 1 of 1 when the unit has a (recognised) model by the period's end
@@ -343,15 +345,15 @@ def test_csv_by_unit_adds_unit_columns_and_unit_rows(loaded):
     units = [r for r in table if r["unit"] != ""]
     assert [r["target"] for r in district] == ALL_TARGETS
     assert all(r["unit_name"] == "" for r in district)
-    assert len(units) == 424
+    assert len(units) == 398
     by_key = {(r["unit"], r["target"]): r for r in units}
     assert by_key[("03391", "MT6")] == {
         "unit": "03391",
         "unit_name": "Xã Lả Nhì Thàng",
         **dict(zip(COLUMNS, ["MT6", ">", "90", "31", "40", "77.50", "not_met", "1", "1", "0", "true"], strict=True)),
     }
-    assert by_key[("109-BDV", "MT1")]["status"] == "no_data"
-    assert by_key[("109-BDV", "MT1")]["units_expected"] == "0"
+    assert by_key[("109-DBCQ", "MT1")]["status"] == "no_data"
+    assert by_key[("109-DBCQ", "MT1")]["units_expected"] == "0"
 
 
 def test_table_prints_a_header_and_a_line_per_target(loaded):
@@ -362,7 +364,7 @@ def test_table_prints_a_header_and_a_line_per_target(loaded):
     assert [line.split()[0] for line in lines[1:]] == ALL_TARGETS
     body = {line.split()[0]: line.split() for line in lines[1:]}
     assert body["MT6"] == ["MT6", ">", "90", "81", "90", "90", "not_met", "2", "17", "1", "false"]
-    assert body["MT1"] == ["MT1", ">=", "100", "23", "25", "92", "not_met", "3", "49", "2", "false"]
+    assert body["MT1"] == ["MT1", ">=", "100", "23", "25", "92", "not_met", "3", "23", "2", "false"]
     # columns line up: each value starts under its heading
     assert lines[1].index("not_met") == lines[0].index("status")
     assert compliance("2024", "--format", "table") == compliance("2024")
@@ -372,8 +374,9 @@ def test_table_by_unit_adds_unit_lines(loaded):
     lines = compliance("2024S1", "--by-unit").splitlines()
 
     assert lines[0].split() == UNIT_COLUMNS
-    # 2024S1 has no annual targets: 5·50 + 3·17 (MT3b, MT6, MT7) + 32 + 37 = 370 unit lines, after 10 district lines
-    assert len(lines) == 1 + 10 + 370
+    # 2024S1 has no annual targets: 24 (MT1) + 4·50 + 3·17 (MT3b, MT6, MT7) + 32 + 37 = 344 unit lines, after 10
+    # district lines
+    assert len(lines) == 1 + 10 + 344
     assert any(line.startswith("03549") and "Thị trấn Phong Thổ" in line and " MT6 " in line for line in lines)
 
 

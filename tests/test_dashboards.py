@@ -42,7 +42,7 @@ FILE_ROWS = [
     ("03549", "2024", "MT1", 10, 10),
     ("03391", "2024", "MT1", 8, 10),
     ("109-CA", "2024", "MT1", 5, 5),
-    ("109-UBND", "2024", "MT1", 0, 0),  # not applicable here
+    ("109-UBND", "2024", "MT2", 0, 0),  # not applicable here
     ("03549", "2024", "MT3b", 1_499, 1_500),
     ("03391", "2024", "MT3b", 2_000, 2_000),
     ("03549", "2024", "MT4c", 7, 10),
@@ -326,7 +326,7 @@ def test_matrix_cells_are_the_units_figures(client, reviewer, loaded, targets):
     html = response.text
     assert 'title="9.999/10.000 · Đạt"' in html and "99,99%" in html
     assert 'title="1.499/1.500 · Chưa đạt"' in html
-    assert "Không áp dụng" in html  # 109-UBND's MT1 0/0 and communes-only targets elsewhere
+    assert "Không áp dụng" in html  # 109-UBND's MT2 0/0 and communes-only targets elsewhere
     assert "Toàn địa bàn" in html and "99,90%" in html
 
 

@@ -15,7 +15,7 @@ def test_every_2024_target_says_how_to_count_it(phong_tho):
     assert targets.count() == 12 and all(len(target.guidance) > 80 for target in targets)
     guidance = {target.code: target.guidance for target in targets}
     assert "tự đánh giá mình (1/1 hoặc 0/1)" in guidance["MT4b"]  # a single office counts itself
-    assert "không lớn hơn tử số MT4b" in guidance["MT4c"] and "không đếm lại" in guidance["MT1"]
+    assert "không lớn hơn tử số MT4b" in guidance["MT4c"] and "chỉ được đếm một lần" in guidance["MT1"]
 
 
 def test_the_form_shows_how_to_count_each_target(client, officer, commune, phong_tho):

@@ -38,7 +38,7 @@ from tests.test_exports import district_with_reports, load_values
 HTML = "Tổ chức <b>đậm</b> & <script>alert('x')</script> cho 1.250 lượt người"
 IMPORTED = [
     ("109-CA", "2024", "MT1", 5, 5),
-    ("109-BDV", "2024", "MT1", 0, 0),
+    ("109-DBCQ", "2024", "MT1", 0, 0),
     ("03490", "2024", "MT6", 45, 50),
 ]
 FIGURES = {
@@ -67,7 +67,7 @@ def file_report(user, unit: Unit, period: Period, *, texts: dict, submit: bool =
 
 @pytest.fixture
 def reported(phong_tho, period_2024, officer, commune, tmp_path):
-    """03549 and 03391 file their 2024 reports; 109-CA, 109-BDV and 03490 are imported; 03550 keeps a draft."""
+    """03549 and 03391 file their 2024 reports; 109-CA, 109-DBCQ and 03490 are imported; 03550 keeps a draft."""
     load_values(tmp_path, IMPORTED)
     file_report(officer, commune, period_2024, texts={1: "Tổ chức 12 hội nghị.\nPhối hợp với Mặt trận.", 3: HTML})
     other = Unit.objects.get(code="03391")
@@ -243,16 +243,17 @@ def test_targets_table_has_the_district_figures_in_vietnamese_format(reported):
         assert body[target.code][2] == ("—" if result.percent is None else figure)
         assert body[target.code][3].startswith(result.status_label)
         assert body[target.code][4] == f"{result.units_meeting}/{result.units_reporting}/{result.units_expected}"
-    # by hand: MT1 03549 10/10 + 03391 8/10 + 109-CA 5/5 = 23/25 (109-BDV 0/0 drops out); 2 units meet
+    # by hand: MT1 03549 10/10 + 03391 8/10 + 109-CA 5/5 = 23/25 (109-DBCQ 0/0 drops out); 2 units meet
     # The report is dated after the due date (05/01/2025): the units still missing are named beside the verdict,
-    # the first five in the tree's order, the others counted. MT1 applies to all 50 units; 109-BDV said 0/0.
-    # Missing: 03490 (its file had MT6 only), 03550 (a draft), then every unit after them but 109-CA.
-    missing_mt1 = "Xã Huổi Luông, Xã Sì Lở Lầu, Xã Mồ Sì San, Xã Pa Vây Sử, Xã Vàng Ma Chải và 41 đơn vị khác"
+    # the first five in the tree's order, the others counted. MT1 applies to 17 communes + 2 party organisations
+    # + 5 armed forces = 24 units; 109-DBCQ said 0/0, so 23 expected, 3 reported, 20 missing: 03490 (its file had
+    # MT6 only), 03550 (a draft), then every commune after them, 109-DBCCQD and the armed forces but 109-CA.
+    missing_mt1 = "Xã Huổi Luông, Xã Sì Lở Lầu, Xã Mồ Sì San, Xã Pa Vây Sử, Xã Vàng Ma Chải và 15 đơn vị khác"
     assert body["MT1"][1:] == [
         "≥ 100%",
         "92,00% (23/25)",
-        f"Chưa đạt (3/49 đơn vị đã báo cáo; chưa báo cáo: {missing_mt1})",
-        "2/3/49",
+        f"Chưa đạt (3/23 đơn vị đã báo cáo; chưa báo cáo: {missing_mt1})",
+        "2/3/23",
     ]
     # MT3b: 9 999/10 000 is 99,99%, not a rounded "100,00%" that would look met; 03391 said 0/0: 1 of 16
     assert body["MT3b"][1:3] == ["≥ 100%", "99,99% (9.999/10.000)"]
@@ -288,7 +289,7 @@ def test_a_verdict_with_units_missing_is_provisional_until_the_due_date_and_name
 def test_completeness_sentence(reported):
     document = read(build_official_report(reported, report_date=DATE))
     # 50 reporting units; submitted: 03549, 03391 (by officers, late: 2024's due date is past) and the three
-    # imported ones (109-CA, 109-BDV, 03490); 03550's draft is missing
+    # imported ones (109-CA, 109-DBCQ, 03490); 03550's draft is missing
     assert (
         f"Có {vn_number(50)} đơn vị phải báo cáo; 5 đơn vị đã nộp báo cáo (0 đúng hạn, 5 muộn), 45 đơn vị chưa nộp; "
         "0 báo cáo đã được duyệt."

@@ -229,7 +229,7 @@ def test_inbox_marks_late_reports_with_days_late(client, reviewer, commune, targ
 def test_inbox_filters(client, reviewer, phong_tho, targets, q1, period_2024):
     town, ubnd = Unit.objects.get(code="03549"), Unit.objects.get(code="109-UBND")
     imported(town, q1, {targets["MT6"]: Figures(1, 2)})
-    imported(ubnd, q1, {targets["MT1"]: Figures(1, 2)})
+    imported(ubnd, q1, {targets["MT2"]: Figures(1, 2)})
     annual = imported(town, period_2024, {targets["MT6"]: Figures(1, 2)})
     client.force_login(reviewer)
     submission_approve(user=reviewer, submission=annual, version=annual.version)

@@ -80,10 +80,10 @@ def test_the_address_of_any_code_leads_back_to_it(code):
 @pytest.fixture
 def odd_codes(phong_tho, period_2024):
     """Every unit of ``ODD`` has a submitted report for 2024, then its code is changed in the database."""
-    mt1 = Target.objects.get(programme=phong_tho, code="MT1")  # one that every kind reports
+    mt2 = Target.objects.get(programme=phong_tho, code="MT2")  # one that every kind reports
     for code in ODD:
         submission_import(
-            unit=Unit.objects.get(code=code), period=period_2024, figures={mt1: Figures(3, 4)}, actor_label="t"
+            unit=Unit.objects.get(code=code), period=period_2024, figures={mt2: Figures(3, 4)}, actor_label="t"
         )
     for code, odd in ODD.items():
         Unit.objects.filter(code=code).update(code=odd)
@@ -108,12 +108,12 @@ def links(client, url: str, name: str, odd_codes: dict, *args) -> None:
 @pytest.mark.parametrize("role", ["reviewer", "leader"])
 def test_no_district_page_or_download_fails_on_a_stored_odd_code(client, request, odd_codes, period_2024, role):
     client.force_login(request.getfixturevalue(role))
-    mt1 = Target.objects.get(programme=period_2024.programme, code="MT1")
+    mt2 = Target.objects.get(programme=period_2024.programme, code="MT2")
     get(client, reverse("home"))
     get(client, reverse("overview"), ky=period_2024.id)
     links(client, f"{reverse('matrix')}?ky={period_2024.id}", "unit_dashboard", odd_codes)
     links(client, reverse("completeness"), "unit_dashboard", odd_codes)
-    links(client, f"{reverse('target_dashboard', args=[mt1.id])}?ky={period_2024.id}", "unit_dashboard", odd_codes)
+    links(client, f"{reverse('target_dashboard', args=[mt2.id])}?ky={period_2024.id}", "unit_dashboard", odd_codes)
     links(client, f"{reverse('inbox')}?ky={period_2024.id}", "review", odd_codes, period_2024.id)
     get(client, reverse("register"))
     for code, unit in odd_codes.items():
