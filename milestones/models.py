@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from milestones.attachments import stored_path
 from programme.models import Programme, Unit, UnitKind
 
 
@@ -76,6 +77,8 @@ class MilestoneRecord(models.Model):
     done_on = models.DateField("ngày hoàn thành")
     document_number = models.CharField("số hiệu văn bản", max_length=60, blank=True)
     note = models.TextField("ghi chú", blank=True)
+    attachment = models.FileField("tệp đính kèm", upload_to=stored_path, blank=True, max_length=200)
+    attachment_name = models.CharField("tên tệp đính kèm", max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="người ghi"
     )

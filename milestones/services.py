@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.permissions import Action, require, require_or_404
+from milestones import attachments
 from milestones.models import Milestone, MilestoneRecord
 from milestones.selectors import responsible
 from programme.models import Unit
@@ -26,9 +27,11 @@ def milestone_record(
     done_on: datetime.date | None,
     document_number: str = "",
     note: str = "",
+    attachment=None,
 ) -> MilestoneRecord:
-    """Record the unit's milestone done (again, after it was returned). A confirmed one is the Ban's: it is not
-    changed here."""
+    """Record the unit's milestone done (again, after it was returned), with a file attached if given (it
+    replaces the one attached before; without one, that one stays). A confirmed one is the Ban's: it is not
+    changed here. Nothing is written, file or row, unless everything is right."""
     require_or_404(user, Action.EDIT_REPORT, unit)
     if not any(u.id == unit.id for u in responsible([milestone], milestone.programme).units[milestone.id]):
         raise PermissionDenied  # not the unit's milestone
@@ -50,9 +53,21 @@ def milestone_record(
         errors["document_number"] = f"Số hiệu văn bản dài tối đa {NUMBER_MAX_LENGTH} ký tự."
     if len(note) > TEXT_MAX_LENGTH:
         errors["note"] = f"Ghi chú dài tối đa {TEXT_MAX_LENGTH} ký tự (đang có {len(note)})."
+    if attachment is not None:
+        try:
+            attachments.checked(attachment)
+        except ValidationError as error:
+            errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
     record = record or MilestoneRecord(milestone=milestone, unit=unit)
+    if attachment is not None:
+        replaced = record.attachment.name
+        record.attachment_name = attachments.shown_name(attachment.name)
+        record.attachment.save(attachment.name, attachment, save=False)
+        if replaced:
+            storage = record.attachment.storage
+            transaction.on_commit(lambda: storage.delete(replaced))
     record.status = MilestoneRecord.Status.DONE
     record.done_on, record.document_number, record.note = done_on, document_number, note
     record.recorded_by, record.recorded_at = user, timezone.now()

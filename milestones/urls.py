@@ -6,4 +6,5 @@ urlpatterns = [
     path("tong-quan/don-vi/<unit:unit_code>/moc-cong-viec/", views.unit_milestones, name="unit_milestones"),
     path("tong-quan/moc-cong-viec/", views.board, name="milestones_board"),
     path("tong-quan/moc-cong-viec/xac-nhan/<int:record_id>/", views.review, name="milestone_review"),
+    path("tong-quan/moc-cong-viec/tep/<int:record_id>/", views.attachment, name="milestone_attachment"),
 ]

@@ -6,11 +6,13 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import Action, may, require, unit_or_404
+from accounts.permissions import Action, may, require, require_or_404, unit_or_404
+from milestones.attachments import content_type
 from milestones.models import Milestone, MilestoneRecord
 from milestones.selectors import milestone_board, milestones_of
 from milestones.services import milestone_record, milestone_review
@@ -50,6 +52,7 @@ def unit_milestones(request, unit_code):
                 done_on=day,
                 document_number=request.POST.get("document_number", ""),
                 note=request.POST.get("note", ""),
+                attachment=request.FILES.get("attachment"),
             )
         except ValidationError as error:
             errors = error.message_dict
@@ -66,6 +69,26 @@ def unit_milestones(request, unit_code):
         "posted": posted,
     }
     return render(request, "milestones/unit.html", context, status=400 if errors else 200)
+
+
+@login_required
+@require_GET
+def attachment(request, record_id):
+    """The file a unit attached to a milestone, as a download, for those who may see the unit."""
+    record = get_object_or_404(MilestoneRecord.objects.select_related("unit"), pk=record_id)
+    require_or_404(request.user, Action.VIEW_UNIT, record.unit)  # an officer never learns of another unit's
+    if not record.attachment:
+        raise Http404
+    try:
+        handle = record.attachment.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=record.attachment_name or "tep-dinh-kem",
+        content_type=content_type(record.attachment.name),
+    )
 
 
 @district_dashboard

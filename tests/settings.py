@@ -5,7 +5,13 @@ import os
 
 os.environ["DJANGO_DEBUG"] = "true"
 
+import tempfile
+from pathlib import Path
+
 from dvproject.settings import *  # noqa: F403
+
+# Attached files land in a folder of the run's own, never in the project's var/media.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="danvan-media-"))
 
 # The background downloads run within the request that asks for them, so that a test sees their outcome; the
 # tests of the worker itself switch to the database backend (tests/test_background_downloads.py).

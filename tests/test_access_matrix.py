@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
@@ -94,6 +95,7 @@ GET = """
     unit_milestones   >login?next  200          404          200          200          200
     milestones_board  >login?next  >own         >own         200          200          200
     milestone_review  >login?next  405          405          405          405          405
+    milestone_attachment >login?next 200        404          200          200          200
 """
 POST = """
     name              anonymous    officer_a    officer_b    reviewer     leader       administrator
@@ -137,6 +139,7 @@ POST = """
     unit_milestones   >login?next  >unit_milestones+ 404     403          403          403
     milestones_board  >login?next  405          405          405          405          405
     milestone_review  >login?next  403          403          >milestones_board+ 403    >milestones_board+
+    milestone_attachment >login?next 405        405          405          405          405
 """
 # Everything a POST could change: reports, their figures, texts and history, the register of models, and the
 # downloads asked for (the reviewer's is one of the world's).
@@ -309,6 +312,8 @@ def _build_world() -> World:
             unit=unit_a,
             done_on=datetime.date(2024, 2, 1),
             document_number="05-KH/ĐU",
+            attachment=ContentFile(b"%PDF-1.4\n", name="ke-hoach.pdf"),
+            attachment_name="Kế hoạch riêng của đơn vị A.pdf",
             recorded_at=datetime.datetime(2024, 2, 1, tzinfo=datetime.UTC),
         ),
         secrets={"officer_a": shows_b, "officer_b": shows_a},
@@ -408,8 +413,9 @@ def snapshot() -> dict[str, list[tuple]]:
 
 def assert_nothing_of_the_other_unit(response, role: str, world: World) -> None:
     """An officer never sees the other unit's name, code, figures, texts or models, nor is sent to its pages."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
     for secret in world.secrets.get(role, []):
-        assert secret.encode() not in response.content, secret
+        assert secret.encode() not in body, secret
         assert secret not in response.get("Location", ""), secret
 
 

@@ -275,3 +275,94 @@ def test_the_daily_run_reminds_the_units_that_have_not_delivered_once_a_day(phon
     call_command("send_reminders", "--date", (congress.due - 4 * DAY).isoformat(), stdout=io.StringIO())
     assert Notification.objects.filter(kind="milestone").count() == 3, "no reminder 4 days before"
     assert not Notification.objects.filter(recipient=other_officer, text__contains="Mặt trận").exists()
+
+
+# --- attachments --------------------------------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n% bien ban dai hoi\n"
+
+
+def upload(name: str, content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)
+
+
+def stored_files() -> list:
+    from django.conf import settings
+
+    return sorted(path for path in settings.MEDIA_ROOT.rglob("*") if path.is_file())
+
+
+def test_a_file_attached_is_kept_under_the_app_s_name_and_given_only_to_who_may_see_the_unit(
+    client, officer, commune, reviewer, leader
+):
+    before = stored_files()
+    response = record(
+        client, officer, commune, "DH-MTTQ-XA", done_on="2024-05-12", attachment=upload("../../Biên bản.pdf", PDF)
+    )
+    assert response.status_code == 302
+    saved = MilestoneRecord.objects.get(unit=commune)
+    assert saved.attachment_name == "Biên bản.pdf"
+    assert saved.attachment.name.startswith(f"moc-cong-viec/{saved.milestone_id}/{commune.id}/")
+    assert saved.attachment.name.endswith(".pdf") and "Biên" not in saved.attachment.name
+    assert len(stored_files()) == len(before) + 1
+    url = reverse("milestone_attachment", args=[saved.pk])
+    for user in (officer, reviewer, leader):
+        client.force_login(user)
+        got = client.get(url)
+        assert got.status_code == 200 and b"".join(got.streaming_content) == PDF
+        assert got["Content-Type"] == "application/pdf" and got["Content-Disposition"].startswith("attachment;")
+    client.force_login(make_user("canbo_khac", Role.OFFICER, unit=Unit.objects.get(code="03391")))
+    assert client.get(url).status_code == 404
+    client.force_login(officer)
+    assert "Biên bản.pdf" in client.get(unit_url(commune)).text
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("bien-ban.exe", b"MZ...", "Tệp đính kèm phải là PDF, JPG, PNG hoặc DOCX."),
+        ("bien-ban", PDF, "Tệp đính kèm phải là PDF, JPG, PNG hoặc DOCX."),
+        ("bien-ban.pdf", b"<html><script>alert(1)</script>", "Nội dung tệp không phải tệp PDF như tên tệp ghi."),
+        ("anh.png", b"\xff\xd8\xff\xe0 a jpeg", "Nội dung tệp không phải tệp PNG như tên tệp ghi."),
+        ("lon.pdf", PDF + b"0" * (5 * 1024 * 1024), "Tệp đính kèm tối đa 5 MB"),
+    ],
+)
+def test_a_wrong_file_is_refused_and_nothing_is_written(client, officer, commune, name, content, message):
+    before = stored_files()
+    response = record(client, officer, commune, "DH-MTTQ-XA", done_on="2024-05-12", attachment=upload(name, content))
+    assert response.status_code == 400 and message in response.text
+    assert not MilestoneRecord.objects.exists()
+    assert stored_files() == before
+
+
+def test_a_new_file_replaces_the_old_one_and_recording_again_without_one_keeps_it(
+    client, officer, commune, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        record(client, officer, commune, "DH-MTTQ-XA", done_on="2024-05-12", attachment=upload("a.pdf", PDF))
+    first = MilestoneRecord.objects.get(unit=commune).attachment.name
+    with django_capture_on_commit_callbacks(execute=True):
+        record(
+            client,
+            officer,
+            commune,
+            "DH-MTTQ-XA",
+            done_on="2024-05-13",
+            attachment=upload("b.png", b"\x89PNG\r\n\x1a\n"),
+        )
+    saved = MilestoneRecord.objects.get(unit=commune)
+    assert saved.attachment_name == "b.png" and saved.attachment.name != first
+    assert not saved.attachment.storage.exists(first), "the replaced file is deleted once the change is saved"
+    with django_capture_on_commit_callbacks(execute=True):
+        record(client, officer, commune, "DH-MTTQ-XA", done_on="2024-05-14")
+    saved.refresh_from_db()
+    assert (saved.attachment_name, saved.done_on) == ("b.png", datetime.date(2024, 5, 14))
+    assert saved.attachment.storage.exists(saved.attachment.name)
+
+
+def test_a_record_without_a_file_has_no_download(client, officer, commune):
+    record(client, officer, commune, "DH-MTTQ-XA", done_on="2024-05-12")
+    saved = MilestoneRecord.objects.get(unit=commune)
+    assert client.get(reverse("milestone_attachment", args=[saved.pk])).status_code == 404
