@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from programme.models import ExemplaryModel, Period, Programme, TaskGroup, Unit, UnitKind
+from programme.models import ExemplaryModel, ModelField, Period, Programme, RecognitionLevel, TaskGroup, Unit, UnitKind
 from programme.rules import applies, covers
 from programme.selectors import current_programme, unit_info
 from reporting.models import Narrative, Submission, SubmissionEvent, Value
@@ -252,21 +252,24 @@ def _history(submissions):
 
 def _register(year: int, units: list[Unit], rng) -> None:
     """Four units in ten have registered a "Dân vận khéo" model; one in three of those is điển hình."""
-    fields = [choice for choice, _ in ExemplaryModel.Field.choices]
+    fields = list(ModelField.objects.filter(active=True).values_list("code", flat=True))
+    levels = list(RecognitionLevel.objects.all())
     models = []
     for unit in units:
         if rng.random() < 0.4:
             registered = datetime.date(year, rng.randint(1, 11), rng.randint(1, 28))
             recognised = registered + datetime.timedelta(days=30) if rng.random() < 1 / 3 else None
+            # The second lowest level in use on the day (cấp huyện until 30/06/2025), as often recognised.
+            valid = [level.code for level in levels if recognised and level.valid_on(recognised)]
             models.append(
                 ExemplaryModel(
                     unit=unit,
                     year=year,
                     name=f"Mô hình “Dân vận khéo” của {unit.name}",
-                    field=rng.choice(fields),
+                    field_id=rng.choice(fields),
                     registered_on=registered,
                     recognised_on=recognised,
-                    recognition_level=ExemplaryModel.Level.DISTRICT if recognised else "",
+                    recognition_level_id=valid[min(1, len(valid) - 1)] if valid else None,
                 )
             )
     ExemplaryModel.objects.bulk_create(models, batch_size=BATCH)

@@ -11,9 +11,11 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from programme.copying import CopyError, copy_plan, copy_programme
 from programme.models import (
     ExemplaryModel,
+    ModelField,
     Period,
     PeriodKind,
     Programme,
+    RecognitionLevel,
     Target,
     TaskGroup,
     Unit,
@@ -116,6 +118,32 @@ class PeriodKindAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["code", "annual"] if obj is not None else []
+
+
+@admin.register(ModelField)
+class ModelFieldAdmin(admin.ModelAdmin):
+    """The fields of the "Dân vận khéo" models, as the province's document lists them. A field is added here and
+    offered at once on the register; one no longer in use is made inactive, not deleted (its models keep it).
+    Its code, what the models store, is fixed once it exists."""
+
+    list_display = ["code", "name", "basis", "order", "active"]
+    list_filter = ["active", "basis"]
+    search_fields = ["code", "name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj is not None else []
+
+
+@admin.register(RecognitionLevel)
+class RecognitionLevelAdmin(admin.ModelAdmin):
+    """The levels of recognition and the days each may be used on ("Cấp huyện" until 30/06/2025). Its code,
+    what the models store, is fixed once it exists."""
+
+    list_display = ["code", "name", "order", "valid_from", "valid_until"]
+    search_fields = ["code", "name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj is not None else []
 
 
 @admin.register(Unit)
@@ -315,7 +343,7 @@ class ExemplaryModelAdmin(KeepsTotals, admin.ModelAdmin):
     list_display = ["name", "unit", "field", "year", "registered_on", "recognised_on", "recognition_level"]
     list_filter = ["year", "field", "recognition_level", "unit__kind"]
     search_fields = ["name", "unit__name", "unit__code"]
-    list_select_related = ["unit"]
+    list_select_related = ["unit", "field", "recognition_level"]
     autocomplete_fields = ["unit"]
     ordering = ["unit", "year", "registered_on"]
     date_hierarchy = "registered_on"

@@ -4,9 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from programme.models import ExemplaryModel
+from programme.models import ExemplaryModel, ModelField, RecognitionLevel
 from programme.selectors import KindChoice, RegisterFilters
-from programme.services import NAME_MAX_LENGTH
+from programme.services import FIELD_UNKNOWN, LEVEL_UNKNOWN, NAME_MAX_LENGTH
 
 BAD_DATE = "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 15/03/2024."
 
@@ -50,12 +50,8 @@ class ExemplaryModelForm(ErrorsDescribedForm):
         },
     )
     field = forms.ChoiceField(
-        label="Lĩnh vực (theo Kết luận 69-KL/TU)",
-        choices=[("", "— Chọn lĩnh vực —"), *ExemplaryModel.Field.choices],
-        error_messages={
-            "required": "Cần chọn lĩnh vực.",
-            "invalid_choice": "Lĩnh vực phải là một trong năm lĩnh vực của Kết luận 69-KL/TU.",
-        },
+        label="Lĩnh vực",
+        error_messages={"required": "Cần chọn lĩnh vực.", "invalid_choice": FIELD_UNKNOWN},
     )
     description = forms.CharField(
         label="Mô tả",
@@ -79,6 +75,13 @@ class ExemplaryModelForm(ErrorsDescribedForm):
         error_messages={"invalid": BAD_DATE},
     )
 
+    def __init__(self, data=None, *, model_fields: list[ModelField]):
+        """``model_fields``: the fields a new model may be registered in (those in use)."""
+        super().__init__(data)
+        self.fields["field"].choices = [("", "— Chọn lĩnh vực —"), *((f.code, f.name) for f in model_fields)]
+        if bases := list(dict.fromkeys(f.basis for f in model_fields if f.basis)):
+            self.fields["field"].help_text = f"Theo {', '.join(bases)}."
+
     def clean_registered_on(self):
         day = self.cleaned_data.get("registered_on")
         if day and day > timezone.localdate():
@@ -96,12 +99,14 @@ class RecogniseForm(ErrorsDescribedForm):
     )
     recognition_level = forms.ChoiceField(
         label="Cấp công nhận",
-        choices=[("", "Chọn cấp…"), *ExemplaryModel.Level.choices],
-        error_messages={
-            "required": "Cần chọn cấp công nhận.",
-            "invalid_choice": "Cần chọn cấp công nhận (cấp xã, huyện, tỉnh hoặc toàn quốc).",
-        },
+        error_messages={"required": "Cần chọn cấp công nhận.", "invalid_choice": LEVEL_UNKNOWN},
     )
+
+    def __init__(self, data=None, *, prefix: str, levels: list[RecognitionLevel]):
+        """``levels``: every level, each with the days it may be used; the recognition's day decides (the
+        service refuses a level not in use on it)."""
+        super().__init__(data, prefix=prefix)
+        self.fields["recognition_level"].choices = [("", "Chọn cấp…"), *((lv.code, lv.label) for lv in levels)]
 
     @staticmethod
     def prefix_for(model: ExemplaryModel) -> str:
@@ -112,17 +117,17 @@ class RegisterFilterForm(forms.Form):
     """The register's filters, from the query string. A value that is not one of the choices is ignored."""
 
     kind = forms.ChoiceField(label="Loại đơn vị", required=False)
-    field = forms.ChoiceField(
-        label="Lĩnh vực", required=False, choices=[("", "Tất cả lĩnh vực"), *ExemplaryModel.Field.choices]
-    )
+    field = forms.ChoiceField(label="Lĩnh vực", required=False)
     recognised = forms.ChoiceField(
         label="Công nhận",
         required=False,
         choices=[("", "Tất cả"), ("yes", "Đã là điển hình"), ("no", "Chưa công nhận")],
     )
 
-    def __init__(self, data, *, kinds: list[KindChoice]):
+    def __init__(self, data, *, kinds: list[KindChoice], model_fields: list[ModelField]):
+        """``model_fields``: every field, those no longer in use too, since models registered in them remain."""
         super().__init__(data)
+        self.fields["field"].choices = [("", "Tất cả lĩnh vực"), *((f.code, f.name) for f in model_fields)]
         self.kind_ids = {kind.code: kind.id for kind in kinds}
         self.fields["kind"].choices = [("", "Tất cả loại đơn vị"), *((kind.code, kind.name) for kind in kinds)]
 

@@ -643,31 +643,133 @@ def period_dates_checked(sender, instance: Period, raw=False, **kwargs):
 pre_save.connect(period_dates_checked, sender=Period, dispatch_uid="period_dates_checked")
 
 
+class ModelFieldManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class ModelField(models.Model):
+    """A field in which a "Dân vận khéo" model is registered, as the province's document lists them (Lai Châu:
+    the five fields of Kết luận 69-KL/TU). Fields are data: another document adds its own; a field no longer
+    offered is made inactive, and the models registered in it keep it."""
+
+    code = models.SlugField("mã", max_length=20, unique=True)
+    name = models.CharField("tên lĩnh vực", max_length=200)
+    basis = models.CharField("văn bản quy định", max_length=120, help_text="Ví dụ: Kết luận 69-KL/TU.")
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+    active = models.BooleanField(
+        "đang áp dụng", default=True, help_text="Chỉ lĩnh vực đang áp dụng được chọn khi đăng ký mô hình mới."
+    )
+
+    objects = ModelFieldManager()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = "lĩnh vực mô hình “Dân vận khéo”"
+        verbose_name_plural = "lĩnh vực mô hình “Dân vận khéo”"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class RecognitionLevelManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class RecognitionLevel(models.Model):
+    """A level at which a model is recognised as điển hình. Levels are data with the days they may be used:
+    "Cấp huyện" ends on 30/06/2025, when the districts ceased to exist."""
+
+    code = models.SlugField("mã", max_length=20, unique=True)
+    name = models.CharField("tên cấp", max_length=60)
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+    valid_from = models.DateField("áp dụng từ ngày", null=True, blank=True, help_text="Để trống: không giới hạn.")
+    valid_until = models.DateField("áp dụng đến hết ngày", null=True, blank=True, help_text="Để trống: không giới hạn.")
+
+    objects = RecognitionLevelManager()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = "cấp công nhận điển hình"
+        verbose_name_plural = "cấp công nhận điển hình"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gte=models.F("valid_from")),
+                name="recognition_level_valid_span",
+                violation_error_message="Ngày hết áp dụng không thể trước ngày bắt đầu áp dụng.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+    def valid_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
+
+    @property
+    def span(self) -> str:
+        """When the level may be used, in words ("đến 30/06/2025"); empty when it always may."""
+        parts = []
+        if self.valid_from:
+            parts.append(f"từ {self.valid_from:%d/%m/%Y}")
+        if self.valid_until:
+            parts.append(f"đến {self.valid_until:%d/%m/%Y}")
+        return " ".join(parts)
+
+    @property
+    def label(self) -> str:
+        """The level's name with the days it may be used, as a list of choices shows it."""
+        return f"{self.name} ({self.span})" if self.span else self.name
+
+
+class ExemplaryModelManager(models.Manager):
+    def get_queryset(self):
+        # The field's and the level's names are shown wherever a model is: read with it, at no extra query.
+        return super().get_queryset().select_related("field", "recognition_level")
+
+
 class ExemplaryModel(models.Model):
     """A "Dân vận khéo" model registered by a unit; recognised ones are điển hình. Feeds MT5a and MT5b."""
-
-    class Field(models.TextChoices):
-        ECONOMY = "economy", "Phát triển kinh tế, thay đổi tập quán lạc hậu, áp dụng khoa học kỹ thuật vào sản xuất"
-        FOREST = "forest", "Bảo vệ và phát triển rừng"
-        CULTURE = "culture", "Bảo tồn, phát huy văn hóa tốt đẹp các dân tộc"
-        CUSTOMS = "customs", "Xóa bỏ tập tục lạc hậu"
-        SECURITY = "security", "Bảo vệ an ninh, trật tự, biên giới"
-
-    class Level(models.TextChoices):
-        COMMUNE = "commune", "Cấp xã"
-        DISTRICT = "district", "Cấp huyện"
-        PROVINCE = "province", "Cấp tỉnh"
-        NATIONAL = "national", "Toàn quốc"
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="exemplary_models", verbose_name="đơn vị")
     year = models.PositiveSmallIntegerField("năm đăng ký")
     name = models.CharField("tên mô hình", max_length=300)
-    field = models.CharField("lĩnh vực (KL 69-KL/TU)", max_length=12, choices=Field.choices)
+    # Stored as the codes in the columns "field" and "recognition_level", as before the lists were data.
+    field = models.ForeignKey(
+        ModelField,
+        to_field="code",
+        db_column="field",
+        on_delete=models.PROTECT,
+        related_name="models",
+        verbose_name="lĩnh vực",
+    )
     description = models.TextField("mô tả", blank=True)
     started_on = models.DateField("bắt đầu thực hiện", null=True, blank=True)
     registered_on = models.DateField("ngày đăng ký")
     recognised_on = models.DateField("công nhận điển hình ngày", null=True, blank=True)
-    recognition_level = models.CharField("cấp công nhận", max_length=10, choices=Level.choices, blank=True)
+    recognition_level = models.ForeignKey(
+        RecognitionLevel,
+        to_field="code",
+        db_column="recognition_level",
+        on_delete=models.PROTECT,
+        related_name="models",
+        null=True,
+        blank=True,
+        verbose_name="cấp công nhận",
+    )
+
+    objects = ExemplaryModelManager()
 
     class Meta:
         verbose_name = "mô hình “Dân vận khéo”"
@@ -683,8 +785,8 @@ class ExemplaryModel(models.Model):
                 violation_error_message="Ngày công nhận điển hình không thể trước ngày đăng ký.",
             ),
             models.CheckConstraint(
-                condition=Q(recognised_on__isnull=True, recognition_level="")
-                | Q(recognised_on__isnull=False) & ~Q(recognition_level=""),
+                condition=Q(recognised_on__isnull=True, recognition_level__isnull=True)
+                | Q(recognised_on__isnull=False, recognition_level__isnull=False),
                 name="model_recognition_complete",
                 violation_error_message="Công nhận điển hình cần cả ngày và cấp công nhận.",
             ),
@@ -692,3 +794,30 @@ class ExemplaryModel(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        """A new model is registered in a field still in use; a model is recognised at a level in use on the day
+        of its recognition ("Cấp huyện" until 30/06/2025)."""
+        errors = {}
+        field = ModelField.objects.filter(code=self.field_id).first() if self._state.adding and self.field_id else None
+        if field is not None and not field.active:
+            errors["field"] = f"Lĩnh vực “{field.name}” không còn áp dụng cho mô hình đăng ký mới."
+        if self.recognition_level_id and self.recognised_on:
+            level = RecognitionLevel.objects.filter(code=self.recognition_level_id).first()
+            if level is not None and not level.valid_on(self.recognised_on):
+                errors["recognition_level"] = (
+                    f"{level.name} chỉ dùng để công nhận {level.span}; ngày công nhận "
+                    f"{self.recognised_on:%d/%m/%Y} nằm ngoài thời gian đó."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+def no_level_stored_as_null(sender, instance: ExemplaryModel, raw=False, **kwargs):
+    """A backup made before the levels were data says "recognition_level": "" for a model not recognised: no
+    level, which a reference stores as NULL."""
+    if instance.recognition_level_id == "":
+        instance.recognition_level_id = None
+
+
+pre_save.connect(no_level_stored_as_null, sender=ExemplaryModel, dispatch_uid="no_level_stored_as_null")

@@ -13,8 +13,10 @@ from django.db.models.functions import Coalesce
 from programme import tree
 from programme.models import (
     ExemplaryModel,
+    ModelField,
     Period,
     Programme,
+    RecognitionLevel,
     Target,
     Unit,
     UnitKind,
@@ -321,6 +323,19 @@ class KindChoice:
     id: int
     code: str
     name: str
+
+
+def model_fields(*, in_use: bool = False) -> list[ModelField]:
+    """The fields of the register's models, in their order; ``in_use``: only those a new model may be registered
+    in. One query."""
+    fields = ModelField.objects.all()
+    return list(fields.filter(active=True) if in_use else fields)
+
+
+def recognition_levels() -> list[RecognitionLevel]:
+    """The levels at which a model may be recognised, in their order, each with the days it may be used. One
+    query."""
+    return list(RecognitionLevel.objects.all())
 
 
 def register_kinds() -> list[KindChoice]:

@@ -10,10 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.permissions import Action, require
-from programme.models import ExemplaryModel, Unit
+from programme.models import ExemplaryModel, ModelField, RecognitionLevel, Unit
 from reporting.totals import register_changed
 
 NAME_MAX_LENGTH = ExemplaryModel._meta.get_field("name").max_length
+FIELD_UNKNOWN = "Cần chọn một lĩnh vực trong danh sách lĩnh vực mô hình đang áp dụng."
+LEVEL_UNKNOWN = "Cần chọn một cấp trong danh sách cấp công nhận."
 
 
 def _day(value: datetime.date) -> str:
@@ -42,15 +44,15 @@ def exemplary_model_register(
         errors["name"] = f"Tên mô hình dài tối đa {NAME_MAX_LENGTH} ký tự (đang có {len(name)})."
     elif ExemplaryModel.objects.filter(unit=unit, year=year, name__iexact=name).exists():
         errors["name"] = f"Đơn vị đã đăng ký mô hình “{name}” năm {year}."
-    if field not in ExemplaryModel.Field.values:
-        errors["field"] = "Lĩnh vực phải là một trong năm lĩnh vực của Kết luận 69-KL/TU."
+    if not ModelField.objects.filter(code=field).exists():
+        errors["field"] = FIELD_UNKNOWN
     if errors:
         raise ValidationError(errors)
     model = ExemplaryModel(
         unit=unit,
         year=year,
         name=name,
-        field=field,
+        field_id=field,
         description=description.strip(),
         started_on=started_on,
         registered_on=registered_on or timezone.localdate(),
@@ -68,11 +70,12 @@ def exemplary_model_recognise(
     """Recognise a registered model as điển hình "Dân vận khéo" at a level; it then counts for MT5b."""
     require(user, Action.RECOGNISE_MODEL)
     # Re-read under a row lock so that two reviewers acting at once cannot both recognise it.
-    model = ExemplaryModel.objects.select_for_update().get(pk=model.pk)
+    # (Without the joined lists: a row lock cannot take the nullable side of an outer join.)
+    model = ExemplaryModel.objects.select_related(None).select_for_update().get(pk=model.pk)
     if model.recognised_on is not None:
         raise ValidationError(
             f"Mô hình “{model.name}” đã được công nhận điển hình ngày {_day(model.recognised_on)} "
-            f"({model.get_recognition_level_display().lower()})."
+            f"({model.recognition_level.name.lower()})."
         )
     errors = {}
     if recognised_on is None:
@@ -81,12 +84,12 @@ def exemplary_model_recognise(
         errors["recognised_on"] = (
             f"Ngày công nhận điển hình không thể trước ngày đăng ký mô hình ({_day(model.registered_on)})."
         )
-    if level not in ExemplaryModel.Level.values:
-        errors["recognition_level"] = "Cần chọn cấp công nhận (cấp xã, huyện, tỉnh hoặc toàn quốc)."
+    if not RecognitionLevel.objects.filter(code=level).exists():
+        errors["recognition_level"] = LEVEL_UNKNOWN
     if errors:
         raise ValidationError(errors)
     model.recognised_on = recognised_on
-    model.recognition_level = level
+    model.recognition_level_id = level
     model.full_clean()
     model.save(update_fields=["recognised_on", "recognition_level"])
     register_changed(units=[model.unit], year=model.year)

@@ -11,7 +11,14 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import Action, may, require
 from programme.forms import ExemplaryModelForm, RecogniseForm, RegisterFilterForm
 from programme.models import ExemplaryModel
-from programme.selectors import current_programme, district_register, register_kinds, unit_register
+from programme.selectors import (
+    current_programme,
+    district_register,
+    model_fields,
+    recognition_levels,
+    register_kinds,
+    unit_register,
+)
 from programme.services import exemplary_model_recognise, exemplary_model_register
 
 UNIT_PAGE = "trang_don_vi"  # the page of the table of units; ``page`` is the page of models
@@ -33,7 +40,9 @@ def _unit_page(request):
     unit = request.user.unit
     programme = current_programme(unit)
     year = programme.year if programme else timezone.localdate().year
-    form = ExemplaryModelForm(request.POST if request.method == "POST" else None)
+    form = ExemplaryModelForm(
+        request.POST if request.method == "POST" else None, model_fields=model_fields(in_use=True)
+    )
     if form.is_bound and form.is_valid():
         try:
             model = exemplary_model_register(user=request.user, unit=unit, year=year, **form.cleaned_data)
@@ -51,7 +60,7 @@ def _district_page(request, *, failed: tuple[int, RecogniseForm] | None = None):
     programme = current_programme()
     if programme is None:
         return render(request, "programme/register_district.html", {"register": None})
-    filter_form = RegisterFilterForm(request.GET, kinds=register_kinds())
+    filter_form = RegisterFilterForm(request.GET, kinds=register_kinds(), model_fields=model_fields())
     data = district_register(
         programme,
         filters=filter_form.filters(),
@@ -59,12 +68,13 @@ def _district_page(request, *, failed: tuple[int, RecogniseForm] | None = None):
         unit_page=request.GET.get(UNIT_PAGE),
     )
     may_recognise = may(request.user, Action.RECOGNISE_MODEL)
+    levels = recognition_levels() if may_recognise else []
     rows = []
     for model in data.page:
         form = None
         if may_recognise and model.recognised_on is None:
             prefix = RecogniseForm.prefix_for(model)
-            form = failed[1] if failed and failed[0] == model.pk else RecogniseForm(prefix=prefix)
+            form = failed[1] if failed and failed[0] == model.pk else RecogniseForm(prefix=prefix, levels=levels)
         rows.append((model, form))
     context = {
         "register": data,
@@ -82,7 +92,7 @@ def model_recognise(request, pk):
     """Recognise one model from the register page, then go back to the same filters and page."""
     require(request.user, Action.RECOGNISE_MODEL)
     model = get_object_or_404(ExemplaryModel.objects.select_related("unit"), pk=pk)
-    form = RecogniseForm(request.POST, prefix=RecogniseForm.prefix_for(model))
+    form = RecogniseForm(request.POST, prefix=RecogniseForm.prefix_for(model), levels=recognition_levels())
     if form.is_valid():
         try:
             model = exemplary_model_recognise(
@@ -97,7 +107,7 @@ def model_recognise(request, pk):
             messages.success(
                 request,
                 f"Đã công nhận mô hình “{model.name}” ({model.unit.name}) là điển hình "
-                f"{model.get_recognition_level_display().lower()}.",
+                f"{model.recognition_level.name.lower()}.",
             )
             query = request.GET.urlencode()
             return redirect(f"{reverse('register')}{'?' + query if query else ''}#mo-hinh-{model.pk}")

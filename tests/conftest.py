@@ -6,7 +6,18 @@ from django.test import override_settings
 
 from accounts.roles import Role
 from milestones.models import Milestone
-from programme.models import Period, PeriodKind, Programme, Target, TaskGroup, Unit, UnitKind, ValidationRule
+from programme.models import (
+    ModelField,
+    Period,
+    PeriodKind,
+    Programme,
+    RecognitionLevel,
+    Target,
+    TaskGroup,
+    Unit,
+    UnitKind,
+    ValidationRule,
+)
 from reporting.totals import totals_differences, totals_refresh
 from tests.factories import make_user
 
@@ -31,6 +42,8 @@ FIXTURE_MODELS = (
     PeriodKind,
     Period,
     ValidationRule,
+    ModelField,
+    RecognitionLevel,
     Milestone,
     Milestone.kinds.through,
     Milestone.units.through,
@@ -54,6 +67,23 @@ def totals_match_the_values(request):
         pytest.fail("Tổng số liệu lưu sẵn sai lệch:\n" + "\n".join(map(str, differences)), pytrace=False)
 
 
+# The rows a migration makes, which the shipped fixtures hold too.
+MIGRATION_MADE = (PeriodKind, ModelField, RecognitionLevel)
+
+
+@pytest.fixture(autouse=True)
+def province_lists(request):
+    """The register's fields and levels, as every database has them from its migration: made again when a test
+    before this one emptied the database (``transactional_db``)."""
+    if "_django_db_helper" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
+        return
+    request.getfixturevalue("_django_db_helper")
+    if not RecognitionLevel.objects.exists():
+        rows = request.getfixturevalue("fixture_rows")
+        for model in (ModelField, RecognitionLevel):
+            model.objects.bulk_create(model(**row) for row in rows[model])
+
+
 @pytest.fixture(scope="session")
 def fixture_rows(django_db_setup, django_db_blocker) -> dict:
     """The rows ``loaddata`` makes of the shipped fixtures, read once: parsing them costs a quarter of a second,
@@ -69,8 +99,8 @@ def fixture_rows(django_db_setup, django_db_blocker) -> dict:
 def phong_tho(db, fixture_rows):
     """The shipped fixtures: Phong Thổ's units and the 2024 programme (``test_fixtures`` loads the files)."""
     for model, rows in fixture_rows.items():
-        # The period kinds are made by a migration too, unless a test emptied the database (``transactional_db``).
-        model.objects.bulk_create((model(**row) for row in rows), ignore_conflicts=model is PeriodKind)
+        # The lists are made by a migration too, unless a test emptied the database (``transactional_db``).
+        model.objects.bulk_create((model(**row) for row in rows), ignore_conflicts=model in MIGRATION_MADE)
     with connection.cursor() as cursor:  # as loaddata does, so that new rows never take a fixture's id
         for statement in connection.ops.sequence_reset_sql(no_style(), FIXTURE_MODELS):
             cursor.execute(statement)

@@ -148,7 +148,7 @@ def model(reviewer, commune):
         unit=commune,
         year=2024,
         name="Dân vận khéo trong bảo vệ rừng",
-        field=ExemplaryModel.Field.FOREST,
+        field="forest",
         registered_on=datetime.date(2024, 3, 1),
     )
 

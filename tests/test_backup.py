@@ -38,10 +38,10 @@ def populate(period_2024, targets, reviewer):
         unit=Unit.objects.get(code="03549"),
         year=2024,
         name="Mô hình “Dân vận khéo” bảo vệ rừng",
-        field="forest",
+        field_id="forest",
         registered_on=datetime.date(2024, 3, 1),
         recognised_on=datetime.date(2024, 9, 1),
-        recognition_level="district",
+        recognition_level_id="district",
     )
     totals_refresh()  # written past the paths that keep the district's sums
 

@@ -142,10 +142,10 @@ def loaded(phong_tho, tmp_path):
                 unit=units[code],
                 year=year,
                 name=f"Mô hình {i}",
-                field=ExemplaryModel.Field.FOREST,
+                field_id="forest",
                 registered_on=registered,
                 recognised_on=recognised,
-                recognition_level=ExemplaryModel.Level.DISTRICT if recognised else "",
+                recognition_level_id="district" if recognised else None,
             )
             for i, (code, year, registered, recognised) in enumerate(REGISTER)
         ]

@@ -79,10 +79,10 @@ def loaded(phong_tho, tmp_path):
         unit=town,
         year=2024,
         name="Bảo vệ rừng",
-        field="forest",
+        field_id="forest",
         registered_on=datetime.date(2024, 3, 1),
         recognised_on=datetime.date(2024, 9, 1),
-        recognition_level="district",
+        recognition_level_id="district",
     )
     totals_refresh()  # written past the paths that keep the district's sums
     return phong_tho
@@ -510,7 +510,9 @@ def district(n_units: int, year: int, reviewer):
             submission_approve(user=reviewer, submission=submission, version=None)
     ExemplaryModel.objects.bulk_create(
         [
-            ExemplaryModel(unit=u, year=2024, name="Mô hình", field="forest", registered_on=datetime.date(2024, 2, 1))
+            ExemplaryModel(
+                unit=u, year=2024, name="Mô hình", field_id="forest", registered_on=datetime.date(2024, 2, 1)
+            )
             for u in units[::4]
         ]
     )

@@ -86,10 +86,10 @@ def build_world(phong_tho, seed: int) -> None:
             unit=unit,
             year=2024,
             name=f"Mô hình sớm {index}",
-            field="economy",
+            field_id="economy",
             registered_on=registered,
             recognised_on=registered + datetime.timedelta(days=60) if index % 2 else None,
-            recognition_level="district" if index % 2 else "",
+            recognition_level_id="district" if index % 2 else None,
         )
     for unit in units:
         for period in periods:
@@ -128,10 +128,10 @@ def build_world(phong_tho, seed: int) -> None:
             unit=unit,
             year=2024 if index % 7 else 2023,
             name=f"Mô hình {index}",
-            field="forest",
+            field_id="forest",
             registered_on=registered,
             recognised_on=recognised,
-            recognition_level="district" if recognised else "",
+            recognition_level_id="district" if recognised else None,
         )
     totals_refresh()  # the rows above were written directly, past the paths that keep the district's sums
 

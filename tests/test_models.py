@@ -99,14 +99,16 @@ def test_recognition_needs_date_and_level_and_comes_after_registration(db):
         "unit": unit,
         "year": 2024,
         "name": "Mô hình",
-        "field": "forest",
+        "field_id": "forest",
         "registered_on": datetime.date(2024, 3, 1),
     }
     refused(
         lambda: ExemplaryModel.objects.create(
-            **base, recognised_on=datetime.date(2024, 2, 1), recognition_level="district"
+            **base, recognised_on=datetime.date(2024, 2, 1), recognition_level_id="district"
         )
     )
     refused(lambda: ExemplaryModel.objects.create(**base, recognised_on=datetime.date(2024, 5, 1)))
-    refused(lambda: ExemplaryModel.objects.create(**base, recognition_level="district"))
-    assert ExemplaryModel.objects.create(**base, recognised_on=datetime.date(2024, 5, 1), recognition_level="district")
+    refused(lambda: ExemplaryModel.objects.create(**base, recognition_level_id="district"))
+    assert ExemplaryModel.objects.create(
+        **base, recognised_on=datetime.date(2024, 5, 1), recognition_level_id="district"
+    )

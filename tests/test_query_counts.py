@@ -23,7 +23,9 @@ def populate(n_units: int, n_targets: int):
         submission_import(unit=unit, period=annual, figures={t: Figures(i % 7, 7) for t in targets}, actor_label="test")
     ExemplaryModel.objects.bulk_create(
         [
-            ExemplaryModel(unit=u, year=2024, name="Mô hình", field="forest", registered_on=datetime.date(2024, 2, 1))
+            ExemplaryModel(
+                unit=u, year=2024, name="Mô hình", field_id="forest", registered_on=datetime.date(2024, 2, 1)
+            )
             for u in units[::3]
         ]
     )

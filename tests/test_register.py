@@ -20,6 +20,7 @@ from tests.factories import TargetFactory, make_district, make_user
 
 REGISTER = reverse("register")
 MARCH_1 = datetime.date(2024, 3, 1)
+FIELDS = ["economy", "forest", "culture", "customs", "security"]  # Kết luận 69-KL/TU, made by the migration
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def other_unit(phong_tho):
 
 
 def register_model(reviewer, unit, name="Dân vận khéo trong bảo vệ rừng", **kwargs) -> ExemplaryModel:
-    values = {"year": 2024, "field": ExemplaryModel.Field.FOREST, "registered_on": MARCH_1, **kwargs}
+    values = {"year": 2024, "field": "forest", "registered_on": MARCH_1, **kwargs}
     return exemplary_model_register(user=reviewer, unit=unit, name=name, **values)
 
 
@@ -75,7 +76,7 @@ def test_officer_registers_a_model_and_mt5a_is_then_met(client, officer, commune
     assert "(MT5a): <span" in response.text
 
     model = ExemplaryModel.objects.get()
-    assert (model.unit, model.year, model.field) == (commune, 2024, "customs")
+    assert (model.unit, model.year, model.field_id) == (commune, 2024, "customs")
     assert (model.started_on, model.registered_on) == (datetime.date(2024, 3, 15), datetime.date(2024, 6, 1))
     assert model.recognised_on is None
     assert unit_status(period_2024, commune, "MT5a") == Status.MET
@@ -104,7 +105,7 @@ def test_start_date_is_accepted_as_iso_or_day_month_year(client, officer, typed)
         ({"name": ""}, "name", "Cần nhập tên mô hình."),
         ({"name": "   "}, "name", "Cần nhập tên mô hình."),
         ({"name": "M" * 301}, "name", "Tên mô hình dài tối đa 300 ký tự (đang có 301)."),
-        ({"field": "sports"}, "field", "Lĩnh vực phải là một trong năm lĩnh vực của Kết luận 69-KL/TU."),
+        ({"field": "sports"}, "field", "Cần chọn một lĩnh vực trong danh sách lĩnh vực mô hình đang áp dụng."),
         ({"field": ""}, "field", "Cần chọn lĩnh vực."),
         ({"started_on": "31/02/2024"}, "started_on", "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm"),
         ({"started_on": "hôm qua"}, "started_on", "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm"),
@@ -177,7 +178,7 @@ def test_register_service_refuses_bad_values_in_vietnamese(reviewer, commune):
         register_model(reviewer, commune, name="", field="sports")
     assert refused.value.message_dict == {
         "name": ["Cần nhập tên mô hình."],
-        "field": ["Lĩnh vực phải là một trong năm lĩnh vực của Kết luận 69-KL/TU."],
+        "field": ["Cần chọn một lĩnh vực trong danh sách lĩnh vực mô hình đang áp dụng."],
     }
     assert ExemplaryModel.objects.count() == 0
 
@@ -205,7 +206,7 @@ def test_reviewer_recognises_a_model_and_mt5b_is_then_met(client, reviewer, offi
         page.text
     )
     model.refresh_from_db()
-    assert (model.recognised_on, model.recognition_level) == (datetime.date(2024, 5, 10), "district")
+    assert (model.recognised_on, model.recognition_level_id) == (datetime.date(2024, 5, 10), "district")
     assert unit_status(period_2024, commune, "MT5b") == Status.MET
     assert f'action="{reverse("model_recognise", args=[model.pk])}' not in page.text
 
@@ -221,14 +222,14 @@ def test_recognition_before_registration_is_refused(client, reviewer, commune):
     assert 'value="2024-02-28"' in response.text  # typed values kept
     assert '<option value="district" selected>' in response.text
     model.refresh_from_db()
-    assert model.recognised_on is None and model.recognition_level == ""
+    assert model.recognised_on is None and model.recognition_level is None
 
 
 @pytest.mark.parametrize(
     ("recognised_on", "level", "message"),
     [
         ("2024-05-10", "", "Cần chọn cấp công nhận."),
-        ("2024-05-10", "galaxy", "Cần chọn cấp công nhận (cấp xã, huyện, tỉnh hoặc toàn quốc)."),
+        ("2024-05-10", "galaxy", "Cần chọn một cấp trong danh sách cấp công nhận."),
         ("", "district", "Cần nhập ngày công nhận."),
         ("32/05/2024", "district", "Ngày không hợp lệ"),
     ],
@@ -255,7 +256,7 @@ def test_recognise_service_checks_rights_and_refuses_a_second_recognition(review
     with pytest.raises(ValidationError, match="đã được công nhận điển hình ngày 01/03/2024"):
         exemplary_model_recognise(user=reviewer, model=model, recognised_on=MARCH_1, level="province")
     model.refresh_from_db()
-    assert model.recognition_level == "commune"
+    assert model.recognition_level_id == "commune"
 
 
 def test_leader_sees_the_register_read_only(client, leader, reviewer, commune):
@@ -403,7 +404,9 @@ def test_a_register_target_that_does_not_apply_to_a_kind_says_so(client, reviewe
 def test_the_list_is_paginated_fifty_a_page(client, reviewer, commune):
     ExemplaryModel.objects.bulk_create(
         [
-            ExemplaryModel(unit=commune, year=2024, name=f"Mô hình số {i:03d}", field="forest", registered_on=MARCH_1)
+            ExemplaryModel(
+                unit=commune, year=2024, name=f"Mô hình số {i:03d}", field_id="forest", registered_on=MARCH_1
+            )
             for i in range(120)
         ]
     )
@@ -461,11 +464,11 @@ def grow_district(programme, n_units: int, start: int):
                 unit=unit,
                 year=programme.year,
                 name=f"Mô hình {unit.code}",
-                field=ExemplaryModel.Field.values[i % 5],
+                field_id=FIELDS[i % 5],
                 description="Mô tả",
                 registered_on=MARCH_1,
                 recognised_on=MARCH_1 if i % 3 == 0 else None,
-                recognition_level="district" if i % 3 == 0 else "",
+                recognition_level_id="district" if i % 3 == 0 else None,
             )
             for i, unit in enumerate(units)
         ]
@@ -492,7 +495,7 @@ def test_district_register_query_count_is_fixed(client, db, role, params):
     grow_district(programme, 290, 10)
     large = page_queries(client, user, params)
     assert small == large
-    assert large <= 16  # the header's unread notifications included
+    assert large <= 18  # the header's unread notifications and the lists of fields and levels included
 
 
 def test_officer_register_query_count_is_fixed(client, db):
@@ -503,7 +506,7 @@ def test_officer_register_query_count_is_fixed(client, db):
     grow_district(programme, 290, 10)
     ExemplaryModel.objects.bulk_create(
         [
-            ExemplaryModel(unit=officer.unit, year=2024, name=f"Thêm {i}", field="forest", registered_on=MARCH_1)
+            ExemplaryModel(unit=officer.unit, year=2024, name=f"Thêm {i}", field_id="forest", registered_on=MARCH_1)
             for i in range(5)
         ]
     )

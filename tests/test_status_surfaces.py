@@ -57,10 +57,10 @@ def test_a_cumulative_target_below_its_threshold_is_in_progress_on_every_surface
         unit=commune,
         year=2024,
         name="Bảo vệ rừng",
-        field="forest",
+        field_id="forest",
         registered_on=october,
         recognised_on=october,
-        recognition_level="district",
+        recognition_level_id="district",
     )
     totals_refresh()  # written past the paths that keep the district's sums
     content = report_content(commune, s1)

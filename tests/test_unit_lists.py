@@ -69,10 +69,10 @@ def deep_programme(communes: int = 7, villages: int = 9):
                 unit=unit,
                 year=2024,
                 name=f"Mô hình {unit.code} {m}",
-                field="forest",
+                field_id="forest",
                 registered_on=registered,
                 recognised_on=recognised,
-                recognition_level="district" if recognised else "",
+                recognition_level_id="district" if recognised else None,
             )
     TargetFactory(programme=programme, source=Target.Source.MODELS_REGISTERED, applies_to=[commune, village])
     TargetFactory(programme=programme, source=Target.Source.MODELS_RECOGNISED, applies_to=[village])

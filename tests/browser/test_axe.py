@@ -46,14 +46,14 @@ def district(phong_tho, officer, reviewer, leader, administrator, commune, targe
             unit=commune,
             year=2024,
             name=name,
-            field=ExemplaryModel.Field.CULTURE,
+            field="culture",
             registered_on=datetime.date(2024, 3, 1),
         )
     exemplary_model_recognise(
         user=reviewer,
         model=ExemplaryModel.objects.first(),
         recognised_on=datetime.date(2024, 5, 1),
-        level=ExemplaryModel.Level.DISTRICT,
+        level="district",
     )
     assert Submission.objects.get(period=s1).status == "submitted"
     return periods

@@ -24,9 +24,16 @@ from django.utils import timezone
 from accounts.roles import Role
 from milestones.models import MilestoneRecord
 from milestones.selectors import programme_milestones, responsible
-from programme.models import ExemplaryModel, Period, Target, Unit
+from programme.models import Period, Target, Unit
 from programme.rules import covers
-from programme.selectors import applicable_kind_ids, current_programme, programme_targets, reporting_units
+from programme.selectors import (
+    applicable_kind_ids,
+    current_programme,
+    model_fields,
+    programme_targets,
+    recognition_levels,
+    reporting_units,
+)
 from programme.services import exemplary_model_recognise, exemplary_model_register
 from reporting.models import Submission
 from reporting.services import Figures, submission_approve, submission_import, submission_return
@@ -42,12 +49,13 @@ SMALL = (3, 24)
 PART_OF = {"MT4c": "MT4b"}
 # Year-to-date progress of a cumulative target at each interim report, then at the annual one.
 PACE = [(0.35, 0.7), (0.6, 0.9), (0.8, 1.0)]
+# A model's name by its field's code (the fields of Kết luận 69-KL/TU); a field of another list gets its own name.
 MODEL_NAMES = {
-    ExemplaryModel.Field.ECONOMY: "Vận động nhân dân trồng chè, thảo quả theo chuỗi giá trị",
-    ExemplaryModel.Field.FOREST: "Dân vận khéo trong bảo vệ rừng đầu nguồn",
-    ExemplaryModel.Field.CULTURE: "Giữ gìn bản sắc văn hóa các dân tộc trong thôn, bản",
-    ExemplaryModel.Field.CUSTOMS: "Vận động xóa bỏ tập tục thách cưới, ma chay kéo dài",
-    ExemplaryModel.Field.SECURITY: "Tổ tự quản an ninh trật tự, đường biên, mốc giới",
+    "economy": "Vận động nhân dân trồng chè, thảo quả theo chuỗi giá trị",
+    "forest": "Dân vận khéo trong bảo vệ rừng đầu nguồn",
+    "culture": "Giữ gìn bản sắc văn hóa các dân tộc trong thôn, bản",
+    "customs": "Vận động xóa bỏ tập tục thách cưới, ma chay kéo dài",
+    "security": "Tổ tự quản an ninh trật tự, đường biên, mốc giới",
 }
 RETURN_COMMENT = "Đề nghị đơn vị kiểm tra lại mẫu số (tổng số hộ, tổng số cán bộ) cho khớp với báo cáo kỳ trước."
 
@@ -81,6 +89,8 @@ class Demo:
 
     def __init__(self, programme, actor, today: datetime.date):
         self.rng = random.Random(2024)
+        self.fields = model_fields(in_use=True)
+        self.levels = recognition_levels()
         self.programme, self.actor, self.today = programme, actor, today
         self.periods = [p for p in programme.periods.order_by("end") if p.end < today]
         self.targets = [t for t in programme_targets(programme) if t.is_typed]
@@ -130,7 +140,7 @@ class Demo:
     def register(self, unit) -> None:
         if self.rng.random() > 0.55 or unit.exemplary_models.filter(year=self.programme.year).exists():
             return
-        field = self.rng.choice(list(MODEL_NAMES))
+        field = self.rng.choice(self.fields)
         registered = min(
             datetime.date(self.programme.year, self.rng.randint(1, 9), self.rng.randint(2, 28)), self.today
         )
@@ -138,15 +148,16 @@ class Demo:
             user=self.actor,
             unit=unit,
             year=self.programme.year,
-            name=MODEL_NAMES[field],
-            field=field,
+            name=MODEL_NAMES.get(field.code, f"Mô hình “Dân vận khéo”: {field.name}"),
+            field=field.code,
             registered_on=registered,
         )
         self.done["models"] += 1
         if self.rng.random() < 0.4:
             recognised = min(registered + datetime.timedelta(days=self.rng.randint(30, 150)), self.today)
-            level = self.rng.choice([ExemplaryModel.Level.COMMUNE, ExemplaryModel.Level.DISTRICT])
-            exemplary_model_recognise(user=self.actor, model=model, recognised_on=recognised, level=level)
+            # The two lowest levels in use on the day (cấp xã and cấp huyện until 30/06/2025).
+            level = self.rng.choice([lv for lv in self.levels if lv.valid_on(recognised)][:2])
+            exemplary_model_recognise(user=self.actor, model=model, recognised_on=recognised, level=level.code)
             self.done["recognised"] += 1
 
     def run(self) -> None:
