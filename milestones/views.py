@@ -38,7 +38,8 @@ def unit_milestones(request, unit_code):
     errors, posted = {}, {}
     if request.method == "POST":
         require(request.user, Action.EDIT_REPORT, unit)
-        milestone = get_object_or_404(Milestone, pk=request.POST.get("moc", "0") or 0, programme=programme)
+        chosen = request.POST.get("moc", "")
+        milestone = get_object_or_404(Milestone, pk=int(chosen) if chosen.isdecimal() else 0, programme=programme)
         posted = {"milestone": milestone.id, **request.POST.dict()}
         raw_day = request.POST.get("done_on", "")
         day = _date(raw_day)

@@ -366,3 +366,19 @@ def test_a_record_without_a_file_has_no_download(client, officer, commune):
     record(client, officer, commune, "DH-MTTQ-XA", done_on="2024-05-12")
     saved = MilestoneRecord.objects.get(unit=commune)
     assert client.get(reverse("milestone_attachment", args=[saved.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("chosen", ["", "abc", "1.5", "99999999", "-1"])
+def test_an_unknown_milestone_is_not_found_never_an_error(client, officer, commune, chosen):
+    client.force_login(officer)
+    assert client.post(unit_url(commune), {"moc": chosen, "done_on": "2024-05-12"}).status_code == 404
+    assert not MilestoneRecord.objects.exists()
+
+
+def test_another_programme_s_milestone_is_not_found(client, officer, commune, db):
+    programme, _, _ = make_district(2)
+    elsewhere = Milestone.objects.create(
+        programme=programme, code="KH", name="Kế hoạch", due=datetime.date(2024, 3, 31)
+    )
+    client.force_login(officer)
+    assert client.post(unit_url(commune), {"moc": elsewhere.id, "done_on": "2024-03-01"}).status_code == 404
