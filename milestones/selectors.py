@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 
 from milestones.models import Milestone, MilestoneRecord
-from programme.models import Programme, Unit
+from programme.formatting import NAMED, named_units
+from programme.models import Programme, Unit, due_passed
 from programme.selectors import UnitInfo, reporting_units_on
 
 PAGE_SIZE = 50
-NAMED = 5  # overdue units named beside a milestone on the board and in the official report
 
 CONFIRMED, DONE, RETURNED, OVERDUE, OPEN = "confirmed", "done", "returned", "overdue", "open"
 LABELS = {
@@ -45,7 +45,7 @@ def standing(record: MilestoneRecord | None, due: datetime.date, today: datetime
     is not done; not done after the due date (the due day itself is still in time) is overdue."""
     if record is not None and record.status != MilestoneRecord.Status.RETURNED:
         return Standing(CONFIRMED if record.status == MilestoneRecord.Status.CONFIRMED else DONE, record, False)
-    late = today > due
+    late = due_passed(due, today)
     if record is not None:
         return Standing(RETURNED, record, late)
     return Standing(OVERDUE if late else OPEN, None, late)
@@ -119,9 +119,7 @@ class MilestoneRow:
     @property
     def late_names(self) -> str:
         """ "Xã A, Xã B và 3 đơn vị khác": the overdue units, the first few named."""
-        names = ", ".join(unit.name for unit in self.overdue_units)
-        others = self.overdue - len(self.overdue_units)
-        return f"{names} và {others} đơn vị khác" if others > 0 else names
+        return named_units([unit.name for unit in self.overdue_units], self.overdue)
 
 
 @dataclass(frozen=True)

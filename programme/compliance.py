@@ -13,7 +13,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import TypeVar
 
-from programme.formatting import vn_number
+from programme.formatting import named_units, vn_number
 
 AT_LEAST = ">="
 ABOVE = ">"
@@ -94,9 +94,6 @@ class TargetResult:
         return self.units_reporting >= self.units_expected
 
 
-NAMED = 5  # missing units named beside a verdict; the others are counted
-
-
 def verdict(result: TargetResult, *, final: bool, missing: Sequence[str] = ()) -> str:
     """The verdict as pages and documents print it. While units are missing it says how many have reported,
     "Đạt (14/17 đơn vị đã báo cáo)": before the due date the verdict is provisional; once it has passed
@@ -108,17 +105,14 @@ def verdict(result: TargetResult, *, final: bool, missing: Sequence[str] = ()) -
 
 def verdict_detail(result: TargetResult, *, final: bool, missing: Sequence[str] = ()) -> str:
     """What a verdict adds to the status while units are missing (empty when none is): how many have
-    reported, and once the due date has passed (``final``) the first ``NAMED`` of ``missing`` (the missing
-    units' names in tree order), the others counted."""
+    reported, and once the due date has passed (``final``) the missing units, the first few of ``missing``
+    (their names in tree order) named and the others counted (``named_units``)."""
     if result.complete:
         return ""
     told = f"{vn_number(result.units_reporting)}/{vn_number(result.units_expected)} đơn vị đã báo cáo"
     if not final:
         return told
-    listed = ", ".join(missing[:NAMED])  # commas only: a unit's name may hold "và"
-    others = result.units_expected - result.units_reporting - len(missing[:NAMED])
-    if others > 0:
-        listed = f"{listed} và {vn_number(others)} đơn vị khác" if listed else f"{vn_number(others)} đơn vị"
+    listed = named_units(list(missing), result.units_expected - result.units_reporting)
     return f"{told}; chưa báo cáo: {listed}"
 
 

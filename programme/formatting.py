@@ -23,3 +23,18 @@ def vn_decimal(value: Decimal | None) -> str:
 def vn_percent(value: Decimal | None, decimals: int = 2) -> str:
     """``Decimal("99.99")`` → ``"99,99%"``; None (no data) → ``"—"``."""
     return "—" if value is None else f"{vn_number(value, decimals)}%"
+
+
+NAMED = 5  # units named in a list of those late or missing; the others are counted
+
+
+def named_units(names: list[str], count: int) -> str:
+    """The first ``NAMED`` of ``names`` (units in tree order), then how many of ``count`` are left unnamed:
+    "Xã A, Xã B và 3 đơn vị khác"; only "3 đơn vị" when none is named. Commas only: a unit's name may hold
+    "và"."""
+    shown = names[:NAMED]
+    listed = ", ".join(shown)
+    others = count - len(shown)
+    if others > 0:
+        return f"{listed} và {vn_number(others)} đơn vị khác" if listed else f"{vn_number(others)} đơn vị"
+    return listed

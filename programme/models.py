@@ -522,6 +522,11 @@ def period_dates_problems(year: int, start: datetime.date, end: datetime.date, d
     return problems
 
 
+def due_passed(due: datetime.date, today: datetime.date) -> bool:
+    """Whether a due date (a report's, a milestone's) is behind ``today``: the due day itself is still in time."""
+    return today > due
+
+
 class PeriodKindManager(models.Manager):
     def get_by_natural_key(self, code):
         return self.get(code=code)
@@ -623,8 +628,7 @@ class Period(models.Model):
         return self.kind.annual
 
     def due_passed(self, today: datetime.date) -> bool:
-        """Whether the due date is behind ``today``: a report is still on time on the due day itself."""
-        return today > self.due
+        return due_passed(self.due, today)
 
     def clean(self):
         if self.programme_id is None or None in (self.start, self.end, self.due):

@@ -9,27 +9,23 @@ from django.db.models import Exists, F, OuterRef, Window
 from django.db.models.functions import RowNumber
 
 from programme import compliance, tree
+from programme.formatting import NAMED
 from programme.models import Period, Target, Unit
 from programme.selectors import area_path, exists_on
-from reporting.models import Submission, Value
+from reporting.models import Value
 from reporting.selectors.compliance import ComplianceReport
 
 
 def missing_names(period: Period, targets: list[Target], *, approved_only: bool) -> dict[int, list[str]]:
-    """target id → the names of the first ``compliance.NAMED`` units, in tree order, expected to report the
+    """target id → the names of the first ``NAMED`` units, in tree order, expected to report the
     target at the period without a figure that counts (``reporting.selectors.standing.units_without_value``
     for several targets, cut short in the database). Reported targets only: the register's are never missing.
     One query, whatever the number of units and targets."""
     reported = [target.id for target in targets if target.source == Target.Source.REPORTED]
     if not reported:
         return {}
-    figure = Value.objects.filter(
-        submission__period=period,
-        submission__status__in=Submission.counting_statuses(approved_only),
-        submission__unit=OuterRef("pk"),
-        target=OuterRef("target_id"),
-        numerator__isnull=False,
-        denominator__isnull=False,
+    figure = Value.objects.counting(approved_only=approved_only).filter(
+        submission__period=period, submission__unit=OuterRef("pk"), target=OuterRef("target_id")
     )
     rows = (
         Unit.objects.filter(tree.under(area_path(period.programme)), exists_on(period.end), kind__reports=True)
@@ -37,7 +33,7 @@ def missing_names(period: Period, targets: list[Target], *, approved_only: bool)
         .filter(target_id__in=reported)
         .filter(~Exists(figure))
         .annotate(position=Window(RowNumber(), partition_by=[F("target_id")], order_by=[F("tree_order").asc()]))
-        .filter(position__lte=compliance.NAMED)
+        .filter(position__lte=NAMED)
         .values_list("target_id", "name", "position")
         .order_by()
     )
