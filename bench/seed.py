@@ -135,9 +135,10 @@ def _programme_copy(source: Programme, *, area: Unit) -> Programme:
     programme.pk, programme.code, programme.area = None, BENCH_PROGRAMME, area
     programme.title = f"{source.title} (dữ liệu thử tải)"
     programme.save()
-    TaskGroup.objects.bulk_create(
-        TaskGroup(programme=programme, number=g.number, title=g.title) for g in source.task_groups.all()
-    )
+    for group in source.task_groups.all():  # not prefetched, as the targets below
+        kinds = list(group.applies_to.all())
+        copy = TaskGroup.objects.create(programme=programme, number=group.number, title=group.title)
+        copy.applies_to.set(kinds)
     Period.objects.bulk_create(
         Period(
             programme=programme,

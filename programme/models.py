@@ -288,13 +288,20 @@ class TaskGroupManager(models.Manager):
 
 
 class TaskGroup(models.Model):
-    """A group of tasks of the programme's section III; a report carries one narrative per group."""
+    """A group of tasks of the programme's section III; a report carries one narrative per group that applies to
+    its unit's kind (``programme.rules.coverage``)."""
 
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="task_groups", verbose_name="chương trình"
     )
     number = models.PositiveSmallIntegerField("số thứ tự")
     title = models.CharField("tên nhóm nhiệm vụ", max_length=400)
+    applies_to = models.ManyToManyField(
+        UnitKind,
+        related_name="task_groups",
+        verbose_name="áp dụng cho",
+        help_text="Loại đơn vị viết kết quả nhóm nhiệm vụ này trong báo cáo; loại khác không được hỏi.",
+    )
 
     objects = TaskGroupManager()
 

@@ -2,13 +2,14 @@
 
 What a unit's report covers: the targets that apply to the unit's kind and are reported in the period
 (annual ratings in the annual report only), typed by the unit or derived from the register, and the
-programme's task groups. The service, the report's page, the spreadsheet template and the imports all ask here.
+task groups that apply to the unit's kind. The service, the report's page, the spreadsheet template and the imports all ask here.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from programme.models import Period, Target, TaskGroup, Unit
-from programme.selectors import applicable_kind_ids, programme_targets
+from programme.selectors import applicable_kind_ids, programme_targets, programme_task_groups
 
 
 def applies(target: Target, *, kind_id: int) -> bool:
@@ -46,13 +47,24 @@ def not_typed(target: Target, *, unit: Unit, period: Period) -> str | None:
     return None
 
 
+def group_applies(group: TaskGroup, *, kind_id: int) -> bool:
+    """Whether units of that kind write the task group's results. Reads ``group.applies_to`` (one query unless
+    prefetched, as `programme_task_groups` does)."""
+    return any(kind.id == kind_id for kind in group.applies_to.all())
+
+
 @dataclass(frozen=True)
 class Coverage:
     """What a unit's report for a period covers: its targets in the programme's order and its task groups.
-    The closing texts (shortcomings, next steps, proposals) are in every report."""
+    The closing texts (shortcomings, next steps, proposals) are in every report.
+
+    ``task_groups`` are the groups the report shows: those that apply to the unit's kind, which it must write,
+    and any other the report already holds a text for (``kept``: written before the group was narrowed to other
+    kinds), shown and editable so that no text is hidden or lost, but never asked for."""
 
     targets: list[Target]
     task_groups: list[TaskGroup]
+    kept: frozenset[int] = frozenset()
 
     @property
     def typed(self) -> list[Target]:
@@ -64,16 +76,38 @@ class Coverage:
         """The targets whose figures come from the register (MT5a, MT5b)."""
         return [target for target in self.targets if not target.is_typed]
 
+    @property
+    def asked(self) -> list[TaskGroup]:
+        """The task groups whose results the report must carry before it is submitted."""
+        return [group for group in self.task_groups if group.id not in self.kept]
 
-def coverage(targets: list[Target], task_groups: list[TaskGroup], *, kind_id: int, period: Period) -> Coverage:
-    """The coverage from the programme's targets and task groups already read."""
+
+def coverage(
+    targets: list[Target],
+    task_groups: list[TaskGroup],
+    *,
+    kind_id: int,
+    period: Period,
+    written: Collection[int] = (),
+) -> Coverage:
+    """The coverage from the programme's targets and task groups already read; ``written`` are the ids of the
+    task groups the report already holds a text for."""
+    shown = [group for group in task_groups if group_applies(group, kind_id=kind_id) or group.id in written]
     return Coverage(
         targets=[target for target in targets if covers(target, kind_id=kind_id, period=period)],
-        task_groups=list(task_groups),
+        task_groups=shown,
+        kept=frozenset(group.id for group in shown if not group_applies(group, kind_id=kind_id)),
     )
 
 
-def report_coverage(unit: Unit, period: Period) -> Coverage:
-    """What the unit's report for the period covers. Three queries."""
+def report_coverage(unit: Unit, period: Period, *, written: Collection[int] = ()) -> Coverage:
+    """What the unit's report for the period covers, given the task groups it already holds a text for. Four
+    queries."""
     programme = period.programme
-    return coverage(programme_targets(programme), programme.task_groups.all(), kind_id=unit.kind_id, period=period)
+    return coverage(
+        programme_targets(programme),
+        programme_task_groups(programme),
+        kind_id=unit.kind_id,
+        period=period,
+        written=written,
+    )

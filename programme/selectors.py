@@ -18,6 +18,7 @@ from programme.models import (
     Programme,
     RecognitionLevel,
     Target,
+    TaskGroup,
     Unit,
     UnitKind,
     ValidationRule,
@@ -149,6 +150,11 @@ def area_units(programme: Programme, *, on: datetime.date) -> list[UnitInfo]:
 def programme_targets(programme: Programme) -> list[Target]:
     """The programme's targets with the unit kinds each applies to. Two queries."""
     return list(Target.objects.filter(programme=programme).prefetch_related("applies_to").order_by("order", "code"))
+
+
+def programme_task_groups(programme: Programme) -> list[TaskGroup]:
+    """The programme's task groups with the unit kinds each applies to, in order. Two queries."""
+    return list(TaskGroup.objects.filter(programme=programme).prefetch_related("applies_to").order_by("number"))
 
 
 def validation_rules(programme: Programme | int) -> list[Rule]:

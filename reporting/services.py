@@ -198,7 +198,7 @@ def missing_for_submit(content: Content, coverage: Coverage) -> list[str]:
         if (figures := content.figures.get(t)) is None or figures.numerator is None or figures.denominator is None
     ]
     missing += [
-        f"kết quả nhóm nhiệm vụ {g.number}" for g in coverage.task_groups if not content.narratives.get(g, "").strip()
+        f"kết quả nhóm nhiệm vụ {g.number}" for g in coverage.asked if not content.narratives.get(g, "").strip()
     ]
     missing += [
         label.lower() for name, label in Submission.closing_texts().items() if not getattr(content, name).strip()
@@ -251,6 +251,11 @@ def _refuse_uncovered(figures: Mapping[Target, Figures], *, unit: Unit, period: 
             raise SubmissionError(f"Báo cáo {unit.name} — {period.name} không nhận số liệu này: {reason}.")
 
 
+def _written_groups(submission: Submission) -> set[int]:
+    """The task groups the report already holds a text for. One query."""
+    return set(submission.narratives.exclude(text="").values_list("task_group_id", flat=True))
+
+
 @transaction.atomic
 def submission_save(
     *, user, unit: Unit, period: Period, version: int | None, content: Content, submit: bool
@@ -265,7 +270,7 @@ def submission_save(
         raise StaleSubmission(submission)
     if submission.status not in EDITABLE:
         raise SubmissionError(f"Báo cáo đang ở trạng thái “{submission.get_status_display()}”, không sửa được.")
-    coverage = report_coverage(unit, period)
+    coverage = report_coverage(unit, period, written=() if created else _written_groups(submission))
     _refuse_uncovered(content.figures, unit=unit, period=period)
     if stray := [g.number for g in content.narratives if g not in coverage.task_groups]:
         raise SubmissionError(f"Báo cáo {period.name} không có nhóm nhiệm vụ {', '.join(map(str, stray))}.")

@@ -37,6 +37,7 @@ FIXTURE_MODELS = (
     Unit,
     Programme,
     TaskGroup,
+    TaskGroup.applies_to.through,
     Target,
     Target.applies_to.through,
     PeriodKind,

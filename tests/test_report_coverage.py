@@ -11,7 +11,9 @@ import pytest
 
 from accounts.roles import Role
 from programme.models import TaskGroup, Unit
+from programme.rules import report_coverage
 from reporting.models import Submission, Value
+from reporting.selectors.reports import report_sheet
 from reporting.services import Figures, SubmissionError, submission_import, submission_save
 from tests.factories import make_district, make_user
 from tests.test_review import complete_content, period
@@ -137,3 +139,67 @@ def test_a_text_for_another_programmes_task_group_is_refused(phong_tho, commune)
             submit=False,
         )
     assert nothing_saved(commune, q1)
+
+
+# Task groups apply by unit kind, as targets do: on the shipped fixtures group 3 (the Front and the mass
+# organisations) is written by communes and the Front's bodies, group 2 (the government's work) by communes,
+# government bodies and the armed forces, groups 1 and 4 otherwise.
+@pytest.mark.parametrize(
+    ("code", "asked"),
+    [("03549", [1, 2, 3, 4]), ("109-MTTQ", [3, 4]), ("109-UBND", [2, 4]), ("109-CA", [1, 2, 4]), ("109-BTC", [1, 4])],
+)
+def test_a_report_asks_for_the_task_groups_of_its_units_kind(phong_tho, code, asked):
+    unit = Unit.objects.get(code=code)
+    covered = report_coverage(unit, period(phong_tho, "2024Q1"))
+    assert [g.number for g in covered.task_groups] == asked
+    assert [g.number for g in covered.asked] == asked
+
+
+def test_a_group_that_does_not_apply_is_not_asked_and_its_text_is_refused(phong_tho):
+    front, q1 = Unit.objects.get(code="109-MTTQ"), period(phong_tho, "2024Q1")
+    content = complete_content(front, q1)
+    assert sorted(g.number for g in content.narratives) == [3, 4]
+    officer = officer_of(front)
+
+    submission_save(user=officer, unit=front, period=q1, version=None, content=content, submit=True)
+    assert Submission.objects.get(unit=front, period=q1).status == Submission.Status.SUBMITTED
+
+    group_1 = TaskGroup.objects.get(programme=phong_tho, number=1)
+    other = Unit.objects.get(code="109-HLHPN")
+    with pytest.raises(SubmissionError, match="không có nhóm nhiệm vụ 1"):
+        submission_save(
+            user=officer_of(other),
+            unit=other,
+            period=q1,
+            version=None,
+            content=replace(complete_content(other, q1), narratives={group_1: "Đã làm."}),
+            submit=False,
+        )
+    assert not Submission.objects.filter(unit=other, period=q1).exists()
+
+
+def test_a_text_written_before_its_group_was_narrowed_stays_shown_and_is_not_required(phong_tho):
+    """A programme's groups may be narrowed to fewer kinds after units wrote them: the text written is kept on the
+    report, editable, and the report can be submitted without it."""
+    front, q1 = Unit.objects.get(code="109-MTTQ"), period(phong_tho, "2024Q1")
+    group_1 = TaskGroup.objects.get(programme=phong_tho, number=1)
+    group_1.applies_to.add(front.kind)
+    officer = officer_of(front)
+    draft = replace(complete_content(front, q1), narratives={group_1: "Đã quán triệt."})
+    saved = submission_save(user=officer, unit=front, period=q1, version=None, content=draft, submit=False)
+    group_1.applies_to.remove(front.kind)
+
+    covered = report_coverage(front, q1, written=[group_1.id])
+    assert [g.number for g in covered.task_groups] == [1, 3, 4]
+    assert [g.number for g in covered.asked] == [3, 4]
+    sheet = report_sheet(front, q1)
+    assert [g.number for g in sheet.task_groups] == [1, 3, 4]
+    assert sheet.narratives[group_1.id] == "Đã quán triệt."
+
+    content = complete_content(front, q1)
+    emptied = replace(content, narratives={**content.narratives, group_1: ""})
+    submitted = submission_save(
+        user=officer, unit=front, period=q1, version=saved.version, content=emptied, submit=True
+    )
+    assert submitted.status == Submission.Status.SUBMITTED
+    assert not report_coverage(front, q1, written=[]).kept

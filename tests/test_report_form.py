@@ -57,6 +57,7 @@ def test_armed_forces_get_only_their_targets(client, phong_tho, q1):
     client.force_login(make_user("ca", Role.OFFICER, unit=unit))
     text = client.get(url(q1, unit)).text
     assert 'name="num_MT4b"' in text and 'name="num_MT6"' not in text and 'name="num_MT4a"' not in text
+    assert 'name="group_2"' in text and 'name="group_3"' not in text  # the Front's and mass organisations' group
 
 
 def test_a_partial_draft_is_saved_and_recorded(client, officer, commune, q1):

@@ -152,8 +152,6 @@ def report_sheet(unit, period: Period) -> ReportSheet:
     (from its report if that was submitted or approved).
     """
     programme = period.programme
-    covered = report_coverage(unit, period)
-    targets = covered.targets
     submission = (
         Submission.objects.filter(unit=unit, period=period)
         .select_related("unit", "submitted_by", "reviewed_by")
@@ -161,6 +159,8 @@ def report_sheet(unit, period: Period) -> ReportSheet:
     )
     saved = {v.target_id: v for v in submission.values.all()} if submission else {}
     narratives = {n.task_group_id: n.text for n in submission.narratives.all()} if submission else {}
+    covered = report_coverage(unit, period, written=[group for group, text in narratives.items() if text])
+    targets = covered.targets
     previous_period = Period.objects.filter(programme=programme, end__lt=period.end).order_by("-end").first()
     previous = {}
     if previous_period is not None:
