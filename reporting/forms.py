@@ -175,7 +175,7 @@ class ReportForm(forms.Form):
                     if value is None:
                         self.add_error(name, REQUIRED_ON_SUBMIT)
         if submitting:
-            for name in [*(f"group_{g.number}" for g in self.sheet.task_groups), *CLOSING_TEXTS]:
+            for name in [*(f"group_{g.number}" for g in self.sheet.asked_groups), *CLOSING_TEXTS]:
                 if name not in self.errors and not data.get(name):
                     self.add_error(name, REQUIRED_ON_SUBMIT)
         return data

@@ -12,6 +12,7 @@ import pytest
 from accounts.roles import Role
 from programme.models import TaskGroup, Unit
 from programme.rules import report_coverage
+from reporting.forms import ReportForm
 from reporting.models import Submission, Value
 from reporting.selectors.reports import report_sheet
 from reporting.services import Figures, SubmissionError, submission_import, submission_save
@@ -195,6 +196,17 @@ def test_a_text_written_before_its_group_was_narrowed_stays_shown_and_is_not_req
     sheet = report_sheet(front, q1)
     assert [g.number for g in sheet.task_groups] == [1, 3, 4]
     assert sheet.narratives[group_1.id] == "Đã quán triệt."
+    form = ReportForm(
+        {
+            **{k: v for k, v in ReportForm.initial_from(sheet).items() if v is not None},
+            "group_1": "",
+            "action": "submit",
+        }
+        | {f"group_{n}": "Đã làm." for n in (3, 4)}
+        | {"shortcomings": "Còn chậm.", "next_steps": "Tiếp tục.", "proposals": "Không có."},
+        sheet=sheet,
+    )
+    assert "group_1" not in form.errors  # shown, not asked
 
     content = complete_content(front, q1)
     emptied = replace(content, narratives={**content.narratives, group_1: ""})

@@ -92,9 +92,10 @@ class ReportSheet:
     submission: Submission | None
     previous_period: Period | None
     rows: list[SheetRow]
-    task_groups: list
+    task_groups: list  # shown: those of the unit's kind and any other it already holds a text for
     narratives: dict[int, str]  # task group id → text
     rules: list[Rule] = field(default_factory=list)  # the validation rules over this report's typed targets
+    asked_groups: list = field(default_factory=list)  # the task groups a submitted report must carry
 
     @property
     def typed_targets(self) -> list[Target]:
@@ -215,6 +216,7 @@ def report_sheet(unit, period: Period) -> ReportSheet:
         previous_period=previous_period,
         rows=rows,
         task_groups=covered.task_groups,
+        asked_groups=covered.asked,
         narratives=narratives,
         rules=[rule for rule in validation_rules(programme) if rule.targets <= typed],
     )
