@@ -1,7 +1,8 @@
 """The officer's offline report: an XLSX template for one unit and period, and reading the filled one back.
 
 The template says what it is for in a hidden sheet "_meta": unit, period, programme, the report's version
-when it was downloaded, and the row of each target. An upload is matched to its report by that sheet, refused
+when it was downloaded, the row of each target, and the row of each text of the narrative (sheet "Thuyết minh":
+the task groups the report covers, then shortcomings, next steps, proposals). An upload is matched to its report by that sheet, refused
 when it belongs to another report or is older than the last save, validated by the web form's own rules, and
 saved as a draft through ``submission_save``. Sheet protection has no password: it only guards against slips
 (typing over a label), since every cell is checked again on upload.
@@ -10,7 +11,7 @@ saved as a draft through ``submission_save``. Sheet protection has no password: 
 import datetime
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils import timezone
@@ -21,9 +22,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from programme.formatting import vn_number, vn_percent
 from programme.models import Period, Unit
-from reporting.forms import NOTE_MAX, ReportForm
+from reporting.forms import NOTE_MAX, TEXT_MAX, ReportForm
 from reporting.inert import filename_part, is_formula
-from reporting.models import CLOSING_TEXTS
 from reporting.selectors.reports import ReportSheet, SheetRow, report_sheet
 from reporting.services import EDITABLE, StaleSubmission, SubmissionError, figure_map, rule_errors, submission_save
 from reporting.sheetreader import UNCOMPUTED, Limits, SheetRefused, open_xlsx
@@ -33,6 +33,10 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 SHEET_TITLE = "Báo cáo"
 META_TITLE = "_meta"
 GUIDANCE_TITLE = "Cách tính"
+TEXTS_TITLE = "Thuyết minh"
+TEXTS_FIRST_ROW = 3
+TEXT_LABEL, TEXT_INPUT = "AB"
+TEXT_WIDTHS = {TEXT_LABEL: 40, TEXT_INPUT: 100}
 FORMAT = "dv-mau-bao-cao/1"
 HEADER_ROW = 5
 FIRST_ROW = HEADER_ROW + 1
@@ -149,8 +153,9 @@ def build_template(sheet: ReportSheet) -> bytes:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    texts = _texts_sheet(workbook, sheet)
     _guidance_sheet(workbook, sheet)
-    _meta_sheet(workbook, sheet, version, rows)
+    _meta_sheet(workbook, sheet, version, rows, texts)
     workbook.security = WorkbookProtection(lockStructure=True)  # keeps "_meta" hidden and the sheets in place
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -167,7 +172,7 @@ def _title_block(ws, sheet: ReportSheet, version: int | None) -> None:
         f"Phiên bản: {saved} · Tải mẫu lúc {downloaded}",
         "Hướng dẫn: chỉ nhập vào các ô nền vàng — tử số và mẫu số là số nguyên không âm, để trống nếu chưa có; "
         "ghi chú không bắt buộc. Phần thuyết minh (kết quả các nhóm nhiệm vụ, hạn chế, phương hướng, đề xuất) "
-        "không nhập ở đây mà nhập trực tuyến trên trang báo cáo. Điền xong, lưu tệp dạng .xlsx và tải lên tại "
+        f"nhập ở trang tính “{TEXTS_TITLE}”. Điền xong, lưu tệp dạng .xlsx và tải lên tại "
         "trang báo cáo: số liệu sẽ thành bản nháp. Nếu báo cáo được lưu trên mạng sau khi tải mẫu này, tệp sẽ "
         "bị từ chối; khi đó tải mẫu mới.",
     ]
@@ -254,6 +259,60 @@ def _height(values: dict[str, object]) -> float:
     return 15 * max(lines, 1) + 3
 
 
+def text_fields(sheet: ReportSheet) -> list[tuple[str, str, str]]:
+    """(name, label, saved text) of each text of the report's narrative, as the web form names, labels and fills
+    them: the task groups the report shows, then the closing texts."""
+    form = ReportForm(sheet=sheet)
+    return [(field.name, str(field.label), saved) for field, saved in [*form.group_fields(), *form.closing_fields()]]
+
+
+def _texts_sheet(workbook, sheet: ReportSheet) -> dict[str, int]:
+    """The narrative's texts beside the figures, each in a yellow cell; returns the row of each text's name."""
+    ws = workbook.create_sheet(TEXTS_TITLE)
+    ws.merge_cells(f"{TEXT_LABEL}1:{TEXT_INPUT}1")
+    _put(
+        ws[f"{TEXT_LABEL}1"],
+        f"Thuyết minh báo cáo {sheet.unit.name} — {sheet.period.name}: nhập nội dung vào các ô nền vàng cột "
+        f"{TEXT_INPUT}, mỗi mục tối đa {vn_number(TEXT_MAX)} ký tự; tất cả các mục phải có nội dung khi nộp báo cáo.",
+    )
+    ws[f"{TEXT_LABEL}1"].alignment = _WRAP
+    ws.row_dimensions[1].height = 33
+    for column, title in ((TEXT_LABEL, "Mục"), (TEXT_INPUT, "Nội dung")):
+        cell = ws[f"{column}2"]
+        _put(cell, title)
+        cell.font, cell.fill, cell.border = _BOLD, _HEADER_FILL, _BOX
+    lengths = DataValidation(
+        type="textLength",
+        operator="lessThanOrEqual",
+        formula1=str(TEXT_MAX),
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Nội dung quá dài",
+        error=f"Mỗi mục tối đa {vn_number(TEXT_MAX)} ký tự.",
+    )
+    rows = {}
+    for number, (name, label, saved) in enumerate(text_fields(sheet), start=TEXTS_FIRST_ROW):
+        rows[name] = number
+        _put(ws[f"{TEXT_LABEL}{number}"], label)
+        _put(ws[f"{TEXT_INPUT}{number}"], saved or None)
+        for column in TEXT_WIDTHS:
+            ws[f"{column}{number}"].alignment, ws[f"{column}{number}"].border = _WRAP, _BOX
+        ws[f"{TEXT_LABEL}{number}"].font = _BOLD
+        ws[f"{TEXT_INPUT}{number}"].protection = Protection(locked=False)
+        ws[f"{TEXT_INPUT}{number}"].fill = _INPUT_FILL
+        lengths.add(f"{TEXT_INPUT}{number}")
+        lines = max(math.ceil(len(label) / 38), math.ceil(len(saved) / 98), 4)
+        ws.row_dimensions[number].height = 15 * min(lines, 26) + 3  # a spreadsheet row holds at most 409 points
+    ws.add_data_validation(lengths)
+    for column, width in TEXT_WIDTHS.items():
+        ws.column_dimensions[column].width = width
+    ws.freeze_panes = f"A{TEXTS_FIRST_ROW}"
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    return rows
+
+
 def _guidance_sheet(workbook, sheet: ReportSheet) -> None:
     """How to count each of the report's targets, as the form shows it, read-only beside the report."""
     ws = workbook.create_sheet(GUIDANCE_TITLE)
@@ -275,7 +334,7 @@ def _guidance_sheet(workbook, sheet: ReportSheet) -> None:
     ws.protection.formatRows = False
 
 
-def _meta_sheet(workbook, sheet: ReportSheet, version: int | None, rows: dict[str, int]) -> None:
+def _meta_sheet(workbook, sheet: ReportSheet, version: int | None, rows: dict[str, int], texts: dict[str, int]) -> None:
     meta = workbook.create_sheet(META_TITLE)
     lines = [
         ["format", FORMAT],
@@ -287,6 +346,7 @@ def _meta_sheet(workbook, sheet: ReportSheet, version: int | None, rows: dict[st
         ["programme", sheet.period.programme.code],
         ["version", version if version is not None else ""],
         *(["target", code, number] for code, number in rows.items()),
+        *(["text", name, number] for name, number in texts.items()),
     ]
     for number, line in enumerate(lines, start=1):
         for column, value in enumerate(line, start=1):
@@ -307,16 +367,23 @@ class TemplateMeta:
     programme_code: str
     version: int | None
     rows: dict[str, int]  # target code → row number
+    texts: dict[str, int] = field(default_factory=dict)  # the narrative's field name → row number, on TEXTS_TITLE
 
 
 @dataclass(frozen=True)
 class FilledTemplate:
     meta: TemplateMeta
     cells: dict[str, dict[str, object]]  # target code → {"num": …, "den": …, "note": …} as the cells hold them
+    # the narrative's field name → (label, cell) as the sheet holds them; empty for a template made before the
+    # narrative was in it, whose upload keeps the texts saved
+    texts: dict[str, tuple[object, object]] = field(default_factory=dict)
 
     def cell(self, code: str, part: str) -> str:
         column = {name: column for column, (name, _) in INPUTS.items()}[part]
         return f"{column}{self.meta.rows[code]}"
+
+    def text_cell(self, name: str) -> str:
+        return f"{TEXTS_TITLE}!{TEXT_INPUT}{self.meta.texts[name]}"
 
 
 def read_template(data: bytes, filename: str) -> FilledTemplate:
@@ -325,12 +392,14 @@ def read_template(data: bytes, filename: str) -> FilledTemplate:
     if suffix != ".xlsx":
         hint = " Tệp Excel cũ (.xls) hãy mở ra rồi lưu lại dạng .xlsx." if suffix == ".xls" else ""
         raise TemplateError(f"Tệp phải là tệp Excel (.xlsx) tải từ trang báo cáo.{hint}")
-    meta_rows, report_rows = _raw_tables(data)
+    meta_rows, report_rows, text_rows = _raw_tables(data)
     if meta_rows is None:
         raise TemplateError(NOT_A_TEMPLATE)
     meta = _parse_meta(meta_rows)
     if report_rows is None:
         raise TemplateError(f"Tệp không còn trang tính “{SHEET_TITLE}”. {REMADE}")
+    if meta.texts and text_rows is None:
+        raise TemplateError(f"Tệp không còn trang tính “{TEXTS_TITLE}”. {REMADE}")
     cells = {}
     for code, number in meta.rows.items():
         found = report_rows.get(number, [])
@@ -339,34 +408,48 @@ def read_template(data: bytes, filename: str) -> FilledTemplate:
             raise TemplateError(f"Bố cục tệp mẫu đã bị thay đổi: dòng {number} không còn là chỉ tiêu {code}. {REMADE}")
         columns = dict(zip(WIDTHS, found, strict=True))
         cells[code] = {name: columns[column] for column, (name, _) in INPUTS.items()}
-    return FilledTemplate(meta, cells)
+    texts = {}
+    for name, number in meta.texts.items():
+        label, text = (*text_rows.get(number, []), None, None)[:2]
+        texts[name] = (label, text)
+    return FilledTemplate(meta, cells, texts)
 
 
-def _raw_tables(data: bytes) -> tuple[list[list] | None, dict[int, list] | None]:
-    """The rows of "_meta" and of the report sheet (by row number), as plain values; None for a missing sheet.
-    A formula is the result the spreadsheet saved with it, or ``UNCOMPUTED`` when none was saved: read as
-    blank, it would erase the figure the officer meant."""
+def _raw_tables(data: bytes) -> tuple[list[list] | None, dict[int, list] | None, dict[int, list] | None]:
+    """The rows of "_meta", of the report sheet and of the narrative's sheet (by row number), as plain values;
+    None for a missing sheet. A formula is the result the spreadsheet saved with it, or ``UNCOMPUTED`` when none
+    was saved: read as blank, it would erase the figure the officer meant."""
     try:
         with open_xlsx(data, TEMPLATE_LIMITS) as workbook:
             if META_TITLE not in workbook.sheetnames:
-                return None, None
+                return None, None, None
             meta_rows = list(workbook.rows(META_TITLE, max_row=MAX_ROWS, max_col=3))
-            if SHEET_TITLE not in workbook.sheetnames:
-                return meta_rows, None
-            report = workbook.rows(SHEET_TITLE, min_row=FIRST_ROW, max_row=FIRST_ROW + MAX_ROWS, max_col=len(WIDTHS))
-            return meta_rows, dict(enumerate(report, start=FIRST_ROW))
+            report = texts = None
+            if SHEET_TITLE in workbook.sheetnames:
+                rows = workbook.rows(SHEET_TITLE, min_row=FIRST_ROW, max_row=FIRST_ROW + MAX_ROWS, max_col=len(WIDTHS))
+                report = dict(enumerate(rows, start=FIRST_ROW))
+            if TEXTS_TITLE in workbook.sheetnames:
+                rows = workbook.rows(
+                    TEXTS_TITLE, min_row=TEXTS_FIRST_ROW, max_row=TEXTS_FIRST_ROW + MAX_ROWS, max_col=len(TEXT_WIDTHS)
+                )
+                texts = dict(enumerate(rows, start=TEXTS_FIRST_ROW))
+            return meta_rows, report, texts
     except SheetRefused as refused:
         raise TemplateError(str(refused)) from refused
 
 
 def _parse_meta(meta_rows: list[tuple]) -> TemplateMeta:
-    values, rows = {}, {}
+    values, rows, texts = {}, {}, {}
     for cells in meta_rows:
         key, value, number = (*cells, None, None, None)[:3]
         if key == "target" and isinstance(value, str) and isinstance(number, int):
             if not FIRST_ROW <= number < FIRST_ROW + MAX_ROWS:
                 raise TemplateError(NOT_A_TEMPLATE)
             rows[value] = number
+        elif key == "text" and isinstance(value, str) and isinstance(number, int):
+            if not TEXTS_FIRST_ROW <= number < TEXTS_FIRST_ROW + MAX_ROWS:
+                raise TemplateError(NOT_A_TEMPLATE)
+            texts[value] = number
         elif isinstance(key, str):
             values[key] = value
     if values.get("format") != FORMAT or not isinstance(values.get("period_id"), int):
@@ -384,6 +467,7 @@ def _parse_meta(meta_rows: list[tuple]) -> TemplateMeta:
         programme_code=str(values.get("programme") or ""),
         version=version,
         rows=rows,
+        texts=texts,
     )
 
 
@@ -399,6 +483,13 @@ def _as_typed(value: object) -> str:
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     return str(value).strip()
+
+
+def _as_text(value: object) -> str:
+    """A text's cell as the officer typed it: line breaks kept, a number or a date as it would be typed."""
+    if isinstance(value, str):
+        return value
+    return _as_typed(value)
 
 
 def _check_belongs(meta: TemplateMeta, unit: Unit, period: Period) -> None:
@@ -422,6 +513,20 @@ def _check_current(meta: TemplateMeta, sheet: ReportSheet) -> None:
         raise TemplateConflict(_stale_message(submission, meta.version))
     if set(meta.rows) != {target.code for target in sheet.typed_targets}:
         raise TemplateConflict(f"Danh sách chỉ tiêu của kỳ đã thay đổi sau khi tải mẫu này; không lưu gì. {REMADE}")
+    if meta.texts and list(meta.texts) != [name for name, _, _ in text_fields(sheet)]:
+        raise TemplateConflict(f"Các mục thuyết minh của kỳ đã thay đổi sau khi tải mẫu này; không lưu gì. {REMADE}")
+
+
+def _check_text_labels(filled: FilledTemplate, sheet: ReportSheet) -> None:
+    """Each text is read from the row its label is on, as made: a moved row would put one text under another."""
+    labels = {name: label for name, label, _ in text_fields(sheet)}
+    for name, (label, _) in filled.texts.items():
+        if str(label or "").strip() != labels[name]:
+            number = filled.meta.texts[name]
+            raise TemplateError(
+                f"Bố cục trang tính “{TEXTS_TITLE}” đã bị thay đổi: dòng {number} không còn là mục "
+                f"“{labels[name]}”. {REMADE}"
+            )
 
 
 def _stale_message(submission, version: int | None) -> str:
@@ -436,16 +541,17 @@ def _stale_message(submission, version: int | None) -> str:
 
 
 def template_form(filled: FilledTemplate, sheet: ReportSheet) -> ReportForm:
-    """The web form as if the officer had typed the cells and pressed "Lưu nháp"; the narrative is kept."""
+    """The web form as if the officer had typed the cells and pressed "Lưu nháp". The narrative is the file's,
+    or, from a template made before it carried the narrative, the one saved."""
     data = {"version": "" if filled.meta.version is None else str(filled.meta.version), "action": "save"}
     for code, cells in filled.cells.items():
         # The figures go in as the cells hold them: the form's count field reads a number cell and text alike.
         data |= {f"{part}_{code}": None if cells[part] is UNCOMPUTED else cells[part] for part in ("num", "den")}
         data[f"note_{code}"] = _as_typed(cells["note"])
-    for group in sheet.task_groups:
-        data[f"group_{group.number}"] = sheet.narratives.get(group.id, "")
-    for name in CLOSING_TEXTS:
-        data[name] = getattr(sheet.submission, name) if sheet.submission else ""
+    if filled.texts:
+        data |= {name: _as_text(text) for name, (_, text) in filled.texts.items()}
+    else:
+        data |= {name: saved for name, _, saved in text_fields(sheet)}
     for rule in sheet.warning_rules:
         data[f"explain_{rule.code}"] = sheet.explanations.get(rule.code, "")
     return ReportForm(data, sheet=sheet)
@@ -473,7 +579,12 @@ def cell_errors(form: ReportForm, filled: FilledTemplate) -> list[CellError]:
                 errors.append(CellError(filled.cell(code, part), UNCOMPUTED_MESSAGE, f"{code}, {labels[part]}"))
             for message in form.errors.get(f"{part}_{code}", []):
                 errors.append(CellError(filled.cell(code, part), message, f"{code}, {labels[part]}"))
-    known = {f"{part}_{code}" for code in filled.meta.rows for part in ("num", "den", "note")}
+    for name in filled.texts:
+        where, label = filled.text_cell(name), str(form[name].label)
+        if filled.texts[name][1] is UNCOMPUTED:
+            errors.append(CellError(where, UNCOMPUTED_MESSAGE, label))
+        errors += [CellError(where, message, label) for message in form.errors.get(name, [])]
+    known = {f"{part}_{code}" for code in filled.meta.rows for part in ("num", "den", "note")} | set(filled.texts)
     for name, messages in form.errors.items():
         if name not in known:
             errors += [CellError("", message) for message in messages]
@@ -487,6 +598,7 @@ def template_upload(*, user, unit: Unit, period: Period, data: bytes, filename: 
     _check_belongs(filled.meta, unit, period)
     sheet = report_sheet(unit, period)
     _check_current(filled.meta, sheet)
+    _check_text_labels(filled, sheet)
     form = template_form(filled, sheet)
     errors = cell_errors(form, filled) or rule_cell_errors(form, filled)
     if errors:

@@ -29,6 +29,8 @@ from tests.factories import make_district, make_user
 TYPED_Q1 = ["MT1", "MT2", "MT3a", "MT3b", "MT4a", "MT4b", "MT6", "MT7"]
 ROW = {"MT1": 6, "MT2": 7, "MT3a": 8, "MT3b": 9, "MT4a": 10, "MT4b": 11, "MT5a": 12, "MT5b": 13, "MT6": 14, "MT7": 15}
 INPUT_COLUMNS = ("D", "F", "H")
+# the narrative's rows on the sheet "Thuyết minh" of a commune's template
+TEXT_ROW = {"group_1": 3, "group_2": 4, "group_3": 5, "group_4": 6, "shortcomings": 7, "next_steps": 8, "proposals": 9}
 
 
 @pytest.fixture
@@ -104,7 +106,7 @@ def test_template_is_a_locked_sheet_with_open_inputs(client, officer, commune, q
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"] == 'attachment; filename="bao-cao-03549-2024S1.xlsx"'
     workbook = load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Báo cáo", "Cách tính", "_meta"]
+    assert workbook.sheetnames == ["Báo cáo", "Thuyết minh", "Cách tính", "_meta"]
     ws, meta = workbook["Báo cáo"], workbook["_meta"]
     assert ws.protection.sheet and meta.protection.sheet
     assert meta.sheet_state == "hidden" and workbook.security.lockStructure
@@ -112,7 +114,7 @@ def test_template_is_a_locked_sheet_with_open_inputs(client, officer, commune, q
     title = "\n".join(str(ws[f"A{n}"].value) for n in range(1, 5))
     assert "Thị trấn Phong Thổ" in title and "6 tháng đầu năm 2024" in title and "05/07/2024" in title
     assert "Phiên bản: 2" in title  # created at 1, saved once
-    assert "nhập trực tuyến trên trang báo cáo" in title  # the narrative is not in the sheet
+    assert "nhập ở trang tính “Thuyết minh”" in title  # the narrative has a sheet of its own
     assert [c.value for c in ws[5]][:4] == ["Mã", "Chỉ tiêu", "Nội dung tử số", "Tử số"]
     assert ws.freeze_panes == "A6"
 
@@ -143,6 +145,15 @@ def test_template_is_a_locked_sheet_with_open_inputs(client, officer, commune, q
     assert {row[1]: row[2] for row in meta.iter_rows(values_only=True) if row[0] == "target"} == {
         code: ROW[code] for code in TYPED_Q1
     }
+
+    texts = workbook["Thuyết minh"]
+    assert texts.protection.sheet
+    assert [texts[f"A{n}"].value[:2] for n in range(3, 7)] == ["1.", "2.", "3.", "4."]  # a commune writes all four
+    assert (texts["A7"].value, texts["B7"].value) == ("Hạn chế, nguyên nhân", "Còn chậm.")
+    assert [texts[f"B{n}"].protection.locked for n in range(3, 10)] == [False] * 7
+    assert texts["A3"].protection.locked and texts["B2"].protection.locked
+    assert "B9" in texts.data_validations.dataValidation[0].sqref  # at most 20 000 characters each
+    assert {row[1]: row[2] for row in meta.iter_rows(values_only=True) if row[0] == "text"} == TEXT_ROW
 
 
 def test_a_new_report_has_no_version_yet(client, officer, commune, q1):
@@ -185,6 +196,73 @@ def test_a_filled_template_becomes_the_draft(client, officer, commune, q1):
     assert not any(change["field"] == "Hạn chế, nguyên nhân" for change in event.changes)  # narrative kept
     page = client.get(response["Location"])
     assert "Đã nhận tệp Excel và lưu thành bản nháp." in page.text and 'value="900"' in page.text
+
+
+def test_the_narrative_typed_in_the_template_becomes_the_drafts(client, officer, commune, q1):
+    save_online(officer, commune, q1, shortcomings="Còn chậm.")
+    client.force_login(officer)
+    workbook = download(client, q1, commune)
+    texts = workbook["Thuyết minh"]
+    texts["B3"] = "Đã quán triệt Chương trình đến 100% chi bộ.\nTổ chức 3 hội nghị."
+    texts["B7"] = None  # cleared: the saved text is replaced by nothing, and kept in the history
+    texts["B9"] = 2024  # a number typed alone is read as typed
+    assert upload(client, q1, commune, xlsx(workbook)).status_code == 302
+    submission = Submission.objects.get()
+    narrative = submission.narratives.get(task_group__number=1)
+    assert narrative.text == "Đã quán triệt Chương trình đến 100% chi bộ.\nTổ chức 3 hội nghị."
+    assert (submission.shortcomings, submission.proposals) == ("", "2024")
+    changes = submission.events.latest("pk").changes
+    assert {"text": "shortcomings", "old": "Còn chậm.", "removed": 9} in [
+        {key: change[key] for key in ("text", "old", "removed")} for change in changes if change["text"]
+    ]
+
+
+def test_a_text_too_long_in_the_template_is_named_by_cell_and_nothing_is_saved(client, officer, commune, q1):
+    client.force_login(officer)
+    workbook = fill(download(client, q1, commune), {"MT1": (3, 4)})
+    workbook["Thuyết minh"]["B8"] = "x" * 20_001
+    response = upload(client, q1, commune, xlsx(workbook))
+    assert response.status_code == 400
+    assert any(item.startswith("Ô Thuyết minh!B8 (Phương hướng, nhiệm vụ thời gian tới)") for item in listed(response))
+    assert not Submission.objects.exists()
+
+
+def test_a_template_made_before_it_carried_the_narrative_keeps_the_saved_texts(client, officer, commune, q1):
+    save_online(officer, commune, q1, shortcomings="Còn chậm.")
+    client.force_login(officer)
+    workbook = fill(download(client, q1, commune), {"MT1": (3, 4)})
+    meta = workbook["_meta"]
+    for number in sorted((row[0].row for row in meta.iter_rows() if row[0].value == "text"), reverse=True):
+        meta.delete_rows(number)
+    del workbook["Thuyết minh"]
+    assert upload(client, q1, commune, xlsx(workbook)).status_code == 302
+    submission = Submission.objects.get()
+    assert submission.shortcomings == "Còn chậm." and submission.values.get(target__code="MT1").numerator == 3
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda workbook: workbook["Thuyết minh"].delete_rows(4), "Bố cục trang tính “Thuyết minh” đã bị thay đổi"),
+        (lambda workbook: workbook.remove(workbook["Thuyết minh"]), "Tệp không còn trang tính “Thuyết minh”"),
+    ],
+)
+def test_a_narrative_sheet_moved_or_removed_is_refused(client, officer, commune, q1, change, message):
+    client.force_login(officer)
+    workbook = download(client, q1, commune)
+    workbook["Thuyết minh"]["B6"] = "Kết quả nhóm 4."
+    change(workbook)
+    response = upload(client, q1, commune, xlsx(workbook))
+    assert response.status_code == 400 and message in response.text
+    assert not Submission.objects.exists()
+
+
+def test_a_unit_gets_only_the_task_groups_of_its_kind_in_the_template(client, phong_tho, q1):
+    front = Unit.objects.get(code="109-MTTQ")
+    client.force_login(make_user("mttq", Role.OFFICER, unit=front))
+    texts = download(client, q1, front)["Thuyết minh"]
+    assert [texts[f"A{n}"].value[:2] for n in (3, 4)] == ["3.", "4."]
+    assert texts["A5"].value == "Hạn chế, nguyên nhân"
 
 
 def test_a_template_downloaded_before_the_report_existed_creates_it(client, officer, commune, q1):
