@@ -46,6 +46,11 @@ class Action(Enum):
     # Reviewing this unit's reports: who is told of its submissions (``reviewers_of``). Every reviewer reviews
     # every unit today; a reviewer kept to an area is a change of this rule alone.
     REVIEW_UNIT = (True, lambda user, unit: may(user, Action.REVIEW))
+    # Keeping the signed and stamped report with it: the unit's officer, or a reviewer of the unit
+    ATTACH_SIGNED = (
+        True,
+        lambda user, unit: may(user, Action.EDIT_REPORT, unit) or may(user, Action.REVIEW_UNIT, unit),
+    )
     # Urging units to report ("đôn đốc") from the completeness page
     REMIND = (False, lambda user, unit: user.has_perm(REVIEW_REPORT))
     UPLOAD_BULK = (False, lambda user, unit: user.has_perm(REVIEW_REPORT))

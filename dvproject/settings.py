@@ -173,7 +173,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Uploads: a request body larger than this is refused before it is read (dvproject.limits); a bulk import reads
 # at most this many rows, the header included (reporting.sheetreader).
-MAX_REQUEST_BYTES = env.int("DJANGO_MAX_REQUEST_MB", default=10) * 1024 * 1024
+MAX_REQUEST_BYTES = env.int("DJANGO_MAX_REQUEST_MB", default=11) * 1024 * 1024  # a signed report of 10 MB and its form
 IMPORT_MAX_ROWS = env.int("DJANGO_IMPORT_MAX_ROWS", default=200_000)
 
 LANGUAGE_CODE = "vi"
@@ -189,11 +189,15 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 WHITENOISE_AUTOREFRESH = DEBUG
 STATICFILES_DIRS = [BASE_DIR / "static"]
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
-# Files units attach to their milestones: outside the static files, served only through a view that checks who
-# asks (milestones/views.py). Back this folder up with the database (README, Backup and restore).
+# Files units attach (milestones' evidence, signed reports): outside the static files, served only through views
+# that check who asks. On disk by default; back this folder up with the database (README, Backup and restore).
+# Another store (an S3-compatible one with django-storages) is a backend and its options (README, Deploying).
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env("DJANGO_FILE_STORAGE", default="django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": env.json("DJANGO_FILE_STORAGE_OPTIONS", default={}),
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -1,8 +1,6 @@
 """A unit's milestones (its officer records them done) and the programme's board of milestones (reviewers
 confirm or return what units recorded)."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,15 +14,9 @@ from milestones.attachments import content_type
 from milestones.models import Milestone, MilestoneRecord
 from milestones.selectors import milestone_board, milestones_of
 from milestones.services import milestone_record, milestone_review
+from programme.formatting import typed_date
 from programme.selectors import current_programme
 from reporting.views.dashboards import NO_PROGRAMME, district_dashboard
-
-
-def _date(raw: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(raw.strip())
-    except ValueError:
-        return None
 
 
 @login_required
@@ -42,7 +34,7 @@ def unit_milestones(request, unit_code):
         milestone = get_object_or_404(Milestone, pk=int(chosen) if chosen.isdecimal() else 0, programme=programme)
         posted = {"milestone": milestone.id, **request.POST.dict()}
         raw_day = request.POST.get("done_on", "")
-        day = _date(raw_day)
+        day = typed_date(raw_day)
         try:
             if raw_day.strip() and day is None:
                 raise ValidationError({"done_on": "Ngày hoàn thành không đúng dạng ngày/tháng/năm."})

@@ -1,5 +1,7 @@
-"""Numbers as Vietnamese offices write them: 1.500.050,3 and 99,99%. Shared by pages, exports and reports."""
+"""Numbers as Vietnamese offices write them: 1.500.050,3 and 99,99%, and dates as people type them. Shared by
+pages, exports and reports."""
 
+import datetime
 from decimal import Decimal
 
 
@@ -38,3 +40,15 @@ def named_units(names: list[str], count: int) -> str:
     if others > 0:
         return f"{listed} và {vn_number(others)} đơn vị khác" if listed else f"{vn_number(others)} đơn vị"
     return listed
+
+
+def typed_date(raw: str) -> datetime.date | None:
+    """A date as a browser's date box sends it (``2024-07-05``) or as people type it (``05/07/2024``); None when
+    it is neither."""
+    raw = raw.strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+    return None

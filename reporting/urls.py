@@ -3,7 +3,7 @@ from urllib.parse import unquote
 from django.urls import path, register_converter
 
 from reporting.models import PreparedDownload
-from reporting.views import dashboards, downloads, exports, home, officer, review, workbook
+from reporting.views import dashboards, downloads, exports, home, officer, review, signed, workbook
 
 
 class TableFormat:
@@ -56,6 +56,8 @@ urlpatterns = [
     path("bao-cao/<int:period_id>/<unit:unit_code>/bao-cao.docx", exports.unit_report_docx, name="unit_report_docx"),
     path("bao-cao/<int:period_id>/<unit:unit_code>/mau.xlsx", workbook.report_template, name="report_template"),
     path("bao-cao/<int:period_id>/<unit:unit_code>/tai-len/", workbook.report_upload, name="report_upload"),
+    path("bao-cao/<int:period_id>/<unit:unit_code>/van-ban-ky/", signed.signed_documents, name="signed_documents"),
+    path("bao-cao/van-ban-ky/<int:document_id>/", signed.signed_document_file, name="signed_document_file"),
     # review
     path("tham-dinh/", review.inbox, name="inbox"),
     path("tham-dinh/nhap-tep/", workbook.bulk_upload, name="bulk_upload"),

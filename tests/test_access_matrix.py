@@ -30,7 +30,7 @@ from followup.models import EmailChoice, Kind, Notification, Reminder
 from milestones.models import Milestone, MilestoneRecord
 from programme.models import ExemplaryModel, Period, Target, Unit
 from programme.services import exemplary_model_register
-from reporting.models import Narrative, PreparedDownload, Submission, SubmissionEvent, Value
+from reporting.models import Narrative, PreparedDownload, SignedDocument, Submission, SubmissionEvent, Value
 from reporting.selectors.reports import report_sheet
 from reporting.services import Content, Figures, submission_import, submission_save
 from reporting.totals import totals_refresh
@@ -96,6 +96,8 @@ GET = """
     milestones_board  >login?next  >own         >own         200          200          200
     milestone_review  >login?next  405          405          405          405          405
     milestone_attachment >login?next 200        404          200          200          200
+    signed_documents  >login?next  200          404          200          200          200
+    signed_document_file >login?next 200        404          200          200          200
 """
 POST = """
     name              anonymous    officer_a    officer_b    reviewer     leader       administrator
@@ -140,6 +142,8 @@ POST = """
     milestones_board  >login?next  405          405          405          405          405
     milestone_review  >login?next  403          403          >milestones_board+ 403    >milestones_board+
     milestone_attachment >login?next 405        405          405          405          405
+    signed_documents  >login?next  >signed_documents+ 404    >signed_documents+ 403 >signed_documents+
+    signed_document_file >login?next 405        405          405          405          405
 """
 # Everything a POST could change: reports, their figures, texts and history, the register of models, and the
 # downloads asked for (the reviewer's is one of the world's).
@@ -154,6 +158,7 @@ SNAPSHOT = {
     Reminder: ("unit", "period", "source", "sent_by"),
     EmailChoice: ("user", "kinds"),
     MilestoneRecord: ("milestone", "unit", "status", "done_on", "document_number", "review_comment"),
+    SignedDocument: ("submission", "number", "signed_on", "signer"),
 }
 OPEN_DRAFT_PAGES = {"report", "report_template", "report_upload"}  # the officer's form: the 2024S1 draft
 EXPORTS = ["export_overview", "export_matrix", "export_values", "export_texts", "official_report"]
@@ -200,7 +205,7 @@ def app_patterns(patterns=None):
 
 PATTERNS = {pattern.name: pattern for pattern in app_patterns()}
 URL_NAMES = sorted(name for name in PATTERNS if name)
-UNIT_A_OBJECTS = {"unit_code", "pk", "event_id"}  # what names unit A's data in a URL
+UNIT_A_OBJECTS = {"unit_code", "pk", "event_id", "document_id"}  # what names unit A's data in a URL
 UNIT_A_URLS = [
     (name, period)
     for name in URL_NAMES
@@ -226,6 +231,7 @@ class World:
     download: PreparedDownload  # the reviewer's, made: another user's address for everyone else
     notification_a: Notification  # officer A's, unread, leading to unit A's 2024Q1 report
     record_a: MilestoneRecord  # unit A's plan recorded done, waiting for the Ban's confirmation
+    signed_a: SignedDocument  # the signed and stamped copy of unit A's 2024Q1 report
     secrets: dict[str, list[str]]  # per officer: what of the other unit must never reach them
     sessions: dict[str, str]  # per role: a signed-in session, made once with ``force_login``
 
@@ -316,6 +322,15 @@ def _build_world() -> World:
             attachment_name="Kế hoạch riêng của đơn vị A.pdf",
             recorded_at=datetime.datetime(2024, 2, 1, tzinfo=datetime.UTC),
         ),
+        signed_a=SignedDocument.objects.create(
+            submission=Submission.objects.get(unit=unit_a, period=periods["2024Q1"]),
+            file=ContentFile(b"%PDF-1.4\n", name="bao-cao-da-ky.pdf"),
+            file_name="Báo cáo đã ký của đơn vị A.pdf",
+            number="07-BC/ĐU",
+            signed_on=datetime.date(2024, 3, 20),
+            signer="Bí thư Đảng ủy A",
+            uploaded_by=users["officer_a"],
+        ),
         secrets={"officer_a": shows_b, "officer_b": shows_a},
         sessions=sessions,
     )
@@ -350,6 +365,7 @@ def url_args(name: str, world: World, period: str = "") -> dict:
         "download_id": world.download.pk,
         "notification_id": world.notification_a.pk,
         "record_id": world.record_a.pk,
+        "document_id": world.signed_a.pk,
     }
     wanted = set(PATTERNS[name].pattern.converters)
     assert wanted <= set(values), f"no test value for {wanted - set(values)} of {name}"
@@ -382,6 +398,9 @@ def post_data(name: str, world: World, args: dict) -> dict:
             return {"moc": Milestone.objects.get(code="DH-MTTQ-XA").pk, "done_on": "2024-05-01"}
         case "milestone_review":
             return {"action": "confirm"}
+        case "signed_documents":
+            pdf = SimpleUploadedFile("da-ky.pdf", b"%PDF-1.7\n")
+            return {"number": "09-BC/ĐU", "signed_on": "2024-03-25", "signer": "Phó Bí thư", "file": pdf}
         case "model_recognise":
             prefix = f"m{world.model_a.pk}"
             return {f"{prefix}-recognised_on": "2024-05-10", f"{prefix}-recognition_level": "district"}

@@ -97,7 +97,7 @@ def test_an_officer_records_the_unit_s_plan_with_its_number(client, officer, com
     "fields, field, message",
     [
         ({"done_on": ""}, "done_on", "Cần nhập ngày hoàn thành."),
-        ({"done_on": "20/02/2024"}, "done_on", "Ngày hoàn thành không đúng dạng ngày/tháng/năm."),
+        ({"done_on": "31/02/2024"}, "done_on", "Ngày hoàn thành không đúng dạng ngày/tháng/năm."),
         ({"done_on": "2999-01-01"}, "done_on", "Ngày hoàn thành không thể sau hôm nay"),
         ({"done_on": "2022-12-31"}, "done_on", "Ngày hoàn thành phải từ năm 2023 trở đi."),
         ({"done_on": "2024-02-20", "document_number": "  "}, "document_number", "Cần ghi số hiệu văn bản"),

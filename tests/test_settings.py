@@ -165,3 +165,18 @@ def test_without_email_url_production_sends_no_email_and_with_it_needs_the_sites
     assert result.stdout.strip().splitlines()[-1].split("|")[0] == "False"
     refused = manage("check", EMAIL_URL="smtp://mail.example.vn:25", **PRODUCTION)
     assert refused.returncode != 0 and "DJANGO_SITE_URL" in refused.stderr
+
+
+def test_the_file_store_is_a_setting_with_its_options():
+    """Files on disk by default; another store (an S3-compatible one, README) is named with its options."""
+    show = ("shell", "-c", "from django.conf import settings; print(settings.STORAGES['default'])")
+    default = manage(*show, DJANGO_DEBUG="true")
+    assert "'BACKEND': 'django.core.files.storage.FileSystemStorage', 'OPTIONS': {}" in default.stdout, default.stderr
+    other = manage(
+        *show,
+        DJANGO_DEBUG="true",
+        DJANGO_FILE_STORAGE="storages.backends.s3.S3Storage",
+        DJANGO_FILE_STORAGE_OPTIONS='{"bucket_name": "danvan-tep", "default_acl": "private"}',
+    )
+    assert "'BACKEND': 'storages.backends.s3.S3Storage'" in other.stdout, other.stderr
+    assert "'OPTIONS': {'bucket_name': 'danvan-tep', 'default_acl': 'private'}" in other.stdout

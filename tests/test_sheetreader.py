@@ -266,7 +266,7 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(client, reviewer, ph
     # the test client's body is one byte: reading more than that fails, so a 413 proves nothing was read
     response = client.generic("POST", url, b"x", CONTENT_LENGTH=str(settings.MAX_REQUEST_BYTES + 1))
     assert response.status_code == 413
-    assert "quá lớn (tối đa 10 MB); không có gì được lưu" in response.text
+    assert "quá lớn (tối đa 11 MB); không có gì được lưu" in response.text
     assert reverse("home") in response.text
     assert_answering(client)
 

@@ -15,7 +15,7 @@ from reporting.selectors.reports import history_text_changes, report_history_eve
 from reporting.services import EDITABLE, StaleSubmission, SubmissionError, submission_save
 
 
-def _unit_and_period(user, period_id, unit_code):
+def unit_and_period(user, period_id, unit_code):
     unit = unit_or_404(user, unit_code)
     period = report_period(period_id)
     if not reports_under(unit, period.programme, on=period.end):
@@ -25,7 +25,7 @@ def _unit_and_period(user, period_id, unit_code):
 
 @login_required
 def report(request, period_id, unit_code):
-    unit, period = _unit_and_period(request.user, period_id, unit_code)
+    unit, period = unit_and_period(request.user, period_id, unit_code)
     if not may(request.user, Action.EDIT_REPORT, unit):
         return redirect("review", period_id=period.id, unit_code=unit.code)
     sheet = report_sheet(unit, period)
@@ -82,7 +82,7 @@ def report(request, period_id, unit_code):
 @login_required
 @require_GET
 def report_history(request, period_id, unit_code):
-    unit, period = _unit_and_period(request.user, period_id, unit_code)
+    unit, period = unit_and_period(request.user, period_id, unit_code)
     sheet = report_sheet(unit, period)
     if sheet.submission is None:
         raise Http404
@@ -100,7 +100,7 @@ def history_change(request, event_id):
     event = get_object_or_404(
         SubmissionEvent.objects.select_related("submission__unit", "submission__period", "actor"), pk=event_id
     )
-    unit, period = _unit_and_period(request.user, event.submission.period_id, event.submission.unit.code)
+    unit, period = unit_and_period(request.user, event.submission.period_id, event.submission.unit.code)
     return render(
         request,
         "reporting/history_change.html",

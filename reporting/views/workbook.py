@@ -13,7 +13,7 @@ from reporting.models import Submission
 from reporting.selectors.reports import report_sheet
 from reporting.services import EDITABLE, SubmissionError
 from reporting.sheetreader import Limits, SheetRefused, check_file_size
-from reporting.views.officer import _unit_and_period
+from reporting.views.officer import unit_and_period
 from reporting.workbook import (
     CONTENT_TYPE,
     TEMPLATE_LIMITS,
@@ -54,7 +54,7 @@ class UploadForm(forms.Form):
 
 def _officers_report(user, period_id, unit_code):
     """The unit and period if the user is the unit's officer; reviewers and leaders read reports, not type them."""
-    unit, period = _unit_and_period(user, period_id, unit_code)  # 404 for another unit
+    unit, period = unit_and_period(user, period_id, unit_code)  # 404 for another unit
     require(user, Action.EDIT_REPORT, unit)
     return unit, period
 
