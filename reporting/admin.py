@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django_tasks.backends.database.models import DBTaskResult
 
-from reporting.models import Narrative, Submission, SubmissionEvent, Value
+from reporting.models import Narrative, SignedDocument, Submission, SubmissionEvent, Value
 
 # The background worker's queue (reporting/downloads.py) is its own business, in English: a download's state is
 # on its page, and a failure's traceback in the worker's log.
@@ -48,6 +48,20 @@ class EventInline(admin.TabularInline):
         return False
 
 
+class SignedDocumentInline(admin.TabularInline):
+    model = SignedDocument
+    extra = 0
+    ordering = ["-uploaded_at", "-pk"]
+    fields = ["number", "signed_on", "signer", "file_name", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
     """Read-only: reports change only through the workflow, so that every change is in the history."""
@@ -57,7 +71,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     search_fields = ["unit__name", "unit__code"]
     list_select_related = ["unit", "period"]
     ordering = ["period", "unit"]
-    inlines = [ValueInline, NarrativeInline, EventInline]
+    inlines = [ValueInline, NarrativeInline, EventInline, SignedDocumentInline]
 
     def has_add_permission(self, request):
         return False
