@@ -46,6 +46,8 @@ class Action(Enum):
     # Reviewing this unit's reports: who is told of its submissions (``reviewers_of``). Every reviewer reviews
     # every unit today; a reviewer kept to an area is a change of this rule alone.
     REVIEW_UNIT = (True, lambda user, unit: may(user, Action.REVIEW))
+    # Composing the body's own report for a period, for the programme's area (the unit given): its reviewers
+    COMPOSE_REPORT = (True, lambda user, unit: may(user, Action.REVIEW_UNIT, unit))
     # Keeping the signed and stamped report with it: the unit's officer, or a reviewer of the unit
     ATTACH_SIGNED = (
         True,

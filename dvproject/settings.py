@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "reporting",
     "followup",
     "milestones",
+    "synthesis",
 ]
 
 MIDDLEWARE = [

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("programme.urls")),
     path("", include("followup.urls")),
     path("", include("milestones.urls")),
+    path("", include("synthesis.urls")),
 ]

@@ -41,6 +41,8 @@ NOT_COPIED = {
     "followup.Reminder": "lời nhắc đã gửi",
     "followup.Notification": "thông báo đã gửi cho người dùng",
     "milestones.MilestoneRecord": "việc đơn vị đã ghi hoàn thành thuộc về năm của nó",
+    "synthesis.PeriodReport": "báo cáo tổng hợp của Ban thuộc về kỳ của nó",
+    "synthesis.PeriodReportSection": "nội dung báo cáo tổng hợp của Ban",
     "programme.HistoricalTarget": "lịch sử thay đổi của chỉ tiêu gốc",
     "programme.HistoricalTarget_applies_to": "lịch sử thay đổi của chỉ tiêu gốc",
     "programme.HistoricalPeriod": "lịch sử thay đổi của kỳ báo cáo gốc",
@@ -61,6 +63,7 @@ class PeriodPlan:
     code: str
     name: str
     short_name: str
+    outlook: str
     start: datetime.date
     end: datetime.date
     due: datetime.date
@@ -85,9 +88,12 @@ def shifted(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def renamed(text: str, old_year: int, new_year: int) -> str:
-    """The text with the programme's year written as a number ("2024", "2024Q1") replaced by the new year."""
-    return re.sub(rf"(?<!\d){old_year}(?!\d)", str(new_year), text)
+def renamed(text: str, old_year: int, new_year: int, *, also_next: bool = False) -> str:
+    """The text with the programme's year written as a number ("2024", "2024Q1") replaced by the new year, and
+    with ``also_next`` the year after it too ("năm 2025", the outlook of an annual report, becomes "năm 2026")."""
+    years = {old_year: new_year, old_year + 1: new_year + 1} if also_next else {old_year: new_year}
+    pattern = "|".join(str(year) for year in years)
+    return re.sub(rf"(?<!\d)({pattern})(?!\d)", lambda match: str(years[int(match.group(1))]), text)
 
 
 def _owner_field(model: type[models.Model]) -> models.ForeignKey:
@@ -127,6 +133,7 @@ def copy_plan(source: Programme, *, year: int, code: str = "", area: Unit | None
             renamed(period.code, source.year, year),
             renamed(period.name, source.year, year),
             renamed(period.short_name, source.year, year),
+            renamed(period.outlook, source.year, year, also_next=True),
             shifted(period.start, years),
             shifted(period.end, years),
             shifted(period.due, years),

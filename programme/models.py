@@ -602,6 +602,13 @@ class Period(models.Model):
         "Năm 2024.",
     )
     short_name = models.CharField("tên ngắn", max_length=12, help_text="Nhãn trên trục biểu đồ, ví dụ Q1, 6T, 9T, Năm.")
+    outlook = models.CharField(
+        "kỳ tới",
+        max_length=120,
+        blank=True,
+        help_text="Kỳ mà phần phương hướng, nhiệm vụ của báo cáo nói tới, như văn bản viết, ví dụ 6 tháng cuối năm "
+        "2024, năm 2025: trích yếu báo cáo tổng hợp ghi “…; phương hướng, nhiệm vụ 6 tháng cuối năm 2024”.",
+    )
     start = models.DateField("từ ngày")
     end = models.DateField("đến ngày")
     due = models.DateField("hạn nộp")

@@ -35,6 +35,7 @@ from reporting.selectors.reports import report_sheet
 from reporting.services import Content, Figures, submission_import, submission_save
 from reporting.totals import totals_refresh
 from reporting.workbook import SHEET_TITLE, build_template
+from synthesis.models import PeriodReport, PeriodReportEvent
 from tests.factories import make_user
 from tests.surfaces import fetched
 from tests.test_error_pages import assert_error_page
@@ -98,6 +99,10 @@ GET = """
     milestone_attachment >login?next 200        404          200          200          200
     signed_documents  >login?next  200          404          200          200          200
     signed_document_file >login?next 200        404          200          200          200
+    period_report     >login?next  403          403          200          200          200
+    period_report_reopen >login?next 405        405          405          405          405
+    period_report_docx >login?next 403          403          200          200          200
+    period_report_issued >login?next 403        403          200          200          200
 """
 POST = """
     name              anonymous    officer_a    officer_b    reviewer     leader       administrator
@@ -144,6 +149,10 @@ POST = """
     milestone_attachment >login?next 405        405          405          405          405
     signed_documents  >login?next  >signed_documents+ 404    >signed_documents+ 403 >signed_documents+
     signed_document_file >login?next 405        405          405          405          405
+    period_report     >login?next  403          403          >period_report+ 403      >period_report+
+    period_report_reopen >login?next 403        403          >period_report+ 403      >period_report+
+    period_report_docx >login?next 405          405          405          405          405
+    period_report_issued >login?next 405        405          405          405          405
 """
 # Everything a POST could change: reports, their figures, texts and history, the register of models, and the
 # downloads asked for (the reviewer's is one of the world's).
@@ -159,8 +168,11 @@ SNAPSHOT = {
     EmailChoice: ("user", "kinds"),
     MilestoneRecord: ("milestone", "unit", "status", "done_on", "document_number", "review_comment"),
     SignedDocument: ("submission", "number", "signed_on", "signer"),
+    PeriodReport: ("period", "status", "version", "people"),
+    PeriodReportEvent: ("report", "action", "comment"),
 }
-OPEN_DRAFT_PAGES = {"report", "report_template", "report_upload"}  # the officer's form: the 2024S1 draft
+# the officer's form: the 2024S1 draft; the Ban's report: 2024S1, not begun (its 2024Q1 one is complete)
+OPEN_DRAFT_PAGES = {"report", "report_template", "report_upload", "period_report"}
 EXPORTS = ["export_overview", "export_matrix", "export_values", "export_texts", "official_report"]
 REFUSED = {403, 404, 405}
 SAME_FOR_EVERYONE = {"health"}  # never asks who is there: the browser may keep it (dvproject/nostore.py)
@@ -232,6 +244,7 @@ class World:
     notification_a: Notification  # officer A's, unread, leading to unit A's 2024Q1 report
     record_a: MilestoneRecord  # unit A's plan recorded done, waiting for the Ban's confirmation
     signed_a: SignedDocument  # the signed and stamped copy of unit A's 2024Q1 report
+    issued_q1: PeriodReportEvent  # the completion of the Ban's 2024Q1 report, with the document as issued
     secrets: dict[str, list[str]]  # per officer: what of the other unit must never reach them
     sessions: dict[str, str]  # per role: a signed-in session, made once with ``force_login``
 
@@ -331,6 +344,14 @@ def _build_world() -> World:
             signer="Bí thư Đảng ủy A",
             uploaded_by=users["officer_a"],
         ),
+        issued_q1=PeriodReportEvent.objects.create(
+            report=PeriodReport.objects.create(
+                period=periods["2024Q1"], status=PeriodReport.Status.COMPLETE, version=3
+            ),
+            actor=users["reviewer"],
+            action=PeriodReportEvent.Action.COMPLETED,
+            document=b"PK\x03\x04 the Ban's 2024Q1 report",
+        ),
         secrets={"officer_a": shows_b, "officer_b": shows_a},
         sessions=sessions,
     )
@@ -366,6 +387,7 @@ def url_args(name: str, world: World, period: str = "") -> dict:
         "notification_id": world.notification_a.pk,
         "record_id": world.record_a.pk,
         "document_id": world.signed_a.pk,
+        "issued_id": world.issued_q1.pk,
     }
     wanted = set(PATTERNS[name].pattern.converters)
     assert wanted <= set(values), f"no test value for {wanted - set(values)} of {name}"
@@ -398,6 +420,10 @@ def post_data(name: str, world: World, args: dict) -> dict:
             return {"moc": Milestone.objects.get(code="DH-MTTQ-XA").pk, "done_on": "2024-05-01"}
         case "milestone_review":
             return {"action": "confirm"}
+        case "period_report":
+            return {"version": "", "action": "save", "people": "Nhân dân phấn khởi."}
+        case "period_report_reopen":
+            return {"version": world.issued_q1.report.version, "reason": "Sửa số liệu."}
         case "signed_documents":
             pdf = SimpleUploadedFile("da-ky.pdf", b"%PDF-1.7\n")
             return {"number": "09-BC/ĐU", "signed_on": "2024-03-25", "signer": "Phó Bí thư", "file": pdf}

@@ -22,7 +22,7 @@ from docx.shared import Pt
 
 from accounts.roles import Role
 from programme.formatting import vn_number, vn_percent
-from programme.models import Period, Programme, Unit, UnitKind
+from programme.models import Period, Programme, TaskGroup, Unit, UnitKind
 from reporting.models import Submission
 from reporting.official_report import build_official_report, period_phrase, report_subject
 from reporting.selectors.compliance import district_compliance
@@ -622,6 +622,8 @@ def deeper(reported, commune):
     """A village under the town (a level below the district's own units) files a report with its texts; another
     village, closed before the year's end, filed one too."""
     village_kind = UnitKind.objects.create(code="village", name="Thôn, bản", reports=True, order=99)
+    for group in TaskGroup.objects.filter(programme=reported.programme):  # a new kind writes every group
+        group.applies_to.add(village_kind)
     village = Unit.objects.create(code="THON-1", name="Bản Thử Nghiệm", kind=village_kind, parent=commune, order=1)
     closed = Unit.objects.create(code="THON-2", name="Bản Đã Giải Thể", kind=village_kind, parent=commune, order=2)
     for unit, username in ((village, "canbo-thon"), (closed, "canbo-thon-2")):

@@ -33,6 +33,7 @@ TABLE = """
     REVIEW                  n           n             n          y            y              n          n            y         y           n
     REVIEW_UNIT             n           n             n          y            y              n          n            y         y           n
     ATTACH_SIGNED           y           n             n          y            y              n          n            y         y           n
+    COMPOSE_REPORT          n           n             n          y            y              n          n            y         y           n
     REMIND                  n           n             n          y            y              n          n            y         y           n
     VIEW_TEST_MAILBOX       n           n             n          n            n              n          n            y         y           n
     UPLOAD_BULK             n           n             n          y            y              n          n            y         y           n

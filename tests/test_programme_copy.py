@@ -82,6 +82,7 @@ def test_the_command_copies_everything_the_programme_owns_shifted_to_the_new_yea
     assert set(periods) == {"2025Q1", "2025S1", "2025Q3", "2025"}
     assert (periods["2025S1"].start, periods["2025S1"].end) == (D(2025, 1, 1), D(2025, 6, 30))
     assert periods["2025S1"].name.endswith("năm 2025")
+    assert (periods["2025S1"].outlook, periods["2025"].outlook) == ("6 tháng cuối năm 2025", "năm 2026")
     milestones = {m.code: m for m in Milestone.objects.filter(programme=copy).prefetch_related("kinds", "units")}
     assert len(milestones) == Milestone.objects.filter(programme=phong_tho).count() == 9
     assert milestones["DH-MTTQ-XA"].due == D(2025, 6, 30), "due dates move with the year"

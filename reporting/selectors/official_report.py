@@ -23,6 +23,7 @@ class Passage:
 
     unit_name: str
     text: str
+    kind: str = ""  # the unit's kind, as the body's report page filters the passages by it
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,9 @@ class OfficialReport:
 
 
 def _passages(units, texts: dict[int, str]) -> list[Passage]:
-    return [Passage(unit.name, texts[unit.id].strip()) for unit in units if texts.get(unit.id, "").strip()]
+    return [
+        Passage(unit.name, texts[unit.id].strip(), unit.kind_name) for unit in units if texts.get(unit.id, "").strip()
+    ]
 
 
 def _has_text() -> Q:

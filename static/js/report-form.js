@@ -260,6 +260,6 @@
       if (first) first.focus();
       return;
     }
-    if (submitting && !window.confirm(submitter.dataset.confirm)) event.preventDefault();
+    if (submitter && submitter.dataset.confirm && !window.confirm(submitter.dataset.confirm)) event.preventDefault();
   });
 })();

@@ -1,0 +1,133 @@
+"""The body's report for a period: composed by its reviewers beside the units' reports, read by its leaders,
+downloaded as the Party document it makes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.permissions import Action, may, require
+from reporting.access import report_period
+from reporting.inert import filename_part
+from synthesis.document import build_from
+from synthesis.forms import WorkspaceForm
+from synthesis.models import PeriodReportEvent
+from synthesis.selectors import workspace
+from synthesis.services import ReportRefused, StaleReport, period_report_reopen, period_report_save
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _period(user, period_id):
+    period = report_period(period_id)
+    require(user, Action.VIEW_DISTRICT)
+    return period
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def compose(request, period_id):
+    period = _period(request.user, period_id)
+    area = period.programme.area
+    may_compose = may(request.user, Action.COMPOSE_REPORT, area)
+    space = workspace(period)
+    status, conflict = 200, ""
+    if request.method == "POST":
+        require(request.user, Action.COMPOSE_REPORT, area)
+        form = WorkspaceForm(request.POST, space=space)
+        if form.is_valid():
+            try:
+                period_report_save(
+                    user=request.user,
+                    period=period,
+                    version=form.cleaned_data["version"],
+                    draft=form.draft(),
+                    groups=space.groups,
+                    complete=form.completing,
+                )
+            except StaleReport as stale:
+                # Keep what was typed, show what is saved now, and let a deliberate re-save win.
+                conflict, status = str(stale), 409
+                space = workspace(period)
+                data = request.POST.copy()
+                data["version"] = str(stale.report.version)
+                form = WorkspaceForm(data, space=space)
+                form.is_valid()
+            except ReportRefused as refused:
+                form.add_error(None, str(refused))
+            else:
+                done = "Đã hoàn thành báo cáo." if form.completing else "Đã lưu."
+                messages.success(request, done, extra_tags="saved")
+                return redirect("period_report", period_id=period.id)
+        if form.errors and not conflict:
+            status = 400
+    else:
+        form = WorkspaceForm(initial=WorkspaceForm.initial_from(space), space=space)
+    context = {
+        "space": space,
+        "form": form,
+        "may_compose": may_compose,
+        "editable": may_compose and not (space.report and space.report.is_complete),
+        "conflict": conflict,
+        "saved_now": any("saved" in message.tags for message in messages.get_messages(request)),
+    }
+    return render(request, "synthesis/workspace.html", context, status=status)
+
+
+@login_required
+@require_POST
+def reopen(request, period_id):
+    period = _period(request.user, period_id)
+    require(request.user, Action.COMPOSE_REPORT, period.programme.area)
+    space = workspace(period, events=0)
+    if space.report is None:
+        raise Http404
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        period_report_reopen(
+            user=request.user, report=space.report, version=version, reason=request.POST.get("reason", "")
+        )
+    except ReportRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "Đã mở lại báo cáo để sửa.")
+    return redirect("period_report", period_id=period.id)
+
+
+def _docx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def document(request, period_id):
+    """The report as a DOCX: as issued when it is complete, else as it stands (a draft)."""
+    period = _period(request.user, period_id)
+    space = workspace(period, events=0)
+    name = f"bao-cao-tong-hop-{filename_part(period.code)}.docx"
+    report = space.report
+    if report is not None and report.is_complete:
+        issued = report.events.filter(action=PeriodReportEvent.Action.COMPLETED).order_by("-at", "-pk").first()
+        if issued is not None:
+            return _docx(bytes(issued.document), name)
+    return _docx(build_from(space), name.replace(".docx", "-du-thao.docx"))
+
+
+@login_required
+@require_GET
+def issued(request, issued_id):
+    """A document as issued at a completion, from the report's history."""
+    event = get_object_or_404(
+        PeriodReportEvent.objects.select_related("report__period"),
+        pk=issued_id,
+        action=PeriodReportEvent.Action.COMPLETED,
+    )
+    require(request.user, Action.VIEW_DISTRICT)
+    period = event.report.period
+    return _docx(bytes(event.document), f"bao-cao-tong-hop-{filename_part(period.code)}-{event.at:%Y%m%d-%H%M}.docx")
