@@ -10,6 +10,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from programme.copying import CopyError, copy_plan, copy_programme
 from programme.models import (
+    DocumentStyle,
     ExemplaryModel,
     ModelField,
     Period,
@@ -19,6 +20,7 @@ from programme.models import (
     Target,
     TaskGroup,
     Unit,
+    UnitDocument,
     UnitKind,
     ValidationRule,
 )
@@ -96,6 +98,15 @@ class RecordsHistory(SimpleHistoryAdmin):
         return ReadableChanges(self.model, historical_record, max_displayed_delta_change_chars=FULL_VALUES)
 
 
+@admin.register(DocumentStyle)
+class DocumentStyleAdmin(admin.ModelAdmin):
+    """How each kind of body heads and signs its documents; a unit's own lines are set on the unit."""
+
+    list_display = ["code", "name", "system", "symbol"]
+    list_filter = ["system"]
+    search_fields = ["code", "name", "issuing"]
+
+
 @admin.register(UnitKind)
 class UnitKindAdmin(KeepsTotals, admin.ModelAdmin):
     counting = ("reports",)
@@ -103,7 +114,7 @@ class UnitKindAdmin(KeepsTotals, admin.ModelAdmin):
     def refresh_totals(self, obj, initial):
         totals_refresh()
 
-    list_display = ["code", "name", "reports", "order"]
+    list_display = ["code", "name", "reports", "document_style", "order"]
     search_fields = ["code", "name"]
     list_filter = ["reports"]
 
@@ -146,6 +157,13 @@ class RecognitionLevelAdmin(admin.ModelAdmin):
         return ["code"] if obj is not None else []
 
 
+class UnitDocumentInline(admin.StackedInline):
+    model = UnitDocument
+    can_delete = True
+    extra = 0
+    max_num = 1
+
+
 @admin.register(Unit)
 class UnitAdmin(RecordsHistory):
     """Every write of a unit refreshes the kept sums itself (``reporting.apps``)."""
@@ -156,6 +174,7 @@ class UnitAdmin(RecordsHistory):
     search_fields = ["code", "name", "aliases"]
     list_select_related = ["kind", "parent"]
     autocomplete_fields = ["parent"]
+    inlines = [UnitDocumentInline]
 
 
 class TaskGroupInline(admin.TabularInline):

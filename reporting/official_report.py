@@ -7,6 +7,7 @@ import re
 from django.utils import timezone
 from docx.shared import Mm
 
+from programme.documents import unit_letterhead
 from programme.formatting import vn_number, vn_percent
 from programme.models import Period, Programme, Target
 from reporting.models import Submission
@@ -65,10 +66,7 @@ def _district_figures(document: PartyDocument, data: OfficialReport, number: int
         f"({vn_number(done.on_time)} đúng hạn, {vn_number(done.late)} muộn), {vn_number(done.missing)} đơn vị chưa "
         f"nộp; {vn_number(done.approved)} báo cáo đã được duyệt."
     )
-    document.paragraph(
-        f"Số liệu tổng hợp từ {basis}; tỷ lệ của toàn địa bàn bằng tổng tử số chia tổng mẫu số của các đơn vị "
-        "đã báo cáo, không lấy trung bình các tỷ lệ."
-    )
+    document.paragraph(f"Số liệu tổng hợp từ {basis}.")
     rows = [
         (
             f"{target.code}. {target.short_name}",
@@ -103,7 +101,7 @@ def _milestones(document: PartyDocument, data: OfficialReport, number: int) -> N
 def _district_signature(programme: Programme) -> Signature:
     titles = ("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN") if programme.report_signer_is_deputy else ("TRƯỞNG BAN",)
     recipients = [line.strip() for line in programme.report_recipients.splitlines() if line.strip()]
-    return Signature(recipients=recipients, titles=titles, name=programme.report_signer_name.strip())
+    return Signature(recipients=recipients, titles=titles, name=programme.report_signer_name.strip(), party=True)
 
 
 def build_official_report(
@@ -116,8 +114,8 @@ def build_official_report(
     document = PartyDocument()
     document.header(
         Header(
-            authority=programme.report_authority,
-            office=programme.report_office,
+            authority=(programme.report_authority,),
+            office=(programme.report_office,),
             number_line=number_line(number, programme.report_symbol),
             date_line=date_line(programme.report_place, report_date),
         )
@@ -127,8 +125,7 @@ def build_official_report(
     if data.annexed:
         document.paragraph(
             f"Báo cáo tổng hợp nội dung của các đơn vị trực thuộc. Nội dung báo cáo của {vn_number(data.annexed)} "
-            "đơn vị cấp dưới không tổng hợp vào văn bản này; xem phụ lục “Nội dung báo cáo của các đơn vị” "
-            "(tải tại trang Tổng quan).",
+            "đơn vị cấp dưới không tổng hợp vào văn bản này; xem phụ lục “Nội dung báo cáo của các đơn vị”.",
             italic=True,
         )
     for group, passages in data.groups:
@@ -160,16 +157,20 @@ def addressee(programme: Programme) -> str:
 
 
 def build_unit_report(sheet: ReportSheet, *, report_date: datetime.date | None = None) -> bytes:
-    """One unit's own report for a period, in the same layout under the unit's own header."""
+    """One unit's own report for a period, in the same layout under the unit's own letterhead
+    (``programme.documents.unit_letterhead``: its kind's document style and its own overrides)."""
     period, unit, submission = sheet.period, sheet.unit, sheet.submission
     programme = period.programme
+    head = unit_letterhead(unit)
     document = PartyDocument()
     document.header(
         Header(
-            authority="",
-            office=unit.name.upper(),
-            number_line=number_line("", "BC"),
+            authority=head.superior,
+            office=head.issuing,
+            number_line=number_line("", head.symbol, party=head.party),
             date_line=date_line(programme.report_place, report_date or timezone.localdate()),
+            national=head.national,
+            party=head.party,
         )
     )
     document.title("BÁO CÁO", report_subject(period))
@@ -194,9 +195,20 @@ def build_unit_report(sheet: ReportSheet, *, report_date: datetime.date | None =
     for heading, name in _closing_headings():
         document.heading(heading)
         document.text(getattr(submission, name))
-    to = addressee(programme)
-    recipients = ([f"- {to};"] if to else []) + ["- Lưu."]
     document.signature(
-        Signature(recipients=recipients, titles=("THỦ TRƯỞNG ĐƠN VỊ",), name="", note="(Ký, ghi rõ họ tên, đóng dấu)")
+        Signature(
+            recipients=unit_recipients(programme, head.archive, party=head.party),
+            titles=head.signature,
+            name=head.signer_name,
+            party=head.party,
+        )
     )
     return document.as_bytes()
+
+
+def unit_recipients(programme: Programme, archive: str, *, party: bool) -> list[str]:
+    """A unit's Nơi nhận: the office it reports to ("- Ban Dân vận Huyện ủy (b/c),") and its archive line last.
+    The Party ends each line with a comma, the state with a semicolon."""
+    to = addressee(programme)
+    end = "," if party else ";"
+    return ([f"- {to} (b/c){end}"] if to else []) + [f"- {archive}"]
