@@ -261,8 +261,8 @@ class UnitDocument(models.Model):
     a document, its symbol, its signature lines, and the name of the one who signs. Blank: the style's."""
 
     unit = models.OneToOneField(
-        Unit, on_delete=models.CASCADE, related_name="document", verbose_name="đơn vị", primary_key=True
-    )
+        Unit, on_delete=models.CASCADE, related_name="document", verbose_name="đơn vị"
+    )  # not the primary key: a backup with natural keys leaves primary keys out, and would lose it
     style = models.ForeignKey(
         DocumentStyle,
         on_delete=models.PROTECT,
