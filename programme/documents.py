@@ -1,10 +1,10 @@
-"""How a unit heads and signs its own documents: its kind's ``DocumentStyle`` with the unit's ``UnitDocument``
-overrides, the placeholders filled in. The one place that resolves them; ``reporting.party_document`` lays the
-result out."""
+"""How a body heads and signs its documents: a unit's kind's ``DocumentStyle`` with the unit's ``UnitDocument``
+overrides, the placeholders filled in; the Ban's report from its programme's header fields. The one place that
+resolves them; ``reporting.official_report`` lays the result out."""
 
 from dataclasses import dataclass
 
-from programme.models import DocumentStyle, Unit
+from programme.models import DocumentStyle, Programme, Unit
 
 UNIT = "{đơn vị}"
 PARENT = "{cấp trên}"
@@ -55,4 +55,20 @@ def unit_letterhead(unit: Unit) -> Letterhead:
         signature=filled(chosen("signature")),
         signer_name=own.signer_name.strip() if own else "",
         archive=style.archive.strip() if style else "Lưu VT.",
+    )
+
+
+def programme_letterhead(programme: Programme) -> Letterhead:
+    """The Ban's report for the programme's area: a Party document from the programme's header fields, signed
+    by the head ("TRƯỞNG BAN") or for the head by a deputy ("K/T TRƯỞNG BAN" / "PHÓ TRƯỞNG BAN")."""
+    deputy = programme.report_signer_is_deputy
+    return Letterhead(
+        party=True,
+        national=("ĐẢNG CỘNG SẢN VIỆT NAM",),
+        superior=lines(programme.report_authority),
+        issuing=lines(programme.report_office),
+        symbol=programme.report_symbol.strip(),
+        signature=("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN") if deputy else ("TRƯỞNG BAN",),
+        signer_name=programme.report_signer_name.strip(),
+        archive="",  # the programme's recipients end with their own archive line
     )

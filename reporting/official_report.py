@@ -7,7 +7,7 @@ import re
 from django.utils import timezone
 from docx.shared import Mm
 
-from programme.documents import unit_letterhead
+from programme.documents import Letterhead, lines, programme_letterhead, unit_letterhead
 from programme.formatting import vn_number, vn_percent
 from programme.models import Period, Programme, Target
 from reporting.models import Submission
@@ -98,10 +98,22 @@ def _milestones(document: PartyDocument, data: OfficialReport, number: int) -> N
     document.table(headers, rows, [Mm(49), Mm(26), Mm(35), Mm(50)])
 
 
-def _district_signature(programme: Programme) -> Signature:
-    titles = ("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN") if programme.report_signer_is_deputy else ("TRƯỞNG BAN",)
-    recipients = [line.strip() for line in programme.report_recipients.splitlines() if line.strip()]
-    return Signature(recipients=recipients, titles=titles, name=programme.report_signer_name.strip(), party=True)
+def _head(document: PartyDocument, head: Letterhead, *, number: str, place: str, day: datetime.date) -> None:
+    """The header of a document of the body ``head`` describes: the same for the Ban's report and a unit's."""
+    document.header(
+        Header(
+            authority=head.superior,
+            office=head.issuing,
+            number_line=number_line(number, head.symbol, party=head.party),
+            date_line=date_line(place, day),
+            national=head.national,
+            party=head.party,
+        )
+    )
+
+
+def _sign(document: PartyDocument, head: Letterhead, recipients: list[str]) -> None:
+    document.signature(Signature(recipients=recipients, titles=head.signature, name=head.signer_name, party=head.party))
 
 
 def build_official_report(
@@ -111,15 +123,9 @@ def build_official_report(
     programme = period.programme
     report_date = report_date or timezone.localdate()
     data = official_report(period, approved_only=approved_only, on=report_date)
+    head = programme_letterhead(programme)
     document = PartyDocument()
-    document.header(
-        Header(
-            authority=(programme.report_authority,),
-            office=(programme.report_office,),
-            number_line=number_line(number, programme.report_symbol),
-            date_line=date_line(programme.report_place, report_date),
-        )
-    )
+    _head(document, head, number=number, place=programme.report_place, day=report_date)
     document.title("BÁO CÁO", report_subject(period))
     document.heading(RESULTS)
     if data.annexed:
@@ -137,7 +143,7 @@ def build_official_report(
     for heading, name in _closing_headings():
         document.heading(heading)
         _passages(document, getattr(data, name))
-    document.signature(_district_signature(programme))
+    _sign(document, head, list(lines(programme.report_recipients)))
     return document.as_bytes()
 
 
@@ -163,16 +169,7 @@ def build_unit_report(sheet: ReportSheet, *, report_date: datetime.date | None =
     programme = period.programme
     head = unit_letterhead(unit)
     document = PartyDocument()
-    document.header(
-        Header(
-            authority=head.superior,
-            office=head.issuing,
-            number_line=number_line("", head.symbol, party=head.party),
-            date_line=date_line(programme.report_place, report_date or timezone.localdate()),
-            national=head.national,
-            party=head.party,
-        )
-    )
+    _head(document, head, number="", place=programme.report_place, day=report_date or timezone.localdate())
     document.title("BÁO CÁO", report_subject(period))
     document.heading(RESULTS)
     document.heading("1. Kết quả thực hiện các chỉ tiêu")
@@ -195,14 +192,7 @@ def build_unit_report(sheet: ReportSheet, *, report_date: datetime.date | None =
     for heading, name in _closing_headings():
         document.heading(heading)
         document.text(getattr(submission, name))
-    document.signature(
-        Signature(
-            recipients=unit_recipients(programme, head.archive, party=head.party),
-            titles=head.signature,
-            name=head.signer_name,
-            party=head.party,
-        )
-    )
+    _sign(document, head, unit_recipients(programme, head.archive, party=head.party))
     return document.as_bytes()
 
 
