@@ -4,10 +4,9 @@ resolves them; ``reporting.official_report`` lays the result out."""
 
 from dataclasses import dataclass
 
-from programme.models import DocumentStyle, Programme, Unit
+from programme.models import PLACEHOLDERS, DocumentStyle, Programme, Unit
 
-UNIT = "{đơn vị}"
-PARENT = "{cấp trên}"
+UNIT, PARENT = PLACEHOLDERS
 
 
 @dataclass(frozen=True)

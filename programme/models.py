@@ -1,6 +1,7 @@
 """What the programme is: units, programmes, their targets, periods and the "Dân vận khéo" register."""
 
 import datetime
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,23 @@ from django.dispatch import Signal
 from programme import tree
 from programme.history import History
 from programme.validation import Rule, RuleSyntaxError, parse_side
+
+PLACEHOLDERS = ("{đơn vị}", "{cấp trên}")
+PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+def placeholder_problems(obj, names: tuple[str, ...]) -> dict[str, str]:
+    """A message for each field of ``names`` naming a ``{…}`` that is not one of ``PLACEHOLDERS``: it would
+    print as typed on every document."""
+    problems = {}
+    for name in names:
+        unknown = [found for found in PLACEHOLDER.findall(getattr(obj, name)) if found not in PLACEHOLDERS]
+        if unknown:
+            problems[name] = (
+                f"Không hiểu {', '.join(unknown)}: chỉ dùng được {{đơn vị}} (tên đơn vị) và {{cấp trên}} "
+                "(tên đơn vị cấp trên)."
+            )
+    return problems
 
 
 class DocumentStyleManager(models.Manager):
@@ -68,6 +86,10 @@ class DocumentStyle(models.Model):
 
     def natural_key(self):
         return (self.code,)
+
+    def clean(self):
+        if problems := placeholder_problems(self, ("superior", "issuing", "signature")):
+            raise ValidationError(problems)
 
 
 class UnitKindManager(models.Manager):
@@ -295,6 +317,10 @@ class UnitDocument(models.Model):
 
     def natural_key(self):
         return self.unit.natural_key()
+
+    def clean(self):
+        if problems := placeholder_problems(self, ("superior", "issuing", "signature")):
+            raise ValidationError(problems)
 
     natural_key.dependencies = ["programme.unit", "programme.documentstyle"]
 

@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,7 +16,7 @@ from docx.shared import Pt
 from accounts.roles import Role
 from programme.documents import unit_letterhead
 from programme.models import DocumentStyle, Period, Unit, UnitDocument, UnitKind
-from reporting.official_report import build_unit_report
+from reporting.official_report import build_official_report, build_unit_report
 from reporting.selectors.reports import report_sheet
 from tests.factories import make_user
 from tests.test_official_report import file_report
@@ -186,8 +187,6 @@ def test_every_reporting_unit_of_the_district_has_a_style(phong_tho):
 
 def test_the_district_report_keeps_the_programmes_header(year):
     """The district's report is the Ban's: its header and signature stay the programme's data."""
-    from reporting.official_report import build_official_report
-
     document = Document(io.BytesIO(build_official_report(year, number="3", report_date=DAY)))
 
     assert texts(document.tables[0].cell(0, 0)) == ["HUYỆN ỦY PHONG THỔ", "BAN DÂN VẬN", "*"]
@@ -220,3 +219,38 @@ def test_styles_and_a_units_lines_are_edited_in_the_admin(client, administrator,
     assert page.status_code == 200 and 'name="document-0-signer_name"' in page.text
     kind = UnitKind.objects.get(code="commune")
     assert 'name="document_style"' in client.get(reverse("admin:programme_unitkind_change", args=[kind.pk])).text
+
+
+def test_an_unknown_placeholder_is_refused_in_vietnamese_and_nothing_is_saved(client, administrator, phong_tho):
+    client.force_login(administrator)
+    style = DocumentStyle.objects.get(code="dang-uy-co-so")
+    url = reverse("admin:programme_documentstyle_change", args=[style.pk])
+    data = {
+        "code": style.code,
+        "name": style.name,
+        "system": style.system,
+        "national": style.national,
+        "superior": style.superior,
+        "issuing": "ĐẢNG ỦY {don vi}",
+        "symbol": style.symbol,
+        "signature": style.signature,
+        "archive": style.archive,
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Không hiểu {don vi}: chỉ dùng được {đơn vị} (tên đơn vị) và {cấp trên}" in response.text
+    style.refresh_from_db()
+    assert style.issuing == "ĐẢNG ỦY {đơn vị}"
+    response = client.post(url, {**data, "issuing": "ĐẢNG ỦY {đơn vị}", "symbol": "BC/ĐU-X"})
+    assert response.status_code == 302
+    style.refresh_from_db()
+    assert style.symbol == "BC/ĐU-X"
+
+
+def test_a_units_own_lines_are_checked_the_same_way(phong_tho):
+    own = UnitDocument(unit=Unit.objects.get(code="109-MTTQ"), signature="TM. {ban}\nCHỦ TỊCH")
+    with pytest.raises(ValidationError) as refused:
+        own.full_clean()
+    assert "Không hiểu {ban}" in refused.value.message_dict["signature"][0]
