@@ -373,14 +373,14 @@ def test_head_signs_as_truong_ban_with_the_recipients_list(reported):
     received = signature.cell(0, 0)
     assert lines(received) == [
         "Nơi nhận:",
-        "- Thường trực Huyện ủy (b/c);",
-        "- Ban Dân vận Tỉnh ủy (b/c);",
-        "- Các đồng chí Ủy viên BTV Huyện ủy;",
+        "- Thường trực Huyện ủy (b/c),",
+        "- Ban Dân vận Tỉnh ủy (b/c),",
+        "- Các đồng chí Ủy viên BTV Huyện ủy,",
         "- Lưu BDVHU.",
     ]
     label = run(received.paragraphs[0], "Nơi nhận:")  # the Party's form (Hướng dẫn 36-HD/VPTW): underlined, 14 pt
     assert label.underline and not label.bold and not label.italic and label.font.size == Pt(14)
-    assert run(received.paragraphs[1], "- Thường trực Huyện ủy (b/c);").font.size == Pt(12)
+    assert run(received.paragraphs[1], "- Thường trực Huyện ủy (b/c),").font.size == Pt(12)
     signer = lines(signature.cell(0, 1))
     assert signer[0] == "TRƯỞNG BAN" and "PHÓ TRƯỞNG BAN" not in signer
     assert signer[-1] == ""  # no name in the data: left blank for a hand signature
