@@ -107,6 +107,17 @@ class DocumentStyleAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "issuing"]
 
 
+@admin.register(UnitDocument)
+class UnitDocumentAdmin(admin.ModelAdmin):
+    """A unit's own document lines, where they differ from its kind's style, and the name of its signer. Kept
+    apart from the unit's page, whose form other screens post as it is."""
+
+    list_display = ["unit", "style", "issuing", "symbol", "signer_name"]
+    list_select_related = ["unit", "style"]
+    search_fields = ["unit__code", "unit__name", "issuing"]
+    autocomplete_fields = ["unit"]
+
+
 @admin.register(UnitKind)
 class UnitKindAdmin(KeepsTotals, admin.ModelAdmin):
     counting = ("reports",)
@@ -157,13 +168,6 @@ class RecognitionLevelAdmin(admin.ModelAdmin):
         return ["code"] if obj is not None else []
 
 
-class UnitDocumentInline(admin.StackedInline):
-    model = UnitDocument
-    can_delete = True
-    extra = 0
-    max_num = 1
-
-
 @admin.register(Unit)
 class UnitAdmin(RecordsHistory):
     """Every write of a unit refreshes the kept sums itself (``reporting.apps``)."""
@@ -174,7 +178,6 @@ class UnitAdmin(RecordsHistory):
     search_fields = ["code", "name", "aliases"]
     list_select_related = ["kind", "parent"]
     autocomplete_fields = ["parent"]
-    inlines = [UnitDocumentInline]
 
 
 class TaskGroupInline(admin.TabularInline):

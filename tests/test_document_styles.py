@@ -214,9 +214,11 @@ def test_styles_and_a_units_lines_are_edited_in_the_admin(client, administrator,
     assert page.status_code == 200
     for field in ("system", "national", "superior", "issuing", "symbol", "signature", "archive"):
         assert f'name="{field}"' in page.text
-    unit = Unit.objects.get(code="109-MTTQ")
-    page = client.get(reverse("admin:programme_unit_change", args=[unit.pk]))
-    assert page.status_code == 200 and 'name="document-0-signer_name"' in page.text
+    own = UnitDocument.objects.get(unit__code="109-MTTQ")
+    page = client.get(reverse("admin:programme_unitdocument_change", args=[own.pk]))
+    assert page.status_code == 200
+    for field in ("unit", "style", "superior", "issuing", "symbol", "signature", "signer_name"):
+        assert f'name="{field}"' in page.text
     kind = UnitKind.objects.get(code="commune")
     assert 'name="document_style"' in client.get(reverse("admin:programme_unitkind_change", args=[kind.pk])).text
 
