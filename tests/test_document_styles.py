@@ -256,3 +256,17 @@ def test_a_units_own_lines_are_checked_the_same_way(phong_tho):
     with pytest.raises(ValidationError) as refused:
         own.full_clean()
     assert "Không hiểu {ban}" in refused.value.message_dict["signature"][0]
+
+
+def test_table_rows_never_split_and_the_header_row_repeats(year):
+    document = Document(io.BytesIO(build_official_report(year, report_date=DAY)))
+    ruled = [table for table in document.tables if table.style is not None and table.style.name == "Table Grid"]
+    assert ruled
+
+    for table in ruled:
+        flags = [{child.tag for child in row._tr.trPr} for row in table.rows]
+        assert qn("w:tblHeader") in flags[0]
+        assert all(qn("w:tblHeader") not in row for row in flags[1:])
+        assert all(qn("w:cantSplit") in row for row in flags)
+    keep = [p.paragraph_format.keep_with_next for p in document.paragraphs[-3:]]
+    assert keep == [True, True, True]  # the last lines go with the signature block
