@@ -10,6 +10,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from programme.copying import CopyError, copy_plan, copy_programme
 from programme.models import (
+    DocumentStyle,
     ExemplaryModel,
     ModelField,
     Period,
@@ -19,6 +20,7 @@ from programme.models import (
     Target,
     TaskGroup,
     Unit,
+    UnitDocument,
     UnitKind,
     ValidationRule,
 )
@@ -96,6 +98,26 @@ class RecordsHistory(SimpleHistoryAdmin):
         return ReadableChanges(self.model, historical_record, max_displayed_delta_change_chars=FULL_VALUES)
 
 
+@admin.register(DocumentStyle)
+class DocumentStyleAdmin(admin.ModelAdmin):
+    """How each kind of body heads and signs its documents; a unit's own lines are set on the unit."""
+
+    list_display = ["code", "name", "system", "symbol"]
+    list_filter = ["system"]
+    search_fields = ["code", "name", "issuing"]
+
+
+@admin.register(UnitDocument)
+class UnitDocumentAdmin(admin.ModelAdmin):
+    """A unit's own document lines, where they differ from its kind's style, and the name of its signer. Kept
+    apart from the unit's page, whose form other screens post as it is."""
+
+    list_display = ["unit", "style", "issuing", "symbol", "signer_name"]
+    list_select_related = ["unit", "style"]
+    search_fields = ["unit__code", "unit__name", "issuing"]
+    autocomplete_fields = ["unit"]
+
+
 @admin.register(UnitKind)
 class UnitKindAdmin(KeepsTotals, admin.ModelAdmin):
     counting = ("reports",)
@@ -103,7 +125,7 @@ class UnitKindAdmin(KeepsTotals, admin.ModelAdmin):
     def refresh_totals(self, obj, initial):
         totals_refresh()
 
-    list_display = ["code", "name", "reports", "order"]
+    list_display = ["code", "name", "reports", "document_style", "order"]
     search_fields = ["code", "name"]
     list_filter = ["reports"]
 

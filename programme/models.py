@@ -1,6 +1,7 @@
 """What the programme is: units, programmes, their targets, periods and the "Dân vận khéo" register."""
 
 import datetime
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,82 @@ from django.dispatch import Signal
 from programme import tree
 from programme.history import History
 from programme.validation import Rule, RuleSyntaxError, parse_side
+
+PLACEHOLDERS = ("{đơn vị}", "{cấp trên}")
+PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+def placeholder_problems(obj, names: tuple[str, ...]) -> dict[str, str]:
+    """A message for each field of ``names`` naming a ``{…}`` that is not one of ``PLACEHOLDERS``: it would
+    print as typed on every document."""
+    problems = {}
+    for name in names:
+        unknown = [found for found in PLACEHOLDER.findall(getattr(obj, name)) if found not in PLACEHOLDERS]
+        if unknown:
+            problems[name] = (
+                f"Không hiểu {', '.join(unknown)}: chỉ dùng được {{đơn vị}} (tên đơn vị) và {{cấp trên}} "
+                "(tên đơn vị cấp trên)."
+            )
+    return problems
+
+
+class DocumentStyleManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class DocumentStyle(models.Model):
+    """How a kind of body heads and signs its documents (Hướng dẫn 36-HD/VPTW for the Party, Nghị định
+    30/2020/NĐ-CP for the state, and the Mặt trận's and mass organisations' own forms). Data, so that a province
+    adds its own; a unit may override any line (``UnitDocument``). In the left-hand lines ``{đơn vị}`` stands for
+    the unit's name and ``{cấp trên}`` for its parent's, in capitals."""
+
+    class System(models.TextChoices):
+        PARTY = "party", "Văn bản của Đảng, đoàn thể (số 12-BC/…, dấu *)"
+        STATE = "state", "Văn bản hành chính (Số: 12/BC-…, gạch dưới tên cơ quan)"
+
+    code = models.SlugField("mã", max_length=40, unique=True)
+    name = models.CharField("tên thể thức", max_length=120)
+    system = models.CharField("hệ thể thức", max_length=5, choices=System.choices, default=System.PARTY)
+    national = models.TextField(
+        "góc phải (quốc hiệu, tên Đảng hoặc tổ chức)",
+        help_text="Mỗi dòng một dòng in, ví dụ “ĐẢNG CỘNG SẢN VIỆT NAM” hoặc “CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM” "
+        "và “Độc lập - Tự do - Hạnh phúc”; dòng cuối được gạch chân.",
+    )
+    superior = models.TextField(
+        "cơ quan cấp trên (góc trái, chữ đứng)",
+        blank=True,
+        help_text="Ví dụ “ĐẢNG BỘ {cấp trên}” hoặc “UBND {cấp trên}”; để trống nếu không có.",
+    )
+    issuing = models.TextField(
+        "cơ quan ban hành (góc trái, chữ đậm)", help_text="Ví dụ “ĐẢNG ỦY {đơn vị}” hoặc “{đơn vị}”."
+    )
+    symbol = models.CharField(
+        "ký hiệu văn bản", max_length=40, blank=True, help_text="Phần sau số, ví dụ BC/ĐU (Đảng) hoặc BC-UBND."
+    )
+    signature = models.TextField(
+        "thẩm quyền và chức vụ người ký", help_text="Mỗi dòng một dòng in, ví dụ “T/M ĐẢNG ỦY” và “BÍ THƯ”."
+    )
+    archive = models.CharField(
+        "dòng lưu (cuối Nơi nhận)", max_length=120, default="Lưu VT.", help_text="Ví dụ “Lưu Văn phòng Đảng ủy.”"
+    )
+
+    objects = DocumentStyleManager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "thể thức văn bản"
+        verbose_name_plural = "thể thức văn bản"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+    def clean(self):
+        if problems := placeholder_problems(self, ("superior", "issuing", "signature")):
+            raise ValidationError(problems)
 
 
 class UnitKindManager(models.Manager):
@@ -29,6 +106,15 @@ class UnitKind(models.Model):
         "có báo cáo", default=True, help_text="Bỏ chọn cho cấp tổng hợp (huyện, tỉnh) không tự nộp báo cáo."
     )
     order = models.PositiveSmallIntegerField("thứ tự", default=0)
+    document_style = models.ForeignKey(
+        DocumentStyle,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="unit_kinds",
+        verbose_name="thể thức văn bản",
+        help_text="Cách đơn vị loại này trình bày báo cáo của mình (tiêu đề, số ký hiệu, chữ ký).",
+    )
 
     objects = UnitKindManager()
 
@@ -42,6 +128,8 @@ class UnitKind(models.Model):
 
     def natural_key(self):
         return (self.code,)
+
+    natural_key.dependencies = ["programme.documentstyle"]
 
 
 def exists_between(opened_on: datetime.date | None, closed_on: datetime.date | None, day: datetime.date) -> bool:
@@ -183,6 +271,58 @@ class Unit(models.Model):
 pre_save.connect(tree.remember_stored_path, sender=Unit, dispatch_uid="unit_tree_stored_path")
 post_save.connect(tree.place_saved, sender=Unit, dispatch_uid="unit_tree_place")
 post_delete.connect(tree.arrange_deleted, sender=Unit, dispatch_uid="unit_tree_arrange_deleted")
+
+
+class UnitDocumentManager(models.Manager):
+    def get_by_natural_key(self, unit_code):
+        return self.get(unit__code=unit_code)
+
+
+class UnitDocument(models.Model):
+    """What one unit's documents say differently from its kind's style: another style, its own name as it heads
+    a document, its symbol, its signature lines, and the name of the one who signs. Blank: the style's."""
+
+    unit = models.OneToOneField(
+        Unit, on_delete=models.CASCADE, related_name="document", verbose_name="đơn vị"
+    )  # not the primary key: a backup with natural keys leaves primary keys out, and would lose it
+    style = models.ForeignKey(
+        DocumentStyle,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        verbose_name="thể thức văn bản",
+        help_text="Để trống: thể thức của loại đơn vị.",
+    )
+    superior = models.TextField("cơ quan cấp trên", blank=True, help_text="Để trống: theo thể thức.")
+    issuing = models.TextField(
+        "tên cơ quan ban hành", blank=True, help_text="Viết hoa, ví dụ BAN DÂN VẬN; để trống: theo thể thức."
+    )
+    symbol = models.CharField("ký hiệu văn bản", max_length=40, blank=True, help_text="Ví dụ BC/BDVHU.")
+    signature = models.TextField(
+        "thẩm quyền và chức vụ người ký", blank=True, help_text="Mỗi dòng một dòng in; để trống: theo thể thức."
+    )
+    signer_name = models.CharField(
+        "họ tên người ký", max_length=120, blank=True, help_text="Để trống thì chừa chỗ ghi họ tên bằng tay."
+    )
+
+    objects = UnitDocumentManager()
+
+    class Meta:
+        verbose_name = "thể thức văn bản của đơn vị"
+        verbose_name_plural = "thể thức văn bản của đơn vị"
+
+    def __str__(self):
+        return str(self.unit)
+
+    def natural_key(self):
+        return self.unit.natural_key()
+
+    def clean(self):
+        if problems := placeholder_problems(self, ("superior", "issuing", "signature")):
+            raise ValidationError(problems)
+
+    natural_key.dependencies = ["programme.unit", "programme.documentstyle"]
 
 
 class ProgrammeManager(models.Manager):

@@ -7,6 +7,7 @@ import re
 from django.utils import timezone
 from docx.shared import Mm
 
+from programme.documents import Letterhead, lines, programme_letterhead, unit_letterhead
 from programme.formatting import vn_number, vn_percent
 from programme.models import Period, Programme, Target
 from reporting.models import Submission
@@ -65,10 +66,7 @@ def _district_figures(document: PartyDocument, data: OfficialReport, number: int
         f"({vn_number(done.on_time)} đúng hạn, {vn_number(done.late)} muộn), {vn_number(done.missing)} đơn vị chưa "
         f"nộp; {vn_number(done.approved)} báo cáo đã được duyệt."
     )
-    document.paragraph(
-        f"Số liệu tổng hợp từ {basis}; tỷ lệ của toàn địa bàn bằng tổng tử số chia tổng mẫu số của các đơn vị "
-        "đã báo cáo, không lấy trung bình các tỷ lệ."
-    )
+    document.paragraph(f"Số liệu tổng hợp từ {basis}.")
     rows = [
         (
             f"{target.code}. {target.short_name}",
@@ -100,10 +98,22 @@ def _milestones(document: PartyDocument, data: OfficialReport, number: int) -> N
     document.table(headers, rows, [Mm(49), Mm(26), Mm(35), Mm(50)])
 
 
-def _district_signature(programme: Programme) -> Signature:
-    titles = ("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN") if programme.report_signer_is_deputy else ("TRƯỞNG BAN",)
-    recipients = [line.strip() for line in programme.report_recipients.splitlines() if line.strip()]
-    return Signature(recipients=recipients, titles=titles, name=programme.report_signer_name.strip())
+def _head(document: PartyDocument, head: Letterhead, *, number: str, place: str, day: datetime.date) -> None:
+    """The header of a document of the body ``head`` describes: the same for the Ban's report and a unit's."""
+    document.header(
+        Header(
+            authority=head.superior,
+            office=head.issuing,
+            number_line=number_line(number, head.symbol, party=head.party),
+            date_line=date_line(place, day),
+            national=head.national,
+            party=head.party,
+        )
+    )
+
+
+def _sign(document: PartyDocument, head: Letterhead, recipients: list[str]) -> None:
+    document.signature(Signature(recipients=recipients, titles=head.signature, name=head.signer_name, party=head.party))
 
 
 def build_official_report(
@@ -113,22 +123,15 @@ def build_official_report(
     programme = period.programme
     report_date = report_date or timezone.localdate()
     data = official_report(period, approved_only=approved_only, on=report_date)
+    head = programme_letterhead(programme)
     document = PartyDocument()
-    document.header(
-        Header(
-            authority=programme.report_authority,
-            office=programme.report_office,
-            number_line=number_line(number, programme.report_symbol),
-            date_line=date_line(programme.report_place, report_date),
-        )
-    )
+    _head(document, head, number=number, place=programme.report_place, day=report_date)
     document.title("BÁO CÁO", report_subject(period))
     document.heading(RESULTS)
     if data.annexed:
         document.paragraph(
             f"Báo cáo tổng hợp nội dung của các đơn vị trực thuộc. Nội dung báo cáo của {vn_number(data.annexed)} "
-            "đơn vị cấp dưới không tổng hợp vào văn bản này; xem phụ lục “Nội dung báo cáo của các đơn vị” "
-            "(tải tại trang Tổng quan).",
+            "đơn vị cấp dưới không tổng hợp vào văn bản này; xem phụ lục “Nội dung báo cáo của các đơn vị”.",
             italic=True,
         )
     for group, passages in data.groups:
@@ -140,7 +143,7 @@ def build_official_report(
     for heading, name in _closing_headings():
         document.heading(heading)
         _passages(document, getattr(data, name))
-    document.signature(_district_signature(programme))
+    _sign(document, head, list(lines(programme.report_recipients)))
     return document.as_bytes()
 
 
@@ -160,18 +163,13 @@ def addressee(programme: Programme) -> str:
 
 
 def build_unit_report(sheet: ReportSheet, *, report_date: datetime.date | None = None) -> bytes:
-    """One unit's own report for a period, in the same layout under the unit's own header."""
+    """One unit's own report for a period, in the same layout under the unit's own letterhead
+    (``programme.documents.unit_letterhead``: its kind's document style and its own overrides)."""
     period, unit, submission = sheet.period, sheet.unit, sheet.submission
     programme = period.programme
+    head = unit_letterhead(unit)
     document = PartyDocument()
-    document.header(
-        Header(
-            authority="",
-            office=unit.name.upper(),
-            number_line=number_line("", "BC"),
-            date_line=date_line(programme.report_place, report_date or timezone.localdate()),
-        )
-    )
+    _head(document, head, number="", place=programme.report_place, day=report_date or timezone.localdate())
     document.title("BÁO CÁO", report_subject(period))
     document.heading(RESULTS)
     document.heading("1. Kết quả thực hiện các chỉ tiêu")
@@ -194,9 +192,13 @@ def build_unit_report(sheet: ReportSheet, *, report_date: datetime.date | None =
     for heading, name in _closing_headings():
         document.heading(heading)
         document.text(getattr(submission, name))
-    to = addressee(programme)
-    recipients = ([f"- {to};"] if to else []) + ["- Lưu."]
-    document.signature(
-        Signature(recipients=recipients, titles=("THỦ TRƯỞNG ĐƠN VỊ",), name="", note="(Ký, ghi rõ họ tên, đóng dấu)")
-    )
+    _sign(document, head, unit_recipients(programme, head.archive, party=head.party))
     return document.as_bytes()
+
+
+def unit_recipients(programme: Programme, archive: str, *, party: bool) -> list[str]:
+    """A unit's Nơi nhận: the office it reports to ("- Ban Dân vận Huyện ủy (b/c),") and its archive line last.
+    The Party ends each line with a comma, the state with a semicolon."""
+    to = addressee(programme)
+    end = "," if party else ";"
+    return ([f"- {to} (b/c){end}"] if to else []) + [f"- {archive}"]

@@ -1,5 +1,7 @@
 """A Party document laid out per Hướng dẫn 36-HD/VPTW, built with python-docx: page, header, title, body,
-tables and the signature block. Knows nothing of reports; ``reporting.official_report`` fills it in.
+tables and the signature block; a state body's, the Mặt trận's and a mass organisation's documents take the
+same page with their own header and Nơi nhận (Nghị định 30/2020/NĐ-CP). Knows nothing of reports;
+``reporting.official_report`` fills it in. What each choice follows is in docs/document-layout.md.
 
 Every text is added as plain run text (python-docx escapes it), so whatever a unit typed — ``<b>``,
 ``<script>`` — prints as typed. Characters XML cannot hold are dropped rather than failing the download.
@@ -22,6 +24,7 @@ from docx.text.paragraph import Paragraph
 FONT = "Times New Roman"
 BODY_SIZE = 14
 TEXT_WIDTH = Mm(210 - 35 - 15)
+HEADER_OUTDENT = Mm(12)
 # What may follow w:tblBorders in w:tblPr (ECMA-376 CT_TblPr)
 AFTER_TABLE_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -37,20 +40,29 @@ def date_line(place: str, day: datetime.date) -> str:
     return f"{place}, {when}" if place else when.capitalize()
 
 
-def number_line(number: str, symbol: str) -> str:
-    """``Số 12-BC/BDVHU``; without a number, room to write it by hand: ``Số     -BC/BDVHU``."""
+def number_line(number: str, symbol: str, *, party: bool = True) -> str:
+    """``Số 12-BC/BDVHU`` (Party form) or ``Số: 12/BC-UBND`` (state form); without a number, room to write it by
+    hand: ``Số     -BC/BDVHU``."""
     number = number.strip() or " " * 5
-    return f"Số {number}-{symbol}" if symbol else f"Số {number}"
+    if party:
+        return f"Số {number}-{symbol}" if symbol else f"Số {number}"
+    return f"Số: {number}/{symbol}" if symbol else f"Số: {number}"
+
+
+PARTY = ("ĐẢNG CỘNG SẢN VIỆT NAM",)
 
 
 @dataclass(frozen=True)
 class Header:
-    """The two header columns: issuing body on the left, the Party's name and the place/date on the right."""
+    """The two header columns: the issuing body under its superior on the left, the Party's name (or the
+    national motto, or the organisation's name) and the place/date on the right."""
 
-    authority: str  # "HUYỆN ỦY PHONG THỔ" (regular); may be empty
-    office: str  # "BAN DÂN VẬN" (bold)
+    authority: Sequence[str]  # ("HUYỆN ỦY PHONG THỔ",) upright; may be empty
+    office: Sequence[str]  # ("BAN DÂN VẬN",) bold
     number_line: str
     date_line: str
+    national: Sequence[str] = PARTY
+    party: bool = True  # the Party's form; False: the state's
 
 
 @dataclass(frozen=True)
@@ -60,7 +72,7 @@ class Signature:
     recipients: Sequence[str]
     titles: Sequence[str]  # e.g. ("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN")
     name: str  # empty: left blank to be written by hand
-    note: str = ""  # e.g. "(Ký, ghi rõ họ tên, đóng dấu)"
+    party: bool = True  # "Nơi nhận:" as the Party writes it; False: as the state does
 
 
 def _no_borders(table) -> None:
@@ -70,6 +82,15 @@ def _no_borders(table) -> None:
         element.set(qn("w:val"), "nil")
         borders.append(element)
     table._tbl.tblPr.insert_element_before(borders, *AFTER_TABLE_BORDERS)  # Word insists on the schema's order
+
+
+def _outdent(table, width) -> None:
+    """The table starts ``width`` into the left margin (``w:tblInd``): the header's two columns need more room
+    than the text's width for a commune committee's name and the date line at 14 pt."""
+    indent = OxmlElement("w:tblInd")
+    indent.set(qn("w:w"), str(-round(width.pt * 20)))
+    indent.set(qn("w:type"), "dxa")
+    table._tbl.tblPr.insert_element_before(indent, "w:tblBorders", *AFTER_TABLE_BORDERS)
 
 
 def _widths(table, widths: Sequence[int]) -> None:
@@ -82,10 +103,27 @@ def _widths(table, widths: Sequence[int]) -> None:
 
 
 def _row_flag(row, name: str) -> None:
-    """``w:tblHeader`` (repeat the row on each page) or ``w:cantSplit`` (never break the row across pages)."""
+    """``w:tblHeader`` (repeat the row on each page) or ``w:cantSplit`` (never break the row across pages).
+    CT_TrPr holds them in any order."""
     flag = OxmlElement(f"w:{name}")
     flag.set(qn("w:val"), "true")
     row._tr.get_or_add_trPr().append(flag)
+
+
+def _short_rule(paragraph, width) -> None:
+    """The short line under a state body's name (Nghị định 30/2020): a bottom border on an empty paragraph
+    indented from both sides of its cell."""
+    form = paragraph.paragraph_format
+    form.left_indent = form.right_indent = width
+    form.first_line_indent = form.space_after = Pt(0)
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for name, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "auto")):
+        bottom.set(qn(name), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().insert_element_before(
+        borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:spacing", "w:ind", "w:jc", "w:rPr"
+    )
 
 
 def _page_numbers(section) -> None:
@@ -182,15 +220,30 @@ class PartyDocument:
     # --- blocks ------------------------------------------------------------------------------------------
 
     def header(self, header: Header) -> None:
+        """Party form: left 14 pt, the office bold, a star under it; right the Party's name bold, underlined,
+        15 pt. State form: left 13 pt with a short rule under the body; right the national name bold 12 pt and
+        the motto bold 13 pt, underlined."""
         table = self.document.add_table(rows=2, cols=2)
         _no_borders(table)
-        _widths(table, [Mm(72), TEXT_WIDTH - Mm(72)])
-        left = [(header.office, {"bold": True}), ("*", {})]
-        if header.authority:
-            left.insert(0, (header.authority, {}))
+        _outdent(table, HEADER_OUTDENT)
+        left_width = Mm(84) if header.party else Mm(74)  # the state's motto is the longer right-hand line
+        _widths(table, [left_width, TEXT_WIDTH + HEADER_OUTDENT - left_width])
+        size = {} if header.party else {"size": 13}
+        left = [(line, dict(size)) for line in header.authority if line]
+        left += [(line, {"bold": True, **size}) for line in header.office if line]
+        if header.party:
+            left.append(("*", {}))
         self._cell_lines(table.cell(0, 0), left)
-        self._cell_lines(table.cell(0, 1), [("ĐẢNG CỘNG SẢN VIỆT NAM", {"bold": True, "underline": True, "size": 15})])
-        self._cell_lines(table.cell(1, 0), [(header.number_line, {})])
+        if not header.party:
+            _short_rule(table.cell(0, 0).add_paragraph(), Mm(20))
+        national = list(header.national)
+        right = []
+        for index, line in enumerate(national):
+            last = index == len(national) - 1
+            line_size = 15 if header.party else (12 if index == 0 and len(national) > 1 else 13)
+            right.append((line, {"bold": True, "underline": last, "size": line_size}))
+        self._cell_lines(table.cell(0, 1), right)
+        self._cell_lines(table.cell(1, 0), [(header.number_line, dict(size))])
         self._cell_lines(table.cell(1, 1), [(header.date_line, {"italic": True})])
 
     def title(self, title: str, subject: str) -> None:
@@ -208,6 +261,8 @@ class PartyDocument:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         _widths(table, widths)
         _row_flag(table.rows[0], "tblHeader")
+        for row in table.rows:
+            _row_flag(row, "cantSplit")
         for row_index, cells in enumerate([headers, *rows]):
             for column, text in enumerate(cells):
                 align = WD_ALIGN_PARAGRAPH.LEFT if column == 0 and row_index else WD_ALIGN_PARAGRAPH.CENTER
@@ -216,18 +271,33 @@ class PartyDocument:
         self.document.add_paragraph().paragraph_format.space_after = Pt(0)
         return table
 
+    def _keep_last_paragraphs_with_next(self, count: int) -> None:
+        """The last ``count`` paragraphs of the body go to the next page with what follows them, so that the
+        signature block never opens a page alone."""
+        element = self._end.getprevious()
+        while count and element is not None and element.tag == qn("w:p"):
+            Paragraph(element, self.document._body).paragraph_format.keep_with_next = True
+            element, count = element.getprevious(), count - 1
+
     def signature(self, signature: Signature) -> None:
-        self.document.add_paragraph().paragraph_format.space_after = Pt(0)
+        """Nơi nhận on the left and the signer on the right, in one row that never splits, kept with the last
+        lines of the text above it. The Party writes "Nơi nhận:" underlined in 14 pt and the list in 12 pt;
+        the state writes it bold italic in 12 pt and the list in 11 pt."""
+        spacer = self.paragraph(indent=False)
+        spacer.paragraph_format.space_after = Pt(0)
+        self._keep_last_paragraphs_with_next(3)
         table = self.document.add_table(rows=1, cols=2)
         _no_borders(table)
         _row_flag(table.rows[0], "cantSplit")
         _widths(table, [Mm(80), TEXT_WIDTH - Mm(80)])
-        received = [("Nơi nhận:", {"bold": True, "italic": True, "size": 12})]
-        received += [(line, {"size": 11}) for line in signature.recipients]
+        if signature.party:
+            received = [("Nơi nhận:", {"underline": True, "size": 14})]
+            received += [(line, {"size": 12}) for line in signature.recipients]
+        else:
+            received = [("Nơi nhận:", {"bold": True, "italic": True, "size": 12})]
+            received += [(line, {"size": 11}) for line in signature.recipients]
         self._cell_lines(table.cell(0, 0), received, align=WD_ALIGN_PARAGRAPH.LEFT)
         signer = [(title, {"bold": True}) for title in signature.titles]
-        if signature.note:
-            signer.append((signature.note, {"italic": True, "size": 12}))
         signer += [("", {})] * 4 + [(signature.name, {"bold": True})]
         self._cell_lines(table.cell(0, 1), signer)
 

@@ -7,6 +7,7 @@ from django.test import override_settings
 from accounts.roles import Role
 from milestones.models import Milestone
 from programme.models import (
+    DocumentStyle,
     ModelField,
     Period,
     PeriodKind,
@@ -15,6 +16,7 @@ from programme.models import (
     Target,
     TaskGroup,
     Unit,
+    UnitDocument,
     UnitKind,
     ValidationRule,
 )
@@ -33,8 +35,10 @@ def fast_password_hashing():
 
 
 FIXTURE_MODELS = (
+    DocumentStyle,
     UnitKind,
     Unit,
+    UnitDocument,
     Programme,
     TaskGroup,
     TaskGroup.applies_to.through,

@@ -373,13 +373,14 @@ def test_head_signs_as_truong_ban_with_the_recipients_list(reported):
     received = signature.cell(0, 0)
     assert lines(received) == [
         "Nơi nhận:",
-        "- Thường trực Huyện ủy (b/c);",
-        "- Ban Dân vận Tỉnh ủy (b/c);",
-        "- Các đồng chí Ủy viên BTV Huyện ủy;",
+        "- Thường trực Huyện ủy (b/c),",
+        "- Ban Dân vận Tỉnh ủy (b/c),",
+        "- Các đồng chí Ủy viên BTV Huyện ủy,",
         "- Lưu BDVHU.",
     ]
-    label = run(received.paragraphs[0], "Nơi nhận:")
-    assert label.bold and label.italic and label.font.size == Pt(12)
+    label = run(received.paragraphs[0], "Nơi nhận:")  # the Party's form (Hướng dẫn 36-HD/VPTW): underlined, 14 pt
+    assert label.underline and not label.bold and not label.italic and label.font.size == Pt(14)
+    assert run(received.paragraphs[1], "- Thường trực Huyện ủy (b/c),").font.size == Pt(12)
     signer = lines(signature.cell(0, 1))
     assert signer[0] == "TRƯỞNG BAN" and "PHÓ TRƯỞNG BAN" not in signer
     assert signer[-1] == ""  # no name in the data: left blank for a hand signature
@@ -543,8 +544,8 @@ def test_unit_report_for_its_officer(client, officer, reported):
     assert response["Content-Disposition"] == 'attachment; filename="bao-cao-03549-2024.docx"'
     document = read(response.content)
     header = document.tables[0]
-    assert lines(header.cell(0, 0)) == ["THỊ TRẤN PHONG THỔ", "*"]
-    assert header.cell(1, 0).text == "Số      -BC"
+    assert lines(header.cell(0, 0)) == ["ĐẢNG BỘ HUYỆN PHONG THỔ", "ĐẢNG ỦY THỊ TRẤN PHONG THỔ", "*"]
+    assert header.cell(1, 0).text == "Số      -BC/ĐU"
     assert header.cell(1, 1).text.startswith("Phong Thổ, ngày ")
     assert lines(header.cell(0, 1)) == ["ĐẢNG CỘNG SẢN VIỆT NAM"]
     texts = paragraphs(document)
@@ -554,7 +555,12 @@ def test_unit_report_for_its_officer(client, officer, reported):
     assert rows["MT1"][2:4] == ["100,00% (10/10)", "Đạt"]
     assert rows["MT3b"][2:4] == ["99,99% (9.999/10.000)", "Chưa đạt"]
     assert rows["MT2"][2:4] == ["—", "Chưa có số liệu"]  # 0/0: not applicable
-    assert lines(document.tables[-1].cell(0, 0)) == ["Nơi nhận:", "- Ban Dân vận Huyện ủy;", "- Lưu."]
+    assert lines(document.tables[-1].cell(0, 0)) == [
+        "Nơi nhận:",
+        "- Ban Dân vận Huyện ủy (b/c),",
+        "- Lưu Văn phòng Đảng ủy.",
+    ]
+    assert lines(document.tables[-1].cell(0, 1)) == ["T/M ĐẢNG ỦY", "BÍ THƯ", "", "", "", "", ""]
 
 
 DOCX_LINK = re.compile(r'<a href="([^"]*\.docx)"[^>]*\bdownload\b')

@@ -1,0 +1,73 @@
+"""How a body heads and signs its documents: a unit's kind's ``DocumentStyle`` with the unit's ``UnitDocument``
+overrides, the placeholders filled in; the Ban's report from its programme's header fields. The one place that
+resolves them; ``reporting.official_report`` lays the result out."""
+
+from dataclasses import dataclass
+
+from programme.models import PLACEHOLDERS, DocumentStyle, Programme, Unit
+
+UNIT, PARENT = PLACEHOLDERS
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """What a document of one body says in its header, number line and signature block."""
+
+    party: bool  # Party form (Hướng dẫn 36-HD/VPTW) or the state's (Nghị định 30/2020/NĐ-CP)
+    national: tuple[str, ...]  # top right: "ĐẢNG CỘNG SẢN VIỆT NAM", or the national motto's two lines
+    superior: tuple[str, ...]  # top left, upright: "ĐẢNG BỘ HUYỆN PHONG THỔ"
+    issuing: tuple[str, ...]  # top left, bold: "ĐẢNG ỦY XÃ KHỔNG LÀO"
+    symbol: str  # after the number: "BC/ĐU"
+    signature: tuple[str, ...]  # "T/M ĐẢNG ỦY", "BÍ THƯ"
+    signer_name: str  # empty: left blank to be written by hand
+    archive: str  # the last line of Nơi nhận: "Lưu VT."
+
+
+def lines(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+def unit_letterhead(unit: Unit) -> Letterhead:
+    """The unit's letterhead. Reads ``unit.kind.document_style``, ``unit.document`` and ``unit.parent``: select
+    them with the unit (``select_related("kind__document_style", "document__style", "parent")``). A unit whose
+    kind has no style yet is headed by its own name in the Party form, with no signature lines to guess."""
+    own = getattr(unit, "document", None)  # a missing one-to-one raises an AttributeError
+    style: DocumentStyle | None = (own.style if own else None) or unit.kind.document_style
+    names = {UNIT: unit.name.upper(), PARENT: unit.parent.name.upper() if unit.parent_id else ""}
+
+    def filled(text: str) -> tuple[str, ...]:
+        for placeholder, value in names.items():
+            text = text.replace(placeholder, value)
+        return lines(text)
+
+    def chosen(name: str, fallback: str = "") -> str:
+        value = getattr(own, name, "") if own else ""
+        return value if value.strip() else (getattr(style, name) if style else fallback)
+
+    party = style is None or style.system == DocumentStyle.System.PARTY
+    return Letterhead(
+        party=party,
+        national=lines(style.national) if style else ("ĐẢNG CỘNG SẢN VIỆT NAM",),
+        superior=filled(chosen("superior", PARENT)),
+        issuing=filled(chosen("issuing", UNIT)),
+        symbol=chosen("symbol", "BC").strip(),
+        signature=filled(chosen("signature")),
+        signer_name=own.signer_name.strip() if own else "",
+        archive=style.archive.strip() if style else "Lưu VT.",
+    )
+
+
+def programme_letterhead(programme: Programme) -> Letterhead:
+    """The Ban's report for the programme's area: a Party document from the programme's header fields, signed
+    by the head ("TRƯỞNG BAN") or for the head by a deputy ("K/T TRƯỞNG BAN" / "PHÓ TRƯỞNG BAN")."""
+    deputy = programme.report_signer_is_deputy
+    return Letterhead(
+        party=True,
+        national=("ĐẢNG CỘNG SẢN VIỆT NAM",),
+        superior=lines(programme.report_authority),
+        issuing=lines(programme.report_office),
+        symbol=programme.report_symbol.strip(),
+        signature=("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN") if deputy else ("TRƯỞNG BAN",),
+        signer_name=programme.report_signer_name.strip(),
+        archive="",  # the programme's recipients end with their own archive line
+    )
