@@ -57,7 +57,7 @@ def _passages(document: PartyDocument, passages: list[Passage]) -> None:
         document.paragraph(NOTHING, italic=True)
 
 
-def _district_figures(document: PartyDocument, data: OfficialReport, number: int) -> None:
+def district_figures(document: PartyDocument, data: OfficialReport, number: int) -> None:
     done = data.completeness
     basis = "các báo cáo đã được duyệt" if data.approved_only else "các báo cáo đã nộp và đã được duyệt"
     document.heading(f"{number}. Kết quả thực hiện các chỉ tiêu")
@@ -81,7 +81,7 @@ def _district_figures(document: PartyDocument, data: OfficialReport, number: int
     document.table(headers, rows, [Mm(36), Mm(18), Mm(34), Mm(50), Mm(22)])
 
 
-def _milestones(document: PartyDocument, data: OfficialReport, number: int) -> None:
+def milestones_section(document: PartyDocument, data: OfficialReport, number: int) -> None:
     """The programme's milestones as they stand on the report's date: done (recorded by the unit, confirmed or
     waiting for it) of those that must deliver, and the units overdue, the first few named."""
     document.heading(f"{number}. Các việc trọng tâm theo Chương trình")
@@ -98,7 +98,7 @@ def _milestones(document: PartyDocument, data: OfficialReport, number: int) -> N
     document.table(headers, rows, [Mm(49), Mm(26), Mm(35), Mm(50)])
 
 
-def _head(document: PartyDocument, head: Letterhead, *, number: str, place: str, day: datetime.date) -> None:
+def letterhead_block(document: PartyDocument, head: Letterhead, *, number: str, place: str, day: datetime.date) -> None:
     """The header of a document of the body ``head`` describes: the same for the Ban's report and a unit's."""
     document.header(
         Header(
@@ -112,7 +112,7 @@ def _head(document: PartyDocument, head: Letterhead, *, number: str, place: str,
     )
 
 
-def _sign(document: PartyDocument, head: Letterhead, recipients: list[str]) -> None:
+def signature_block(document: PartyDocument, head: Letterhead, recipients: list[str]) -> None:
     document.signature(Signature(recipients=recipients, titles=head.signature, name=head.signer_name, party=head.party))
 
 
@@ -125,7 +125,7 @@ def build_official_report(
     data = official_report(period, approved_only=approved_only, on=report_date)
     head = programme_letterhead(programme)
     document = PartyDocument()
-    _head(document, head, number=number, place=programme.report_place, day=report_date)
+    letterhead_block(document, head, number=number, place=programme.report_place, day=report_date)
     document.title("BÁO CÁO", report_subject(period))
     document.heading(RESULTS)
     if data.annexed:
@@ -137,13 +137,13 @@ def build_official_report(
     for group, passages in data.groups:
         document.heading(f"{group.number}. {group.title}")
         _passages(document, passages)
-    _district_figures(document, data, len(data.groups) + 1)
+    district_figures(document, data, len(data.groups) + 1)
     if data.milestones:
-        _milestones(document, data, len(data.groups) + 2)
+        milestones_section(document, data, len(data.groups) + 2)
     for heading, name in _closing_headings():
         document.heading(heading)
         _passages(document, getattr(data, name))
-    _sign(document, head, list(lines(programme.report_recipients)))
+    signature_block(document, head, list(lines(programme.report_recipients)))
     return document.as_bytes()
 
 
@@ -169,7 +169,7 @@ def build_unit_report(sheet: ReportSheet, *, report_date: datetime.date | None =
     programme = period.programme
     head = unit_letterhead(unit)
     document = PartyDocument()
-    _head(document, head, number="", place=programme.report_place, day=report_date or timezone.localdate())
+    letterhead_block(document, head, number="", place=programme.report_place, day=report_date or timezone.localdate())
     document.title("BÁO CÁO", report_subject(period))
     document.heading(RESULTS)
     document.heading("1. Kết quả thực hiện các chỉ tiêu")
@@ -192,7 +192,7 @@ def build_unit_report(sheet: ReportSheet, *, report_date: datetime.date | None =
     for heading, name in _closing_headings():
         document.heading(heading)
         document.text(getattr(submission, name))
-    _sign(document, head, unit_recipients(programme, head.archive, party=head.party))
+    signature_block(document, head, unit_recipients(programme, head.archive, party=head.party))
     return document.as_bytes()
 
 

@@ -1,13 +1,18 @@
 """The body's period report as a DOCX Party document, made from what the body wrote: its texts with the figures
 they quote written out from the data, and the generated parts (the targets table, the completeness of reporting,
-the register of "Dân vận khéo" models, the milestones)."""
+the register of "Dân vận khéo" models, the milestones), under the body's letterhead
+(``programme.documents.programme_letterhead``), laid out as every document of the app is."""
 
-from reporting.official_report import _district_figures, _district_signature, _milestones
-from reporting.party_document import Header, PartyDocument, date_line, number_line
+import dataclasses
+
+from programme.documents import lines, programme_letterhead
+from reporting.official_report import district_figures, letterhead_block, milestones_section, signature_block
+from reporting.party_document import PartyDocument
 from synthesis.models import PeriodReport
-from synthesis.selectors import Workspace, workspace
+from synthesis.selectors import Workspace, report_date, workspace
 
-CLOSING_HEADINGS = (
+# Sections III to V: (heading, [(sub-heading, the body's text)]).
+CLOSING = (
     (
         "III. ĐÁNH GIÁ CHUNG",
         (("1. Ưu điểm", "strengths"), ("2. Hạn chế, khuyết điểm", "shortcomings"), ("3. Nguyên nhân", "causes")),
@@ -25,46 +30,35 @@ def build_period_report(report: PeriodReport) -> bytes:
 def build_from(space: Workspace) -> bytes:
     period, report = space.period, space.report
     programme = period.programme
-    figures = space.figures
-    texts = space.texts
+    render, texts = space.figures.render, space.texts
+    head = programme_letterhead(programme)
+    if report is not None and report.signer_name.strip():
+        head = dataclasses.replace(head, signer_name=report.signer_name.strip())
     document = PartyDocument()
-    document.header(
-        Header(
-            authority=programme.report_authority,
-            office=programme.report_office,
-            number_line=number_line(report.number if report else "", programme.report_symbol),
-            date_line=date_line(
-                programme.report_place, report.issued_on if report and report.issued_on else period.due
-            ),
-        )
-    )
+    number = report.number if report else ""
+    letterhead_block(document, head, number=number, place=programme.report_place, day=report_date(report, period))
     document.title("BÁO CÁO", space.subject)
-    document.text(figures.render(texts["opening"]))
+    document.text(render(texts["opening"]))
     document.heading("I. TÌNH HÌNH NHÂN DÂN")
-    document.text(figures.render(texts["people"]))
+    document.text(render(texts["people"]))
     document.heading("II. KẾT QUẢ THỰC HIỆN")
     for index, group in enumerate(space.groups, start=1):
         document.heading(f"{index}. {group.title}")
-        document.text(figures.render(space.sections.get(group.id, "")))
-    number = len(space.groups) + 1
-    _district_figures(document, space.data, number)
-    document.heading(f"{number + 1}. Mô hình, điển hình “Dân vận khéo”")
+        document.text(render(space.sections.get(group.id, "")))
+    after = len(space.groups) + 1
+    district_figures(document, space.data, after)
+    document.heading(f"{after + 1}. Mô hình, điển hình “Dân vận khéo”")
     document.paragraph(space.register.text)
     if space.data.milestones:
-        _milestones(document, space.data, number + 2)
-    for heading, parts in CLOSING_HEADINGS:
-        document.heading(heading if "IV." not in heading else f"{heading} {period.outlook.upper()}".strip())
+        milestones_section(document, space.data, after + 2)
+    for heading, parts in CLOSING:
+        if heading.startswith("IV.") and period.outlook:
+            heading = f"{heading} {period.outlook.upper()}"
+        document.heading(heading)
         for sub, name in parts:
             if sub:
                 document.heading(sub)
-            document.text(figures.render(texts[name]))
-    signature = _district_signature(programme)
-    if report is not None:
-        recipients = [line.strip() for line in report.recipients.splitlines() if line.strip()]
-        signature = type(signature)(
-            recipients=recipients or signature.recipients,
-            titles=signature.titles,
-            name=report.signer_name.strip() or signature.name,
-        )
-    document.signature(signature)
+            document.text(render(texts[name]))
+    recipients = lines(report.recipients) if report is not None and report.recipients.strip() else ()
+    signature_block(document, head, list(recipients or lines(programme.report_recipients)))
     return document.as_bytes()

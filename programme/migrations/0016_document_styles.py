@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programme', '0013_province_lists_referenced'),
+        ('programme', '0015_period_outlook'),
     ]
 
     operations = [
