@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from programme.models import Period, Target, TaskGroup, Unit, UnitKind
-from reporting.signed import stored_path
+from reporting.signed import SignedFile
 
 CLOSING_TEXTS = ("shortcomings", "next_steps", "proposals")  # after the task groups' narratives, in this order
 
@@ -317,26 +317,17 @@ class ReportCounts(models.Model):
         return f"{self.period_id}/{self.kind_id}/{self.area_id}"
 
 
-class SignedDocument(models.Model):
-    """The report as signed, stamped and issued (a PDF or a scan), with its number, date and signer, kept with the
-    unit's report. Never replaced: a new upload is one more document, the newest shown first."""
+class SignedDocument(SignedFile):
+    """The unit's report as signed, stamped and issued (a PDF or a scan), with its number, date and signer, kept
+    with it. Never replaced: a new upload is one more document, the newest shown first."""
 
     submission = models.ForeignKey(
         Submission, on_delete=models.PROTECT, related_name="signed_documents", verbose_name="báo cáo"
     )
-    file = models.FileField("tệp", upload_to=stored_path, max_length=200)
-    file_name = models.CharField("tên tệp", max_length=200)
-    number = models.CharField("số văn bản", max_length=60, help_text="Ví dụ 15-BC/ĐU.")
-    signed_on = models.DateField("ngày ký")
-    signer = models.CharField("người ký", max_length=120)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="người tải lên"
-    )
-    uploaded_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
 
     class Meta:
         verbose_name = "văn bản báo cáo đã ký"
         verbose_name_plural = "văn bản báo cáo đã ký"
 
-    def __str__(self):
-        return f"{self.number} ({self.signed_on:%d/%m/%Y})"
+    def folder(self) -> str:
+        return f"van-ban-ky/{self.submission.period_id}/{self.submission.unit_id}"

@@ -15,14 +15,13 @@ from django.utils import timezone
 from accounts.permissions import Action, require
 from followup import notify
 from followup.models import Kind
-from programme import attachments
 from programme.models import Period, Target, TaskGroup, Unit
 from programme.rules import Coverage, not_typed, report_coverage
 from programme.selectors import unit_info, validation_rules
 from programme.validation import FigureMap, Rule, Violation, errors_and_warnings
-from reporting import signed
 from reporting.models import Narrative, SignedDocument, Submission, SubmissionEvent, Value
 from reporting.selectors.compliance import register_figures_at, register_of
+from reporting.signed import keep_signed
 from reporting.totals import totals_changed
 
 VALUE_FIELDS = ("numerator", "denominator", "note")
@@ -421,8 +420,8 @@ def submission_import(
 def signed_document_add(
     *, user, submission: Submission, upload, number: str, signed_on: datetime.date | None, signer: str
 ) -> SignedDocument:
-    """Keep the signed and stamped report with the unit's report, once it is submitted or approved; a
-    ``ValidationError`` by field, in Vietnamese, and nothing stored, when something is wrong."""
+    """Keep the signed and stamped report with the unit's report, once it is submitted or approved
+    (``reporting.signed.keep_signed`` says what is checked)."""
     require(user, Action.ATTACH_SIGNED, submission.unit)
     if submission.status not in Submission.COUNTING:
         raise ValidationError(
@@ -431,45 +430,7 @@ def signed_document_add(
                 f"“{submission.get_status_display()}”."
             }
         )
-    number, signer = " ".join(number.split()), " ".join(signer.split())
-    today = timezone.localdate()
-    errors = {}
-    if not number:
-        errors["number"] = "Cần ghi số văn bản, ví dụ 15-BC/ĐU."
-    elif len(number) > signed.NUMBER_MAX_LENGTH:
-        errors["number"] = f"Số văn bản dài tối đa {signed.NUMBER_MAX_LENGTH} ký tự."
-    if signed_on is None:
-        errors["signed_on"] = "Cần nhập ngày ký (ngày/tháng/năm)."
-    elif signed_on > today:
-        errors["signed_on"] = f"Ngày ký không thể sau hôm nay ({today:%d/%m/%Y})."
-    elif signed_on < submission.period.start:
-        errors["signed_on"] = f"Ngày ký không thể trước ngày đầu kỳ báo cáo ({submission.period.start:%d/%m/%Y})."
-    if not signer:
-        errors["signer"] = "Cần ghi người ký, ví dụ Nguyễn Văn A."
-    elif len(signer) > signed.SIGNER_MAX_LENGTH:
-        errors["signer"] = f"Tên người ký dài tối đa {signed.SIGNER_MAX_LENGTH} ký tự."
-    if upload is None:
-        errors["file"] = "Cần chọn tệp văn bản đã ký (PDF, JPG hoặc PNG)."
-    else:
-        try:
-            signed.ACCEPTED.checked(upload, field="file")
-        except ValidationError as error:
-            errors.update(error.message_dict)
-    if errors:
-        raise ValidationError(errors)
-    document = SignedDocument(
-        submission=submission,
-        file_name=attachments.shown_name(upload.name),
-        number=number,
-        signed_on=signed_on,
-        signer=signer,
-        uploaded_by=user,
+    document = SignedDocument(submission=submission, uploaded_by=user)
+    return keep_signed(
+        document, upload=upload, number=number, signed_on=signed_on, signer=signer, period_start=submission.period.start
     )
-    document.file.save(upload.name, upload, save=False)
-    stored, storage = document.file.name, document.file.storage
-    try:
-        document.save()
-    except Exception:
-        storage.delete(stored)  # nothing half-saved: no file without its record
-        raise
-    return document

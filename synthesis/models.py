@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.text import capfirst
 
 from programme.models import Period, TaskGroup
+from reporting.signed import SignedFile
 
 # The report's own texts, in its order, around section II's task groups (``PeriodReportSection``).
 OPENING_TEXTS = ("opening", "people")
@@ -111,3 +112,18 @@ class PeriodReportEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} — {self.at:%d/%m/%Y %H:%M}"
+
+
+class SignedPeriodReport(SignedFile):
+    """The body's report as signed, stamped and issued, kept with it, as a unit's is with its report."""
+
+    report = models.ForeignKey(
+        PeriodReport, on_delete=models.PROTECT, related_name="signed_documents", verbose_name="báo cáo"
+    )
+
+    class Meta:
+        verbose_name = "văn bản báo cáo tổng hợp đã ký"
+        verbose_name_plural = "văn bản báo cáo tổng hợp đã ký"
+
+    def folder(self) -> str:
+        return f"van-ban-ky/{self.report.period_id}/ban"

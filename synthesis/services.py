@@ -5,6 +5,7 @@ keeps the document as issued) and reopening it (with a reason)."""
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -12,8 +13,16 @@ from django.utils.text import capfirst
 from accounts.permissions import Action, require
 from programme.models import Period, TaskGroup
 from reporting.services import text_change
+from reporting.signed import keep_signed
 from synthesis.document import build_period_report
-from synthesis.models import CLOSING_TEXTS, OPENING_TEXTS, PeriodReport, PeriodReportEvent, PeriodReportSection
+from synthesis.models import (
+    CLOSING_TEXTS,
+    OPENING_TEXTS,
+    PeriodReport,
+    PeriodReportEvent,
+    PeriodReportSection,
+    SignedPeriodReport,
+)
 
 HEADER_FIELDS = ("number", "issued_on", "signer_name", "recipients", "approved_only")
 
@@ -157,3 +166,18 @@ def period_report_reopen(*, user, report: PeriodReport, version: int | None, rea
         report=report, actor=user, action=PeriodReportEvent.Action.REOPENED, comment=reason
     )
     return report
+
+
+@transaction.atomic
+def signed_report_add(
+    *, user, report: PeriodReport, upload, number: str, signed_on: datetime.date | None, signer: str
+) -> SignedPeriodReport:
+    """Keep the signed and stamped copy of the body's report with it, once the report is complete
+    (``reporting.signed.keep_signed`` says what is checked)."""
+    require(user, Action.COMPOSE_REPORT, report.period.programme.area)
+    if not report.is_complete:
+        raise ValidationError({"file": "Chỉ đính kèm văn bản đã ký khi báo cáo đã hoàn thành."})
+    document = SignedPeriodReport(report=report, uploaded_by=user)
+    return keep_signed(
+        document, upload=upload, number=number, signed_on=signed_on, signer=signer, period_start=report.period.start
+    )

@@ -1,20 +1,31 @@
 """The body's report for a period: composed by its reviewers beside the units' reports, read by its leaders,
 downloaded as the Party document it makes."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import Action, may, require
 from reporting.access import report_period
 from reporting.inert import filename_part
+from reporting.signed import ACCEPTED
+from reporting.views.signed import signed_file, signed_post
 from synthesis.document import build_from
 from synthesis.forms import WorkspaceForm
-from synthesis.models import PeriodReportEvent
+from synthesis.models import PeriodReport, PeriodReportEvent, SignedPeriodReport
 from synthesis.selectors import workspace
-from synthesis.services import ReportRefused, StaleReport, period_report_reopen, period_report_save
+from synthesis.services import (
+    ReportRefused,
+    StaleReport,
+    period_report_reopen,
+    period_report_save,
+    signed_report_add,
+)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -131,3 +142,39 @@ def issued(request, issued_id):
     require(request.user, Action.VIEW_DISTRICT)
     period = event.report.period
     return _docx(bytes(event.document), f"bao-cao-tong-hop-{filename_part(period.code)}-{event.at:%Y%m%d-%H%M}.docx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def signed_reports(request, period_id):
+    """The body's report as signed, stamped and issued, kept with it once it is complete."""
+    period = _period(request.user, period_id)
+    area = period.programme.area
+    report = get_object_or_404(PeriodReport.objects.select_related("period__programme__area"), period=period)
+    errors, posted = {}, {}
+    if request.method == "POST":
+        require(request.user, Action.COMPOSE_REPORT, area)
+        errors, posted = signed_post(request, partial(signed_report_add, user=request.user, report=report))
+        if not errors:
+            return redirect("period_report_signed", period_id=period.id)
+    context = {
+        "whose": "Báo cáo của Ban",
+        "period": period,
+        "back": reverse("period_report", args=[period.id]),
+        "documents": list(report.signed_documents.select_related("uploaded_by").order_by("-uploaded_at", "-pk")),
+        "download": "period_report_signed_file",
+        "may_attach": may(request.user, Action.COMPOSE_REPORT, area) and report.is_complete,
+        "not_yet": "" if report.is_complete else "Văn bản đã ký được lưu khi báo cáo đã hoàn thành.",
+        "errors": errors,
+        "posted": posted,
+        "accepted": ACCEPTED,
+    }
+    return render(request, "reporting/signed_documents.html", context, status=400 if errors else 200)
+
+
+@login_required
+@require_GET
+def signed_report_file(request, signed_id):
+    document = get_object_or_404(SignedPeriodReport, pk=signed_id)
+    require(request.user, Action.VIEW_DISTRICT)
+    return signed_file(document)

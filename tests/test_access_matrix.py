@@ -35,7 +35,7 @@ from reporting.selectors.reports import report_sheet
 from reporting.services import Content, Figures, submission_import, submission_save
 from reporting.totals import totals_refresh
 from reporting.workbook import SHEET_TITLE, build_template
-from synthesis.models import PeriodReport, PeriodReportEvent
+from synthesis.models import PeriodReport, PeriodReportEvent, SignedPeriodReport
 from tests.factories import make_user
 from tests.surfaces import fetched
 from tests.test_error_pages import assert_error_page
@@ -103,6 +103,8 @@ GET = """
     period_report_reopen >login?next 405        405          405          405          405
     period_report_docx >login?next 403          403          200          200          200
     period_report_issued >login?next 403        403          200          200          200
+    period_report_signed >login?next 403        403          200          200          200
+    period_report_signed_file >login?next 403   403          200          200          200
 """
 POST = """
     name              anonymous    officer_a    officer_b    reviewer     leader       administrator
@@ -153,6 +155,8 @@ POST = """
     period_report_reopen >login?next 403        403          >period_report+ 403      >period_report+
     period_report_docx >login?next 405          405          405          405          405
     period_report_issued >login?next 405        405          405          405          405
+    period_report_signed >login?next 403        403          >period_report_signed+ 403 >period_report_signed+
+    period_report_signed_file >login?next 405   405          405          405          405
 """
 # Everything a POST could change: reports, their figures, texts and history, the register of models, and the
 # downloads asked for (the reviewer's is one of the world's).
@@ -170,6 +174,7 @@ SNAPSHOT = {
     SignedDocument: ("submission", "number", "signed_on", "signer"),
     PeriodReport: ("period", "status", "version", "people"),
     PeriodReportEvent: ("report", "action", "comment"),
+    SignedPeriodReport: ("report", "number", "signer"),
 }
 # the officer's form: the 2024S1 draft; the Ban's report: 2024S1, not begun (its 2024Q1 one is complete)
 OPEN_DRAFT_PAGES = {"report", "report_template", "report_upload", "period_report"}
@@ -245,6 +250,7 @@ class World:
     record_a: MilestoneRecord  # unit A's plan recorded done, waiting for the Ban's confirmation
     signed_a: SignedDocument  # the signed and stamped copy of unit A's 2024Q1 report
     issued_q1: PeriodReportEvent  # the completion of the Ban's 2024Q1 report, with the document as issued
+    signed_q1: SignedPeriodReport  # its signed copy
     secrets: dict[str, list[str]]  # per officer: what of the other unit must never reach them
     sessions: dict[str, str]  # per role: a signed-in session, made once with ``force_login``
 
@@ -352,6 +358,15 @@ def _build_world() -> World:
             action=PeriodReportEvent.Action.COMPLETED,
             document=b"PK\x03\x04 the Ban's 2024Q1 report",
         ),
+        signed_q1=SignedPeriodReport.objects.create(
+            report=PeriodReport.objects.get(period=periods["2024Q1"]),
+            file=ContentFile(b"%PDF-1.4\n", name="ban-da-ky.pdf"),
+            file_name="Báo cáo quý I đã ký.pdf",
+            number="10-BC/BDVHU",
+            signed_on=datetime.date(2024, 3, 28),
+            signer="Trưởng ban",
+            uploaded_by=users["reviewer"],
+        ),
         secrets={"officer_a": shows_b, "officer_b": shows_a},
         sessions=sessions,
     )
@@ -388,6 +403,7 @@ def url_args(name: str, world: World, period: str = "") -> dict:
         "record_id": world.record_a.pk,
         "document_id": world.signed_a.pk,
         "issued_id": world.issued_q1.pk,
+        "signed_id": world.signed_q1.pk,
     }
     wanted = set(PATTERNS[name].pattern.converters)
     assert wanted <= set(values), f"no test value for {wanted - set(values)} of {name}"
@@ -422,6 +438,9 @@ def post_data(name: str, world: World, args: dict) -> dict:
             return {"action": "confirm"}
         case "period_report":
             return {"version": "", "action": "save", "people": "Nhân dân phấn khởi."}
+        case "period_report_signed":
+            pdf = SimpleUploadedFile("ban-da-ky.pdf", b"%PDF-1.7\n")
+            return {"number": "12-BC/BDVHU", "signed_on": "2024-03-30", "signer": "Trưởng ban", "file": pdf}
         case "period_report_reopen":
             return {"version": world.issued_q1.report.version, "reason": "Sửa số liệu."}
         case "signed_documents":

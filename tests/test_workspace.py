@@ -9,6 +9,7 @@ import io
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,7 +18,7 @@ from docx import Document
 from accounts.roles import Role
 from programme.models import TaskGroup, Unit
 from reporting.services import Figures, submission_import
-from synthesis.models import PeriodReport, PeriodReportEvent
+from synthesis.models import PeriodReport, PeriodReportEvent, SignedPeriodReport
 from tests.factories import make_district, make_user
 from tests.test_review import period, submitted_by_officer
 
@@ -212,3 +213,31 @@ def test_the_pages_query_count_does_not_grow_with_the_units(client, db):
             assert client.get(page(periods[0])).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_the_signed_copy_of_the_completed_report_is_kept_with_it(client, reviewer, leader, officer, phong_tho, s1):
+    signed = reverse("period_report_signed", args=[s1.id])
+    pdf = {"number": "125-BC/BDVHU", "signed_on": "2024-06-20", "signer": "Phó Trưởng ban Lò Văn A"}
+    client.force_login(reviewer)
+    client.post(page(s1), everything())
+    early = client.post(signed, pdf | {"file": SimpleUploadedFile("ky.pdf", b"%PDF-1.7\n")})
+    assert early.status_code == 400 and "Chỉ đính kèm văn bản đã ký khi báo cáo đã hoàn thành." in early.text
+    client.post(page(s1), everything(version_of(s1), action="complete"))
+    bad = client.post(signed, pdf | {"file": SimpleUploadedFile("ky.pdf", b"<html>")})
+    assert bad.status_code == 400 and "Nội dung tệp không phải tệp PDF" in bad.text
+    assert client.post(signed, pdf | {"file": SimpleUploadedFile("ky.pdf", b"%PDF-1.7\n")}).status_code == 302
+    kept = SignedPeriodReport.objects.get()
+    assert (kept.number, kept.report.period, kept.file.name.startswith(f"van-ban-ky/{s1.id}/ban/")) == (
+        "125-BC/BDVHU",
+        s1,
+        True,
+    )
+    client.force_login(leader)
+    assert "125-BC/BDVHU" in client.get(signed).text
+    download = client.get(reverse("period_report_signed_file", args=[kept.id]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.7\n"
+    assert client.post(signed, pdf | {"file": SimpleUploadedFile("ky.pdf", b"%PDF-1.7\n")}).status_code == 403
+    client.force_login(officer)
+    assert client.get(signed).status_code == 403
+    assert client.get(reverse("period_report_signed_file", args=[kept.id])).status_code == 403
+    assert SignedPeriodReport.objects.count() == 1
