@@ -88,6 +88,12 @@ def upload_not_a_workbook(page):
     expect(page.get_by_role("alert").first).to_be_visible()
 
 
+def reference_to_nothing(page):
+    page.locator("#id_people").fill("{{MT99}}")
+    page.get_by_role("button", name="Lưu", exact=True).click()
+    expect(page.locator(".field.invalid").first).to_be_visible()
+
+
 def prepare_file(page):
     page.get_by_role("button", name="Chuẩn bị tệp").click()
     expect(page.get_by_role("heading", name="Tệp đã sẵn sàng")).to_be_visible()
@@ -109,6 +115,7 @@ def visits(periods, commune, targets):
             (f"/bao-cao/{q3}/{unit}/tai-len/", None),
             (f"/bao-cao/{q3}/{unit}/tai-len/", upload_not_a_workbook),
             (f"/tong-quan/don-vi/{unit}/", None),
+            (f"/bao-cao/{q1}/{unit}/van-ban-ky/", None),
             ("/mo-hinh/", None),
             ("/thong-bao/", None),
             ("/thong-bao/nhan-qua-e-mail/", None),
@@ -131,8 +138,14 @@ def visits(periods, commune, targets):
             (f"/xuat/chuan-bi/ma-tran.xlsx?ky={s1}", None),
             (f"/xuat/chuan-bi/so-lieu.xlsx?ky={s1}", prepare_file),
             ("/thong-bao/", None),
+            (f"/tong-hop/{s1}/", None),
+            (f"/tong-hop/{s1}/", reference_to_nothing),
         ],
-        "lanhdao": [("/", None), *((path, None) for path in read_only)],  # the same pages without actions
+        "lanhdao": [
+            ("/", None),
+            (f"/tong-hop/{q1}/", None),
+            *((path, None) for path in read_only),
+        ],  # the same pages without actions
         "quantri": [("/", None), ("/admin/", None), ("/thong-bao/hop-thu-thu/", None)],
     }
 
