@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from programme.formatting import vn_number, vn_percent
 from programme.models import Period, Unit
-from reporting.forms import NOTE_MAX, ReportForm
+from reporting.forms import NOTE_MAX, ReportForm, part_name
 from reporting.inert import filename_part, is_formula
 from reporting.models import CLOSING_TEXTS
 from reporting.selectors.reports import ReportSheet, SheetRow, report_sheet
@@ -128,14 +128,27 @@ def build_template(sheet: ReportSheet) -> bytes:
         errorTitle="Ghi chú quá dài",
         error=f"Ghi chú tối đa {NOTE_MAX} ký tự.",
     )
-    rows = {}
-    for number, row in enumerate(sheet.rows, start=FIRST_ROW):
+    rows, part_rows = {}, {}
+    number = FIRST_ROW
+    for row in sheet.rows:
         _target_row(ws, number, row, sheet.previous_period)
         if row.target.is_typed:
             rows[row.target.code] = number
+            notes.add(f"{NOTE}{number}")
+            if not row.parts:
+                numbers.add(f"{NUM}{number}")
+                numbers.add(f"{DEN}{number}")
+        first = number + 1
+        for part in row.parts:  # a target with categories: a row per category, the target's row their sums
+            number += 1
+            _part_row(ws, number, row, part)
+            part_rows[(row.target.code, part.category.code)] = number
             numbers.add(f"{NUM}{number}")
             numbers.add(f"{DEN}{number}")
-            notes.add(f"{NOTE}{number}")
+        if row.parts:
+            for column in (NUM, DEN):
+                ws[f"{column}{first - 1}"].value = f"=SUM({column}{first}:{column}{number})"
+        number += 1
     ws.add_data_validation(numbers)
     ws.add_data_validation(notes)
     for column, width in WIDTHS.items():
@@ -150,7 +163,7 @@ def build_template(sheet: ReportSheet) -> bytes:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     _guidance_sheet(workbook, sheet)
-    _meta_sheet(workbook, sheet, version, rows)
+    _meta_sheet(workbook, sheet, version, rows, part_rows)
     workbook.security = WorkbookProtection(lockStructure=True)  # keeps "_meta" hidden and the sheets in place
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -231,10 +244,35 @@ def _target_row(ws, number: int, row: SheetRow, previous_period: Period | None) 
         _put(cell, value)
         cell.border = _BOX
         cell.alignment = _WRAP
-        if target.is_typed and column in INPUTS:
+        if target.is_typed and column in INPUTS and not (row.parts and column in (NUM, DEN)):
             cell.protection = Protection(locked=False)
             cell.fill = _INPUT_FILL
     ws[f"{CODE}{number}"].font = _BOLD
+    ws.row_dimensions[number].height = _height(values)
+
+
+def _part_row(ws, number: int, row: SheetRow, part) -> None:
+    """One category's row under its target's: the category's two figures are the inputs; the target's row
+    adds them up (a formula the upload never reads: the server adds them again)."""
+    values = {
+        CODE: row.target.code,
+        NAME: part.category.name,
+        NUM_LABEL: f"{part.category.name}: tử số",
+        NUM: part.numerator,
+        DEN_LABEL: f"{part.category.name}: mẫu số",
+        DEN: part.denominator,
+        PREVIOUS: "",
+        NOTE: "",
+    }
+    for column, value in values.items():
+        cell = ws[f"{column}{number}"]
+        _put(cell, value)
+        cell.border = _BOX
+        cell.alignment = _WRAP
+        if column in (NUM, DEN):
+            cell.protection = Protection(locked=False)
+            cell.fill = _INPUT_FILL
+    ws[f"{NAME}{number}"].alignment = Alignment(wrap_text=True, vertical="top", indent=2)
     ws.row_dimensions[number].height = _height(values)
 
 
@@ -275,7 +313,9 @@ def _guidance_sheet(workbook, sheet: ReportSheet) -> None:
     ws.protection.formatRows = False
 
 
-def _meta_sheet(workbook, sheet: ReportSheet, version: int | None, rows: dict[str, int]) -> None:
+def _meta_sheet(
+    workbook, sheet: ReportSheet, version: int | None, rows: dict[str, int], part_rows: dict[tuple[str, str], int]
+) -> None:
     meta = workbook.create_sheet(META_TITLE)
     lines = [
         ["format", FORMAT],
@@ -287,6 +327,7 @@ def _meta_sheet(workbook, sheet: ReportSheet, version: int | None, rows: dict[st
         ["programme", sheet.period.programme.code],
         ["version", version if version is not None else ""],
         *(["target", code, number] for code, number in rows.items()),
+        *(["part", code, number, category] for (code, category), number in part_rows.items()),
     ]
     for number, line in enumerate(lines, start=1):
         for column, value in enumerate(line, start=1):
@@ -307,16 +348,18 @@ class TemplateMeta:
     programme_code: str
     version: int | None
     rows: dict[str, int]  # target code → row number
+    part_rows: dict[tuple[str, str], int]  # (target code, category code) → row number
 
 
 @dataclass(frozen=True)
 class FilledTemplate:
     meta: TemplateMeta
     cells: dict[str, dict[str, object]]  # target code → {"num": …, "den": …, "note": …} as the cells hold them
+    parts: dict[tuple[str, str], dict[str, object]]  # (target code, category code) → {"num": …, "den": …}
 
-    def cell(self, code: str, part: str) -> str:
+    def cell(self, code: str, part: str, category: str | None = None) -> str:
         column = {name: column for column, (name, _) in INPUTS.items()}[part]
-        return f"{column}{self.meta.rows[code]}"
+        return f"{column}{self.meta.rows[code] if category is None else self.meta.part_rows[(code, category)]}"
 
 
 def read_template(data: bytes, filename: str) -> FilledTemplate:
@@ -339,7 +382,16 @@ def read_template(data: bytes, filename: str) -> FilledTemplate:
             raise TemplateError(f"Bố cục tệp mẫu đã bị thay đổi: dòng {number} không còn là chỉ tiêu {code}. {REMADE}")
         columns = dict(zip(WIDTHS, found, strict=True))
         cells[code] = {name: columns[column] for column, (name, _) in INPUTS.items()}
-    return FilledTemplate(meta, cells)
+    parts = {}
+    for (code, category), number in meta.part_rows.items():
+        found = report_rows.get(number, [])
+        found = [*found, *([None] * (len(WIDTHS) - len(found)))]
+        if str(found[0] or "").strip() != code:
+            raise TemplateError(f"Bố cục tệp mẫu đã bị thay đổi: dòng {number} không còn là chỉ tiêu {code}. {REMADE}")
+        columns = dict(zip(WIDTHS, found, strict=True))
+        parts[(code, category)] = {"num": columns[NUM], "den": columns[DEN]}
+        cells[code] |= {"num": None, "den": None}  # the sums' formulas: never read, the server adds the parts
+    return FilledTemplate(meta, cells, parts)
 
 
 def _raw_tables(data: bytes) -> tuple[list[list] | None, dict[int, list] | None]:
@@ -350,7 +402,7 @@ def _raw_tables(data: bytes) -> tuple[list[list] | None, dict[int, list] | None]
         with open_xlsx(data, TEMPLATE_LIMITS) as workbook:
             if META_TITLE not in workbook.sheetnames:
                 return None, None
-            meta_rows = list(workbook.rows(META_TITLE, max_row=MAX_ROWS, max_col=3))
+            meta_rows = list(workbook.rows(META_TITLE, max_row=MAX_ROWS, max_col=4))
             if SHEET_TITLE not in workbook.sheetnames:
                 return meta_rows, None
             report = workbook.rows(SHEET_TITLE, min_row=FIRST_ROW, max_row=FIRST_ROW + MAX_ROWS, max_col=len(WIDTHS))
@@ -360,13 +412,18 @@ def _raw_tables(data: bytes) -> tuple[list[list] | None, dict[int, list] | None]
 
 
 def _parse_meta(meta_rows: list[tuple]) -> TemplateMeta:
-    values, rows = {}, {}
+    values, rows, part_rows = {}, {}, {}
     for cells in meta_rows:
-        key, value, number = (*cells, None, None, None)[:3]
-        if key == "target" and isinstance(value, str) and isinstance(number, int):
+        key, value, number, category = (*cells, None, None, None, None)[:4]
+        if key in ("target", "part") and isinstance(value, str) and isinstance(number, int):
             if not FIRST_ROW <= number < FIRST_ROW + MAX_ROWS:
                 raise TemplateError(NOT_A_TEMPLATE)
-            rows[value] = number
+            if key == "target":
+                rows[value] = number
+            elif isinstance(category, str):
+                part_rows[(value, category)] = number
+            else:
+                raise TemplateError(NOT_A_TEMPLATE)
         elif isinstance(key, str):
             values[key] = value
     if values.get("format") != FORMAT or not isinstance(values.get("period_id"), int):
@@ -384,6 +441,7 @@ def _parse_meta(meta_rows: list[tuple]) -> TemplateMeta:
         programme_code=str(values.get("programme") or ""),
         version=version,
         rows=rows,
+        part_rows=part_rows,
     )
 
 
@@ -422,6 +480,10 @@ def _check_current(meta: TemplateMeta, sheet: ReportSheet) -> None:
         raise TemplateConflict(_stale_message(submission, meta.version))
     if set(meta.rows) != {target.code for target in sheet.typed_targets}:
         raise TemplateConflict(f"Danh sách chỉ tiêu của kỳ đã thay đổi sau khi tải mẫu này; không lưu gì. {REMADE}")
+    if set(meta.part_rows) != {(row.target.code, part.category.code) for row in sheet.rows for part in row.parts}:
+        raise TemplateConflict(
+            f"Danh sách tổ chức của các chỉ tiêu đã thay đổi sau khi tải mẫu này; không lưu gì. {REMADE}"
+        )
 
 
 def _stale_message(submission, version: int | None) -> str:
@@ -442,6 +504,11 @@ def template_form(filled: FilledTemplate, sheet: ReportSheet) -> ReportForm:
         # The figures go in as the cells hold them: the form's count field reads a number cell and text alike.
         data |= {f"{part}_{code}": None if cells[part] is UNCOMPUTED else cells[part] for part in ("num", "den")}
         data[f"note_{code}"] = _as_typed(cells["note"])
+    for (code, category), cells in filled.parts.items():
+        data |= {
+            part_name(part, code, category): None if cells[part] is UNCOMPUTED else cells[part]
+            for part in ("num", "den")
+        }
     for group in sheet.task_groups:
         data[f"group_{group.number}"] = sheet.narratives.get(group.id, "")
     for name in CLOSING_TEXTS:
@@ -473,7 +540,16 @@ def cell_errors(form: ReportForm, filled: FilledTemplate) -> list[CellError]:
                 errors.append(CellError(filled.cell(code, part), UNCOMPUTED_MESSAGE, f"{code}, {labels[part]}"))
             for message in form.errors.get(f"{part}_{code}", []):
                 errors.append(CellError(filled.cell(code, part), message, f"{code}, {labels[part]}"))
+    for code, category in sorted(filled.meta.part_rows, key=filled.meta.part_rows.get):
+        for part in ("num", "den"):
+            cell, name = filled.cell(code, part, category), part_name(part, code, category)
+            what = f"{code}, {form.fields[name].label}"  # "MT6, Hội Nông dân: tử số"
+            if filled.parts[(code, category)][part] is UNCOMPUTED:
+                errors.append(CellError(cell, UNCOMPUTED_MESSAGE, what))
+            for message in form.errors.get(name, []):
+                errors.append(CellError(cell, message, what))
     known = {f"{part}_{code}" for code in filled.meta.rows for part in ("num", "den", "note")}
+    known |= {part_name(part, code, category) for code, category in filled.meta.part_rows for part in ("num", "den")}
     for name, messages in form.errors.items():
         if name not in known:
             errors += [CellError("", message) for message in messages]
