@@ -130,16 +130,13 @@ class ReportForm(forms.Form):
 
     def target_fields(self):
         """(sheet row, numerator field, denominator field, note field, parts) for the template; a target with
-        categories has no fields of its own figures but (part, numerator field, denominator field) per category."""
+        categories has no fields of its own figures but (part, [(numerator field, "num"), (denominator field, "den")])
+        per category."""
         for row in self.sheet.rows:
             code = row.target.code
             if row.parts:
                 parts = [
-                    (
-                        part,
-                        self[part_name("num", code, part.category.code)],
-                        self[part_name("den", code, part.category.code)],
-                    )
+                    (part, [(self[part_name(kind, code, part.category.code)], kind) for kind in ("num", "den")])
                     for part in row.parts
                 ]
                 yield row, None, None, self[f"note_{code}"], parts

@@ -312,7 +312,6 @@ def _check_row(row: dict[str, object], context: _Context) -> _GoodRow:
     target = context.targets.get((period.programme_id, target_code))
     if target is None:
         raise _BadRow(f"không có chỉ tiêu mã “{target_code}”" if target_code else "thiếu mã chỉ tiêu")
-    category = _category(row, target, context)
     numerator = _count(row["numerator"], "tử số")
     denominator = _count(row["denominator"], "mẫu số")
     if numerator > denominator:
@@ -321,6 +320,7 @@ def _check_row(row: dict[str, object], context: _Context) -> _GoodRow:
         raise _BadRow(reason)
     if context.statuses.get((unit.id, period.id)) == Submission.Status.APPROVED:
         raise _BadRow(f"báo cáo của {unit.name} kỳ {period.code} đã được duyệt; cần mở lại trước khi nhập")
+    category = _category(row, target, context)
     return _GoodRow(unit, period, target, Figures(numerator, denominator), category)
 
 

@@ -22,7 +22,7 @@ from programme.models import Period, Unit
 from reporting.models import ReportCounts, Submission, TargetTotals
 from reporting.services import Figures, submission_approve, submission_import
 from reporting.totals import totals_refresh
-from tests.factories import make_district, make_user
+from tests.factories import IMPORT_HEADER, category_rows, make_district, make_user
 from tests.surfaces import fetched
 
 FILE_ROWS = [
@@ -74,8 +74,8 @@ def load_values(tmp_path, rows=FILE_ROWS) -> None:
     path = tmp_path / "so-lieu.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["unit", "period", "target", "numerator", "denominator"])
-        writer.writerows(rows)
+        writer.writerow(IMPORT_HEADER)
+        writer.writerows(category_rows(rows))
     call_command("import_values", str(path), stdout=io.StringIO(), stderr=io.StringIO())
 
 
