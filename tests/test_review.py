@@ -31,7 +31,7 @@ from reporting.services import (
     submission_save,
 )
 from reporting.totals import totals_refresh
-from tests.factories import make_district, make_user
+from tests.factories import make_district, make_user, total_figures
 
 
 def period(programme, code) -> Period:
@@ -49,7 +49,7 @@ def review_url(submission) -> str:
 def complete_content(unit, period, *, narrative="Đã triển khai.", figures=(9, 10)) -> Content:
     sheet = report_sheet(unit, period)
     content = Content(
-        figures={t: Figures(*figures) for t in sheet.typed_targets},
+        figures={t: total_figures(t, *figures) for t in sheet.typed_targets},
         narratives={g: narrative for g in sheet.task_groups},
         shortcomings="Còn chậm.",
         next_steps="Tiếp tục.",
