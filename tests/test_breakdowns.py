@@ -330,3 +330,136 @@ def test_a_file_without_the_category_column_refuses_a_target_with_categories(pho
         call_command("import_values", write(tmp_path, [("03549", "2024Q1", "MT6", 45, 50)], header=header))
     captured = capsys.readouterr()
     assert "Dòng 2: chỉ tiêu MT6 được báo cáo theo từng tổ chức" in captured.out + captured.err
+
+
+# --- what the district sees ----------------------------------------------------------------------------------
+
+S1_ROWS = [
+    # Thị trấn Phong Thổ: the Hội Nông dân lags (60%)
+    ("03549", "2024S1", "MT6", "doan-thanh-nien", 95, 100),
+    ("03549", "2024S1", "MT6", "phu-nu", 190, 200),
+    ("03549", "2024S1", "MT6", "nong-dan", 180, 300),
+    ("03549", "2024S1", "MT6", "cuu-chien-binh", 40, 40),
+    # Xã Lả Nhì Thàng
+    ("03391", "2024S1", "MT6", "doan-thanh-nien", 50, 50),
+    ("03391", "2024S1", "MT6", "phu-nu", 99, 100),
+    ("03391", "2024S1", "MT6", "nong-dan", 100, 100),
+    ("03391", "2024S1", "MT6", "cuu-chien-binh", 10, 10),
+]
+
+
+@pytest.fixture
+def s1_loaded(phong_tho, tmp_path):
+    call_command("import_values", write(tmp_path, S1_ROWS), stdout=io.StringIO())
+    return Period.objects.select_related("programme__area").get(programme=phong_tho, code="2024S1")
+
+
+def test_the_overview_and_the_target_page_show_which_organisation_lags(client, reviewer, s1_loaded, targets):
+    client.force_login(reviewer)
+    overview = client.get(reverse("overview"), {"ky": s1_loaded.id}).text
+    assert "MT6 theo từng tổ chức" in overview and "breakdowns.css" in overview
+    # Σ over both communes: Hội Nông dân 280/400 = 70%, below "trên 90%"
+    assert '<th scope="row" class="lags">Hội Nông dân</th>' in overview
+    assert "280 / 400" in overview and "70,00%" in overview
+    assert '<th scope="row">Đoàn TNCS Hồ Chí Minh</th>' in overview  # 145/150 = 96,67%: above 90%
+    page = client.get(reverse("target_dashboard", args=[targets["MT6"].id]), {"ky": s1_loaded.id}).text
+    assert "MT6 theo từng tổ chức" in page and "280 / 400" in page and "289 / 300" in page
+    mt1 = client.get(reverse("target_dashboard", args=[targets["MT1"].id]), {"ky": s1_loaded.id}).text
+    assert "theo từng tổ chức" not in mt1 and "breakdowns.css" not in mt1  # a target without categories
+
+
+def test_an_officer_still_may_not_see_the_district_pages(client, officer, s1_loaded, targets):
+    client.force_login(officer)
+    assert client.get(reverse("target_dashboard", args=[targets["MT6"].id])).status_code == 404
+    assert client.get(reverse("overview")).status_code in (302, 403, 404)
+
+
+def _queries(client, url, params) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params).status_code == 200
+    return len(captured)
+
+
+def test_the_breakdown_costs_the_same_queries_whatever_the_number_of_units(
+    client, reviewer, phong_tho, tmp_path, targets
+):
+    client.force_login(reviewer)
+    period = Period.objects.get(programme=phong_tho, code="2024S1")
+    call_command("import_values", write(tmp_path, S1_ROWS[:4]), stdout=io.StringIO())
+    pages = [
+        (reverse("overview"), {"ky": period.id}),
+        (reverse("target_dashboard", args=[targets["MT6"].id]), {"ky": period.id}),
+    ]
+    few = [_queries(client, url, params) for url, params in pages]
+    more = [(code, "2024S1", "MT6", org, 5, 10) for code in ("03391", "03550", "03490", "03553") for org in ORGS]
+    call_command("import_values", write(tmp_path, more), stdout=io.StringIO())
+    assert [_queries(client, url, params) for url, params in pages] == few
+
+
+def test_the_official_report_has_a_breakdown_table_per_target_with_categories(client, reviewer, s1_loaded):
+    import docx
+
+    client.force_login(reviewer)
+    response = client.get(reverse("official_report", args=[s1_loaded.id]))
+    document = docx.Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Chỉ tiêu MT6 theo từng tổ chức (yêu cầu > 90%):" in text
+    table = next(t for t in document.tables if t.cell(0, 0).text == "Tổ chức")
+    rows = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in table.rows[1:]}
+    assert rows["Hội Nông dân"] == ["70,00% (280/400)", "Chưa đạt", "2"]
+    assert rows["Đoàn TNCS Hồ Chí Minh"][0] == "96,67% (145/150)"
+    assert "Chỉ tiêu MT1 theo từng tổ chức" not in text
+
+
+def test_the_units_own_docx_lists_its_organisations(client, s1_loaded, commune):
+    import docx
+
+    from accounts.roles import Role
+    from tests.factories import make_user
+
+    client.force_login(make_user("canbo-docx", Role.OFFICER, unit=commune))
+    response = client.get(reverse("unit_report_docx", args=[s1_loaded.id, commune.code]))
+    document = docx.Document(io.BytesIO(response.content))
+    table = next(t for t in document.tables if t.cell(0, 0).text == "Tổ chức")
+    assert [c.text for c in table.rows[3].cells] == ["Hội Nông dân", "180", "300"]
+
+
+# --- what approval freezes, what history keeps, what a copy takes ---------------------------------------------
+
+
+def test_an_approved_reports_parts_are_frozen(phong_tho, s1_loaded, reviewer, tmp_path, capsys):
+    from reporting.services import submission_approve
+
+    report = Submission.objects.get(unit__code="03549", period=s1_loaded)
+    submission_approve(user=reviewer, submission=report, version=None)
+    before = sorted(ValuePart.objects.filter(value__submission=report).values_list("numerator", "denominator"))
+    changed = [(*row[:4], 1, row[5]) if row[3] == "nong-dan" else row for row in S1_ROWS[:4]]
+    with pytest.raises((CommandError, SystemExit)):
+        call_command("import_values", write(tmp_path, changed))
+    captured = capsys.readouterr()
+    assert "đã được duyệt" in captured.out + captured.err
+    assert sorted(ValuePart.objects.filter(value__submission=report).values_list("numerator", "denominator")) == before
+
+
+def test_the_history_names_the_organisation_of_a_changed_figure(client, reviewer, s1_loaded, tmp_path):
+    changed = [(*row[:4], 200, row[5]) if row[3] == "nong-dan" else row for row in S1_ROWS[:4]]
+    call_command("import_values", write(tmp_path, changed), stdout=io.StringIO())
+    report = Submission.objects.get(unit__code="03549", period=s1_loaded)
+    event = report.events.latest("pk")
+    assert {"target": "MT6", "category": "Hội Nông dân", "field": "numerator", "old": 180, "new": 200} in event.changes
+    assert {"target": "MT6", "field": "numerator", "old": 505, "new": 525} in event.changes
+    client.force_login(reviewer)
+    page = client.get(reverse("report_history", args=[s1_loaded.id, "03549"])).text
+    assert "<strong>MT6</strong> — Hội Nông dân tử số" in page
+
+
+def test_copying_the_programme_copies_the_categories(phong_tho):
+    from programme.copying import copy_plan, copy_programme
+
+    copy = copy_programme(copy_plan(phong_tho, year=2025))
+    copied = TargetCategory.objects.filter(target__programme=copy)
+    assert copied.count() == TargetCategory.objects.filter(target__programme=phong_tho).count() == 13
+    assert copied.get(target__code="MT8", code="mat-tran").name == "Ủy ban Mặt trận Tổ quốc"
