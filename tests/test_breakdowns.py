@@ -463,3 +463,21 @@ def test_copying_the_programme_copies_the_categories(phong_tho):
     copied = TargetCategory.objects.filter(target__programme=copy)
     assert copied.count() == TargetCategory.objects.filter(target__programme=phong_tho).count() == 13
     assert copied.get(target__code="MT8", code="mat-tran").name == "Ủy ban Mặt trận Tổ quốc"
+
+
+def test_the_matrix_names_each_units_lowest_organisation(client, reviewer, s1_loaded):
+    client.force_login(reviewer)
+    page = client.get(reverse("matrix"), {"ky": s1_loaded.id}).text
+    assert '<small class="lowest">thấp nhất: Hội Nông dân 60,00%</small>' in page  # Thị trấn Phong Thổ
+    assert '<small class="lowest">thấp nhất: Hội Liên hiệp Phụ nữ 99,00%</small>' in page  # Xã Lả Nhì Thàng
+    assert page.count('class="lowest"') == 2  # MT6 of the two communes only
+
+
+def test_the_matrix_costs_the_same_queries_whatever_the_number_of_units(client, reviewer, phong_tho, tmp_path):
+    client.force_login(reviewer)
+    period = Period.objects.get(programme=phong_tho, code="2024S1")
+    call_command("import_values", write(tmp_path, S1_ROWS[:4]), stdout=io.StringIO())
+    few = _queries(client, reverse("matrix"), {"ky": period.id})
+    more = [(code, "2024S1", "MT6", org, 5, 10) for code in ("03391", "03550", "03490", "03553") for org in ORGS]
+    call_command("import_values", write(tmp_path, more), stdout=io.StringIO())
+    assert _queries(client, reverse("matrix"), {"ky": period.id}) == few
