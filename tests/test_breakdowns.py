@@ -481,3 +481,9 @@ def test_the_matrix_costs_the_same_queries_whatever_the_number_of_units(client, 
     more = [(code, "2024S1", "MT6", org, 5, 10) for code in ("03391", "03550", "03490", "03553") for org in ORGS]
     call_command("import_values", write(tmp_path, more), stdout=io.StringIO())
     assert _queries(client, reverse("matrix"), {"ky": period.id}) == few
+
+
+def test_the_review_page_and_the_submitted_report_show_the_organisations(client, reviewer, s1_loaded, commune):
+    client.force_login(reviewer)
+    page = client.get(reverse("review", args=[s1_loaded.id, commune.code])).text
+    assert "Theo tổ chức: Đoàn TNCS Hồ Chí Minh 95/100; Hội Liên hiệp Phụ nữ 190/200; Hội Nông dân 180/300" in page
