@@ -33,6 +33,7 @@ from reporting.services import (
     submission_return,
     submission_save,
 )
+from tests.factories import total_figures
 from tests.surfaces import fetched
 
 PARAMS = (
@@ -102,7 +103,7 @@ def world(phong_tho, period_2024, officer, commune, reviewer):
     """The town files its whole 2024 report; two units' figures are imported; one of those is approved."""
     sheet = report_sheet(commune, period_2024)
     content = Content(
-        figures={t: Figures(1, 2, IMAGE) for t in sheet.typed_targets},
+        figures={t: total_figures(t, 1, 2, IMAGE) for t in sheet.typed_targets},
         narratives={g: f"Nhóm {g.number}: {SCRIPT}" for g in sheet.task_groups},
         shortcomings=SCRIPT,
         next_steps=IMAGE,

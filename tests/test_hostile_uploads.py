@@ -22,9 +22,9 @@ from accounts.roles import Role
 from programme.models import Period, Unit
 from reporting.counts import MAX_COUNT
 from reporting.models import Submission, Value
-from reporting.services import Content, Figures, submission_save
+from reporting.services import Content, submission_save
 from reporting.workbook import UNCOMPUTED_MESSAGE
-from tests.factories import make_user
+from tests.factories import make_user, total_figures
 from tests.test_hostile_params import database_state as all_rows
 
 SCRIPT = "<script>alert(1)</script>"
@@ -78,7 +78,7 @@ def q1(phong_tho):
 def draft(officer, commune, q1):
     """The town's saved draft of 2024Q1: MT1 1/2 and a narrative."""
     targets = list(q1.programme.targets.filter(code__in=ROW))
-    content = Content(figures={t: Figures(1, 2) for t in targets if t.code == "MT1"}, shortcomings="Còn chậm.")
+    content = Content(figures={t: total_figures(t, 1, 2) for t in targets if t.code == "MT1"}, shortcomings="Còn chậm.")
     return submission_save(user=officer, unit=commune, period=q1, version=None, content=content, submit=False)
 
 
@@ -412,7 +412,7 @@ def test_notes_go_into_the_template_as_text_and_come_back_unchanged(client, offi
     formula = '=HYPERLINK("http://example.invalid","x")'
     targets = list(q1.programme.targets.filter(code__in=ROW))
     notes = {"MT1": SCRIPT, "MT6": formula, "MT7": IMAGE}
-    content = Content(figures={t: Figures(1, 2, notes.get(t.code, "")) for t in targets})
+    content = Content(figures={t: total_figures(t, 1, 2, notes.get(t.code, "")) for t in targets})
     submission_save(user=officer, unit=commune, period=q1, version=draft.version, content=content, submit=False)
     client.force_login(officer)
     template = client.get(reverse("report_template", args=[q1.id, commune.code])).content
