@@ -138,16 +138,12 @@ def build_template(sheet: ReportSheet) -> bytes:
             if not row.parts:
                 numbers.add(f"{NUM}{number}")
                 numbers.add(f"{DEN}{number}")
-        first = number + 1
-        for part in row.parts:  # a target with categories: a row per category, the target's row their sums
+        for part in row.parts:  # a target with categories: a row per category, the target's row their saved sums
             number += 1
             _part_row(ws, number, row, part)
             part_rows[(row.target.code, part.category.code)] = number
             numbers.add(f"{NUM}{number}")
             numbers.add(f"{DEN}{number}")
-        if row.parts:
-            for column in (NUM, DEN):
-                ws[f"{column}{first - 1}"].value = f"=SUM({column}{first}:{column}{number})"
         number += 1
     ws.add_data_validation(numbers)
     ws.add_data_validation(notes)
@@ -252,8 +248,9 @@ def _target_row(ws, number: int, row: SheetRow, previous_period: Period | None) 
 
 
 def _part_row(ws, number: int, row: SheetRow, part) -> None:
-    """One category's row under its target's: the category's two figures are the inputs; the target's row
-    adds them up (a formula the upload never reads: the server adds them again)."""
+    """One category's row under its target's: the category's two figures are the inputs. The target's row shows
+    the sums saved (no formula: no download carries a live one); the upload never reads it, the server adds the
+    parts again."""
     values = {
         CODE: row.target.code,
         NAME: part.category.name,
@@ -390,7 +387,7 @@ def read_template(data: bytes, filename: str) -> FilledTemplate:
             raise TemplateError(f"Bố cục tệp mẫu đã bị thay đổi: dòng {number} không còn là chỉ tiêu {code}. {REMADE}")
         columns = dict(zip(WIDTHS, found, strict=True))
         parts[(code, category)] = {"num": columns[NUM], "den": columns[DEN]}
-        cells[code] |= {"num": None, "den": None}  # the sums' formulas: never read, the server adds the parts
+        cells[code] |= {"num": None, "den": None}  # the saved sums: never read, the server adds the parts
     return FilledTemplate(meta, cells, parts)
 
 

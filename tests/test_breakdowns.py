@@ -228,7 +228,7 @@ def test_the_template_round_trips_the_parts(client, officer, commune, q1):
         (sheet[f"A{n}"].value, sheet[f"B{n}"].value): n for n in range(6, sheet.max_row + 1) if sheet[f"A{n}"].value
     }
     total_row = next(n for (code, name), n in rows.items() if code == "MT6" and not name.startswith("Đoàn"))
-    assert sheet[f"D{total_row}"].value.startswith("=SUM(")
+    assert sheet[f"D{total_row}"].value is None and sheet[f"D{total_row}"].protection.locked  # the saved sum
     for org, (num, den) in zip(
         ["Đoàn TNCS Hồ Chí Minh", "Hội Liên hiệp Phụ nữ", "Hội Nông dân", "Hội Cựu chiến binh"],
         [(10, 12), (20, 25), (30, 30), (4, 5)],

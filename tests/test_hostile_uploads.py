@@ -29,7 +29,7 @@ from tests.test_hostile_params import database_state as all_rows
 
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = '"><img src=x onerror=alert(1)>'
-ROW = {"MT1": 6, "MT2": 7, "MT3a": 8, "MT3b": 9, "MT4a": 10, "MT4b": 11, "MT6": 14, "MT7": 15}
+ROW = {"MT1": 6, "MT2": 7, "MT3a": 8, "MT3b": 9, "MT4a": 10, "MT4b": 11}  # MT6, MT7: per organisation, below
 COLUMN = {"num": "D", "den": "F"}
 LABEL = {"num": "tử số", "den": "mẫu số"}
 BULK_HEADER = ["unit", "period", "target", "numerator", "denominator"]
@@ -249,12 +249,12 @@ def test_each_kind_of_bad_number_is_explained_by_its_cell(client, commune, q1, t
     for value, message in BAD_NUMBERS:
 
         def fill(workbook, value=value):
-            workbook["Báo cáo"]["D14"] = value
-            workbook["Báo cáo"]["F14"] = 5
+            workbook["Báo cáo"]["D9"] = value
+            workbook["Báo cáo"]["F9"] = 5
 
         response = upload_template(client, q1, commune, edited(template, fill))
         assert_refused(response, before, value)
-        assert listed(response) == [f"Ô D14 (MT6, tử số): {message}"], value
+        assert listed(response) == [f"Ô D9 (MT3b, tử số): {message}"], value
 
 
 def with_computed_formula(workbook: bytes, cell: str, formula: str, result: int) -> bytes:
@@ -273,9 +273,10 @@ def with_computed_formula(workbook: bytes, cell: str, formula: str, result: int)
 
 def test_a_formula_the_spreadsheet_computed_counts_as_its_result(client, commune, q1, template):
     """Excel stores a formula's result next to it; that result is what the officer sees and what is saved."""
-    response = upload_template(client, q1, commune, with_computed_formula(template, "D14", "40+5", 45))
-    assert response.status_code == 302
-    assert Value.objects.get(target__code="MT6").numerator == 45
+    response = upload_template(client, q1, commune, with_computed_formula(template, "D15", "40+5", 45))
+    assert response.status_code == 302  # D15: MT6's first organisation
+    value = Value.objects.get(target__code="MT6")
+    assert value.parts.get(category__code="doan-thanh-nien").numerator == 45
 
 
 def setting(sheet: str, cell: str, value):
@@ -411,7 +412,7 @@ def test_a_bulk_workbook_of_ten_thousand_empty_rows(client, reviewer, phong_tho)
 def test_notes_go_into_the_template_as_text_and_come_back_unchanged(client, officer, commune, q1, draft):
     formula = '=HYPERLINK("http://example.invalid","x")'
     targets = list(q1.programme.targets.filter(code__in=ROW))
-    notes = {"MT1": SCRIPT, "MT6": formula, "MT7": IMAGE}
+    notes = {"MT1": SCRIPT, "MT2": formula, "MT3a": IMAGE}
     content = Content(figures={t: total_figures(t, 1, 2, notes.get(t.code, "")) for t in targets})
     submission_save(user=officer, unit=commune, period=q1, version=draft.version, content=content, submit=False)
     client.force_login(officer)

@@ -227,15 +227,15 @@ def test_the_review_page_shows_errors_and_warnings_with_the_explanation(
 
 def test_the_template_upload_refuses_an_error_naming_the_cell(client, officer, commune, q1):
     ValidationRule.objects.create(
-        programme=q1.programme, code="mt7", left="MT7.numerator", operator="<=", right="MT6.numerator", message="Thử."
+        programme=q1.programme, code="mt3a", left="MT3a.numerator", operator="<=", right="MT2.numerator", message="Thử."
     )
     client.force_login(officer)
-    workbook = fill(download(client, q1, commune), {"MT6": (50, 100), "MT7": (51, 60)})
+    workbook = fill(download(client, q1, commune), {"MT2": (50, 100), "MT3a": (51, 60)})
     response = upload(client, q1, commune, workbook_file(workbook))
     assert response.status_code == 400
-    assert "Ô D15 (MT7, tử số): Thử. (cần MT7 (tử số) ≤ MT6 (tử số); đang là 51 và 50)" in response.text
+    assert "Ô D8 (MT3a, tử số): Thử. (cần MT3a (tử số) ≤ MT2 (tử số); đang là 51 và 50)" in response.text
     assert not Submission.objects.exists()
-    workbook = fill(download(client, q1, commune), {"MT6": (50, 100), "MT7": (50, 60)})
+    workbook = fill(download(client, q1, commune), {"MT2": (50, 100), "MT3a": (50, 60)})
     assert upload(client, q1, commune, workbook_file(workbook)).status_code == 302
 
 

@@ -18,7 +18,10 @@
     var holder = document.getElementById(input.id + "-err");
     if (holder) holder.textContent = message || "";
     input.closest(".field").classList.toggle("invalid", !!message);
-    if (message) input.setAttribute("aria-invalid", "true"); else input.removeAttribute("aria-invalid");
+    if (message) {
+      input.setAttribute("aria-invalid", "true");
+      if (holder) input.setAttribute("aria-describedby", holder.id);  // an organisation's box has it only then
+    } else input.removeAttribute("aria-invalid");
   }
 
   // Checks one pair of boxes (a target's, or one category's of a target with categories) and returns its figures
