@@ -324,7 +324,8 @@ def test_matrix_cells_are_the_units_figures(client, reviewer, loaded, targets):
             else:
                 assert cell.result == found.result
     html = response.text
-    assert 'title="9.999/10.000 · Đạt"' in html and "99,99%" in html
+    # MT6, typed per organisation: the cell names the unit's lowest one too
+    assert 'title="9.999/10.000 · Đạt · thấp nhất: Hội Cựu chiến binh 99,96%"' in html and "99,99%" in html
     assert 'title="1.499/1.500 · Chưa đạt"' in html
     assert "Không áp dụng" in html  # 109-UBND's MT2 0/0 and communes-only targets elsewhere
     assert "Toàn địa bàn" in html and "99,90%" in html
