@@ -18,6 +18,7 @@ from programme.models import (
     Programme,
     RecognitionLevel,
     Target,
+    TargetCategory,
     TaskGroup,
     Unit,
     UnitDocument,
@@ -318,9 +319,19 @@ class ProgrammeAdmin(KeepsTotals, RecordsHistory):
         return TemplateResponse(request, "admin/programme/programme/copy.html", context)
 
 
+class TargetCategoryInline(admin.TabularInline):
+    """The target's categories (docs/decisions/0028-breakdowns.md). One used by a report's figures cannot be
+    deleted: the figures keep it."""
+
+    model = TargetCategory
+    extra = 0
+    fields = ["order", "code", "name"]
+
+
 @admin.register(Target)
 class TargetAdmin(KeepsTotals, RecordsHistory):
     form = FrozenFiguresForm
+    inlines = [TargetCategoryInline]
     counting = ("programme", "operator", "threshold", "judged", "source", "applies_to")
     list_display = ["code", "short_name", "operator", "threshold", "judged", "source", "programme"]
     list_filter = ["programme", "judged", "source", "applies_to"]

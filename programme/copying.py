@@ -24,6 +24,7 @@ from programme.models import Period, PeriodKind, Programme, Target, TaskGroup, U
 COPIED = (
     "programme.TaskGroup",
     "programme.Target",
+    "programme.TargetCategory",
     "programme.ValidationRule",
     "programme.Period",
     "followup.ReminderSchedule",
@@ -35,6 +36,7 @@ NOT_COPIED = {
     "reporting.Submission": "báo cáo của đơn vị thuộc về năm của nó",
     "reporting.Narrative": "nội dung báo cáo của đơn vị",
     "reporting.Value": "số liệu của đơn vị",
+    "reporting.ValuePart": "số liệu theo phần chia của đơn vị",
     "reporting.TargetTotals": "tổng lưu sẵn, tính lại từ số liệu",
     "reporting.ReportCounts": "tổng lưu sẵn, tính lại từ báo cáo",
     "reporting.PreparedDownload": "tệp đã chuẩn bị để tải về",

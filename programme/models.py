@@ -548,6 +548,37 @@ class Target(models.Model):
         return f"{word} {self.threshold.normalize():f}%"
 
 
+class TargetCategoryManager(models.Manager):
+    def get_by_natural_key(self, programme_code, target_code, code):
+        return self.get(target__programme__code=programme_code, target__code=target_code, code=code)
+
+
+class TargetCategory(models.Model):
+    """A part of a target's figure reported on its own (MT6's "Đoàn TNCS Hồ Chí Minh", "Hội Nông dân"…): a target
+    with categories is typed category by category and its figure is their sum, so that one sees which of them
+    lags. A target without categories is typed as one figure. See docs/decisions/0028-breakdowns.md."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="categories", verbose_name="chỉ tiêu")
+    code = models.SlugField("mã", max_length=40, help_text="Ví dụ doan-thanh-nien; không đổi sau khi đã có số liệu.")
+    name = models.CharField("tên", max_length=200)
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    objects = TargetCategoryManager()
+
+    class Meta:
+        verbose_name = "phần chia của chỉ tiêu"
+        verbose_name_plural = "phần chia của chỉ tiêu (theo tổ chức)"
+        constraints = [models.UniqueConstraint(fields=["target", "code"], name="target_category_unique_code")]
+
+    def __str__(self):
+        return f"{self.target.code} — {self.name}"
+
+    def natural_key(self):
+        return (*self.target.natural_key(), self.code)
+
+    natural_key.dependencies = ["programme.target"]
+
+
 class ValidationRuleManager(models.Manager):
     def get_by_natural_key(self, programme_code, code):
         return self.get(programme__code=programme_code, code=code)

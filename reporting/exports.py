@@ -33,6 +33,7 @@ VALUE_COLUMNS = (
     "unit_name",
     "period",
     "target",
+    "category",  # blank on a target's own row; a category's name on the rows of its breakdown
     "numerator",
     "denominator",
     "note",
@@ -194,6 +195,7 @@ def value_rows(values: list[ValueRow]) -> list[dict[str, object]]:
             "unit_name": v.unit_name,
             "period": v.period,
             "target": v.target,
+            "category": v.category,
             "numerator": v.numerator,
             "denominator": v.denominator,
             "note": v.note,
@@ -222,6 +224,7 @@ def values_csv_lines(values: Iterable[ValueRow]) -> Iterator[str]:
                 inert(v.unit_name),
                 inert(v.period),
                 inert(v.target),
+                inert(v.category),
                 v.numerator,
                 v.denominator,
                 inert(v.note),

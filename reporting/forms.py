@@ -8,6 +8,7 @@ from django.core.validators import MaxLengthValidator
 
 from programme.formatting import vn_number
 from programme.validation import violations
+from reporting.breakdowns import BreakdownError, Part, breakdown_total, part_problem
 from reporting.counts import CountError, parse_count
 from reporting.models import CLOSING_TEXTS, Submission, Value
 from reporting.selectors.reports import ReportSheet
@@ -62,6 +63,11 @@ class CountField(forms.Field):
             raise forms.ValidationError(error.message, code="invalid") from error
 
 
+def part_name(kind: str, target_code: str, category_code: str) -> str:
+    """The form's name of a category's figure: ``pnum_MT6__nong-dan``, ``pden_MT6__nong-dan``."""
+    return f"p{kind}_{target_code}__{category_code}"
+
+
 def _text(label: str, rows: int = 4) -> forms.CharField:
     return TextField(label=label, max_length=TEXT_MAX, strip=True, widget=forms.Textarea(attrs={"rows": rows}))
 
@@ -80,9 +86,16 @@ class ReportForm(forms.Form):
         self.sheet = sheet
         for name, label in Submission.closing_texts().items():
             self.fields[name].label = label
-        for target in sheet.typed_targets:
-            self.fields[f"num_{target.code}"] = CountField(label=target.numerator_label)
-            self.fields[f"den_{target.code}"] = CountField(label=target.denominator_label)
+        for row in sheet.typed_rows:
+            target = row.target
+            if row.parts:  # typed category by category; the target's figures are their sums
+                for part in row.parts:
+                    name = part.category.name
+                    self.fields[part_name("num", target.code, part.category.code)] = CountField(label=f"{name}: tử số")
+                    self.fields[part_name("den", target.code, part.category.code)] = CountField(label=f"{name}: mẫu số")
+            else:
+                self.fields[f"num_{target.code}"] = CountField(label=target.numerator_label)
+                self.fields[f"den_{target.code}"] = CountField(label=target.denominator_label)
             self.fields[f"note_{target.code}"] = TextField(label=f"Ghi chú {target.code}", max_length=NOTE_MAX)
         for group in sheet.task_groups:
             self.fields[f"group_{group.number}"] = _text(f"{group.number}. {group.title}", rows=5)
@@ -95,10 +108,14 @@ class ReportForm(forms.Form):
     def initial_from(cls, sheet: ReportSheet) -> dict:
         submission = sheet.submission
         initial = {"version": submission.version if submission else None}
-        for row in sheet.rows:
-            if row.target.is_typed:
-                code = row.target.code
-                initial |= {f"num_{code}": row.numerator, f"den_{code}": row.denominator, f"note_{code}": row.note}
+        for row in sheet.typed_rows:
+            code = row.target.code
+            initial |= {f"num_{code}": row.numerator, f"den_{code}": row.denominator, f"note_{code}": row.note}
+            for part in row.parts:
+                initial |= {
+                    part_name("num", code, part.category.code): part.numerator,
+                    part_name("den", code, part.category.code): part.denominator,
+                }
         for group in sheet.task_groups:
             initial[f"group_{group.number}"] = sheet.narratives.get(group.id, "")
         if submission:
@@ -112,23 +129,49 @@ class ReportForm(forms.Form):
         return self.cleaned_data.get("action") == "submit"
 
     def target_fields(self):
-        """(sheet row, numerator field, denominator field, note field) for the template."""
+        """(sheet row, numerator field, denominator field, note field, parts) for the template; a target with
+        categories has no fields of its own figures but (part, [(numerator field, "num"), (denominator field, "den")])
+        per category."""
         for row in self.sheet.rows:
-            if row.target.is_typed:
-                code = row.target.code
-                yield row, self[f"num_{code}"], self[f"den_{code}"], self[f"note_{code}"]
+            code = row.target.code
+            if row.parts:
+                parts = [
+                    (part, [(self[part_name(kind, code, part.category.code)], kind) for kind in ("num", "den")])
+                    for part in row.parts
+                ]
+                yield row, None, None, self[f"note_{code}"], parts
+            elif row.target.is_typed:
+                yield row, self[f"num_{code}"], self[f"den_{code}"], self[f"note_{code}"], []
             else:
-                yield row, None, None, None
+                yield row, None, None, None, []
+
+    def _parts(self, row) -> dict:
+        data = self.cleaned_data
+        code = row.target.code
+        return {
+            part.category: Part(
+                data.get(part_name("num", code, part.category.code)),
+                data.get(part_name("den", code, part.category.code)),
+            )
+            for part in row.parts
+        }
+
+    def _figures(self, row) -> tuple[int | None, int | None]:
+        """The typed figures of a row, a target with categories' the sums of its parts (``reporting.breakdowns``)."""
+        if not row.parts:
+            return self.cleaned_data.get(f"num_{row.target.code}"), self.cleaned_data.get(f"den_{row.target.code}")
+        try:
+            total = breakdown_total(row.target, [p.category for p in row.parts], self._parts(row), complete=False)
+        except BreakdownError:
+            return None, None
+        return total.numerator, total.denominator
 
     @cached_property
     def rule_checks(self) -> list[tuple]:
         """(rule, the violation of the figures shown or None, the explanation's field or None) for the template:
         the figures typed on a refused page, else those saved."""
         if self.is_bound and hasattr(self, "cleaned_data"):
-            figures = {
-                t.code: (self.cleaned_data.get(f"num_{t.code}"), self.cleaned_data.get(f"den_{t.code}"))
-                for t in self.sheet.typed_targets
-            }
+            figures = {row.target.code: self._figures(row) for row in self.sheet.typed_rows}
         else:
             figures = self.sheet.figures
         broken = {v.rule.code: v for v in violations(self.sheet.rules, figures)}
@@ -163,17 +206,24 @@ class ReportForm(forms.Form):
     def clean(self):
         data = super().clean()
         submitting = data.get("action") == "submit"
-        for target in self.sheet.typed_targets:
-            num_name, den_name = f"num_{target.code}", f"den_{target.code}"
-            if num_name in self.errors or den_name in self.errors:
-                continue
-            num, den = data.get(num_name), data.get(den_name)
-            if num is not None and den is not None and num > den:
-                self.add_error(num_name, f"Tử số ({num}) không được lớn hơn mẫu số ({den}).")
-            if submitting:
-                for name, value in ((num_name, num), (den_name, den)):
-                    if value is None:
-                        self.add_error(name, REQUIRED_ON_SUBMIT)
+        for row in self.sheet.typed_rows:
+            code = row.target.code
+            pairs = [(f"num_{code}", f"den_{code}")]
+            if row.parts:
+                pairs = [
+                    (part_name("num", code, p.category.code), part_name("den", code, p.category.code))
+                    for p in row.parts
+                ]
+            for num_name, den_name in pairs:
+                if num_name in self.errors or den_name in self.errors:
+                    continue
+                num, den = data.get(num_name), data.get(den_name)
+                if problem := part_problem(Part(num, den)):
+                    self.add_error(num_name, problem[0].upper() + problem[1:] + ".")
+                if submitting:
+                    for name, value in ((num_name, num), (den_name, den)):
+                        if value is None:
+                            self.add_error(name, REQUIRED_ON_SUBMIT)
         if submitting:
             for name in [*(f"group_{g.number}" for g in self.sheet.asked_groups), *CLOSING_TEXTS]:
                 if name not in self.errors and not data.get(name):
@@ -184,8 +234,14 @@ class ReportForm(forms.Form):
         data = self.cleaned_data
         return Content(
             figures={
-                t: Figures(data.get(f"num_{t.code}"), data.get(f"den_{t.code}"), data.get(f"note_{t.code}", ""))
-                for t in self.sheet.typed_targets
+                row.target: Figures(None, None, data.get(f"note_{row.target.code}", ""), parts=self._parts(row))
+                if row.parts
+                else Figures(
+                    data.get(f"num_{row.target.code}"),
+                    data.get(f"den_{row.target.code}"),
+                    data.get(f"note_{row.target.code}", ""),
+                )
+                for row in self.sheet.typed_rows
             },
             narratives={g: data.get(f"group_{g.number}", "") for g in self.sheet.task_groups},
             shortcomings=data.get("shortcomings", ""),

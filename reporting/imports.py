@@ -8,9 +8,10 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.permissions import Action, require
-from programme.models import Period, Programme, Target, Unit
+from programme.models import Period, Programme, Target, TargetCategory, Unit
 from programme.rules import not_typed
 from programme.selectors import reporting_units, validation_rules
+from reporting.breakdowns import BreakdownError, Part, breakdown_total, categories_by_target
 from reporting.counts import CountError, parse_count
 from reporting.models import Submission, Value
 from reporting.services import Figures, figure_map, rule_errors, submission_import
@@ -18,6 +19,9 @@ from reporting.sheetreader import UNCOMPUTED, Limits, SheetRefused, csv_rows, op
 from reporting.totals import totals_deferred
 
 COLUMNS = ("unit", "period", "target", "numerator", "denominator")
+# A target with categories (MT6 per organisation) takes one row per category, named in this column (its code or
+# its name); other targets leave it out or blank.
+OPTIONAL_COLUMNS = ("category",)
 MAX_FILE_BYTES = 8 * 1024 * 1024  # 200 000 rows of CSV, with room; the proxy takes 10 MB
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_COLUMNS = 50
@@ -67,12 +71,15 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, dict[str, object]]]
     missing = [name for name in COLUMNS if name not in header]
     if missing:
         raise ImportFileError(f"Thiếu cột: {', '.join(missing)}. Dòng đầu phải có các cột: {', '.join(COLUMNS)}.")
-    index = {name: header.index(name) for name in COLUMNS}
+    index = {name: header.index(name) for name in (*COLUMNS, *OPTIONAL_COLUMNS) if name in header}
     rows = []
     for line, cells in enumerate(table[1:], start=2):
         if all(cell is None or str(cell).strip() == "" for cell in cells):
             continue
-        rows.append((line, {name: cells[i] if i < len(cells) else None for name, i in index.items()}))
+        row = dict.fromkeys(OPTIONAL_COLUMNS) | {
+            name: cells[i] if i < len(cells) else None for name, i in index.items()
+        }
+        rows.append((line, row))
     if not rows:
         raise ImportFileError("Tệp không có dòng số liệu nào dưới dòng tiêu đề.")
     return rows
@@ -86,7 +93,7 @@ def import_limits() -> Limits:
         unpacked_bytes=MAX_UNPACKED_BYTES,
         rows=rows,
         columns=MAX_COLUMNS,
-        cells=rows * len(COLUMNS),
+        cells=rows * (len(COLUMNS) + len(OPTIONAL_COLUMNS)),
         advice="Không nhập dòng nào; hãy chia số liệu thành nhiều tệp nhỏ hơn.",
     )
 
@@ -110,6 +117,7 @@ class _Context:
     targets: dict[tuple[int, str], Target]
     members: dict[int, set[int]]
     statuses: dict[tuple[int, int], str]
+    categories: dict[int, list[TargetCategory]]
 
 
 def _load_context(rows, programme_code: str | None) -> _Context:
@@ -141,6 +149,7 @@ def _load_context(rows, programme_code: str | None) -> _Context:
         targets={(t.programme_id, t.code): t for t in targets},
         members=members,
         statuses=statuses,
+        categories=categories_by_target(targets),
     )
 
 
@@ -150,10 +159,15 @@ class _GoodRow:
     period: Period
     target: Target
     figures: Figures
+    category: TargetCategory | None = None
 
     @property
     def key(self) -> tuple[int, int, int]:
         return self.unit.id, self.period.id, self.target.id
+
+    @property
+    def row_key(self) -> tuple:
+        return (*self.key, self.category.id if self.category else None)
 
 
 class _BadRow(Exception):
@@ -169,17 +183,33 @@ def validate_rows(
     context = _load_context(rows, programme_code)
     plan: dict[tuple[Unit, Period], dict[Target, Figures]] = defaultdict(dict)
     errors: list[RowError] = []
-    seen: dict[tuple[int, int, int], int] = {}
+    seen: dict[tuple[int, int, int], int] = {}  # each (unit, period, target)'s first row
+    seen_rows: dict[tuple, int] = {}
+    parts: dict[tuple[Unit, Period, Target], dict[TargetCategory, Part]] = defaultdict(dict)
     for line, row in rows:
         try:
             good = _check_row(row, context)
-            if good.key in seen:
-                raise _BadRow(f"trùng với dòng {seen[good.key]} (cùng đơn vị, kỳ và chỉ tiêu)")
+            if good.row_key in seen_rows:
+                what = "đơn vị, kỳ, chỉ tiêu và tổ chức" if good.category else "đơn vị, kỳ và chỉ tiêu"
+                raise _BadRow(f"trùng với dòng {seen_rows[good.row_key]} (cùng {what})")
         except _BadRow as bad:
             errors.append(RowError(line, str(bad)))
             continue
-        seen[good.key] = line
-        plan[(good.unit, good.period)][good.target] = good.figures
+        seen_rows[good.row_key] = line
+        seen.setdefault(good.key, line)
+        if good.category is None:
+            plan[(good.unit, good.period)][good.target] = good.figures
+        else:
+            parts[(good.unit, good.period, good.target)][good.category] = Part(
+                good.figures.numerator, good.figures.denominator
+            )
+    for (unit, period, target), given in parts.items():
+        try:
+            total = _breakdown(unit, period, target, given, context.categories[target.id])
+        except _BadRow as bad:
+            errors.append(RowError(seen[(unit.id, period.id, target.id)], str(bad)))
+            continue
+        plan[(unit, period)][target] = Figures(total.numerator, total.denominator, parts=given)
     errors += _rule_errors(plan, seen)
     errors.sort(key=lambda error: error.line)
     return dict(plan), errors
@@ -215,6 +245,36 @@ def _rule_errors(plan: dict[tuple[Unit, Period], dict[Target, Figures]], lines: 
             line = min(in_file or [lines[(unit.id, period.id, target_id)] for target_id in codes.values()])
             errors.append(RowError(line, f"báo cáo của {unit.code} ({unit.name}) kỳ {period.code}: {violation.text}"))
     return errors
+
+
+def _breakdown(unit: Unit, period: Period, target: Target, given: dict, categories: list[TargetCategory]) -> Part:
+    """The target's figures from the file's rows of its categories, every category having its row."""
+    if lacking := [c.name for c in categories if c not in given]:
+        raise _BadRow(
+            f"báo cáo của {unit.code} ({unit.name}) kỳ {period.code}: chỉ tiêu {target.code} được báo cáo theo từng "
+            f"tổ chức, thiếu dòng của {', '.join(lacking)}"
+        )
+    try:
+        return breakdown_total(target, categories, given, complete=True)
+    except BreakdownError as error:
+        raise _BadRow(f"báo cáo của {unit.code} ({unit.name}) kỳ {period.code}: {error.message}") from error
+
+
+def _category(row: dict[str, object], target: Target, context: _Context) -> TargetCategory | None:
+    """The row's category: required, and one of the target's, for a target with categories; else none."""
+    cell = str(row.get("category") or "").strip()
+    categories = context.categories.get(target.id, [])
+    if not categories:
+        if cell:
+            raise _BadRow(f"chỉ tiêu {target.code} không báo cáo theo từng tổ chức; để trống cột category")
+        return None
+    names = ", ".join(f"{c.code} ({c.name})" for c in categories)
+    if not cell:
+        raise _BadRow(f"chỉ tiêu {target.code} được báo cáo theo từng tổ chức: cột category cần một trong {names}")
+    for category in categories:
+        if cell.lower() in (category.code.lower(), category.name.lower()):
+            return category
+    raise _BadRow(f"chỉ tiêu {target.code} không có tổ chức “{cell}” (có: {names})")
 
 
 def _count(cell: object, label: str) -> int:
@@ -260,7 +320,8 @@ def _check_row(row: dict[str, object], context: _Context) -> _GoodRow:
         raise _BadRow(reason)
     if context.statuses.get((unit.id, period.id)) == Submission.Status.APPROVED:
         raise _BadRow(f"báo cáo của {unit.name} kỳ {period.code} đã được duyệt; cần mở lại trước khi nhập")
-    return _GoodRow(unit, period, target, Figures(numerator, denominator))
+    category = _category(row, target, context)
+    return _GoodRow(unit, period, target, Figures(numerator, denominator), category)
 
 
 def import_values(

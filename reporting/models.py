@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from programme.models import Period, Target, TaskGroup, Unit, UnitKind
+from programme.models import Period, Target, TargetCategory, TaskGroup, Unit, UnitKind
 from reporting.signed import SignedFile
 
 CLOSING_TEXTS = ("shortcomings", "next_steps", "proposals")  # after the task groups' narratives, in this order
@@ -157,6 +157,36 @@ class Value(models.Model):
 
     def __str__(self):
         return f"{self.target.code}: {self.numerator}/{self.denominator}"
+
+
+class ValuePart(models.Model):
+    """One category's figures within a value of a target with categories: the value holds their sum, written by
+    the same service in the same transaction (``reporting.services``), so every total, verdict and dashboard
+    reads the value as for any target."""
+
+    value = models.ForeignKey(Value, on_delete=models.CASCADE, related_name="parts", verbose_name="số liệu")
+    category = models.ForeignKey(
+        TargetCategory, on_delete=models.PROTECT, related_name="parts", verbose_name="phần chia"
+    )
+    numerator = models.PositiveIntegerField("tử số", null=True, blank=True)
+    denominator = models.PositiveIntegerField("mẫu số", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "số liệu theo phần chia"
+        verbose_name_plural = "số liệu theo phần chia"
+        constraints = [
+            models.UniqueConstraint(fields=["value", "category"], name="value_part_one_per_category"),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True)
+                | Q(denominator__isnull=True)
+                | Q(numerator__gte=0) & Q(numerator__lte=F("denominator")),
+                name="value_part_numerator_within_denominator",
+                violation_error_message="Tử số phải từ 0 đến mẫu số.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.category}: {self.numerator}/{self.denominator}"
 
 
 class SubmissionEvent(models.Model):

@@ -79,6 +79,25 @@ def district_figures(document: PartyDocument, data: OfficialReport, number: int)
     ]
     headers = ("Chỉ tiêu", "Yêu cầu", "Kết quả", "Đánh giá", "Đơn vị đạt/ báo cáo/ phải báo cáo")
     document.table(headers, rows, [Mm(36), Mm(18), Mm(34), Mm(50), Mm(22)])
+    for target, _ in data.compliance.rows:
+        if breakdown := data.breakdowns.get(target.id):
+            _breakdown(document, target, breakdown)
+
+
+def _breakdown(document: PartyDocument, target: Target, breakdown) -> None:
+    """A target's figures per category: which organisation lags."""
+    document.paragraph(f"Chỉ tiêu {target.code} theo từng tổ chức (yêu cầu {threshold_text(target)}):", italic=True)
+    rows = [
+        (
+            row.category.name,
+            result_text(row.result),
+            (row.result.status_label if not row.lags else "Chưa đạt") if row.result else "Chưa có số liệu",
+            vn_number(row.units),
+        )
+        for row in breakdown
+    ]
+    headers = ("Tổ chức", "Kết quả", "Đánh giá", "Số đơn vị báo cáo")
+    document.table(headers, rows, [Mm(56), Mm(40), Mm(40), Mm(24)])
 
 
 def milestones_section(document: PartyDocument, data: OfficialReport, number: int) -> None:
@@ -186,6 +205,18 @@ def build_unit_report(sheet: ReportSheet, *, report_date: datetime.date | None =
     document.table(
         ("Chỉ tiêu", "Yêu cầu", "Kết quả", "Đánh giá", "Ghi chú"), rows, [Mm(44), Mm(18), Mm(36), Mm(32), Mm(30)]
     )
+    for row in sheet.rows:
+        if row.parts:
+            document.paragraph(f"Chỉ tiêu {row.target.code} theo từng tổ chức:", italic=True)
+            parts = [
+                (
+                    part.category.name,
+                    vn_number(part.numerator) if part.numerator is not None else "—",
+                    vn_number(part.denominator) if part.denominator is not None else "—",
+                )
+                for part in row.parts
+            ]
+            document.table(("Tổ chức", "Tử số", "Mẫu số"), parts, [Mm(80), Mm(40), Mm(40)])
     for index, group in enumerate(sheet.task_groups, start=2):
         document.heading(f"{index}. {group.title}")
         document.text(sheet.narratives.get(group.id, ""))

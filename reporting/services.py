@@ -6,7 +6,7 @@ refuses a stale version, so that two people acting at once never overwrite each 
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,7 +19,8 @@ from programme.models import Period, Target, TaskGroup, Unit
 from programme.rules import Coverage, not_typed, report_coverage
 from programme.selectors import unit_info, validation_rules
 from programme.validation import FigureMap, Rule, Violation, errors_and_warnings
-from reporting.models import Narrative, SignedDocument, Submission, SubmissionEvent, Value
+from reporting.breakdowns import BreakdownError, Part, breakdown_total, categories_by_target
+from reporting.models import Narrative, SignedDocument, Submission, SubmissionEvent, Value, ValuePart
 from reporting.selectors.compliance import register_figures_at, register_of
 from reporting.signed import keep_signed
 from reporting.totals import totals_changed
@@ -47,9 +48,14 @@ class StaleSubmission(SubmissionError):
 
 @dataclass(frozen=True)
 class Figures:
+    """A target's figures. For a target with categories the caller gives ``parts`` (category → its figures), and
+    the numerator and denominator are the parts' sums, computed by the service (``reporting.breakdowns``),
+    never taken from the caller."""
+
     numerator: int | None
     denominator: int | None
     note: str = ""
+    parts: Mapping = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -80,10 +86,73 @@ def _locked(submission: Submission, version: int | None) -> Submission:
     return current
 
 
-def _apply_values(submission: Submission, figures: Mapping[Target, Figures]) -> list[dict]:
-    """Write the given figures and return what changed, target by target (old → new)."""
-    existing = {value.target_id: value for value in submission.values.all()}
+def _totalled(figures: Mapping[Target, Figures], *, complete: bool) -> dict[Target, Figures]:
+    """The figures with each target's numerator and denominator made the sum of its parts where the target has
+    categories. Refuses parts for a target without categories, a total given without its parts, and parts that
+    break ``reporting.breakdowns``' rules (every part's figures when ``complete``). One query."""
+    categories = categories_by_target(figures)
+    totalled = {}
+    for target, given in figures.items():
+        own = categories.get(target.id)
+        if not own:
+            if given.parts:
+                raise SubmissionError(f"Chỉ tiêu {target.code} không báo cáo theo từng tổ chức.")
+            totalled[target] = given
+            continue
+        if not given.parts and (given.numerator is not None or given.denominator is not None):
+            names = ", ".join(c.name for c in own)
+            raise SubmissionError(f"Chỉ tiêu {target.code} được báo cáo theo từng tổ chức ({names}), không nhập tổng.")
+        try:
+            total = breakdown_total(target, own, given.parts, complete=complete)
+        except BreakdownError as error:
+            raise SubmissionError(error.message) from error
+        parts = {category: given.parts.get(category, Part(None, None)) for category in own}
+        totalled[target] = replace(given, numerator=total.numerator, denominator=total.denominator, parts=parts)
+    return totalled
+
+
+def _apply_parts(values: list[tuple[Value, Target, Figures]]) -> list[dict]:
+    """Write the parts of the values of targets with categories, and return what changed (old → new), each
+    change naming its category. Two queries, whatever the number of values."""
+    values = [(value, target, figures) for value, target, figures in values if figures.parts]
+    if not values:
+        return []
+    existing = {
+        (part.value_id, part.category_id): part
+        for part in ValuePart.objects.filter(value__in=[value for value, _, _ in values])
+    }
     changes, to_create, to_update = [], [], []
+    for value, target, figures in values:
+        for category, new in figures.parts.items():
+            part = existing.get((value.id, category.id))
+            if part is None:
+                part = ValuePart(value=value, category=category)
+                to_create.append(part)
+            else:
+                to_update.append(part)
+            for name in ("numerator", "denominator"):
+                old = getattr(part, name)
+                if old != getattr(new, name):
+                    changes.append(
+                        {
+                            "target": target.code,
+                            "category": category.name,
+                            "field": name,
+                            "old": old,
+                            "new": getattr(new, name),
+                        }
+                    )
+                setattr(part, name, getattr(new, name))
+    ValuePart.objects.bulk_create(to_create)
+    ValuePart.objects.bulk_update(to_update, ["numerator", "denominator"])
+    return changes
+
+
+def _apply_values(submission: Submission, figures: Mapping[Target, Figures]) -> list[dict]:
+    """Write the given figures and return what changed, target by target (old → new); a target with categories
+    has its parts written with it (``_totalled`` made its figures their sums)."""
+    existing = {value.target_id: value for value in submission.values.all()}
+    changes, to_create, to_update, written = [], [], [], []
     for target, new in figures.items():
         value = existing.get(target.id)
         before = (value.numerator, value.denominator, value.note) if value else (None, None, "")
@@ -96,9 +165,10 @@ def _apply_values(submission: Submission, figures: Mapping[Target, Figures]) -> 
             if old != getattr(new, name):
                 changes.append({"target": target.code, "field": name, "old": old, "new": getattr(new, name)})
             setattr(value, name, getattr(new, name))
+        written.append((value, target, new))
     Value.objects.bulk_create(to_create)
     Value.objects.bulk_update(to_update, ["numerator", "denominator", "note"])
-    return changes
+    return changes + _apply_parts(written)
 
 
 def text_change(*, name: str, label: str, old: str, new: str) -> dict:
@@ -275,6 +345,7 @@ def submission_save(
         raise SubmissionError(f"Báo cáo đang ở trạng thái “{submission.get_status_display()}”, không sửa được.")
     coverage = report_coverage(unit, period, written=() if created else _written_groups(submission))
     _refuse_uncovered(content.figures, unit=unit, period=period)
+    content = replace(content, figures=_totalled(content.figures, complete=submit))
     if stray := [g.number for g in content.narratives if g not in coverage.task_groups]:
         raise SubmissionError(f"Báo cáo {period.name} không có nhóm nhiệm vụ {', '.join(map(str, stray))}.")
     if submit and (missing := missing_for_submit(content, coverage)):
@@ -392,6 +463,7 @@ def submission_import(
     Refuses an approved report: it is locked until a reviewer reopens it.
     """
     _refuse_uncovered(figures, unit=unit, period=period)
+    figures = _totalled(figures, complete=True)
     submission, created = _locked_submission(unit=unit, period=period)
     if submission.status == Submission.Status.APPROVED:
         raise SubmissionError(f"Báo cáo {unit.name} — {period.name} đã được duyệt; cần mở lại trước khi nhập.")

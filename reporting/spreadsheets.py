@@ -66,6 +66,7 @@ VALUES = {
     **UNIT,
     "period": Column("Kỳ báo cáo", 12),
     "target": Column("Chỉ tiêu", 10),
+    "category": Column("Tổ chức (phần chia)", 24),
     "numerator": Column("Tử số", 12, INTEGER),
     "denominator": Column("Mẫu số", 12, INTEGER),
     "note": Column("Ghi chú", 40),

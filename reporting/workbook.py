@@ -1,8 +1,8 @@
 """The officer's offline report: an XLSX template for one unit and period, and reading the filled one back.
 
 The template says what it is for in a hidden sheet "_meta": unit, period, programme, the report's version
-when it was downloaded, the row of each target, and the row of each text of the narrative (sheet "Thuyết minh":
-the task groups the report covers, then shortcomings, next steps, proposals). An upload is matched to its report by that sheet, refused
+when it was downloaded, the row of each text of the narrative (sheet "Thuyết minh": the task groups the report
+covers, then shortcomings, next steps, proposals), and the row of each target. An upload is matched to its report by that sheet, refused
 when it belongs to another report or is older than the last save, validated by the web form's own rules, and
 saved as a draft through ``submission_save``. Sheet protection has no password: it only guards against slips
 (typing over a label), since every cell is checked again on upload.
@@ -22,7 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from programme.formatting import vn_number, vn_percent
 from programme.models import Period, Unit
-from reporting.forms import NOTE_MAX, TEXT_MAX, ReportForm
+from reporting.forms import NOTE_MAX, TEXT_MAX, ReportForm, part_name
 from reporting.inert import filename_part, is_formula
 from reporting.selectors.reports import ReportSheet, SheetRow, report_sheet
 from reporting.services import EDITABLE, StaleSubmission, SubmissionError, figure_map, rule_errors, submission_save
@@ -132,14 +132,23 @@ def build_template(sheet: ReportSheet) -> bytes:
         errorTitle="Ghi chú quá dài",
         error=f"Ghi chú tối đa {NOTE_MAX} ký tự.",
     )
-    rows = {}
-    for number, row in enumerate(sheet.rows, start=FIRST_ROW):
+    rows, part_rows = {}, {}
+    number = FIRST_ROW
+    for row in sheet.rows:
         _target_row(ws, number, row, sheet.previous_period)
         if row.target.is_typed:
             rows[row.target.code] = number
+            notes.add(f"{NOTE}{number}")
+            if not row.parts:
+                numbers.add(f"{NUM}{number}")
+                numbers.add(f"{DEN}{number}")
+        for part in row.parts:  # a target with categories: a row per category, the target's row their saved sums
+            number += 1
+            _part_row(ws, number, row, part)
+            part_rows[(row.target.code, part.category.code)] = number
             numbers.add(f"{NUM}{number}")
             numbers.add(f"{DEN}{number}")
-            notes.add(f"{NOTE}{number}")
+        number += 1
     ws.add_data_validation(numbers)
     ws.add_data_validation(notes)
     for column, width in WIDTHS.items():
@@ -155,7 +164,7 @@ def build_template(sheet: ReportSheet) -> bytes:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     texts = _texts_sheet(workbook, sheet)
     _guidance_sheet(workbook, sheet)
-    _meta_sheet(workbook, sheet, version, rows, texts)
+    _meta_sheet(workbook, sheet, version, rows, part_rows, texts)
     workbook.security = WorkbookProtection(lockStructure=True)  # keeps "_meta" hidden and the sheets in place
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -236,10 +245,36 @@ def _target_row(ws, number: int, row: SheetRow, previous_period: Period | None) 
         _put(cell, value)
         cell.border = _BOX
         cell.alignment = _WRAP
-        if target.is_typed and column in INPUTS:
+        if target.is_typed and column in INPUTS and not (row.parts and column in (NUM, DEN)):
             cell.protection = Protection(locked=False)
             cell.fill = _INPUT_FILL
     ws[f"{CODE}{number}"].font = _BOLD
+    ws.row_dimensions[number].height = _height(values)
+
+
+def _part_row(ws, number: int, row: SheetRow, part) -> None:
+    """One category's row under its target's: the category's two figures are the inputs. The target's row shows
+    the sums saved (no formula: no download carries a live one); the upload never reads it, the server adds the
+    parts again."""
+    values = {
+        CODE: row.target.code,
+        NAME: part.category.name,
+        NUM_LABEL: f"{part.category.name}: tử số",
+        NUM: part.numerator,
+        DEN_LABEL: f"{part.category.name}: mẫu số",
+        DEN: part.denominator,
+        PREVIOUS: "",
+        NOTE: "",
+    }
+    for column, value in values.items():
+        cell = ws[f"{column}{number}"]
+        _put(cell, value)
+        cell.border = _BOX
+        cell.alignment = _WRAP
+        if column in (NUM, DEN):
+            cell.protection = Protection(locked=False)
+            cell.fill = _INPUT_FILL
+    ws[f"{NAME}{number}"].alignment = Alignment(wrap_text=True, vertical="top", indent=2)
     ws.row_dimensions[number].height = _height(values)
 
 
@@ -334,7 +369,14 @@ def _guidance_sheet(workbook, sheet: ReportSheet) -> None:
     ws.protection.formatRows = False
 
 
-def _meta_sheet(workbook, sheet: ReportSheet, version: int | None, rows: dict[str, int], texts: dict[str, int]) -> None:
+def _meta_sheet(
+    workbook,
+    sheet: ReportSheet,
+    version: int | None,
+    rows: dict[str, int],
+    part_rows: dict[tuple[str, str], int],
+    texts: dict[str, int],
+) -> None:
     meta = workbook.create_sheet(META_TITLE)
     lines = [
         ["format", FORMAT],
@@ -346,6 +388,7 @@ def _meta_sheet(workbook, sheet: ReportSheet, version: int | None, rows: dict[st
         ["programme", sheet.period.programme.code],
         ["version", version if version is not None else ""],
         *(["target", code, number] for code, number in rows.items()),
+        *(["part", code, number, category] for (code, category), number in part_rows.items()),
         *(["text", name, number] for name, number in texts.items()),
     ]
     for number, line in enumerate(lines, start=1):
@@ -367,6 +410,7 @@ class TemplateMeta:
     programme_code: str
     version: int | None
     rows: dict[str, int]  # target code → row number
+    part_rows: dict[tuple[str, str], int]  # (target code, category code) → row number
     texts: dict[str, int] = field(default_factory=dict)  # the narrative's field name → row number, on TEXTS_TITLE
 
 
@@ -374,13 +418,14 @@ class TemplateMeta:
 class FilledTemplate:
     meta: TemplateMeta
     cells: dict[str, dict[str, object]]  # target code → {"num": …, "den": …, "note": …} as the cells hold them
+    parts: dict[tuple[str, str], dict[str, object]]  # (target code, category code) → {"num": …, "den": …}
     # the narrative's field name → (label, cell) as the sheet holds them; empty for a template made before the
     # narrative was in it, whose upload keeps the texts saved
     texts: dict[str, tuple[object, object]] = field(default_factory=dict)
 
-    def cell(self, code: str, part: str) -> str:
+    def cell(self, code: str, part: str, category: str | None = None) -> str:
         column = {name: column for column, (name, _) in INPUTS.items()}[part]
-        return f"{column}{self.meta.rows[code]}"
+        return f"{column}{self.meta.rows[code] if category is None else self.meta.part_rows[(code, category)]}"
 
     def text_cell(self, name: str) -> str:
         return f"{TEXTS_TITLE}!{TEXT_INPUT}{self.meta.texts[name]}"
@@ -408,11 +453,20 @@ def read_template(data: bytes, filename: str) -> FilledTemplate:
             raise TemplateError(f"Bố cục tệp mẫu đã bị thay đổi: dòng {number} không còn là chỉ tiêu {code}. {REMADE}")
         columns = dict(zip(WIDTHS, found, strict=True))
         cells[code] = {name: columns[column] for column, (name, _) in INPUTS.items()}
+    parts = {}
+    for (code, category), number in meta.part_rows.items():
+        found = report_rows.get(number, [])
+        found = [*found, *([None] * (len(WIDTHS) - len(found)))]
+        if str(found[0] or "").strip() != code:
+            raise TemplateError(f"Bố cục tệp mẫu đã bị thay đổi: dòng {number} không còn là chỉ tiêu {code}. {REMADE}")
+        columns = dict(zip(WIDTHS, found, strict=True))
+        parts[(code, category)] = {"num": columns[NUM], "den": columns[DEN]}
+        cells[code] |= {"num": None, "den": None}  # the saved sums: never read, the server adds the parts
     texts = {}
     for name, number in meta.texts.items():
         label, text = (*text_rows.get(number, []), None, None)[:2]
         texts[name] = (label, text)
-    return FilledTemplate(meta, cells, texts)
+    return FilledTemplate(meta, cells, parts, texts)
 
 
 def _raw_tables(data: bytes) -> tuple[list[list] | None, dict[int, list] | None, dict[int, list] | None]:
@@ -423,7 +477,7 @@ def _raw_tables(data: bytes) -> tuple[list[list] | None, dict[int, list] | None,
         with open_xlsx(data, TEMPLATE_LIMITS) as workbook:
             if META_TITLE not in workbook.sheetnames:
                 return None, None, None
-            meta_rows = list(workbook.rows(META_TITLE, max_row=MAX_ROWS, max_col=3))
+            meta_rows = list(workbook.rows(META_TITLE, max_row=MAX_ROWS, max_col=4))
             report = texts = None
             if SHEET_TITLE in workbook.sheetnames:
                 rows = workbook.rows(SHEET_TITLE, min_row=FIRST_ROW, max_row=FIRST_ROW + MAX_ROWS, max_col=len(WIDTHS))
@@ -439,17 +493,22 @@ def _raw_tables(data: bytes) -> tuple[list[list] | None, dict[int, list] | None,
 
 
 def _parse_meta(meta_rows: list[tuple]) -> TemplateMeta:
-    values, rows, texts = {}, {}, {}
+    values, rows, part_rows, texts = {}, {}, {}, {}
     for cells in meta_rows:
-        key, value, number = (*cells, None, None, None)[:3]
-        if key == "target" and isinstance(value, str) and isinstance(number, int):
-            if not FIRST_ROW <= number < FIRST_ROW + MAX_ROWS:
-                raise TemplateError(NOT_A_TEMPLATE)
-            rows[value] = number
-        elif key == "text" and isinstance(value, str) and isinstance(number, int):
+        key, value, number, category = (*cells, None, None, None, None)[:4]
+        if key == "text" and isinstance(value, str) and isinstance(number, int):
             if not TEXTS_FIRST_ROW <= number < TEXTS_FIRST_ROW + MAX_ROWS:
                 raise TemplateError(NOT_A_TEMPLATE)
             texts[value] = number
+        elif key in ("target", "part") and isinstance(value, str) and isinstance(number, int):
+            if not FIRST_ROW <= number < FIRST_ROW + MAX_ROWS:
+                raise TemplateError(NOT_A_TEMPLATE)
+            if key == "target":
+                rows[value] = number
+            elif isinstance(category, str):
+                part_rows[(value, category)] = number
+            else:
+                raise TemplateError(NOT_A_TEMPLATE)
         elif isinstance(key, str):
             values[key] = value
     if values.get("format") != FORMAT or not isinstance(values.get("period_id"), int):
@@ -467,6 +526,7 @@ def _parse_meta(meta_rows: list[tuple]) -> TemplateMeta:
         programme_code=str(values.get("programme") or ""),
         version=version,
         rows=rows,
+        part_rows=part_rows,
         texts=texts,
     )
 
@@ -513,6 +573,10 @@ def _check_current(meta: TemplateMeta, sheet: ReportSheet) -> None:
         raise TemplateConflict(_stale_message(submission, meta.version))
     if set(meta.rows) != {target.code for target in sheet.typed_targets}:
         raise TemplateConflict(f"Danh sách chỉ tiêu của kỳ đã thay đổi sau khi tải mẫu này; không lưu gì. {REMADE}")
+    if set(meta.part_rows) != {(row.target.code, part.category.code) for row in sheet.rows for part in row.parts}:
+        raise TemplateConflict(
+            f"Danh sách tổ chức của các chỉ tiêu đã thay đổi sau khi tải mẫu này; không lưu gì. {REMADE}"
+        )
     if meta.texts and list(meta.texts) != [name for name, _, _ in text_fields(sheet)]:
         raise TemplateConflict(f"Các mục thuyết minh của kỳ đã thay đổi sau khi tải mẫu này; không lưu gì. {REMADE}")
 
@@ -548,6 +612,11 @@ def template_form(filled: FilledTemplate, sheet: ReportSheet) -> ReportForm:
         # The figures go in as the cells hold them: the form's count field reads a number cell and text alike.
         data |= {f"{part}_{code}": None if cells[part] is UNCOMPUTED else cells[part] for part in ("num", "den")}
         data[f"note_{code}"] = _as_typed(cells["note"])
+    for (code, category), cells in filled.parts.items():
+        data |= {
+            part_name(part, code, category): None if cells[part] is UNCOMPUTED else cells[part]
+            for part in ("num", "den")
+        }
     if filled.texts:
         data |= {name: _as_text(text) for name, (_, text) in filled.texts.items()}
     else:
@@ -579,12 +648,21 @@ def cell_errors(form: ReportForm, filled: FilledTemplate) -> list[CellError]:
                 errors.append(CellError(filled.cell(code, part), UNCOMPUTED_MESSAGE, f"{code}, {labels[part]}"))
             for message in form.errors.get(f"{part}_{code}", []):
                 errors.append(CellError(filled.cell(code, part), message, f"{code}, {labels[part]}"))
+    for code, category in sorted(filled.meta.part_rows, key=filled.meta.part_rows.get):
+        for part in ("num", "den"):
+            cell, name = filled.cell(code, part, category), part_name(part, code, category)
+            what = f"{code}, {form.fields[name].label}"  # "MT6, Hội Nông dân: tử số"
+            if filled.parts[(code, category)][part] is UNCOMPUTED:
+                errors.append(CellError(cell, UNCOMPUTED_MESSAGE, what))
+            for message in form.errors.get(name, []):
+                errors.append(CellError(cell, message, what))
     for name in filled.texts:
         where, label = filled.text_cell(name), str(form[name].label)
         if filled.texts[name][1] is UNCOMPUTED:
             errors.append(CellError(where, UNCOMPUTED_MESSAGE, label))
         errors += [CellError(where, message, label) for message in form.errors.get(name, [])]
     known = {f"{part}_{code}" for code in filled.meta.rows for part in ("num", "den", "note")} | set(filled.texts)
+    known |= {part_name(part, code, category) for code, category in filled.meta.part_rows for part in ("num", "den")}
     for name, messages in form.errors.items():
         if name not in known:
             errors += [CellError("", message) for message in messages]

@@ -8,7 +8,8 @@ from django.contrib.auth.models import Group
 
 from accounts.models import User
 from accounts.roles import Role
-from programme.models import Period, PeriodKind, Programme, Target, Unit, UnitKind
+from programme.models import Period, PeriodKind, Programme, Target, TargetCategory, Unit, UnitKind
+from reporting.breakdowns import Part
 
 
 class UnitKindFactory(factory.django.DjangoModelFactory):
@@ -126,3 +127,56 @@ def make_district(
     ]
     made_targets = [TargetFactory(programme=programme, applies_to=[commune]) for _ in range(targets)]
     return programme, made_periods, made_targets
+
+
+# Targets with categories (MT6, MT7, MT8 of the 2024 programme) are reported per category; these helpers let a
+# test that means a target's total give it as its categories' figures, shared out so that they add up to it.
+IMPORT_HEADER = ("unit", "period", "target", "category", "numerator", "denominator")
+
+
+def shared_out(numerator: int, denominator: int, count: int) -> list[tuple[int, int]]:
+    """``count`` pairs, each numerator within its denominator, adding up to (numerator, denominator)."""
+    base, extra = divmod(denominator, count)
+    pairs, left = [], numerator
+    for i in range(count):
+        den = base + (1 if i < extra else 0)
+        pairs.append((min(den, left), den))
+        left -= pairs[-1][0]
+    return pairs
+
+
+def target_categories(target: Target) -> list[TargetCategory]:
+    return list(TargetCategory.objects.filter(target=target).order_by("order", "code"))
+
+
+def total_figures(target: Target, numerator, denominator, note: str = ""):
+    """The figures a report service takes for the target's total: itself, or its categories' shares of it."""
+    from reporting.services import Figures
+
+    categories = target_categories(target)
+    if not categories or numerator is None or denominator is None:
+        return Figures(numerator, denominator, note)
+    pairs = shared_out(numerator, denominator, len(categories))
+    return Figures(None, None, note, parts={c: Part(*pair) for c, pair in zip(categories, pairs, strict=True)})
+
+
+def category_rows(rows) -> list[tuple]:
+    """Rows (unit, period, target, numerator, denominator) as a file with ``IMPORT_HEADER`` has them: a target
+    with categories gets a row per category, shared out of its figures."""
+    codes = {row[2] for row in rows}
+    categories: dict[str, list[str]] = {}
+    for code, category in (
+        TargetCategory.objects.filter(target__code__in=codes)
+        .order_by("order", "code")
+        .values_list("target__code", "code")
+    ):
+        categories.setdefault(code, []).append(category)
+    out = []
+    for unit, period, target, numerator, denominator in rows:
+        own = categories.get(target)
+        if not own:
+            out.append((unit, period, target, "", numerator, denominator))
+            continue
+        for category, (num, den) in zip(own, shared_out(numerator, denominator, len(own)), strict=True):
+            out.append((unit, period, target, category, num, den))
+    return out

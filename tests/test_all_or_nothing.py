@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 EVENT = 'INSERT INTO "reporting_submissionevent"'
 # Two reports: 03549 has one already (its figures are updated), 109-CA gets a new one, loaded second.
-ROWS = ["03549,2024Q1,MT1,3,4", "03549,2024Q1,MT6,45,50", "109-CA,2024Q1,MT1,2,2"]
+ROWS = ["03549,2024Q1,MT1,3,4", "03549,2024Q1,MT3b,45,50", "109-CA,2024Q1,MT1,2,2"]
 
 
 @pytest.fixture

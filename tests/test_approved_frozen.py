@@ -30,14 +30,13 @@ from reporting.selectors.matrix import unit_results
 from reporting.selectors.reports import report_sheet
 from reporting.selectors.series import programme_compliance, programme_periods
 from reporting.services import (
-    Figures,
     SubmissionError,
     submission_approve,
     submission_import,
     submission_reopen,
 )
 from reporting.totals import totals_refresh
-from tests.factories import make_user
+from tests.factories import make_user, total_figures
 
 REGISTER_CODES = ("MT5a", "MT5b")
 
@@ -48,7 +47,7 @@ def s1(phong_tho) -> Period:
 
 
 def typed_figures(unit, period) -> dict:
-    return {target: Figures(3, 4) for target in report_coverage(unit, period).typed}
+    return {target: total_figures(target, 3, 4) for target in report_coverage(unit, period).typed}
 
 
 @pytest.fixture
@@ -500,6 +499,8 @@ def test_a_new_target_for_units_with_approved_reports_is_refused(admin_client, p
         "judged": "state",
         "source": "models_registered",
         "applies_to": [str(commune.kind_id)],
+        "categories-TOTAL_FORMS": "0",  # the target's categories, an inline of the page
+        "categories-INITIAL_FORMS": "0",
     }
     refused(admin_client.post(url, data), NAMED)
     assert admin_client.post(url, {**data, "judged": "annual"}).status_code == 302  # no annual report approved

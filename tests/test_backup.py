@@ -16,8 +16,9 @@ from django.db import connection, models
 from accounts.models import User
 from programme.models import ExemplaryModel, Period, Unit
 from reporting.models import Narrative, Submission, SubmissionEvent, Value
-from reporting.services import Figures, submission_approve, submission_import, submission_return
+from reporting.services import submission_approve, submission_import, submission_return
 from reporting.totals import totals_refresh
+from tests.factories import total_figures
 
 MODELS = (Unit, Period, Submission, Value, Narrative, SubmissionEvent, ExemplaryModel, User, Group)
 
@@ -27,9 +28,12 @@ def populate(period_2024, targets, reviewer):
     for i, code in enumerate(["03549", "03490", "03550", "109-CA"]):
         unit = Unit.objects.get(code=code)
         for period in (s1, period_2024):
-            figures = {targets["MT1"]: Figures(5 + i, 10), targets["MT3a"]: Figures(90 + i, 100)}
+            figures = {
+                targets["MT1"]: total_figures(targets["MT1"], 5 + i, 10),
+                targets["MT3a"]: total_figures(targets["MT3a"], 90 + i, 100),
+            }
             if unit.kind.code == "commune":
-                figures[targets["MT6"]] = Figures(900 + i, 1000)
+                figures[targets["MT6"]] = total_figures(targets["MT6"], 900 + i, 1000)
             submission_import(unit=unit, period=period, figures=figures, actor_label="test")
     first, second = Submission.objects.order_by("pk")[:2]
     submission_approve(user=reviewer, submission=first, version=first.version)

@@ -24,6 +24,7 @@ from django.core.management.base import CommandError
 from programme.models import ExemplaryModel, Unit
 from reporting.models import Submission, Value
 from reporting.totals import totals_refresh
+from tests.factories import IMPORT_HEADER, category_rows
 
 COLUMNS = [
     "target",
@@ -132,8 +133,8 @@ def loaded(phong_tho, tmp_path):
     path = tmp_path / "so-lieu.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["unit", "period", "target", "numerator", "denominator"])
-        writer.writerows(FILE_ROWS)
+        writer.writerow(IMPORT_HEADER)
+        writer.writerows(category_rows(FILE_ROWS))
     call_command("import_values", str(path), stdout=io.StringIO(), stderr=io.StringIO())
     units = {unit.code: unit for unit in Unit.objects.all()}
     ExemplaryModel.objects.bulk_create(

@@ -13,7 +13,6 @@ from programme.models import Period
 from reporting.models import Submission, SubmissionEvent, Value
 from reporting.services import (
     Content,
-    Figures,
     StaleSubmission,
     SubmissionError,
     submission_approve,
@@ -22,7 +21,7 @@ from reporting.services import (
     submission_return,
     submission_save,
 )
-from tests.factories import make_user
+from tests.factories import make_user, total_figures
 from tests.faults import pause_after
 from tests.test_report_form import complete_post
 
@@ -59,7 +58,7 @@ def q1(phong_tho):
 
 
 def content(targets, value):
-    return Content(figures={targets[code]: Figures(value, 10) for code in ("MT1", "MT2", "MT6")})
+    return Content(figures={targets[code]: total_figures(targets[code], value, 10) for code in ("MT1", "MT2", "MT6")})
 
 
 @on_postgresql
@@ -140,7 +139,9 @@ def test_two_reviewers_at_once_make_one_transition(
     phong_tho, q1, targets, officer, reviewer, commune, first, second, approved, same_version
 ):
     other = make_user("thamdinh2", Role.REVIEWER)
-    submission = submission_import(unit=commune, period=q1, figures={targets["MT1"]: Figures(5, 10)})
+    submission = submission_import(
+        unit=commune, period=q1, figures={targets["MT1"]: total_figures(targets["MT1"], 5, 10)}
+    )
     if approved:
         submission = submission_approve(user=reviewer, submission=submission, version=submission.version)
     version = submission.version if same_version else None

@@ -32,7 +32,7 @@ from reporting.selectors.compliance import district_compliance, latest_period_wi
 from reporting.selectors.series import programme_compliance, programme_periods
 from reporting.services import Figures, submission_approve, submission_import, submission_return
 from reporting.totals import totals_refresh
-from tests.factories import TargetFactory, make_district, make_user
+from tests.factories import IMPORT_HEADER, TargetFactory, category_rows, make_district, make_user
 
 FILE_ROWS = [
     ("03549", "2024S1", "MT1", 3, 10),
@@ -56,8 +56,8 @@ def import_rows(tmp_path, rows=FILE_ROWS):
     path = tmp_path / "so-lieu.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["unit", "period", "target", "numerator", "denominator"])
-        writer.writerows(rows)
+        writer.writerow(IMPORT_HEADER)
+        writer.writerows(category_rows(rows))
     call_command("import_values", str(path), stdout=io.StringIO(), stderr=io.StringIO())
 
 
@@ -324,7 +324,8 @@ def test_matrix_cells_are_the_units_figures(client, reviewer, loaded, targets):
             else:
                 assert cell.result == found.result
     html = response.text
-    assert 'title="9.999/10.000 · Đạt"' in html and "99,99%" in html
+    # MT6, typed per organisation: the cell names the unit's lowest one too
+    assert 'title="9.999/10.000 · Đạt · thấp nhất: Hội Cựu chiến binh 99,96%"' in html and "99,99%" in html
     assert 'title="1.499/1.500 · Chưa đạt"' in html
     assert "Không áp dụng" in html  # 109-UBND's MT2 0/0 and communes-only targets elsewhere
     assert "Toàn địa bàn" in html and "99,90%" in html

@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from programme.models import ExemplaryModel, Period, Target, Unit
 from reporting.models import Submission, SubmissionEvent
-from reporting.services import Figures, submission_approve, submission_import, submission_reopen
+from reporting.services import submission_approve, submission_import, submission_reopen
+from tests.factories import total_figures
 from tests.test_official_report import file_report, read
 from tests.test_register import register_model
 from tests.test_review import review_url, submitted_by_officer
@@ -100,7 +101,9 @@ def test_the_admin_lists_reports_and_their_history_by_period_then_unit(
 ):
     written = [(commune, q1), (other_unit, period_2024), (other_unit, q1), (commune, period_2024)]
     for unit, period in written:
-        submission_import(unit=unit, period=period, figures={targets["MT1"]: Figures(1, 2)}, actor_label="Tệp")
+        submission_import(
+            unit=unit, period=period, figures={targets["MT1"]: total_figures(targets["MT1"], 1, 2)}, actor_label="Tệp"
+        )
     shown = [(commune, q1), (other_unit, q1), (commune, period_2024), (other_unit, period_2024)]
     client.force_login(administrator)
     assert [(s.unit, s.period) for s in admin_list(client, Submission)] == shown
@@ -108,7 +111,7 @@ def test_the_admin_lists_reports_and_their_history_by_period_then_unit(
 
 
 def test_the_admin_shows_a_report_values_in_the_programme_order(client, administrator, commune, period_2024, targets):
-    figures = {targets[code]: Figures(1, 2) for code in ("MT1", "MT6", "MT8")}
+    figures = {targets[code]: total_figures(targets[code], 1, 2) for code in ("MT1", "MT6", "MT8")}
     report = submission_import(unit=commune, period=period_2024, figures=figures, actor_label="Tệp")
     Target.objects.filter(pk=targets["MT8"].pk).update(order=0)
     client.force_login(administrator)

@@ -39,7 +39,7 @@ from reporting.selectors.timeliness import (
 )
 from reporting.services import Figures, submission_approve, submission_import, submission_return
 from reporting.totals import totals_refresh
-from tests.factories import UnitFactory, make_user
+from tests.factories import UnitFactory, make_user, total_figures
 
 
 def figures_for(rng: random.Random, targets: list[Target]) -> dict[Target, Figures]:
@@ -47,13 +47,13 @@ def figures_for(rng: random.Random, targets: list[Target]) -> dict[Target, Figur
     for target in targets:
         shape = rng.random()
         if shape < 0.08:
-            figures[target] = Figures(0, 0)  # not applicable here
+            figures[target] = total_figures(target, 0, 0)  # not applicable here
         elif shape < 0.14:
-            figures[target] = Figures(None, None)  # left blank
+            figures[target] = total_figures(target, None, None)  # left blank
         else:
             denominator = rng.choice([1, 3, 7, 10, 40, 1_000, 10_000, 2_000_000_000])
             numerator = rng.choice([denominator, denominator - 1, 0, rng.randint(0, denominator)])
-            figures[target] = Figures(max(numerator, 0), denominator)
+            figures[target] = total_figures(target, max(numerator, 0), denominator)
     return figures
 
 

@@ -22,7 +22,7 @@ from programme.models import Period, Unit
 from reporting.models import ReportCounts, Submission, TargetTotals
 from reporting.services import Figures, submission_approve, submission_import
 from reporting.totals import totals_refresh
-from tests.factories import make_district, make_user
+from tests.factories import IMPORT_HEADER, category_rows, make_district, make_user
 from tests.surfaces import fetched
 
 FILE_ROWS = [
@@ -74,8 +74,8 @@ def load_values(tmp_path, rows=FILE_ROWS) -> None:
     path = tmp_path / "so-lieu.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["unit", "period", "target", "numerator", "denominator"])
-        writer.writerows(rows)
+        writer.writerow(IMPORT_HEADER)
+        writer.writerows(category_rows(rows))
     call_command("import_values", str(path), stdout=io.StringIO(), stderr=io.StringIO())
 
 
@@ -252,6 +252,7 @@ def test_values_csv_lists_every_value_of_the_counting_reports(client, reviewer, 
         "unit_name",
         "period",
         "target",
+        "category",
         "numerator",
         "denominator",
         "note",
@@ -259,7 +260,17 @@ def test_values_csv_lists_every_value_of_the_counting_reports(client, reviewer, 
         "submitted_at",
     ]
     expected = {(u, t, str(n), str(d)) for u, p, t, n, d in FILE_ROWS if p == "2024"}
-    assert {(r["unit"], r["target"], r["numerator"], r["denominator"]) for r in table} == expected
+    totals = [r for r in table if not r["category"]]  # a target's own row; its categories' rows follow it
+    assert {(r["unit"], r["target"], r["numerator"], r["denominator"]) for r in totals} == expected
+    mt6 = [r for r in table if r["unit"] == "03391" and r["target"] == "MT6"]
+    assert [r["category"] for r in mt6] == [
+        "",
+        "Đoàn TNCS Hồ Chí Minh",
+        "Hội Liên hiệp Phụ nữ",
+        "Hội Nông dân",
+        "Hội Cựu chiến binh",
+    ]
+    assert sum(int(r["numerator"]) for r in mt6[1:]) == int(mt6[0]["numerator"]) == 31
     assert {r["period"] for r in table} == {"2024"}
     assert {r["status"] for r in table} == {"submitted"}
     assert datetime.datetime.fromisoformat(table[0]["submitted_at"]).utcoffset() == datetime.timedelta(hours=7)
@@ -281,21 +292,23 @@ def test_values_xlsx(client, reviewer, loaded):
         "Tên đơn vị",
         "Kỳ báo cáo",
         "Chỉ tiêu",
+        "Tổ chức (phần chia)",
         "Tử số",
         "Mẫu số",
         "Ghi chú",
         "Trạng thái báo cáo",
         "Nộp lúc",
     ]
-    rows = {(r[0], r[3]): r for r in table[1:]}
+    rows = {(r[0], r[3]): r for r in table[1:] if not r[4]}
     assert set(rows) == {(u, t) for u, p, t, _, _ in FILE_ROWS if p == "2024S1"}
-    assert rows[("03549", "MT6")][4:6] == (9_999, 10_000)
-    assert rows[("03549", "MT6")][7] == "Đã duyệt"
-    assert rows[("03391", "MT1")][7] == "Đã nộp"
-    assert isinstance(rows[("03391", "MT1")][8], datetime.datetime)
+    assert rows[("03549", "MT6")][5:7] == (9_999, 10_000)
+    assert ("03549", "MT6", "Hội Nông dân") in {(r[0], r[3], r[4]) for r in table[1:]}
+    assert rows[("03549", "MT6")][8] == "Đã duyệt"
+    assert rows[("03391", "MT1")][8] == "Đã nộp"
+    assert isinstance(rows[("03391", "MT1")][9], datetime.datetime)
     assert sheet.freeze_panes == "A2"
-    assert sheet["E2"].number_format == "#,##0"
-    assert sheet["I2"].number_format == "dd/mm/yyyy hh:mm"
+    assert sheet["F2"].number_format == "#,##0"
+    assert sheet["J2"].number_format == "dd/mm/yyyy hh:mm"
 
     approved = workbook(download(client, "export_values", "xlsx", ky=period_id("2024S1"), chi_duyet="1"))
     assert {r[0] for r in list(approved["Số liệu"].iter_rows(values_only=True))[1:]} == {"03549"}
@@ -429,11 +442,11 @@ def test_overview_links_are_not_shown_to_officers(officer, period_2024):
 def test_a_note_that_looks_like_a_formula_stays_text(client, reviewer, phong_tho, period_2024, targets, commune):
     formula = '=HYPERLINK("http://example.invalid","x")'
     submission_import(
-        unit=commune, period=period_2024, figures={targets["MT6"]: Figures(1, 2, formula)}, actor_label="t"
+        unit=commune, period=period_2024, figures={targets["MT1"]: Figures(1, 2, formula)}, actor_label="t"
     )
     client.force_login(reviewer)
 
     sheet = workbook(download(client, "export_values", "xlsx", ky=period_2024.id))["Số liệu"]
-    assert sheet["G2"].value == formula and sheet["G2"].data_type == "s"
+    assert sheet["H2"].value == formula and sheet["H2"].data_type == "s"
     text = download(client, "export_values", "csv", ky=period_2024.id).getvalue().decode("utf-8-sig")
     assert next(csv.DictReader(io.StringIO(text)))["note"] == f"'{formula}"

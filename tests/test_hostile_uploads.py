@@ -22,14 +22,14 @@ from accounts.roles import Role
 from programme.models import Period, Unit
 from reporting.counts import MAX_COUNT
 from reporting.models import Submission, Value
-from reporting.services import Content, Figures, submission_save
+from reporting.services import Content, submission_save
 from reporting.workbook import UNCOMPUTED_MESSAGE
-from tests.factories import make_user
+from tests.factories import make_user, total_figures
 from tests.test_hostile_params import database_state as all_rows
 
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = '"><img src=x onerror=alert(1)>'
-ROW = {"MT1": 6, "MT2": 7, "MT3a": 8, "MT3b": 9, "MT4a": 10, "MT4b": 11, "MT6": 14, "MT7": 15}
+ROW = {"MT1": 6, "MT2": 7, "MT3a": 8, "MT3b": 9, "MT4a": 10, "MT4b": 11}  # MT6, MT7: per organisation, below
 COLUMN = {"num": "D", "den": "F"}
 LABEL = {"num": "tử số", "den": "mẫu số"}
 BULK_HEADER = ["unit", "period", "target", "numerator", "denominator"]
@@ -78,7 +78,7 @@ def q1(phong_tho):
 def draft(officer, commune, q1):
     """The town's saved draft of 2024Q1: MT1 1/2 and a narrative."""
     targets = list(q1.programme.targets.filter(code__in=ROW))
-    content = Content(figures={t: Figures(1, 2) for t in targets if t.code == "MT1"}, shortcomings="Còn chậm.")
+    content = Content(figures={t: total_figures(t, 1, 2) for t in targets if t.code == "MT1"}, shortcomings="Còn chậm.")
     return submission_save(user=officer, unit=commune, period=q1, version=None, content=content, submit=False)
 
 
@@ -249,12 +249,12 @@ def test_each_kind_of_bad_number_is_explained_by_its_cell(client, commune, q1, t
     for value, message in BAD_NUMBERS:
 
         def fill(workbook, value=value):
-            workbook["Báo cáo"]["D14"] = value
-            workbook["Báo cáo"]["F14"] = 5
+            workbook["Báo cáo"]["D9"] = value
+            workbook["Báo cáo"]["F9"] = 5
 
         response = upload_template(client, q1, commune, edited(template, fill))
         assert_refused(response, before, value)
-        assert listed(response) == [f"Ô D14 (MT6, tử số): {message}"], value
+        assert listed(response) == [f"Ô D9 (MT3b, tử số): {message}"], value
 
 
 def with_computed_formula(workbook: bytes, cell: str, formula: str, result: int) -> bytes:
@@ -273,9 +273,10 @@ def with_computed_formula(workbook: bytes, cell: str, formula: str, result: int)
 
 def test_a_formula_the_spreadsheet_computed_counts_as_its_result(client, commune, q1, template):
     """Excel stores a formula's result next to it; that result is what the officer sees and what is saved."""
-    response = upload_template(client, q1, commune, with_computed_formula(template, "D14", "40+5", 45))
-    assert response.status_code == 302
-    assert Value.objects.get(target__code="MT6").numerator == 45
+    response = upload_template(client, q1, commune, with_computed_formula(template, "D15", "40+5", 45))
+    assert response.status_code == 302  # D15: MT6's first organisation
+    value = Value.objects.get(target__code="MT6")
+    assert value.parts.get(category__code="doan-thanh-nien").numerator == 45
 
 
 def setting(sheet: str, cell: str, value):
@@ -411,8 +412,8 @@ def test_a_bulk_workbook_of_ten_thousand_empty_rows(client, reviewer, phong_tho)
 def test_notes_go_into_the_template_as_text_and_come_back_unchanged(client, officer, commune, q1, draft):
     formula = '=HYPERLINK("http://example.invalid","x")'
     targets = list(q1.programme.targets.filter(code__in=ROW))
-    notes = {"MT1": SCRIPT, "MT6": formula, "MT7": IMAGE}
-    content = Content(figures={t: Figures(1, 2, notes.get(t.code, "")) for t in targets})
+    notes = {"MT1": SCRIPT, "MT2": formula, "MT3a": IMAGE}
+    content = Content(figures={t: total_figures(t, 1, 2, notes.get(t.code, "")) for t in targets})
     submission_save(user=officer, unit=commune, period=q1, version=draft.version, content=content, submit=False)
     client.force_login(officer)
     template = client.get(reverse("report_template", args=[q1.id, commune.code])).content

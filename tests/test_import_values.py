@@ -30,12 +30,12 @@ BLANK = ()  # a row of the helpers below that is written as an empty line
 # Three good rows: two reports (03549 and 109-CA, both 2024Q1).
 GOOD = [
     ("03549", "2024Q1", "MT1", 3, 4),
-    ("03549", "2024Q1", "MT6", 45, 50),
+    ("03549", "2024Q1", "MT3b", 45, 50),
     ("109-CA", "2024Q1", "MT1", 2, 2),
 ]
 GOOD_IN_DB = {
     ("03549", "2024Q1", "MT1"): (3, 4),
-    ("03549", "2024Q1", "MT6"): (45, 50),
+    ("03549", "2024Q1", "MT3b"): (45, 50),
     ("109-CA", "2024Q1", "MT1"): (2, 2),
 }
 
@@ -166,8 +166,8 @@ def test_file_loads_as_submitted_reports(phong_tho, tmp_path, fmt):
     assert event.changes == [
         {"target": "MT1", "field": "numerator", "old": None, "new": 3},
         {"target": "MT1", "field": "denominator", "old": None, "new": 4},
-        {"target": "MT6", "field": "numerator", "old": None, "new": 45},
-        {"target": "MT6", "field": "denominator", "old": None, "new": 50},
+        {"target": "MT3b", "field": "numerator", "old": None, "new": 45},
+        {"target": "MT3b", "field": "denominator", "old": None, "new": 50},
     ]
     [police_event] = submission("109-CA", "2024Q1").events.all()
     assert {change["target"] for change in police_event.changes} == {"MT1"}
@@ -179,13 +179,13 @@ def test_reimport_changes_values_in_place_and_records_old_and_new(phong_tho, tmp
     run_import(path)
     value_ids = dict(Value.objects.values_list("target__code", "id").filter(submission__unit__code="03549"))
 
-    corrected = [("03549", "2024Q1", "MT1", 4, 4), *GOOD[1:], ("03549", "2024Q1", "MT7", 1, 2)]
+    corrected = [("03549", "2024Q1", "MT1", 4, 4), *GOOD[1:], ("03549", "2024Q1", "MT2", 1, 2)]
     write_file(tmp_path, fmt, corrected)  # the same file, edited
     printed = run_import(path)
 
     assert "Đã nhập 4 dòng vào 2 báo cáo" in printed
     assert Submission.objects.count() == 2  # still one per unit and period
-    assert values_in_db() == {**GOOD_IN_DB, ("03549", "2024Q1", "MT1"): (4, 4), ("03549", "2024Q1", "MT7"): (1, 2)}
+    assert values_in_db() == {**GOOD_IN_DB, ("03549", "2024Q1", "MT1"): (4, 4), ("03549", "2024Q1", "MT2"): (1, 2)}
     assert Value.objects.get(submission__unit__code="03549", target__code="MT1").id == value_ids["MT1"]
     commune = submission("03549", "2024Q1")
     assert commune.status == "submitted"
@@ -193,8 +193,8 @@ def test_reimport_changes_values_in_place_and_records_old_and_new(phong_tho, tmp
     assert (second.action, second.from_status, second.to_status) == ("imported", "submitted", "submitted")
     assert second.changes == [
         {"target": "MT1", "field": "numerator", "old": 3, "new": 4},
-        {"target": "MT7", "field": "numerator", "old": None, "new": 1},
-        {"target": "MT7", "field": "denominator", "old": None, "new": 2},
+        {"target": "MT2", "field": "numerator", "old": None, "new": 1},
+        {"target": "MT2", "field": "denominator", "old": None, "new": 2},
     ]
     police_events = list(submission("109-CA", "2024Q1").events.order_by("at", "pk"))
     assert len(police_events) == 2
@@ -228,7 +228,7 @@ def test_import_resubmits_a_returned_report(phong_tho, tmp_path):
 
 def test_xlsx_whole_floats_are_accepted_as_integers(phong_tho, tmp_path):
     """Spreadsheets may store 12 as the number literal "12.0"; openpyxl then reads a float."""
-    path = write_xlsx(tmp_path / "so-lieu.xlsx", [("03549", "2024Q1", "MT6", 12, 13)])
+    path = write_xlsx(tmp_path / "so-lieu.xlsx", [("03549", "2024Q1", "MT3b", 12, 13)])
     rewrite_xlsx_part(
         path,
         "xl/worksheets/sheet1.xml",
@@ -245,7 +245,7 @@ def test_xlsx_whole_floats_are_accepted_as_integers(phong_tho, tmp_path):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_text_counts_are_read_the_vietnamese_way(phong_tho, tmp_path, fmt):
-    path = write_file(tmp_path, fmt, [("03549", "2024Q1", "MT6", " 1.500 ", "2.000.000")])
+    path = write_file(tmp_path, fmt, [("03549", "2024Q1", "MT3b", " 1.500 ", "2.000.000")])
 
     run_import(path)
 
@@ -254,7 +254,7 @@ def test_text_counts_are_read_the_vietnamese_way(phong_tho, tmp_path, fmt):
 
 
 def test_xlsx_float_with_fraction_is_refused(phong_tho, tmp_path):
-    path = write_xlsx(tmp_path / "so-lieu.xlsx", [GOOD[0], ("03549", "2024Q1", "MT6", 12.5, 13)])
+    path = write_xlsx(tmp_path / "so-lieu.xlsx", [GOOD[0], ("03549", "2024Q1", "MT3b", 12.5, 13)])
 
     _, lines = refused_import(path)
 
@@ -316,11 +316,11 @@ def test_unknown_programme_option_is_refused(phong_tho, tmp_path):
 
 def test_largest_storable_count_loads(phong_tho, tmp_path):
     """2 147 483 647 is the largest value every supported database stores in the value columns."""
-    path = write_csv(tmp_path / "so-lieu.csv", [("03549", "2024Q1", "MT6", 2147483647, 2147483647)])
+    path = write_csv(tmp_path / "so-lieu.csv", [("03549", "2024Q1", "MT3b", 2147483647, 2147483647)])
 
     run_import(path)
 
-    assert values_in_db() == {("03549", "2024Q1", "MT6"): (2147483647, 2147483647)}
+    assert values_in_db() == {("03549", "2024Q1", "MT3b"): (2147483647, 2147483647)}
 
 
 # --- bad rows: nothing loads, every bad row is named ---------------------------------------------------------
@@ -334,7 +334,7 @@ def test_mixed_good_and_bad_rows_load_nothing_and_name_every_bad_row(phong_tho, 
         GOOD[1],  # line 4
         ("03391", "2024Q1", "MT1", 5, 4),  # line 5: numerator above denominator
         GOOD[2],  # line 6
-        ("109-CA", "2024Q1", "MT6", 1, 1),  # line 7: not for armed forces
+        ("109-CA", "2024Q1", "MT3b", 1, 1),  # line 7: not for armed forces
     ]
     path = write_file(tmp_path, fmt, rows)
 
@@ -344,7 +344,7 @@ def test_mixed_good_and_bad_rows_load_nothing_and_name_every_bad_row(phong_tho, 
     assert [line.split(":", 1)[0] for line in lines] == ["Dòng 3", "Dòng 5", "Dòng 7"]
     assert_contains_all(lines[0], ["không có đơn vị", "99999"])
     assert_contains_all(lines[1], ["lớn hơn mẫu số"])
-    assert_contains_all(lines[2], ["MT6", "không áp dụng"])
+    assert_contains_all(lines[2], ["MT3b", "không áp dụng"])
     assert_nothing_loaded()
 
 
@@ -356,7 +356,7 @@ def test_refused_file_leaves_earlier_figures_untouched(phong_tho, tmp_path):
     refused_import(
         write_csv(
             tmp_path / "lan-2.csv",
-            [("03549", "2024Q1", "MT1", 4, 4), ("03391", "2024Q1", "MT1", 1, 1), ("03549", "2024Q1", "MT6", 9, 1)],
+            [("03549", "2024Q1", "MT1", 4, 4), ("03391", "2024Q1", "MT1", 1, 1), ("03549", "2024Q1", "MT3b", 9, 1)],
         )
     )
 
@@ -374,30 +374,30 @@ BAD_ROWS = [
     ("unknown-target", ("03549", "2024Q1", "MT9", 1, 1), ["không có chỉ tiêu", "MT9"]),
     (
         "numerator-with-decimals",
-        ("03549", "2024Q1", "MT7", "1.5", 4),
+        ("03549", "2024Q1", "MT2", "1.5", 4),
         ["tử số “1.5”: Dấu chấm chỉ dùng để tách hàng nghìn"],
     ),
-    ("denominator-not-a-number", ("03549", "2024Q1", "MT7", 1, "abc"), ["mẫu số “abc”: Phải là số nguyên"]),
-    ("decimal-comma", ("03549", "2024Q1", "MT7", "1,000", 2000), ["tử số “1,000”: Dấu phẩy là dấu thập phân"]),
-    ("decimal-comma-fraction", ("03549", "2024Q1", "MT7", 1, "12,5"), ["mẫu số “12,5”: Dấu phẩy là dấu thập phân"]),
-    ("fullwidth-digits", ("03549", "2024Q1", "MT7", "１２３", 200), ["tử số “１２３”: Chỉ dùng chữ số 0–9."]),
-    ("negative-numerator", ("03549", "2024Q1", "MT7", -1, 4), ["tử số “-1”: Không được là số âm."]),
-    ("negative-denominator", ("03549", "2024Q1", "MT7", 0, -4), ["mẫu số “-4”: Không được là số âm."]),
-    ("too-large-to-store", ("03549", "2024Q1", "MT7", 1, 2147483648), ["mẫu số", "quá lớn"]),
-    ("numerator-above-denominator", ("03549", "2024Q1", "MT7", 5, 4), ["tử số (5) lớn hơn mẫu số (4)"]),
-    ("target-not-for-armed-forces", ("109-CA", "2024Q1", "MT6", 1, 1), ["MT6", "không áp dụng", "Công an huyện"]),
+    ("denominator-not-a-number", ("03549", "2024Q1", "MT2", 1, "abc"), ["mẫu số “abc”: Phải là số nguyên"]),
+    ("decimal-comma", ("03549", "2024Q1", "MT2", "1,000", 2000), ["tử số “1,000”: Dấu phẩy là dấu thập phân"]),
+    ("decimal-comma-fraction", ("03549", "2024Q1", "MT2", 1, "12,5"), ["mẫu số “12,5”: Dấu phẩy là dấu thập phân"]),
+    ("fullwidth-digits", ("03549", "2024Q1", "MT2", "１２３", 200), ["tử số “１２３”: Chỉ dùng chữ số 0–9."]),
+    ("negative-numerator", ("03549", "2024Q1", "MT2", -1, 4), ["tử số “-1”: Không được là số âm."]),
+    ("negative-denominator", ("03549", "2024Q1", "MT2", 0, -4), ["mẫu số “-4”: Không được là số âm."]),
+    ("too-large-to-store", ("03549", "2024Q1", "MT2", 1, 2147483648), ["mẫu số", "quá lớn"]),
+    ("numerator-above-denominator", ("03549", "2024Q1", "MT2", 5, 4), ["tử số (5) lớn hơn mẫu số (4)"]),
+    ("target-not-for-armed-forces", ("109-CA", "2024Q1", "MT3b", 1, 1), ["MT3b", "không áp dụng", "Công an huyện"]),
     ("target-not-for-party-board", ("109-BDV", "2024Q1", "MT3b", 1, 1), ["MT3b", "không áp dụng", "Ban Dân vận"]),
     ("annual-target-in-quarter", ("03549", "2024Q1", "MT8", 1, 1), ["MT8", "chỉ báo cáo trong kỳ báo cáo năm"]),
     ("annual-target-in-six-months", ("03549", "2024S1", "MT4c", 1, 1), ["MT4c", "chỉ báo cáo trong kỳ báo cáo năm"]),
     ("derived-MT5a", ("03549", "2024", "MT5a", 1, 1), ["MT5a", "sổ mô hình", "không nhập số liệu"]),
     ("derived-MT5b", ("03549", "2024", "MT5b", 0, 1), ["MT5b", "sổ mô hình", "không nhập số liệu"]),
     ("duplicate-of-line-2", ("03549", "2024Q1", "MT1", 2, 4), ["trùng với dòng 2"]),
-    ("missing-unit", ("", "2024Q1", "MT7", 1, 1), ["thiếu mã đơn vị"]),
-    ("missing-period", ("03549", "", "MT7", 1, 1), ["thiếu mã kỳ"]),
+    ("missing-unit", ("", "2024Q1", "MT2", 1, 1), ["thiếu mã đơn vị"]),
+    ("missing-period", ("03549", "", "MT2", 1, 1), ["thiếu mã kỳ"]),
     ("missing-target", ("03549", "2024Q1", "", 1, 1), ["thiếu mã chỉ tiêu"]),
-    ("missing-numerator", ("03549", "2024Q1", "MT7", "", 4), ["thiếu tử số"]),
-    ("missing-denominator", ("03549", "2024Q1", "MT7", 1, ""), ["thiếu mẫu số"]),
-    ("short-row", ("03549", "2024Q1", "MT7"), ["thiếu tử số"]),
+    ("missing-numerator", ("03549", "2024Q1", "MT2", "", 4), ["thiếu tử số"]),
+    ("missing-denominator", ("03549", "2024Q1", "MT2", 1, ""), ["thiếu mẫu số"]),
+    ("short-row", ("03549", "2024Q1", "MT2"), ["thiếu tử số"]),
 ]
 
 
@@ -455,7 +455,7 @@ def test_blank_lines_are_skipped_but_line_numbers_match_the_sheet(phong_tho, tmp
         ("99999", "2024Q1", "MT1", 1, 1),  # line 5
         GOOD[1],  # line 6
         BLANK,  # line 7
-        ("03549", "2024Q1", "MT7", 3, 2),  # line 8
+        ("03549", "2024Q1", "MT2", 3, 2),  # line 8
     ]
     path = write_file(tmp_path, fmt, rows)
 
@@ -465,7 +465,7 @@ def test_blank_lines_are_skipped_but_line_numbers_match_the_sheet(phong_tho, tmp
     assert [line.split(":", 1)[0] for line in lines] == ["Dòng 5", "Dòng 8"]
     assert_nothing_loaded()
 
-    fixed = [row for row in rows if row not in (("99999", "2024Q1", "MT1", 1, 1), ("03549", "2024Q1", "MT7", 3, 2))]
+    fixed = [row for row in rows if row not in (("99999", "2024Q1", "MT1", 1, 1), ("03549", "2024Q1", "MT2", 3, 2))]
     write_file(tmp_path, fmt, fixed)
     assert "Đã nhập 2 dòng vào 1 báo cáo" in run_import(path)
     assert values_in_db() == {key: value for key, value in GOOD_IN_DB.items() if key[0] == "03549"}
@@ -581,7 +581,7 @@ def keep_test_connection(monkeypatch):
 
 
 def test_bad_file_exits_non_zero_from_the_command_line(phong_tho, tmp_path, capsys, keep_test_connection):
-    path = write_csv(tmp_path / "so-lieu.csv", [GOOD[0], ("03549", "2024Q1", "MT7", 5, 4)])
+    path = write_csv(tmp_path / "so-lieu.csv", [GOOD[0], ("03549", "2024Q1", "MT2", 5, 4)])
 
     with pytest.raises(SystemExit) as exited:
         execute_from_command_line(["manage.py", "import_values", str(path)])

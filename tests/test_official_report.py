@@ -28,10 +28,10 @@ from reporting.official_report import build_official_report, period_phrase, repo
 from reporting.selectors.compliance import district_compliance
 from reporting.selectors.reports import report_sheet
 from reporting.selectors.series import period_short_name
-from reporting.services import Content, Figures, submission_approve, submission_save
+from reporting.services import Content, submission_approve, submission_save
 from reporting.totals import totals_refresh
 from reporting.views.exports import CONTENT_TYPES
-from tests.factories import make_user
+from tests.factories import make_user, total_figures
 from tests.test_error_pages import assert_error_page
 from tests.test_exports import district_with_reports, load_values
 
@@ -53,7 +53,7 @@ def file_report(user, unit: Unit, period: Period, *, texts: dict, submit: bool =
     """The officer fills in the whole report (figures and narrative) and submits it."""
     sheet = report_sheet(unit, period)
     wanted = FIGURES.get(unit.code, {})
-    figures = {t: Figures(*wanted.get(t.code, (0, 0))) for t in sheet.typed_targets}
+    figures = {t: total_figures(t, *wanted.get(t.code, (0, 0))) for t in sheet.typed_targets}
     groups = sheet.task_groups
     content = Content(
         figures=figures,

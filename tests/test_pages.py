@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from programme.models import Unit
-from reporting.services import Figures, submission_import
-from tests.factories import make_district, make_user
+from reporting.services import submission_import
+from tests.factories import make_district, make_user, total_figures
 
 
 def test_anonymous_is_sent_to_the_login_page(client, db):
@@ -86,7 +86,10 @@ def test_officer_sees_the_units_periods(client, officer, commune):
 @pytest.mark.parametrize("user_fixture", ["reviewer", "leader", "administrator"])
 def test_district_roles_see_the_latest_figures(client, request, period_2024, targets, commune, user_fixture):
     submission_import(
-        unit=commune, period=period_2024, figures={targets["MT6"]: Figures(9_999, 10_000)}, actor_label="test"
+        unit=commune,
+        period=period_2024,
+        figures={targets["MT6"]: total_figures(targets["MT6"], 9_999, 10_000)},
+        actor_label="test",
     )
     client.force_login(request.getfixturevalue(user_fixture))
     response = client.get(reverse("home"))
@@ -124,7 +127,9 @@ def district_with_reports(n_units: int, year: int):
     programme, periods, targets = make_district(n_units, year=year)
     units = list(Unit.objects.filter(parent=programme.area))
     for unit in units:
-        submission_import(unit=unit, period=periods[0], figures={t: Figures(1, 2) for t in targets}, actor_label="t")
+        submission_import(
+            unit=unit, period=periods[0], figures={t: total_figures(t, 1, 2) for t in targets}, actor_label="t"
+        )
     return units
 
 

@@ -14,7 +14,8 @@ from django.urls import reverse
 
 from programme.compliance import display_percent, meets
 from programme.formatting import vn_percent
-from reporting.services import Content, Figures, submission_save
+from reporting.services import Content, submission_save
+from tests.factories import total_figures
 from tests.test_dashboards import period
 from tests.test_review import submitted_by_officer
 
@@ -42,7 +43,7 @@ def test_short_of_everyone_never_reads_100_percent_on_the_form_and_the_review_pa
         unit=commune,
         period=q1,
         version=None,
-        content=Content(figures={targets["MT6"]: Figures(99_999, 100_000)}),
+        content=Content(figures={targets["MT6"]: total_figures(targets["MT6"], 99_999, 100_000)}),
         submit=False,
     )
     client.force_login(officer)

@@ -12,8 +12,7 @@ from programme.formatting import vn_decimal
 from programme.models import Programme
 from reporting.plausibility import DEFAULT, Limits, implausible_change
 from reporting.selectors.review import plausibility_limits
-from reporting.services import Figures
-from tests.factories import ProgrammeFactory
+from tests.factories import ProgrammeFactory, total_figures
 from tests.test_review import imported, period
 
 
@@ -64,8 +63,8 @@ def test_limits_kept_with_decimals_are_read_exactly():
 
 def test_the_review_page_flags_by_the_programmes_limits(client, reviewer, commune, phong_tho, targets):
     q1, s1 = period(phong_tho, "2024Q1"), period(phong_tho, "2024S1")
-    imported(commune, q1, {targets["MT6"]: Figures(80, 100)})
-    imported(commune, s1, {targets["MT6"]: Figures(90, 100)})  # 10 points up: within 30
+    imported(commune, q1, {targets["MT6"]: total_figures(targets["MT6"], 80, 100)})
+    imported(commune, s1, {targets["MT6"]: total_figures(targets["MT6"], 90, 100)})  # 10 points up: within 30
     client.force_login(reviewer)
     url = reverse("review", args=[s1.id, commune.code])
     page = client.get(url).text

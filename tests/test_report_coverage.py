@@ -16,7 +16,7 @@ from reporting.forms import ReportForm
 from reporting.models import Submission, Value
 from reporting.selectors.reports import report_sheet
 from reporting.services import Figures, SubmissionError, submission_import, submission_save
-from tests.factories import make_district, make_user
+from tests.factories import make_district, make_user, total_figures
 from tests.test_review import complete_content, period
 
 
@@ -99,7 +99,7 @@ def test_figures_for_a_target_the_report_leaves_out_are_refused(
     covered = complete_content(unit, period_).figures
 
     with pytest.raises(SubmissionError) as refused:
-        save(unit, period_, {**covered, targets[target]: Figures(1, 2)})
+        save(unit, period_, {**covered, targets[target]: total_figures(targets[target], 1, 2)})
 
     missing = [word for word in words if word not in str(refused.value)]
     assert not missing, f"{refused.value} lacks {missing}"
@@ -110,7 +110,7 @@ def test_figures_for_a_target_the_report_leaves_out_are_refused(
 def test_the_annual_rating_is_taken_in_the_annual_report(phong_tho, commune, targets, save):
     year = period(phong_tho, "2024")
 
-    submission = save(commune, year, {targets["MT8"]: Figures(1, 2)})
+    submission = save(commune, year, {targets["MT8"]: total_figures(targets["MT8"], 1, 2)})
 
     assert submission.values.get(target=targets["MT8"]).numerator == 1
 

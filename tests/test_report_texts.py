@@ -18,9 +18,9 @@ from reporting.official_report import build_official_report, build_unit_report
 from reporting.selectors.exports import period_texts
 from reporting.selectors.reports import report_sheet
 from reporting.services import submission_return
-from tests.test_report_form import TYPED_Q1, complete_post, url
+from tests.test_report_form import ORGANISATION_ROW_BYTES, ORGANISATION_ROWS_Q1, TYPED_Q1, complete_post, url
 
-PAGE_LIMIT = 60_000
+PAGE_LIMIT = 60_000 + ORGANISATION_ROW_BYTES * ORGANISATION_ROWS_Q1  # the form's rows of MT6's and MT7's organisations
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ from reporting.services import (
     submission_save,
 )
 from reporting.totals import totals_refresh
-from tests.factories import make_district, make_user
+from tests.factories import make_district, make_user, total_figures
 
 
 def period(programme, code) -> Period:
@@ -49,7 +49,7 @@ def review_url(submission) -> str:
 def complete_content(unit, period, *, narrative="Đã triển khai.", figures=(9, 10)) -> Content:
     sheet = report_sheet(unit, period)
     content = Content(
-        figures={t: Figures(*figures) for t in sheet.typed_targets},
+        figures={t: total_figures(t, *figures) for t in sheet.typed_targets},
         narratives={g: narrative for g in sheet.task_groups},
         shortcomings="Còn chậm.",
         next_steps="Tiếp tục.",
@@ -70,7 +70,7 @@ def q1(phong_tho):
 
 @pytest.fixture
 def submitted(commune, period_2024, targets):
-    return imported(commune, period_2024, {targets["MT6"]: Figures(9_999, 10_000)})
+    return imported(commune, period_2024, {targets["MT6"]: total_figures(targets["MT6"], 9_999, 10_000)})
 
 
 # --- the plausibility rule (pure) -------------------------------------------------------------------------
@@ -136,7 +136,9 @@ def test_anonymous_is_sent_to_login(client, submitted):
 
 
 def test_officer_gets_neither_the_inbox_nor_a_review_page(client, officer, submitted, phong_tho, targets):
-    other = imported(Unit.objects.get(code="03391"), submitted.period, {targets["MT6"]: Figures(1, 2)})
+    other = imported(
+        Unit.objects.get(code="03391"), submitted.period, {targets["MT6"]: total_figures(targets["MT6"], 1, 2)}
+    )
     client.force_login(officer)
     assert client.get(reverse("inbox")).status_code == 403
     for report in (submitted, other):  # not even the officer's own unit
@@ -202,9 +204,13 @@ def inbox_rows(client, **params) -> list[tuple[str, str]]:
 
 def test_inbox_lists_submitted_reports_oldest_due_first(client, reviewer, phong_tho, targets, q1, period_2024):
     town, nhi_thang = Unit.objects.get(code="03549"), Unit.objects.get(code="03391")
-    imported(nhi_thang, period_2024, {targets["MT6"]: Figures(1, 2)})  # before the town, which comes first by order
-    imported(town, period_2024, {targets["MT6"]: Figures(1, 2)})
-    imported(nhi_thang, q1, {targets["MT6"]: Figures(1, 2)})  # due earlier: listed first though submitted last
+    imported(
+        nhi_thang, period_2024, {targets["MT6"]: total_figures(targets["MT6"], 1, 2)}
+    )  # before the town, which comes first by order
+    imported(town, period_2024, {targets["MT6"]: total_figures(targets["MT6"], 1, 2)})
+    imported(
+        nhi_thang, q1, {targets["MT6"]: total_figures(targets["MT6"], 1, 2)}
+    )  # due earlier: listed first though submitted last
     client.force_login(reviewer)
     assert inbox_rows(client) == [
         (nhi_thang.name, "Quý I năm 2024"),
@@ -218,8 +224,8 @@ def test_inbox_marks_late_reports_with_days_late(client, reviewer, commune, targ
     today = timezone.localdate()
     Period.objects.filter(pk=q1.pk).update(due=today - datetime.timedelta(days=3))
     Period.objects.filter(programme=phong_tho, code="2024S1").update(due=today + datetime.timedelta(days=10))
-    imported(commune, period(phong_tho, "2024Q1"), {targets["MT6"]: Figures(1, 2)})
-    imported(commune, period(phong_tho, "2024S1"), {targets["MT6"]: Figures(1, 2)})
+    imported(commune, period(phong_tho, "2024Q1"), {targets["MT6"]: total_figures(targets["MT6"], 1, 2)})
+    imported(commune, period(phong_tho, "2024S1"), {targets["MT6"]: total_figures(targets["MT6"], 1, 2)})
     client.force_login(reviewer)
     text = client.get(reverse("inbox")).text
     assert text.count("Nộp muộn") == 1
@@ -228,9 +234,9 @@ def test_inbox_marks_late_reports_with_days_late(client, reviewer, commune, targ
 
 def test_inbox_filters(client, reviewer, phong_tho, targets, q1, period_2024):
     town, ubnd = Unit.objects.get(code="03549"), Unit.objects.get(code="109-UBND")
-    imported(town, q1, {targets["MT6"]: Figures(1, 2)})
-    imported(ubnd, q1, {targets["MT2"]: Figures(1, 2)})
-    annual = imported(town, period_2024, {targets["MT6"]: Figures(1, 2)})
+    imported(town, q1, {targets["MT6"]: total_figures(targets["MT6"], 1, 2)})
+    imported(ubnd, q1, {targets["MT2"]: total_figures(targets["MT2"], 1, 2)})
+    annual = imported(town, period_2024, {targets["MT6"]: total_figures(targets["MT6"], 1, 2)})
     client.force_login(reviewer)
     submission_approve(user=reviewer, submission=annual, version=annual.version)
 
@@ -288,8 +294,19 @@ def test_review_page_shows_figures_against_the_previous_period(
     client, reviewer, phong_tho, commune, targets, period_2024
 ):
     q3 = period(phong_tho, "2024Q3")
-    imported(commune, q3, {targets["MT1"]: Figures(9, 10), targets["MT6"]: Figures(80, 100)})
-    report = imported(commune, period_2024, {targets["MT1"]: Figures(7, 10), targets["MT6"]: Figures(9_999, 10_000)})
+    imported(
+        commune,
+        q3,
+        {targets["MT1"]: total_figures(targets["MT1"], 9, 10), targets["MT6"]: total_figures(targets["MT6"], 80, 100)},
+    )
+    report = imported(
+        commune,
+        period_2024,
+        {
+            targets["MT1"]: total_figures(targets["MT1"], 7, 10),
+            targets["MT6"]: total_figures(targets["MT6"], 9_999, 10_000),
+        },
+    )
     client.force_login(reviewer)
     response = client.get(review_url(report))
     assert response.status_code == 200
@@ -389,7 +406,9 @@ def test_stale_version_is_refused_and_the_typed_comment_kept(client, reviewer, s
 
 def test_stale_return_keeps_comment_in_the_form_when_it_is_still_offered(client, reviewer, submitted, targets):
     opened_with = submitted.version
-    imported(submitted.unit, submitted.period, {targets["MT6"]: Figures(1, 2)})  # a new import, still submitted
+    imported(
+        submitted.unit, submitted.period, {targets["MT6"]: total_figures(targets["MT6"], 1, 2)}
+    )  # a new import, still submitted
     client.force_login(reviewer)
     response = post(client, submitted, "return", comment="Sửa MT6", version=opened_with)
     assert response.status_code == 409
@@ -463,7 +482,7 @@ def district(n_units: int):
     units = list(Unit.objects.filter(parent=programme.area))
     for i, unit in enumerate(units):
         for p in periods:
-            imported(unit, p, {t: Figures(i % 5, 5) for t in targets})
+            imported(unit, p, {t: total_figures(t, i % 5, 5) for t in targets})
     return programme, periods, units
 
 

@@ -20,6 +20,7 @@ from programme.rules import report_coverage
 from reporting.inert import inert, is_formula
 from reporting.selectors.reports import report_sheet
 from reporting.services import Content, Figures, submission_import, submission_save
+from tests.factories import total_figures
 from tests.surfaces import fetched
 
 HYPERLINK = '=HYPERLINK("http://example.invalid","y")'
@@ -85,7 +86,7 @@ def hostile(phong_tho, period_2024, officer, commune):
     period_2024.refresh_from_db()
     commune.refresh_from_db()
     sheet = report_sheet(commune, period_2024)
-    figures = {t: Figures(1, 2, NOTE if t.code == "MT6" else "") for t in sheet.typed_targets}
+    figures = {t: total_figures(t, 1, 2, NOTE if t.code == "MT6" else "") for t in sheet.typed_targets}
     content = Content(
         figures=figures,
         narratives={group: NARRATIVE for group in sheet.task_groups},
@@ -160,7 +161,7 @@ def test_the_compliance_command_writes_no_live_formula(hostile):
 def test_the_officers_template_holds_no_live_formula_even_in_its_hidden_sheet(client, officer, commune, hostile):
     period = Period.objects.get(programme=hostile.programme, code="2024Q3")
     sheet = report_sheet(commune, period)
-    figures = {t: Figures(1, 2, NOTE) for t in sheet.typed_targets}
+    figures = {t: total_figures(t, 1, 2, NOTE) for t in sheet.typed_targets}
     submission_save(
         user=officer,
         unit=commune,

@@ -15,8 +15,9 @@ from django.urls import reverse
 
 from programme.models import ExemplaryModel, Target
 from reporting.selectors.reports import report_sheet
-from reporting.services import Content, Figures, submission_save
+from reporting.services import Content, submission_save
 from reporting.totals import totals_refresh
+from tests.factories import total_figures
 from tests.surfaces import district_surfaces, get_text
 from tests.test_dashboards import period
 
@@ -28,7 +29,9 @@ def report_content(unit, s1) -> Content:
     sheet = report_sheet(unit, s1)
     state = {Target.Judged.STATE}
     content = Content(
-        figures={t: Figures(10, 10) if t.judged in state else Figures(9, 10) for t in sheet.typed_targets},
+        figures={
+            t: total_figures(t, 10, 10) if t.judged in state else total_figures(t, 9, 10) for t in sheet.typed_targets
+        },
         narratives={group: "Đã triển khai." for group in sheet.task_groups},
         shortcomings="Còn chậm.",
         next_steps="Tiếp tục.",

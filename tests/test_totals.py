@@ -33,6 +33,7 @@ from reporting.services import (
     submission_save,
 )
 from reporting.totals import totals_differences
+from tests.factories import total_figures
 from tests.faults import database_state, failing_statement, pause_after
 from tests.test_approved_frozen import admin_save
 from tests.test_concurrency import run_together
@@ -112,7 +113,7 @@ def test_an_import_of_many_reports_keeps_every_parent_in_one_refresh(commune, q1
 
 
 def test_an_admin_threshold_change_recounts_the_units_meeting(client, administrator, commune, q1, targets):
-    submission_import(unit=commune, period=q1, figures={targets["MT6"]: Figures(45, 50)})  # 90%
+    submission_import(unit=commune, period=q1, figures={targets["MT6"]: total_figures(targets["MT6"], 45, 50)})  # 90%
     mt6 = Target.objects.get(pk=targets["MT6"].pk)
     meets_now = kept(q1, mt6, commune.parent)["units_meeting"]
     client.force_login(administrator)

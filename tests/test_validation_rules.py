@@ -20,7 +20,7 @@ from programme.selectors import validation_rules
 from reporting.imports import ImportRejected, import_values
 from reporting.models import Submission, SubmissionEvent, Value
 from reporting.services import Content, Figures, SubmissionError, submission_import, submission_save
-from tests.factories import make_district, make_user
+from tests.factories import make_district, make_user, total_figures
 from tests.test_review import complete_content, period
 from tests.test_workbook import download, fill, upload
 from tests.test_workbook import xlsx as workbook_file
@@ -42,7 +42,7 @@ def content_with(unit, period, figures: dict, explanations=None) -> Content:
     """A complete report whose typed figures are 9 of 10 except those given by code."""
     base = complete_content(unit, period)
     return Content(
-        figures={t: Figures(*figures.get(t.code, (9, 10))) for t in base.figures},
+        figures={t: total_figures(t, *figures.get(t.code, (9, 10))) for t in base.figures},
         narratives=base.narratives,
         shortcomings=base.shortcomings,
         next_steps=base.next_steps,
@@ -213,7 +213,10 @@ def test_the_review_page_shows_errors_and_warnings_with_the_explanation(
     assert "Lỗi</span> Số chính quyền" in page and "đang là 12 và 5" in page
     # A file's warning is not explained: the reviewer is told so.
     other = commune.parent.children.exclude(pk=commune.pk).filter(kind=commune.kind).first()
-    figures = {targets["MT2"]: Figures(9, 30), targets["MT3a"]: Figures(9, 10)}
+    figures = {
+        targets["MT2"]: total_figures(targets["MT2"], 9, 30),
+        targets["MT3a"]: total_figures(targets["MT3a"], 9, 10),
+    }
     submission_import(unit=other, period=annual, figures=figures, actor_label="Tệp")
     page = client.get(reverse("review", args=[annual.id, other.code])).text
     assert "MT2 (mẫu số) ≤ MT3a (mẫu số)" in page and "(chưa giải trình)" in page
@@ -224,15 +227,15 @@ def test_the_review_page_shows_errors_and_warnings_with_the_explanation(
 
 def test_the_template_upload_refuses_an_error_naming_the_cell(client, officer, commune, q1):
     ValidationRule.objects.create(
-        programme=q1.programme, code="mt7", left="MT7.numerator", operator="<=", right="MT6.numerator", message="Thử."
+        programme=q1.programme, code="mt3a", left="MT3a.numerator", operator="<=", right="MT2.numerator", message="Thử."
     )
     client.force_login(officer)
-    workbook = fill(download(client, q1, commune), {"MT6": (50, 100), "MT7": (51, 60)})
+    workbook = fill(download(client, q1, commune), {"MT2": (50, 100), "MT3a": (51, 60)})
     response = upload(client, q1, commune, workbook_file(workbook))
     assert response.status_code == 400
-    assert "Ô D15 (MT7, tử số): Thử. (cần MT7 (tử số) ≤ MT6 (tử số); đang là 51 và 50)" in response.text
+    assert "Ô D8 (MT3a, tử số): Thử. (cần MT3a (tử số) ≤ MT2 (tử số); đang là 51 và 50)" in response.text
     assert not Submission.objects.exists()
-    workbook = fill(download(client, q1, commune), {"MT6": (50, 100), "MT7": (50, 60)})
+    workbook = fill(download(client, q1, commune), {"MT2": (50, 100), "MT3a": (50, 60)})
     assert upload(client, q1, commune, workbook_file(workbook)).status_code == 302
 
 
@@ -253,12 +256,19 @@ def test_an_import_breaking_an_error_rule_is_refused_naming_the_row_and_unit(pho
 
 
 def test_an_import_is_judged_with_the_figures_saved_before(phong_tho, annual, targets, commune):
-    submission_import(unit=commune, period=annual, figures={targets["MT4b"]: Figures(5, 10)}, actor_label="Tệp")
+    submission_import(
+        unit=commune, period=annual, figures={targets["MT4b"]: total_figures(targets["MT4b"], 5, 10)}, actor_label="Tệp"
+    )
     with pytest.raises(ImportRejected) as refused:
         import_values(csv_file([("03549", "2024", "MT4c", 6, 10)]), "so-lieu.csv")
     assert refused.value.errors[0].line == 2
     with pytest.raises(SubmissionError):  # the service refuses it too, whoever calls it
-        submission_import(unit=commune, period=annual, figures={targets["MT4c"]: Figures(6, 10)}, actor_label="T")
+        submission_import(
+            unit=commune,
+            period=annual,
+            figures={targets["MT4c"]: total_figures(targets["MT4c"], 6, 10)},
+            actor_label="T",
+        )
     assert not Value.objects.filter(target__code="MT4c").exists()
 
 

@@ -27,7 +27,10 @@ from reporting.workbook import MAX_UPLOAD_BYTES
 from tests.factories import make_district, make_user
 
 TYPED_Q1 = ["MT1", "MT2", "MT3a", "MT3b", "MT4a", "MT4b", "MT6", "MT7"]
-ROW = {"MT1": 6, "MT2": 7, "MT3a": 8, "MT3b": 9, "MT4a": 10, "MT4b": 11, "MT5a": 12, "MT5b": 13, "MT6": 14, "MT7": 15}
+ROW = {"MT1": 6, "MT2": 7, "MT3a": 8, "MT3b": 9, "MT4a": 10, "MT4b": 11, "MT5a": 12, "MT5b": 13, "MT6": 14, "MT7": 19}
+# MT6 and MT7 are typed per organisation (tests/test_breakdowns.py): a row for each of the four under the target's,
+# whose two figures are their sums.
+PART_ROWS = {"MT6": range(15, 19), "MT7": range(20, 24)}
 INPUT_COLUMNS = ("D", "F", "H")
 # the narrative's rows on the sheet "Thuyết minh" of a commune's template
 TEXT_ROW = {"group_1": 3, "group_2": 4, "group_3": 5, "group_4": 6, "shortcomings": 7, "next_steps": 8, "proposals": 9}
@@ -96,7 +99,7 @@ def listed(response) -> list[str]:
 
 
 def test_template_is_a_locked_sheet_with_open_inputs(client, officer, commune, q1, s1):
-    save_online(officer, commune, q1, figures={"MT6": (8, 10)})
+    save_online(officer, commune, q1, figures={"MT2": (8, 10)})
     Submission.objects.filter(unit=commune, period=q1).update(status="submitted")  # counted as "previous"
     totals_refresh()  # written past the paths that keep the district's sums
     save_online(officer, commune, s1, figures={"MT1": (3, 4, "ghi chú cũ")}, shortcomings="Còn chậm.")
@@ -120,12 +123,16 @@ def test_template_is_a_locked_sheet_with_open_inputs(client, officer, commune, q
 
     assert (ws["A6"].value, ws["D6"].value, ws["F6"].value, ws["H6"].value) == ("MT1", 3, 4, "ghi chú cũ")
     assert ws["C9"].value == "Số hộ gia đình được tuyên truyền"  # the programme's own labels
-    assert ws["G14"].value == "8/10 (80,00% · Chưa đạt)" and ws["G5"].value == "Quý I năm 2024 (kỳ trước)"
+    assert ws["G7"].value == "8/10 (80,00% · Đang thực hiện)" and ws["G5"].value == "Quý I năm 2024 (kỳ trước)"
     assert ws["G6"].value == "chưa có"
     assert ws["A12"].value == "MT5a" and "sổ mô hình" in ws["H12"].value  # from the register, read-only
 
-    inputs = {f"{column}{ROW[code]}" for code in TYPED_Q1 for column in INPUT_COLUMNS}
-    for row in ws.iter_rows(min_row=1, max_row=15, max_col=8):
+    figures = {f"{column}{ROW[code]}" for code in TYPED_Q1 if code not in PART_ROWS for column in ("D", "F")}
+    figures |= {f"{column}{row}" for rows in PART_ROWS.values() for row in rows for column in ("D", "F")}
+    inputs = figures | {f"H{ROW[code]}" for code in TYPED_Q1}
+    assert ws["D14"].value is None and ws["D14"].protection.locked  # the saved sum (none yet), never read back
+    assert ws["B15"].value == "Đoàn TNCS Hồ Chí Minh" and ws["A15"].value == "MT6"
+    for row in ws.iter_rows(min_row=1, max_row=23, max_col=8):
         for cell in row:
             assert cell.protection.locked == (cell.coordinate not in inputs), cell.coordinate
     for coordinate in ("D12", "F12", "H13", "A6", "C6", "G6"):
@@ -135,8 +142,8 @@ def test_template_is_a_locked_sheet_with_open_inputs(client, officer, commune, q
     whole = validations["whole"]
     assert (whole.operator, whole.formula1, whole.error) == ("greaterThanOrEqual", "0", "Chỉ nhập số nguyên không âm.")
     assert whole.showErrorMessage and whole.allow_blank
-    assert all(f"{column}{ROW[code]}" in whole.sqref for code in TYPED_Q1 for column in ("D", "F"))
-    assert not any(coordinate in whole.sqref for coordinate in ("D12", "F13", "H6", "G6", "D5"))
+    assert all(coordinate in whole.sqref for coordinate in figures)
+    assert not any(coordinate in whole.sqref for coordinate in ("D12", "F13", "H6", "G6", "D5", "D14", "F19"))
     assert "H6" in validations["textLength"].sqref  # notes: at most 500 characters
 
     values = {row[0]: row[1:] for row in meta.iter_rows(values_only=True)}
@@ -145,6 +152,8 @@ def test_template_is_a_locked_sheet_with_open_inputs(client, officer, commune, q
     assert {row[1]: row[2] for row in meta.iter_rows(values_only=True) if row[0] == "target"} == {
         code: ROW[code] for code in TYPED_Q1
     }
+    parts = {(row[1], row[3]): row[2] for row in meta.iter_rows(values_only=True) if row[0] == "part"}
+    assert parts[("MT6", "doan-thanh-nien")] == 15 and parts[("MT7", "cuu-chien-binh")] == 23 and len(parts) == 8
 
     texts = workbook["Thuyết minh"]
     assert texts.protection.sheet
@@ -182,14 +191,14 @@ def test_a_filled_template_becomes_the_draft(client, officer, commune, q1):
     save_online(officer, commune, q1, figures={"MT1": (1, 9)}, shortcomings="Còn chậm.")
     client.force_login(officer)
     assert client.get(upload_url(q1, commune)).status_code == 200
-    workbook = fill(download(client, q1, commune), {"MT1": (3, 4, "theo sổ"), "MT6": (900, 1000), "MT7": (None, 5)})
+    workbook = fill(download(client, q1, commune), {"MT1": (3, 4, "theo sổ"), "MT2": (900, 1000), "MT3a": (None, 5)})
     response = upload(client, q1, commune, xlsx(workbook))
     assert response.status_code == 302 and response["Location"] == reverse("report", args=[q1.id, commune.code])
     submission = Submission.objects.get()
     assert (submission.status, submission.version, submission.shortcomings) == ("draft", 3, "Còn chậm.")
     values = {v.target.code: (v.numerator, v.denominator, v.note) for v in submission.values.select_related("target")}
-    assert values["MT1"] == (3, 4, "theo sổ") and values["MT6"] == (900, 1000, "") and values["MT7"] == (None, 5, "")
-    assert values["MT2"] == (None, None, "")  # a draft may be partial
+    assert values["MT1"] == (3, 4, "theo sổ") and values["MT2"] == (900, 1000, "") and values["MT3a"] == (None, 5, "")
+    assert values["MT3b"] == (None, None, "")  # a draft may be partial
     event = submission.events.latest("pk")
     assert (event.action, event.actor, event.to_status) == ("saved", officer, "draft")
     assert {"target": "MT1", "field": "numerator", "old": 1, "new": 3} in event.changes
@@ -275,23 +284,25 @@ def test_a_template_downloaded_before_the_report_existed_creates_it(client, offi
 
 def test_text_cells_with_a_decimal_comma_are_refused_by_cell(client, officer, commune, q1):
     client.force_login(officer)
-    workbook = fill(download(client, q1, commune), {"MT4a": ("1,000", 2000), "MT6": ("7,000", 7567), "MT7": ("١٢", 20)})
+    workbook = fill(
+        download(client, q1, commune), {"MT4a": ("1,000", 2000), "MT2": ("7,000", 7567), "MT3a": ("١٢", 20)}
+    )
     response = upload(client, q1, commune, xlsx(workbook))
     assert response.status_code == 400
     assert listed(response) == [
+        f"Ô D7 (MT2, tử số): {COMMA}",
+        f"Ô D8 (MT3a, tử số): {OTHER_DIGITS}",
         f"Ô D10 (MT4a, tử số): {COMMA}",
-        f"Ô D14 (MT6, tử số): {COMMA}",
-        f"Ô D15 (MT7, tử số): {OTHER_DIGITS}",
     ]
     assert not Submission.objects.exists()
 
 
 def test_number_cells_and_blank_text_cells_are_read_as_the_form_reads_them(client, officer, commune, q1):
     client.force_login(officer)
-    workbook = fill(download(client, q1, commune), {"MT4a": (1500.0, "2.000"), "MT6": ("   ", " 7567 ")})
+    workbook = fill(download(client, q1, commune), {"MT4a": (1500.0, "2.000"), "MT2": ("   ", " 7567 ")})
     assert upload(client, q1, commune, xlsx(workbook)).status_code == 302
     figures = {v.target.code: (v.numerator, v.denominator) for v in Value.objects.select_related("target")}
-    assert figures["MT4a"] == (1500, 2000) and figures["MT6"] == (None, 7567)
+    assert figures["MT4a"] == (1500, 2000) and figures["MT2"] == (None, 7567)
 
 
 def test_bad_cells_are_listed_by_cell_and_nothing_is_saved(client, officer, commune, q1):
@@ -318,9 +329,9 @@ def test_bad_cells_are_listed_by_cell_and_nothing_is_saved(client, officer, comm
 
 def test_a_number_too_large_is_named_by_cell(client, officer, commune, q1):
     client.force_login(officer)
-    workbook = fill(download(client, q1, commune), {"MT7": (1, 99_999_999_999)})
+    workbook = fill(download(client, q1, commune), {"MT3a": (1, 99_999_999_999)})
     response = upload(client, q1, commune, xlsx(workbook))
-    assert response.status_code == 400 and listed(response) == ["Ô F15 (MT7, mẫu số): Số quá lớn."]
+    assert response.status_code == 400 and listed(response) == ["Ô F8 (MT3a, mẫu số): Số quá lớn."]
     assert not Submission.objects.exists()
 
 
@@ -470,12 +481,12 @@ def test_bulk_upload_loads_every_row(client, reviewer, phong_tho):
     assert page.status_code == 200 and "unit,<wbr>period,<wbr>target,<wbr>numerator,<wbr>denominator" in page.text
     assert BULK in client.get(reverse("inbox")).text
     response = client.post(
-        BULK, {"file": csv_file(["03549,2024Q1,MT1,3,4", "03549,2024Q1,MT6,45,50", "109-CA,2024Q1,MT1,2,2"])}
+        BULK, {"file": csv_file(["03549,2024Q1,MT1,3,4", "03549,2024Q1,MT3b,45,50", "109-CA,2024Q1,MT1,2,2"])}
     )
     assert response.status_code == 302 and response["Location"] == reverse("inbox")
     assert "Đã nhập 3 dòng vào 2 báo cáo." in client.get(response["Location"]).text
     assert set(Submission.objects.values_list("status", flat=True)) == {"submitted"}
-    assert Value.objects.get(submission__unit__code="03549", target__code="MT6").numerator == 45
+    assert Value.objects.get(submission__unit__code="03549", target__code="MT3b").numerator == 45
     event = SubmissionEvent.objects.filter(action="imported").first()
     assert event.actor == reviewer
 
@@ -496,7 +507,7 @@ def test_bulk_upload_lists_every_bad_row_and_loads_nothing(client, reviewer, pho
         BULK,
         {
             "file": csv_file(
-                ["03549,2024Q1,MT1,3,4", "03549,2024Q1,MT6,51,50", "99999,2024Q1,MT1,1,1", "03549,2024Q1,MT5a,1,1"]
+                ["03549,2024Q1,MT1,3,4", "03549,2024Q1,MT3b,51,50", "99999,2024Q1,MT1,1,1", "03549,2024Q1,MT5a,1,1"]
             )
         },
     )

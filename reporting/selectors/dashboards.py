@@ -2,7 +2,7 @@
 matrix is in ``matrix``, a unit's and a target's pages in ``drilldown``), with the helpers they share. Each
 page is one selector with a fixed number of queries."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
@@ -20,6 +20,7 @@ from programme.selectors import (
     reporting_units_query,
 )
 from reporting import charts
+from reporting.selectors.breakdowns import area_breakdowns
 from reporting.selectors.compliance import district_reports, latest_period_with_data
 from reporting.selectors.series import period_short_name
 from reporting.selectors.timeliness import (
@@ -102,6 +103,7 @@ class TargetCard:
     result: compliance.TargetResult
     trend: list[TrendPoint]
     verdict: Verdict  # the status, and the units still missing
+    breakdown: list = field(default_factory=list)  # per category (``CategoryFigure``), for a target with categories
 
     @property
     def sparkline(self) -> SafeString:
@@ -118,21 +120,28 @@ class Overview:
     cards: list[TargetCard]
     completeness: Completeness
 
+    @property
+    def has_breakdowns(self) -> bool:
+        return any(card.breakdown for card in self.cards)
+
 
 def overview(programme: Programme, *, periods: list[Period], period: Period, approved_only: bool) -> Overview:
     """A card per target reported in ``period`` with its trend over every period of the programme and its
     verdict, and the period's completeness, all summed by the database. Queries: targets (2), the kept sums
-    (1), the kept counts (1), after the due date the units still missing (1)."""
+    (1), the kept counts (1), after the due date the units still missing (1); with targets that have categories,
+    their categories (1) and their sums per category (1)."""
     targets = programme_targets(programme)
     reports = district_reports(programme, periods, targets, approved_only=approved_only)
     by_period = {period_id: {t.id: r for t, r in report.rows} for period_id, report in reports.items()}
     told = verdicts(reports[period.id], today=timezone.localdate())
+    breakdowns = area_breakdowns(programme, period, targets, approved_only=approved_only)
     cards = [
         TargetCard(
             target,
             result,
             [TrendPoint(p, period_short_name(p), by_period[p.id].get(target.id)) for p in periods],
             told[target.id],
+            breakdowns.get(target.id, []),
         )
         for target, result in reports[period.id].rows
     ]

@@ -22,6 +22,7 @@ from programme.selectors import (
 )
 from reporting import charts
 from reporting.selectors import standing as standing_units
+from reporting.selectors.breakdowns import area_breakdowns
 from reporting.selectors.compliance import (
     NO_REGISTER,
     district_reports,
@@ -150,6 +151,7 @@ class TargetDashboard:
     needs_help: list[UnitStanding] | None = None
     needing_help: int = 0
     page: Page | None = None  # of the units with a percentage, lowest first
+    breakdown: list | None = None  # per category (``CategoryFigure``), for a target with categories
 
 
 def _charts(target: Target, count: int, lowest: list[UnitStanding], highest: list[UnitStanding]) -> list[BarChart]:
@@ -183,13 +185,14 @@ def target_dashboard(
     exact value (a chart of both ends, a table of all, 50 a page), who is furthest below the threshold and who
     has not reported. Only the units shown are read (``reporting.selectors.standing``); the district result is
     the database's sums. ``target`` needs its ``applies_to`` prefetched. Queries: the district result (1), the
-    ranked units (2), the units without a figure and those the target does not apply to (1); for a target from
+    categories (1) and, for a target with categories, their sums (1), the ranked units (2), the units without a figure and those the target does not apply to (1); for a target from
     the register, every unit is read and judged: units (1), the register (2), the district result (1)."""
     programme = target.programme
     board = TargetDashboard(target, programme, periods, period, approved_only, target.is_reported_in(period))
     if not board.reported:
         return board
     board.result = district_reports(programme, [period], [target], approved_only=approved_only)[period.id].rows[0][1]
+    board.breakdown = area_breakdowns(programme, period, [target], approved_only=approved_only).get(target.id)
     count = board.result.units_reporting
     lowest, highest, board.page = _windows(count, page)
     rule = rule_for(target)

@@ -7,7 +7,7 @@ from datetime import datetime
 from programme import tree
 from programme.models import Period, Target
 from programme.selectors import area_path, exists_on
-from reporting.models import CLOSING_TEXTS, Narrative, Submission, Value
+from reporting.models import CLOSING_TEXTS, Narrative, Submission, Value, ValuePart
 
 
 @dataclass(frozen=True)
@@ -23,30 +23,44 @@ class ValueRow:
     note: str
     status: str
     submitted_at: datetime | None
+    category: str = ""  # a row of a target's breakdown: the category's name (the target's own row has none)
 
 
 def period_values(period: Period, *, approved_only: bool = False) -> list[ValueRow]:
     """Every value of the period's counting reports (approved ones only with ``approved_only``), in the
-    units' and targets' order. One query."""
-    rows = (
-        Value.objects.counting(approved_only=approved_only)
-        .filter(submission__period=period, target__source=Target.Source.REPORTED)
-        .order_by("submission__unit__order", "submission__unit__code", "target__order", "target__code")
-        .values_list(
-            "submission__unit__code",
-            "submission__unit__name",
-            "target__code",
-            "numerator",
-            "denominator",
-            "note",
-            "submission__status",
-            "submission__submitted_at",
-        )
+    units' and targets' order; a target with categories has its categories' rows after its own, in their
+    order. Two queries."""
+    values = Value.objects.counting(approved_only=approved_only).filter(
+        submission__period=period, target__source=Target.Source.REPORTED
     )
-    return [
-        ValueRow(unit, name, period.code, target, num, den, note, status, submitted_at)
-        for unit, name, target, num, den, note, status, submitted_at in rows
-    ]
+    rows = values.order_by("submission__unit__order", "submission__unit__code", "target__order", "target__code")
+    rows = rows.values_list(
+        "id",
+        "submission__unit__code",
+        "submission__unit__name",
+        "target__code",
+        "numerator",
+        "denominator",
+        "note",
+        "submission__status",
+        "submission__submitted_at",
+    )
+    parts: dict[int, list[tuple[str, int | None, int | None]]] = {}
+    found = (
+        ValuePart.objects.filter(value__in=values.values("id"))
+        .order_by("value_id", "category__order", "category__code")
+        .values_list("value_id", "category__name", "numerator", "denominator")
+    )
+    for value_id, name, num, den in found:
+        parts.setdefault(value_id, []).append((name, num, den))
+    listed = []
+    for value_id, unit, name, target, num, den, note, status, submitted_at in rows:
+        listed.append(ValueRow(unit, name, period.code, target, num, den, note, status, submitted_at))
+        listed += [
+            ValueRow(unit, name, period.code, target, part_num, part_den, "", status, submitted_at, category)
+            for category, part_num, part_den in parts.get(value_id, ())
+        ]
+    return listed
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from programme.selectors import (
     reporting_units_query,
 )
 from reporting.models import Submission
+from reporting.selectors.breakdowns import lowest_parts
 from reporting.selectors.compliance import (
     NO_REGISTER,
     Figures,
@@ -75,6 +76,7 @@ class MatrixCell(ResultCell):
     target: Target
     applies: bool
     result: compliance.TargetResult | None  # None: the unit has no figure for it
+    lowest: str = ""  # a target with categories: the unit's lowest category (``selectors.breakdowns``)
 
 
 @dataclass(frozen=True)
@@ -218,7 +220,7 @@ def matrix(
     sorts and cuts the page; a sort by name or by a target reads every unit (and that target's values).
     Queries: targets (2), district sums (3), kinds (1), parents (1), units (2: the count and the page, or
     every unit and the submissions), the sort's values (1, the register's 2), the page's values and register
-    (3)."""
+    (3), the lowest category of each of the page's units for the targets with categories (1)."""
     expected_units = reporting_units_query(programme, [period.end])
     targets = [target for target in programme_targets(programme) if target.is_reported_in(period)]
     district = district_reports(programme, [period], targets, approved_only=approved_only)[period.id]
@@ -264,11 +266,18 @@ def matrix(
         shown_page = units_page(shown, page)
 
     cells = unit_results(programme, period, shown_page.object_list, targets, approved_only=approved_only)
+    page_ids = [unit.id for unit in shown_page.object_list]
+    lowest = lowest_parts(period, page_ids, targets, approved_only=approved_only)
 
     def row(unit: UnitInfo, group: str) -> MatrixRow:
         found = [(target, cells.get((unit.id, target.id))) for target in targets]
         row_cells = [
-            MatrixCell(target, applies=cell is not None, result=cell.result if cell and cell.has_figure else None)
+            MatrixCell(
+                target,
+                applies=cell is not None,
+                result=cell.result if cell and cell.has_figure else None,
+                lowest=lowest.get((unit.id, target.id), ""),
+            )
             for target, cell in found
         ]
         return MatrixRow(unit, report_status[unit.id], row_cells, group)

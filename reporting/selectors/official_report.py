@@ -12,6 +12,7 @@ from programme import tree
 from programme.models import Period, TaskGroup
 from programme.selectors import area_path, area_units, exists_on, programme_targets
 from reporting.models import CLOSING_TEXTS, Narrative, Submission
+from reporting.selectors.breakdowns import CategoryFigure, area_breakdowns
 from reporting.selectors.compliance import ComplianceReport, district_reports
 from reporting.selectors.timeliness import district_completeness
 from reporting.selectors.verdicts import Verdict, verdicts
@@ -55,6 +56,8 @@ class OfficialReport:
     annexed: int = 0  # units below the area's own units whose texts are in the annex, not compiled
     verdicts: dict[int, Verdict] = field(default_factory=dict)  # target id → its verdict on the report's date
     milestones: list[MilestoneRow] = field(default_factory=list)  # the programme's, as they stand on that date
+    # target id → its figures per category, for the targets with categories (``reporting.selectors.breakdowns``)
+    breakdowns: dict[int, list[CategoryFigure]] = field(default_factory=dict)
 
 
 def _passages(units, texts: dict[int, str]) -> list[Passage]:
@@ -75,8 +78,8 @@ def official_report(period: Period, *, approved_only: bool = False, on: datetime
     The texts come from the reports that count (approved ones only with ``approved_only``), like the figures.
     Units further down (a province's communes) are only counted: their texts are in the annex download.
     The verdicts and the milestones are as they stand on the report's date ``on``
-    (``reporting.selectors.verdicts``, ``milestones.selectors.milestone_rows``). Sixteen queries whatever the
-    number of units, seventeen when ``on`` is past the due date."""
+    (``reporting.selectors.verdicts``, ``milestones.selectors.milestone_rows``). Seventeen queries whatever the
+    number of units (eighteen with targets that have categories), one more when ``on`` is past the due date."""
     programme = period.programme
     targets = programme_targets(programme)
     report = district_reports(programme, [period], targets, approved_only=approved_only)[period.id]
@@ -125,4 +128,5 @@ def official_report(period: Period, *, approved_only: bool = False, on: datetime
         annexed=below,
         verdicts=verdicts(report, today=on),
         milestones=milestone_rows(programme, today=on).rows,
+        breakdowns=area_breakdowns(programme, period, targets, approved_only=approved_only),
     )

@@ -8,11 +8,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from programme import compliance
-from programme.models import Period, Target
+from programme.models import Period, Target, TargetCategory
 from programme.rules import report_coverage
 from programme.selectors import unit_info, validation_rules
 from programme.validation import Rule, Violation, violations
-from reporting.models import CLOSING_TEXTS, Submission, SubmissionEvent, Value
+from reporting.breakdowns import categories_by_target
+from reporting.models import CLOSING_TEXTS, Submission, SubmissionEvent, Value, ValuePart
 from reporting.selectors.compliance import register_figures_at, register_of, rule_for
 
 HISTORY_PER_PAGE = 30
@@ -67,8 +68,18 @@ def unit_periods(unit, programme) -> list[PeriodStatus]:
 
 
 @dataclass(frozen=True)
+class PartRow:
+    """One category of a target with categories, as saved in the report."""
+
+    category: TargetCategory
+    numerator: int | None
+    denominator: int | None
+
+
+@dataclass(frozen=True)
 class SheetRow:
-    """One target of a unit's report: what is saved now, what the previous period said, and the result."""
+    """One target of a unit's report: what is saved now, what the previous period said, and the result; for a
+    target with categories, its parts (the figures are their sums)."""
 
     target: Target
     numerator: int | None
@@ -77,6 +88,7 @@ class SheetRow:
     previous: compliance.Figure | None
     result: compliance.TargetResult | None  # None while the figure is incomplete
     previous_result: compliance.TargetResult | None
+    parts: tuple[PartRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,6 +112,14 @@ class ReportSheet:
     @property
     def typed_targets(self) -> list[Target]:
         return [row.target for row in self.rows if row.target.is_typed]
+
+    @property
+    def has_parts(self) -> bool:
+        return any(row.parts for row in self.rows)
+
+    @property
+    def typed_rows(self) -> list[SheetRow]:
+        return [row for row in self.rows if row.target.is_typed]
 
     @property
     def warning_rules(self) -> list[Rule]:
@@ -162,6 +182,13 @@ def report_sheet(unit, period: Period) -> ReportSheet:
     narratives = {n.task_group_id: n.text for n in submission.narratives.all()} if submission else {}
     covered = report_coverage(unit, period, written=[group for group, text in narratives.items() if text])
     targets = covered.targets
+    categories = categories_by_target(t for t in targets if t.is_typed)
+    saved_parts = {}
+    if submission and categories:
+        saved_parts = {
+            p.category_id: p
+            for p in ValuePart.objects.filter(value__submission=submission, category__target__in=categories)
+        }
     previous_period = Period.objects.filter(programme=programme, end__lt=period.end).order_by("-end").first()
     previous = {}
     if previous_period is not None:
@@ -195,6 +222,12 @@ def report_sheet(unit, period: Period) -> ReportSheet:
             figure = register[target.source][unit.id]
             num, den, note = figure.numerator, figure.denominator, ""
         before = previous.get(target.id)
+        parts = tuple(
+            PartRow(c, saved_parts[c.id].numerator, saved_parts[c.id].denominator)
+            if c.id in saved_parts
+            else PartRow(c, None, None)
+            for c in categories.get(target.id, ())
+        )
         rows.append(
             SheetRow(
                 target=target,
@@ -206,6 +239,7 @@ def report_sheet(unit, period: Period) -> ReportSheet:
                 previous_result=_figure_result(target, unit.code, before.numerator, before.denominator, previous_period)
                 if before
                 else None,
+                parts=parts,
             )
         )
     typed = {target.code for target in targets if target.is_typed}

@@ -45,6 +45,19 @@ def result_cell(cell):
         )
     result = cell.result
     figures = f"{vn_number(result.numerator)}/{vn_number(result.denominator)}"
+    if getattr(cell, "lowest", ""):  # a target with categories: which of the unit's organisations lags
+        return format_html(
+            '<td class="cell {}" title="{} · {} · {}">{}<small>{}</small><small class="lowest">{}</small>'
+            '<span class="visually-hidden">{}</span></td>',
+            cell.css,
+            figures,
+            label,
+            cell.lowest,
+            vn_percent(result.percent),
+            figures,
+            cell.lowest,
+            label,
+        )
     return format_html(
         '<td class="cell {}" title="{} · {}">{}<small>{}</small><span class="visually-hidden">{}</span></td>',
         cell.css,

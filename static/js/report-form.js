@@ -18,15 +18,15 @@
     var holder = document.getElementById(input.id + "-err");
     if (holder) holder.textContent = message || "";
     input.closest(".field").classList.toggle("invalid", !!message);
-    if (message) input.setAttribute("aria-invalid", "true"); else input.removeAttribute("aria-invalid");
+    if (message) {
+      input.setAttribute("aria-invalid", "true");
+      if (holder) input.setAttribute("aria-describedby", holder.id);  // an organisation's box has it only then
+    } else input.removeAttribute("aria-invalid");
   }
 
-  // Checks a target's two boxes and shows its percentage; with ``keepMessages`` only the percentage is shown, so
-  // that the messages the server put on a refused page stay as they are.
-  function checkTarget(fieldset, requireAll, keepMessages) {
-    var numInput = fieldset.querySelector('[data-role="num"]');
-    var denInput = fieldset.querySelector('[data-role="den"]');
-    if (!numInput) return true;
+  // Checks one pair of boxes (a target's, or one category's of a target with categories) and returns its figures
+  // (null where blank or wrong); with ``keepMessages`` the messages the server put on a refused page stay.
+  function checkPair(numInput, denInput, requireAll, keepMessages) {
     var num = window.dvCounts.parse(numInput.value), den = window.dvCounts.parse(denInput.value);
     var numError = num.error || (requireAll && num.empty ? "Bắt buộc khi nộp báo cáo." : "");
     var denError = den.error || (requireAll && den.empty ? "Bắt buộc khi nộp báo cáo." : "");
@@ -37,12 +37,44 @@
       setError(numInput, numError);
       setError(denInput, denError);
     }
+    return {
+      ok: !numError && !denError,
+      num: numError || num.value === undefined ? null : num.value,
+      den: denError || den.value === undefined ? null : den.value
+    };
+  }
+
+  // A target's figures as typed: its two boxes, or the sums of its categories' (static/js/breakdowns.js, the
+  // server's rule), each checked; ``ok`` is false when a box is wrong.
+  function targetFigures(fieldset, requireAll, keepMessages) {
+    var parts = fieldset.querySelectorAll("tr.part");
+    if (!parts.length) {
+      var numInput = fieldset.querySelector('[data-role="num"]');
+      if (!numInput) return null;
+      return checkPair(numInput, fieldset.querySelector('[data-role="den"]'), requireAll, keepMessages);
+    }
+    var ok = true, pairs = [];
+    parts.forEach(function (row) {
+      var pair = checkPair(row.querySelector('[data-role="num"]'), row.querySelector('[data-role="den"]'), requireAll, keepMessages);
+      ok = ok && pair.ok;
+      pairs.push([pair.num, pair.den]);
+    });
+    var total = window.dvBreakdownTotal(pairs);
+    fieldset.querySelector('[data-role="sum-num"]').textContent = total[0] === null ? "—" : thousands(total[0]);
+    fieldset.querySelector('[data-role="sum-den"]').textContent = total[1] === null ? "—" : thousands(total[1]);
+    return { ok: ok, num: total[0], den: total[1] };
+  }
+
+  // Checks a target's boxes and shows its percentage.
+  function checkTarget(fieldset, requireAll, keepMessages) {
+    var figures = targetFigures(fieldset, requireAll, keepMessages);
+    if (!figures) return true;
     var out = fieldset.querySelector('[data-role="pct"]');
-    var ok = !numError && !denError && num.value !== undefined && den.value !== undefined;
-    out.textContent = ok && den.value > 0
-      ? percentText(num.value, den.value, fieldset.dataset.operator, fieldset.dataset.threshold)
-      : (ok ? "không áp dụng (mẫu số 0)" : "—");
-    return !numError && !denError;
+    var known = figures.ok && figures.num !== null && figures.den !== null;
+    out.textContent = known && figures.den > 0
+      ? percentText(figures.num, figures.den, fieldset.dataset.operator, fieldset.dataset.threshold)
+      : (known ? "không áp dụng (mẫu số 0)" : "—");
+    return figures.ok;
   }
 
   // The rules across targets (static/js/rules.js, the server's verdict) on the figures in the boxes; on
@@ -53,11 +85,8 @@
   function typedFigures() {
     var figures = {};
     form.querySelectorAll("fieldset.target").forEach(function (fs) {
-      var inputs = fs.querySelectorAll('[data-role="num"], [data-role="den"]');
-      if (inputs.length) figures[fs.dataset.code] = Array.prototype.map.call(inputs, function (input) {
-        var read = window.dvCounts.parse(input.value);
-        return read.value === undefined ? null : read.value;
-      });
+      var typed = targetFigures(fs, false, true);
+      if (typed) figures[fs.dataset.code] = [typed.num, typed.den];
     });
     return figures;
   }

@@ -11,8 +11,9 @@ from playwright.sync_api import expect
 from programme.models import ExemplaryModel, Period
 from programme.services import exemplary_model_recognise, exemplary_model_register
 from reporting.models import Submission
-from reporting.services import Content, Figures, submission_approve, submission_import, submission_save
+from reporting.services import Content, submission_approve, submission_import, submission_save
 from tests.browser.conftest import log_in
+from tests.factories import total_figures
 
 SCREENS = {
     "desktop": {"viewport": {"width": 1280, "height": 800}},
@@ -28,11 +29,11 @@ def district(phong_tho, officer, reviewer, leader, administrator, commune, targe
     periods = {p.code: p for p in Period.objects.filter(programme=phong_tho)}
     typed = [t for t in targets.values() if t.is_typed and t.judged != "annual"]
     q1 = submission_import(
-        unit=commune, period=periods["2024Q1"], figures={t: Figures(70, 100) for t in typed}, actor_label="t"
+        unit=commune, period=periods["2024Q1"], figures={t: total_figures(t, 70, 100) for t in typed}, actor_label="t"
     )
     submission_approve(user=reviewer, submission=q1, version=None)
     content = Content(
-        figures={t: Figures(88, 100) for t in typed},
+        figures={t: total_figures(t, 88, 100) for t in typed},
         narratives={g: f"Kết quả nhóm nhiệm vụ {g.number}." for g in phong_tho.task_groups.all()},
         shortcomings="Còn khó khăn về giao thông.",
         next_steps="Tiếp tục vận động.",

@@ -35,10 +35,10 @@ def test_the_script_gives_every_vector_the_servers_verdict(form):
 
 def test_the_form_checks_its_boxes_with_the_script(form):
     mt6 = form.locator('fieldset[data-code="MT6"]')
-    numerator = mt6.get_by_label("Số quần chúng là đoàn viên")
+    numerator = mt6.get_by_label("Đoàn TNCS Hồ Chí Minh: tử số")
     numerator.fill("1,000")
     expect(mt6).to_contain_text(COMMA)
     numerator.fill("   ")
-    mt6.get_by_label("Tổng số quần chúng").fill("1.500")
+    mt6.get_by_label("Đoàn TNCS Hồ Chí Minh: mẫu số").fill("1.500")
     expect(mt6).not_to_contain_text(COMMA)
     expect(numerator).not_to_have_attribute("aria-invalid", "true")

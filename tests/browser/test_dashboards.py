@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from programme.models import Period, Unit
 from reporting.services import Figures, submission_import
 from tests.browser.conftest import log_in
+from tests.factories import total_figures
 
 
 @pytest.fixture
@@ -14,7 +15,9 @@ def s1(phong_tho):
 
 
 def test_overview_shows_an_approval_at_the_next_page_load(page, reviewer, commune, targets, s1):
-    submission_import(unit=commune, period=s1, figures={targets["MT6"]: Figures(2_450, 2_650)}, actor_label="t")
+    submission_import(
+        unit=commune, period=s1, figures={targets["MT6"]: total_figures(targets["MT6"], 2_450, 2_650)}, actor_label="t"
+    )
     log_in(page, "thamdinh")
     page.get_by_role("link", name="Tổng quan").first.click()
     card = page.locator("article.target-card", has=page.get_by_role("link", name="MT6"))

@@ -6,14 +6,20 @@ from playwright.sync_api import expect
 
 from programme.models import Period
 from reporting.models import PreparedDownload
-from reporting.services import Figures, submission_import
+from reporting.services import submission_import
 from tests.browser.conftest import log_in
+from tests.factories import total_figures
 
 
 @pytest.fixture
 def s1(phong_tho, commune, targets):
     period = Period.objects.get(programme=phong_tho, code="2024S1")
-    submission_import(unit=commune, period=period, figures={targets["MT6"]: Figures(2_450, 2_650)}, actor_label="t")
+    submission_import(
+        unit=commune,
+        period=period,
+        figures={targets["MT6"]: total_figures(targets["MT6"], 2_450, 2_650)},
+        actor_label="t",
+    )
     return period
 
 

@@ -14,9 +14,9 @@ def s1(phong_tho):
 
 
 def fill_everything(page, value="8", total="10"):
-    for fieldset in page.locator('fieldset.target:has([data-role="num"])').all():
-        fieldset.locator('[data-role="num"]').fill(value)
-        fieldset.locator('[data-role="den"]').fill(total)
+    for row in page.locator("fieldset.target .pair, fieldset.target tr.part").all():  # a target's, or an organisation's
+        row.locator('[data-role="num"]').fill(value)
+        row.locator('[data-role="den"]').fill(total)
     for area in page.locator("textarea:visible").all():  # a warning's explanation only once it is raised
         if not area.input_value():
             area.fill("Đã triển khai theo kế hoạch.")

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from programme.models import Period, Target
+from reporting.breakdowns import Part
 from reporting.forms import NOTE_MAX, TEXT_MAX
 from reporting.models import Submission, Value
 from reporting.selectors.reports import report_sheet
@@ -39,7 +40,14 @@ def saved_elsewhere(officer, commune, period, **figures):
     """A save from another device, over whatever version is current."""
     submission = Submission.objects.filter(unit=commune, period=period).first()
     by_code = {t.code: t for t in Target.objects.filter(code__in=figures, programme=period.programme)}
-    current = {row.target: Figures(row.numerator, row.denominator) for row in report_sheet(commune, period).rows}
+    current = {
+        row.target: Figures(
+            row.numerator if not row.parts else None,
+            row.denominator if not row.parts else None,
+            parts={part.category: Part(part.numerator, part.denominator) for part in row.parts},
+        )
+        for row in report_sheet(commune, period).rows
+    }
     content = Content(
         figures={t: f for t, f in current.items() if t.is_typed} | {by_code[c]: f for c, f in figures.items()}
     )
@@ -54,9 +62,9 @@ def saved_elsewhere(officer, commune, period, **figures):
 
 
 def fill_everything(page):
-    for fieldset in page.locator('fieldset.target:has([data-role="num"])').all():
-        fieldset.locator('[data-role="num"]').fill("5")
-        fieldset.locator('[data-role="den"]').fill("5")
+    for row in page.locator("fieldset.target .pair, fieldset.target tr.part").all():  # a target's, or an organisation's
+        row.locator('[data-role="num"]').fill("5")
+        row.locator('[data-role="den"]').fill("5")
     for area in page.locator("textarea:visible").all():  # a warning's explanation only once it is raised
         area.fill("Nội dung.")
 

@@ -59,5 +59,5 @@ def test_every_focused_element_of_the_form_is_in_full_view(chromium, live_server
 
     # Each target's "Cách tính" (how to count it) opens from the keyboard, before its figures.
     assert seen[:2] == ["Cách tính", "id_num_MT1"] and seen[-2:] == ["Lưu nháp", "Nộp báo cáo"], seen
-    assert "id_proposals" in seen and "id_num_MT6" in seen, seen
+    assert "id_proposals" in seen and "id_pnum_MT6__doan-thanh-nien" in seen, seen
     assert not hidden, "\n".join(f"{h['name']}: in view {h['inside']}, covered by {h['covered']}" for h in hidden)

@@ -2,8 +2,9 @@
 
 from playwright.sync_api import expect
 
-from reporting.services import Figures, submission_import
+from reporting.services import submission_import
 from tests.browser.conftest import log_in
+from tests.factories import total_figures
 
 
 def test_officer_signs_in_sees_the_units_periods_and_signs_out(page, officer, commune):
@@ -19,7 +20,12 @@ def test_officer_signs_in_sees_the_units_periods_and_signs_out(page, officer, co
 
 
 def test_reviewer_sees_the_district_figures_on_a_phone(phone, reviewer, period_2024, targets, commune):
-    submission_import(unit=commune, period=period_2024, figures={targets["MT6"]: Figures(91, 100)}, actor_label="t")
+    submission_import(
+        unit=commune,
+        period=period_2024,
+        figures={targets["MT6"]: total_figures(targets["MT6"], 91, 100)},
+        actor_label="t",
+    )
     log_in(phone, "thamdinh")
     row = phone.get_by_role("row").filter(has_text="MT6")
     expect(row).to_contain_text("91,00%")

@@ -21,12 +21,19 @@ def test_percent_and_checks_follow_the_typing(page, officer, commune, q1):
     log_in(page, "canbo")
     page.goto(form_url(q1, commune))
     mt6 = page.locator('fieldset[data-code="MT6"]')
-    mt6.get_by_label("Số quần chúng là đoàn viên").fill("900")
-    mt6.get_by_label("Tổng số quần chúng").fill("1000")
-    expect(mt6.locator("output")).to_have_text("90,00%")
-    mt6.get_by_label("Số quần chúng là đoàn viên").fill("1001")
+    for org in ("Hội Liên hiệp Phụ nữ", "Hội Nông dân", "Hội Cựu chiến binh"):  # MT6 is typed per organisation
+        mt6.get_by_label(f"{org}: tử số").fill("0")
+        mt6.get_by_label(f"{org}: mẫu số").fill("0")
+    mt6.get_by_label("Đoàn TNCS Hồ Chí Minh: tử số").fill("900")
+    expect(mt6.locator('[data-role="sum-num"]')).to_have_text("900")
+    expect(mt6.locator('[data-role="sum-den"]')).to_have_text("—")  # a sum waits for every organisation's figure
+    mt6.get_by_label("Đoàn TNCS Hồ Chí Minh: mẫu số").fill("1000")
+    expect(mt6.locator('[data-role="sum-num"]')).to_have_text("900")
+    expect(mt6.locator('[data-role="sum-den"]')).to_have_text("1.000")
+    expect(mt6.locator('[data-role="pct"]')).to_have_text("90,00%")
+    mt6.get_by_label("Đoàn TNCS Hồ Chí Minh: tử số").fill("1001")
     expect(mt6).to_contain_text("Tử số (1001) không được lớn hơn mẫu số (1000).")
-    mt6.get_by_label("Tổng số quần chúng").fill("-5")
+    mt6.get_by_label("Đoàn TNCS Hồ Chí Minh: mẫu số").fill("-5")
     expect(mt6).to_contain_text("Không được là số âm.")
 
 
@@ -83,9 +90,9 @@ def test_an_officer_cannot_open_another_units_report(page, officer, q1):
 def test_submitting_asks_for_confirmation(page, officer, commune, q1):
     log_in(page, "canbo")
     page.goto(form_url(q1, commune))
-    for fieldset in page.locator('fieldset.target:has([data-role="num"])').all():
-        fieldset.locator('[data-role="num"]').fill("5")
-        fieldset.locator('[data-role="den"]').fill("5")
+    for row in page.locator("fieldset.target .pair, fieldset.target tr.part").all():  # a target's, or an organisation's
+        row.locator('[data-role="num"]').fill("5")
+        row.locator('[data-role="den"]').fill("5")
     for area in page.locator("textarea:visible").all():  # a warning's explanation only once it is raised
         area.fill("Nội dung.")
     dialogs = []
@@ -135,3 +142,14 @@ def test_keyboard_only_officer_signs_in_and_saves(page, officer, commune, q1):
     submission = Submission.objects.get()
     assert submission.status == "draft"
     assert Value.objects.get(target__code="MT1").denominator == 4
+
+
+def test_an_organisations_figures_are_kept_in_the_browser_and_offered_back(page, officer, commune, q1):
+    log_in(page, "canbo")
+    page.goto(form_url(q1, commune))
+    page.locator("#id_pnum_MT7__nong-dan").fill("37")
+    page.wait_for_timeout(500)  # the copy is written a moment after typing stops
+    page.reload()
+    expect(page.locator("#id_pnum_MT7__nong-dan")).to_have_value("")
+    page.locator("#draft-restore").get_by_role("button", name="Khôi phục").click()
+    expect(page.locator("#id_pnum_MT7__nong-dan")).to_have_value("37")

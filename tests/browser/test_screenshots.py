@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from programme.models import Period
 from reporting.services import Content, Figures, submission_import, submission_save
 from tests.browser.conftest import log_in
+from tests.factories import total_figures
 
 WIDTHS = {"desktop": 1280, "phone": 360}
 
@@ -28,10 +29,11 @@ def folder(tmp_path):
 def filed_report(phong_tho, officer, commune, targets):
     periods = {p.code: p for p in Period.objects.filter(programme=phong_tho)}
     typed = [t for t in targets.values() if t.is_typed and t.judged != "annual"]
-    previous = {t: Figures(70, 100) for t in typed} | {targets["MT3a"]: Figures(150, 160)}
+    previous = {t: total_figures(t, 70, 100) for t in typed} | {targets["MT3a"]: Figures(150, 160)}
     submission_import(unit=commune, period=periods["2024Q1"], figures=previous, actor_label="t")
     content = Content(
-        figures={t: Figures(88, 100) for t in typed} | {targets["MT6"]: Figures(2_450, 2_650)},
+        figures={t: total_figures(t, 88, 100) for t in typed}
+        | {targets["MT6"]: total_figures(targets["MT6"], 2_450, 2_650)},
         narratives={
             g: f"Kết quả nhóm nhiệm vụ {g.number}: đã triển khai theo kế hoạch." for g in phong_tho.task_groups.all()
         },

@@ -37,7 +37,9 @@ def test_template_upload_with_an_error_shows_it_by_cell(page, officer, commune, 
     workbook = load_workbook(filled)
     sheet = workbook["Báo cáo"]
     sheet["D6"], sheet["F6"] = "ba", 4  # MT1: a word where a number belongs
-    sheet["D14"], sheet["F14"], sheet["H14"] = 900, 1000, "theo sổ đoàn viên"  # MT6
+    sheet["H14"] = "theo sổ đoàn viên"  # MT6's note; its figures are its organisations' (rows 15–18)
+    for row, (num, den) in zip(range(15, 19), [(900, 1000), (0, 0), (0, 0), (0, 0)], strict=True):
+        sheet[f"D{row}"], sheet[f"F{row}"] = num, den
     workbook.save(filled)
 
     page.get_by_role("link", name="tải lên tệp đã điền").click()
@@ -53,8 +55,8 @@ def test_template_upload_with_an_error_shows_it_by_cell(page, officer, commune, 
     expect(page.get_by_text("Đã nhận tệp Excel và lưu thành bản nháp.")).to_be_visible()
     expect(page.locator("#id_num_MT1")).to_have_value("3")
     expect(page.locator("#id_den_MT1")).to_have_value("4")
-    expect(page.locator("#id_num_MT6")).to_have_value("900")
-    expect(page.locator('fieldset[data-code="MT6"] output')).to_have_text("90,00%")
+    expect(page.locator("#id_pnum_MT6__doan-thanh-nien")).to_have_value("900")
+    expect(page.locator('fieldset[data-code="MT6"] [data-role="pct"]')).to_have_text("90,00%")
     assert Submission.objects.get().status == "draft"
     assert Value.objects.get(target__code="MT6").note == "theo sổ đoàn viên"
 
@@ -78,7 +80,7 @@ def test_the_upload_page_fits_a_phone(phone, officer, commune, q1, tmp_path):
 def test_the_district_sees_every_bad_row_on_a_phone(phone, reviewer, phong_tho, tmp_path):
     data = tmp_path / "so-lieu.csv"
     data.write_text(
-        "unit,period,target,numerator,denominator\n03549,2024Q1,MT1,3,4\n03549,2024Q1,MT6,51,50\n99999,2024Q1,MT1,1,1\n"
+        "unit,period,target,numerator,denominator\n03549,2024Q1,MT1,3,4\n03549,2024Q1,MT3b,51,50\n99999,2024Q1,MT1,1,1\n"
     )
     log_in(phone, "thamdinh")
     phone.goto("/tham-dinh/")

@@ -35,6 +35,7 @@ from programme.selectors import (
     reporting_units,
 )
 from programme.services import exemplary_model_recognise, exemplary_model_register
+from reporting.breakdowns import Part, categories_by_target
 from reporting.models import Submission
 from reporting.services import Figures, submission_approve, submission_import, submission_return
 from reporting.totals import totals_deferred
@@ -42,7 +43,10 @@ from reporting.totals import totals_deferred
 DEMO_USERNAME = "he-thong-demo"
 DEMO_LABEL = "Dữ liệu dùng thử"
 # How large each denominator is for a unit (people, households, organisations…), by target code.
-SIZES = {"MT3a": (20, 180), "MT3b": (400, 2_500), "MT6": (1_800, 9_000), "MT7": (800, 4_000)}
+SIZES = {"MT3a": (20, 180), "MT3b": (400, 2_500), "MT6": (1_800, 9_000), "MT7": (800, 4_000), "MT8": (4, 5)}
+# Points by which one organisation of a target with categories trails the unit's rate, so the breakdown shows
+# which one lags.
+LAG = (0.03, 0.12)
 SMALL = (3, 24)
 # A target that counts a part of another's units (the programme's "trong đó"; its validation rules say so): the
 # same denominator, and a numerator within the other's.
@@ -94,7 +98,31 @@ class Demo:
         self.programme, self.actor, self.today = programme, actor, today
         self.periods = [p for p in programme.periods.order_by("end") if p.end < today]
         self.targets = [t for t in programme_targets(programme) if t.is_typed]
+        self.categories = categories_by_target(self.targets)
         self.done: Counter = Counter()
+
+    def split(self, target: Target, figures: Figures) -> Figures:
+        """The unit's figure of a target with categories, as its categories' figures that add up to it exactly:
+        the denominator shared out, one category trailing the others' rate."""
+        categories = self.categories[target.id]
+        weights = [self.rng.uniform(0.5, 1.5) for _ in categories]
+        dens = [int(figures.denominator * w / sum(weights)) for w in weights]
+        for i in range(figures.denominator - sum(dens)):
+            dens[i % len(dens)] += 1
+        rate = figures.numerator / figures.denominator if figures.denominator else 0
+        lagging = self.rng.randrange(len(categories))
+        nums = [
+            min(den, round(den * max(0.0, rate - (self.rng.uniform(*LAG) if i == lagging else -0.01))))
+            for i, den in enumerate(dens)
+        ]
+        # Move the rounding's difference onto the categories with room, so the parts add up to the figure.
+        difference = figures.numerator - sum(nums)
+        for i in range(len(nums)):
+            step = max(-nums[i], min(dens[i] - nums[i], difference))
+            nums[i] += step
+            difference -= step
+        parts = {c: Part(num, den) for c, num, den in zip(categories, nums, dens, strict=True)}
+        return Figures(None, None, figures.note, parts=parts)
 
     def figures(self, unit, period: Period, index: int, sizes: dict, rates: dict) -> dict[Target, Figures]:
         figures = {}
@@ -181,6 +209,8 @@ class Demo:
                 figures = self.figures(unit, period, min(index, len(PACE) - 1), sizes, rates)
                 if info == exact and latest:
                     figures[strict[0]] = exactly_at(strict[0], sizes)
+                for target in [t for t in figures if t.id in self.categories]:
+                    figures[target] = self.split(target, figures[target])
                 self.file(unit, period, figures, may_return=not (info == exact and latest))
             self.register(unit)
         self.deliver(units[1:])  # the demo officer's unit (the first) is left its milestones to record
