@@ -8,11 +8,13 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.permissions import Action, require
-from programme.models import Period, Programme, Target, TargetCategory, Unit
-from programme.rules import not_typed
-from programme.selectors import reporting_units, validation_rules
+from programme.formatting import vn_number
+from programme.models import Period, Programme, Target, TargetCategory, TaskGroup, Unit
+from programme.rules import group_applies, not_typed
+from programme.selectors import programme_task_groups, reporting_units, validation_rules
 from reporting.breakdowns import BreakdownError, Part, breakdown_total, categories_by_target
 from reporting.counts import CountError, parse_count
+from reporting.forms import TEXT_MAX
 from reporting.models import Submission, Value
 from reporting.services import Figures, figure_map, rule_errors, submission_import
 from reporting.sheetreader import UNCOMPUTED, Limits, SheetRefused, csv_rows, open_xlsx
@@ -20,8 +22,11 @@ from reporting.totals import totals_deferred
 
 COLUMNS = ("unit", "period", "target", "numerator", "denominator")
 # A target with categories (MT6 per organisation) takes one row per category, named in this column (its code or
-# its name); other targets leave it out or blank.
-OPTIONAL_COLUMNS = ("category",)
+# its name); other targets leave it out or blank. A row may carry a text of the report instead of a figure: its
+# section (a task group's number, or shortcomings, next_steps, proposals) and the text, the target and figures
+# left blank.
+OPTIONAL_COLUMNS = ("category", "section", "text")
+SECTIONS = {"shortcomings": "shortcomings", "next_steps": "next_steps", "proposals": "proposals"}
 MAX_FILE_BYTES = 8 * 1024 * 1024  # 200 000 rows of CSV, with room; the proxy takes 10 MB
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_COLUMNS = 50
@@ -118,6 +123,7 @@ class _Context:
     members: dict[int, set[int]]
     statuses: dict[tuple[int, int], str]
     categories: dict[int, list[TargetCategory]]
+    groups: dict[int, dict[int, TaskGroup]]  # programme id → number → task group (with its unit kinds)
 
 
 def _load_context(rows, programme_code: str | None) -> _Context:
@@ -150,6 +156,7 @@ def _load_context(rows, programme_code: str | None) -> _Context:
         members=members,
         statuses=statuses,
         categories=categories_by_target(targets),
+        groups={pid: {g.number: g for g in programme_task_groups(p)} for pid, p in programmes.items()},
     )
 
 
@@ -170,14 +177,26 @@ class _GoodRow:
         return (*self.key, self.category.id if self.category else None)
 
 
+@dataclass(frozen=True)
+class _TextRow:
+    unit: Unit
+    period: Period
+    name: str  # the form's name: "group_2", "shortcomings"…
+    text: str
+
+    @property
+    def row_key(self) -> tuple:
+        return self.unit.id, self.period.id, self.name
+
+
 class _BadRow(Exception):
     pass
 
 
 def validate_rows(
     rows: list[tuple[int, dict[str, object]]], *, programme_code: str | None = None
-) -> tuple[dict[tuple[Unit, Period], dict[Target, Figures]], list[RowError]]:
-    """Check every row; return the figures grouped by report, and every bad row with its reason."""
+) -> tuple[dict[tuple[Unit, Period], dict[Target, Figures]], dict[tuple[Unit, Period], dict[str, str]], list[RowError]]:
+    """Check every row; return the figures and the texts grouped by report, and every bad row with its reason."""
     if programme_code and not Programme.objects.filter(code=programme_code).exists():
         raise ImportFileError(f"Không có chương trình mã “{programme_code}”.")
     context = _load_context(rows, programme_code)
@@ -186,16 +205,23 @@ def validate_rows(
     seen: dict[tuple[int, int, int], int] = {}  # each (unit, period, target)'s first row
     seen_rows: dict[tuple, int] = {}
     parts: dict[tuple[Unit, Period, Target], dict[TargetCategory, Part]] = defaultdict(dict)
+    texts: dict[tuple[Unit, Period], dict[str, str]] = defaultdict(dict)
     for line, row in rows:
         try:
-            good = _check_row(row, context)
+            good = _check_text_row(row, context) if str(row.get("section") or "").strip() else _check_row(row, context)
             if good.row_key in seen_rows:
-                what = "đơn vị, kỳ, chỉ tiêu và tổ chức" if good.category else "đơn vị, kỳ và chỉ tiêu"
+                if isinstance(good, _TextRow):
+                    what = "đơn vị, kỳ và mục"
+                else:
+                    what = "đơn vị, kỳ, chỉ tiêu và tổ chức" if good.category else "đơn vị, kỳ và chỉ tiêu"
                 raise _BadRow(f"trùng với dòng {seen_rows[good.row_key]} (cùng {what})")
         except _BadRow as bad:
             errors.append(RowError(line, str(bad)))
             continue
         seen_rows[good.row_key] = line
+        if isinstance(good, _TextRow):
+            texts[(good.unit, good.period)][good.name] = good.text
+            continue
         seen.setdefault(good.key, line)
         if good.category is None:
             plan[(good.unit, good.period)][good.target] = good.figures
@@ -212,7 +238,7 @@ def validate_rows(
         plan[(unit, period)][target] = Figures(total.numerator, total.denominator, parts=given)
     errors += _rule_errors(plan, seen)
     errors.sort(key=lambda error: error.line)
-    return dict(plan), errors
+    return dict(plan), dict(texts), errors
 
 
 def _rule_errors(plan: dict[tuple[Unit, Period], dict[Target, Figures]], lines: dict) -> list[RowError]:
@@ -287,14 +313,9 @@ def _count(cell: object, label: str) -> int:
     return number
 
 
-def _check_row(row: dict[str, object], context: _Context) -> _GoodRow:
-    uncomputed = [name for name, cell in row.items() if cell is UNCOMPUTED]
-    if uncomputed:
-        raise _BadRow(
-            f"ô cột {', '.join(uncomputed)} là công thức nhưng tệp không lưu kết quả tính; hãy nhập giá trị, "
-            "hoặc mở tệp bằng Excel rồi lưu lại"
-        )
-    unit_code, period_code, target_code = (str(row[c] or "").strip() for c in ("unit", "period", "target"))
+def _report_of(row: dict[str, object], context: _Context) -> tuple[Unit, Period]:
+    """The row's unit and period: the unit exists, the period is one of a programme it reports in."""
+    unit_code, period_code = (str(row[c] or "").strip() for c in ("unit", "period"))
     unit = context.units.get(unit_code)
     if unit is None:
         if not unit_code:
@@ -309,6 +330,49 @@ def _check_row(row: dict[str, object], context: _Context) -> _GoodRow:
         raise _BadRow(
             f"đơn vị {unit_code} không thuộc địa bàn của chương trình hoặc không còn hoạt động vào cuối kỳ {period_code}"
         )
+    if context.statuses.get((unit.id, period.id)) == Submission.Status.APPROVED:
+        raise _BadRow(f"báo cáo của {unit.name} kỳ {period.code} đã được duyệt; cần mở lại trước khi nhập")
+    return unit, period
+
+
+def _check_text_row(row: dict[str, object], context: _Context) -> _TextRow:
+    """A row carrying one text of a report: its section (a task group the unit's kind writes, or a closing
+    text), the text itself, and no target, figure or category."""
+    if UNCOMPUTED in (row.get("section"), row.get("text")):
+        raise _BadRow("ô cột section hoặc text là công thức nhưng tệp không lưu kết quả tính; hãy nhập giá trị")
+    unit, period = _report_of(row, context)
+    if filled := [c for c in ("target", "numerator", "denominator", "category") if str(row.get(c) or "").strip()]:
+        raise _BadRow(f"dòng nội dung (cột section) không ghi chỉ tiêu hay số liệu; để trống cột {', '.join(filled)}")
+    section = str(row["section"]).strip()
+    if section.lower() in SECTIONS:
+        name = SECTIONS[section.lower()]
+    else:
+        number = int(section) if section.isdigit() else None
+        group = context.groups.get(period.programme_id, {}).get(number)
+        if group is None:
+            choices = ", ".join([*map(str, sorted(context.groups.get(period.programme_id, {}))), *SECTIONS])
+            raise _BadRow(f"không có mục “{section}” (cột section nhận: {choices})")
+        if not group_applies(group, kind_id=unit.kind_id):
+            raise _BadRow(f"nhóm nhiệm vụ {number} không áp dụng cho {unit.kind.name.lower()} ({unit.name})")
+        name = f"group_{number}"
+    text = row.get("text")
+    text = "" if text is None else str(text).strip()
+    if not text:
+        raise _BadRow("thiếu nội dung ở cột text")
+    if len(text) > TEXT_MAX:
+        raise _BadRow(f"nội dung dài tối đa {vn_number(TEXT_MAX)} ký tự (đang có {vn_number(len(text))})")
+    return _TextRow(unit, period, name, text)
+
+
+def _check_row(row: dict[str, object], context: _Context) -> _GoodRow:
+    uncomputed = [name for name, cell in row.items() if cell is UNCOMPUTED]
+    if uncomputed:
+        raise _BadRow(
+            f"ô cột {', '.join(uncomputed)} là công thức nhưng tệp không lưu kết quả tính; hãy nhập giá trị, "
+            "hoặc mở tệp bằng Excel rồi lưu lại"
+        )
+    unit, period = _report_of(row, context)
+    target_code = str(row["target"] or "").strip()
     target = context.targets.get((period.programme_id, target_code))
     if target is None:
         raise _BadRow(f"không có chỉ tiêu mã “{target_code}”" if target_code else "thiếu mã chỉ tiêu")
@@ -318,8 +382,6 @@ def _check_row(row: dict[str, object], context: _Context) -> _GoodRow:
         raise _BadRow(f"tử số ({numerator}) lớn hơn mẫu số ({denominator})")
     if reason := not_typed(target, unit=unit, period=period):
         raise _BadRow(reason)
-    if context.statuses.get((unit.id, period.id)) == Submission.Status.APPROVED:
-        raise _BadRow(f"báo cáo của {unit.name} kỳ {period.code} đã được duyệt; cần mở lại trước khi nhập")
     category = _category(row, target, context)
     return _GoodRow(unit, period, target, Figures(numerator, denominator), category)
 
@@ -332,10 +394,18 @@ def import_values(
     if actor is not None:
         require(actor, Action.UPLOAD_BULK)
     rows = read_rows(data, filename)
-    plan, errors = validate_rows(rows, programme_code=programme_code)
+    plan, texts, errors = validate_rows(rows, programme_code=programme_code)
     if errors:
         raise ImportRejected(errors)
+    reports = list(dict.fromkeys([*plan, *texts]))  # the file's order: a report with texts only too
     with transaction.atomic(), totals_deferred():
-        for (unit, period), figures in plan.items():
-            submission_import(unit=unit, period=period, figures=figures, actor=actor, actor_label=actor_label)
-    return ImportResult(rows=len(rows), submissions=len(plan))
+        for unit, period in reports:
+            submission_import(
+                unit=unit,
+                period=period,
+                figures=plan.get((unit, period), {}),
+                texts=texts.get((unit, period)),
+                actor=actor,
+                actor_label=actor_label,
+            )
+    return ImportResult(rows=len(rows), submissions=len(reports))

@@ -20,7 +20,7 @@ from programme.rules import Coverage, not_typed, report_coverage
 from programme.selectors import unit_info, validation_rules
 from programme.validation import FigureMap, Rule, Violation, errors_and_warnings
 from reporting.breakdowns import BreakdownError, Part, breakdown_total, categories_by_target
-from reporting.models import Narrative, SignedDocument, Submission, SubmissionEvent, Value, ValuePart
+from reporting.models import CLOSING_TEXTS, Narrative, SignedDocument, Submission, SubmissionEvent, Value, ValuePart
 from reporting.selectors.compliance import register_figures_at, register_of
 from reporting.signed import keep_signed
 from reporting.totals import totals_changed
@@ -196,8 +196,9 @@ def text_change(*, name: str, label: str, old: str, new: str) -> dict:
     }
 
 
-def _apply_texts(submission: Submission, content: Content) -> list[dict]:
-    """Write the narrative and return what changed, each with its previous text, so no earlier text is lost."""
+def _apply_texts(submission: Submission, content: Content, *, closing=CLOSING_TEXTS) -> list[dict]:
+    """Write the narrative (its task groups, and of the closing texts those named in ``closing``) and return what
+    changed, each with its previous text, so no earlier text is lost."""
     changes = []
     existing = {n.task_group_id: n for n in submission.narratives.all()}
     for group, text in content.narratives.items():
@@ -208,6 +209,8 @@ def _apply_texts(submission: Submission, content: Content) -> list[dict]:
             narrative.text = text
             narrative.save()
     for name, label in Submission.closing_texts().items():
+        if name not in closing:
+            continue
         old, new = getattr(submission, name), getattr(content, name)
         if old != new:
             changes.append(text_change(name=name, label=label, old=old, new=new))
@@ -455,10 +458,30 @@ REVIEW_NOTICES = {
 
 
 @transaction.atomic
+def imported_content(unit: Unit, period: Period, texts: Mapping[str, str], coverage: Coverage) -> Content:
+    """A file's texts as a report's content: ``texts`` by the form's names ("group_2", "shortcomings"); a text of
+    a task group the report does not have, or of no section at all, is refused, as on the form."""
+    groups = {f"group_{group.number}": group for group in coverage.task_groups}
+    if stray := [name for name in texts if name not in groups and name not in CLOSING_TEXTS]:
+        shown = ", ".join(name.replace("group_", "nhóm nhiệm vụ ") for name in stray)
+        raise SubmissionError(f"Báo cáo {unit.name} — {period.name} không có mục {shown}.")
+    return Content(
+        narratives={groups[name]: text for name, text in texts.items() if name in groups},
+        **{name: texts.get(name, "") for name in CLOSING_TEXTS},
+    )
+
+
 def submission_import(
-    *, unit: Unit, period: Period, figures: Mapping[Target, Figures], actor=None, actor_label: str = ""
+    *,
+    unit: Unit,
+    period: Period,
+    figures: Mapping[Target, Figures],
+    texts: Mapping[str, str] | None = None,
+    actor=None,
+    actor_label: str = "",
 ) -> Submission:
-    """Load figures from a file into the (unit, period) report and mark it submitted.
+    """Load figures, and the texts a file carries (by the form's names: "group_2", "shortcomings"…), into the
+    (unit, period) report and mark it submitted. Texts the file does not carry stay as they are.
 
     Refuses an approved report: it is locked until a reviewer reopens it.
     """
@@ -469,6 +492,10 @@ def submission_import(
         raise SubmissionError(f"Báo cáo {unit.name} — {period.name} đã được duyệt; cần mở lại trước khi nhập.")
     from_status = "" if created else submission.status
     changes = _apply_values(submission, figures)
+    if texts:
+        coverage = report_coverage(unit, period, written=() if created else _written_groups(submission))
+        content = imported_content(unit, period, texts, coverage)
+        changes += _apply_texts(submission, content, closing=[name for name in CLOSING_TEXTS if name in texts])
     # The report's figures as they now stand, the file's over those saved before, as a submission is judged.
     saved = submission.values.filter(target__source=Target.Source.REPORTED).values_list(
         "target__code", "numerator", "denominator"
@@ -476,7 +503,9 @@ def submission_import(
     _check_rules(period, {code: (num, den) for code, num, den in saved}, None)
     _mark_submitted(submission, actor)
     submission.version += 1
-    submission.save(update_fields=["status", "submitted_at", "submitted_by", "is_late", "version", "updated_at"])
+    written = [name for name in CLOSING_TEXTS if texts and name in texts]
+    fields = ["status", "submitted_at", "submitted_by", "is_late", "version", "updated_at", *written]
+    submission.save(update_fields=fields)
     _record(
         submission,
         action=SubmissionEvent.Action.IMPORTED,
