@@ -4,6 +4,8 @@ generator, so that the Ban's report page has real material beside each group. Us
 
 import random
 
+from programme.formatting import vn_number
+
 # Sentences per task group number, each a format string; {unit} is the unit's name, {period} the period in
 # running text ("quý I năm 2024"); the other fields are drawn numbers.
 GROUP_SENTENCES = {
@@ -72,7 +74,8 @@ PROPOSALS = [
 
 
 def _numbers(rng: random.Random) -> dict:
-    return {
+    """The figures a text quotes, written as Vietnamese offices write them ("1.505")."""
+    drawn = {
         "a": rng.randint(3, 18),
         "b": rng.randint(40, 420),
         "c": rng.randint(2, 12),
@@ -81,6 +84,7 @@ def _numbers(rng: random.Random) -> dict:
         "m": rng.randint(5, 120),
         "p": rng.choice([92, 95, 97, 100]),
     }
+    return {name: vn_number(value) for name, value in drawn.items()}
 
 
 def group_text(rng: random.Random, number: int, *, unit: str, period: str) -> str:

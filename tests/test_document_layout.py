@@ -37,7 +37,7 @@ pytestmark = [
 
 SIGNED = datetime.date(2024, 6, 20)
 # The demo district's report for 6 tháng đầu năm 2024, as it prints: the expected count of pages.
-DISTRICT_PAGES = 4
+DISTRICT_PAGES = 34  # every unit's texts compiled group by group, as the annex of the Ban's report
 TOWN_PAGES = 4
 SCREENSHOTS = {
     name: Path(__file__).resolve().parent.parent / "docs" / "screenshots" / picture
@@ -168,9 +168,15 @@ def test_no_table_row_is_split_across_pages(printed, name):
     document, pages = printed[name]
     tables = [table for table in document.tables[1:-1]]  # between the header and the signature blocks
     assert tables
+    everything = " ".join(pages)
+    checked = 0
     for table in tables:
         for row in table.rows[1:]:
             first, last = _flat(row.cells[0].text), _flat(row.cells[-1].text)
+            if everything.count(first) != 1:
+                continue  # a row named like another (an organisation in two targets' tables) cannot be placed
             holding = [index for index, page in enumerate(pages) if first in page]
             assert len(holding) == 1, f"{first!r} is on pages {holding}"
             assert last in pages[holding[0]], f"{first!r}: its last cell {last!r} is not on its page"
+            checked += 1
+    assert checked >= 5

@@ -25,18 +25,21 @@ from accounts.roles import Role
 from milestones.models import MilestoneRecord
 from milestones.selectors import programme_milestones, responsible
 from programme.models import Period, Target, Unit
-from programme.rules import covers
+from programme.rules import covers, group_applies
 from programme.selectors import (
     applicable_kind_ids,
     current_programme,
     model_fields,
     programme_targets,
+    programme_task_groups,
     recognition_levels,
     reporting_units,
 )
 from programme.services import exemplary_model_recognise, exemplary_model_register
 from reporting.breakdowns import Part, categories_by_target
+from reporting.demo_texts import closing_texts, group_text
 from reporting.models import Submission
+from reporting.official_report import period_phrase
 from reporting.services import Figures, submission_approve, submission_import, submission_return
 from reporting.totals import totals_deferred
 
@@ -93,6 +96,8 @@ class Demo:
 
     def __init__(self, programme, actor, today: datetime.date):
         self.rng = random.Random(2024)
+        self.words = random.Random(2025)  # the texts' own draws: the figures stay as they were without texts
+        self.groups = programme_task_groups(programme)
         self.fields = model_fields(in_use=True)
         self.levels = recognition_levels()
         self.programme, self.actor, self.today = programme, actor, today
@@ -147,12 +152,23 @@ class Demo:
                 figures[by_code[part]] = Figures(numerator, within.denominator)
         return figures
 
+    def texts(self, unit, period: Period) -> dict[str, str]:
+        """What the unit writes on each task group of its kind, and its closing texts (``reporting.demo_texts``)."""
+        written = {
+            f"group_{group.number}": group_text(self.words, group.number, unit=unit.name, period=period_phrase(period))
+            for group in self.groups
+            if group_applies(group, kind_id=unit.kind_id)
+        }
+        return written | closing_texts(self.words, outlook=period.outlook)
+
     def file(self, unit, period: Period, figures: dict, *, may_return: bool = True) -> None:
         late = self.rng.random() < 0.15
         day = period.due + datetime.timedelta(days=self.rng.randint(1, 12) if late else -self.rng.randint(0, 10))
         day = max(day, period.end + datetime.timedelta(days=1))  # a report is filed after the period ends
         with clock_at(at_day(min(day, self.today), self.rng)):
-            submission = submission_import(unit=unit, period=period, figures=figures, actor=self.actor)
+            submission = submission_import(
+                unit=unit, period=period, figures=figures, texts=self.texts(unit, period), actor=self.actor
+            )
         self.done["filed"] += 1
         self.done["late"] += submission.is_late
         review_day = min(day + datetime.timedelta(days=self.rng.randint(1, 6)), self.today)
