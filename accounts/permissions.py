@@ -2,7 +2,7 @@
 
 Views, services, exports and templates all ask here; nothing else reads a permission or compares a user's unit.
 The roles (``accounts.roles``) say which permissions each group carries; this module says what each action
-needs. Actions on a unit take the unit; the others take nothing.
+needs. Actions on a unit take the unit, those on a programme the programme; the others take nothing.
 
 How a refusal is shown is part of the rule, so the helpers raise it the same way everywhere: a unit the user may
 not see is a 404 (officers never learn that another unit or its reports exist), an action the user may not take
@@ -15,9 +15,11 @@ from functools import wraps
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from programme.models import Unit
+from programme import tree
+from programme.models import Programme, Unit
 
 SUBMIT_REPORT = "reporting.submit_report"
 REVIEW_REPORT = "reporting.review_report"
@@ -33,58 +35,100 @@ def _own_unit(user, unit: Unit | None) -> bool:
     return unit is not None and unit_id is not None and unit_id == unit.pk
 
 
+def _programme_visible(user, programme: Programme) -> bool:
+    """A programme's pages: the district's viewers see every programme; an officer those its unit reports in
+    (the programme's area is above the unit)."""
+    if user.has_perm(VIEW_ALL_REPORTS):
+        return True
+    unit = getattr(user, "unit", None) if getattr(user, "unit_id", None) else None
+    return bool(user.has_perm(SUBMIT_REPORT) and unit is not None and programme.area_id in tree.ids_of(unit.path)[:-1])
+
+
 class Action(Enum):
-    """What a user may be asked to be allowed; the value is ``(needs a unit, rule)``."""
+    """What a user may be asked to be allowed; the value is ``(what it is asked of, rule)``: ``Unit``,
+    ``Programme`` or nothing (``None``)."""
 
     # Reports
     VIEW_UNIT = (
-        True,
+        Unit,
         lambda user, unit: user.has_perm(VIEW_ALL_REPORTS) or (user.has_perm(SUBMIT_REPORT) and _own_unit(user, unit)),
     )
-    EDIT_REPORT = (True, lambda user, unit: user.has_perm(SUBMIT_REPORT) and _own_unit(user, unit))
-    REVIEW = (False, lambda user, unit: user.has_perm(REVIEW_REPORT))
+    EDIT_REPORT = (Unit, lambda user, unit: user.has_perm(SUBMIT_REPORT) and _own_unit(user, unit))
+    REVIEW = (None, lambda user, unit: user.has_perm(REVIEW_REPORT))
     # Reviewing this unit's reports: who is told of its submissions (``reviewers_of``). Every reviewer reviews
     # every unit today; a reviewer kept to an area is a change of this rule alone.
-    REVIEW_UNIT = (True, lambda user, unit: may(user, Action.REVIEW))
+    REVIEW_UNIT = (Unit, lambda user, unit: may(user, Action.REVIEW))
     # Urging units to report ("đôn đốc") from the completeness page
-    REMIND = (False, lambda user, unit: user.has_perm(REVIEW_REPORT))
-    UPLOAD_BULK = (False, lambda user, unit: user.has_perm(REVIEW_REPORT))
+    REMIND = (None, lambda user, unit: user.has_perm(REVIEW_REPORT))
+    UPLOAD_BULK = (None, lambda user, unit: user.has_perm(REVIEW_REPORT))
     # The district's pages and downloads
-    VIEW_DISTRICT = (False, lambda user, unit: user.has_perm(VIEW_ALL_REPORTS))
-    DOWNLOAD = (False, lambda user, unit: user.has_perm(VIEW_ALL_REPORTS))
+    VIEW_DISTRICT = (None, lambda user, unit: user.has_perm(VIEW_ALL_REPORTS))
+    DOWNLOAD = (None, lambda user, unit: user.has_perm(VIEW_ALL_REPORTS))
     # The register of "Dân vận khéo" models: an officer registers for the own unit, a reviewer for any unit
     REGISTER_MODEL = (
-        True,
+        Unit,
         lambda user, unit: (
             user.has_perm(RECOGNISE_MODELS) or (user.has_perm(REGISTER_MODELS) and _own_unit(user, unit))
         ),
     )
-    RECOGNISE_MODEL = (False, lambda user, unit: user.has_perm(RECOGNISE_MODELS))
-    VIEW_DISTRICT_REGISTER = (False, lambda user, unit: user.has_perm(RECOGNISE_MODELS) or user.has_perm(VIEW_MODELS))
+    RECOGNISE_MODEL = (None, lambda user, unit: user.has_perm(RECOGNISE_MODELS))
+    VIEW_DISTRICT_REGISTER = (None, lambda user, unit: user.has_perm(RECOGNISE_MODELS) or user.has_perm(VIEW_MODELS))
     VIEW_REGISTER = (  # the district's register, or the own unit's
-        False,
+        None,
         lambda user, unit: (
             may(user, Action.VIEW_DISTRICT_REGISTER)
             or (user.has_perm(REGISTER_MODELS) and getattr(user, "unit_id", None) is not None)
         ),
     )
 
+    # A programme's pages (its dashboards, exports, inbox and board): 404 for a programme the user may not see
+    VIEW_PROGRAMME = (Programme, _programme_visible)
+
     # The try-out's mailbox of the e-mails written to files: for those who manage the accounts
-    VIEW_TEST_MAILBOX = (False, lambda user, unit: user.has_perm(MANAGE_USERS))
+    VIEW_TEST_MAILBOX = (None, lambda user, unit: user.has_perm(MANAGE_USERS))
+
+    @property
+    def subject(self) -> type | None:
+        return self.value[0]
 
     @property
     def needs_unit(self) -> bool:
-        return self.value[0]
+        return self.subject is not None
 
 
-def may(user, action: Action, unit: Unit | None = None) -> bool:
-    """Whether ``user`` may take ``action`` (on ``unit``, for the actions on a unit)."""
-    needs_unit, rule = action.value
-    if needs_unit and unit is None:
-        raise TypeError(f"{action.name} is asked of a unit")
-    if not needs_unit and unit is not None:
+def may(user, action: Action, unit: Unit | Programme | None = None) -> bool:
+    """Whether ``user`` may take ``action`` (on ``unit``, for the actions on a unit; on the programme, for those
+    on a programme)."""
+    subject, rule = action.value
+    if subject is not None and not isinstance(unit, subject):
+        raise TypeError(f"{action.name} is asked of a {subject.__name__}")
+    if subject is None and unit is not None:
         raise TypeError(f"{action.name} is not asked of a unit")
     return bool(rule(user, unit))
+
+
+def visible_programmes(user) -> QuerySet:
+    """The programmes ``may(user, Action.VIEW_PROGRAMME, programme)`` allows, newest first (by year, then code),
+    as one query."""
+    programmes = Programme.objects.select_related("area").order_by("-year", "code")
+    if not getattr(user, "is_authenticated", False):
+        return programmes.none()
+    if user.has_perm(VIEW_ALL_REPORTS):
+        return programmes
+    if user.has_perm(SUBMIT_REPORT) and getattr(user, "unit_id", None):
+        unit_under_area = Unit.objects.filter(pk=user.unit_id, path__startswith=OuterRef("area__path")).exclude(
+            pk=OuterRef("area_id")
+        )
+        return programmes.filter(Exists(unit_under_area))
+    return programmes.none()
+
+
+def programme_or_404(user, code: str) -> Programme:
+    """The programme of that code if the user may see it; 404 otherwise, as for one that does not exist."""
+    programme = Programme.objects.select_related("area").filter(code=code).first()
+    if programme is None or not may(user, Action.VIEW_PROGRAMME, programme):
+        raise Http404
+    return programme
 
 
 def reviewers_of(unit: Unit) -> list:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import Action, may, require
+from accounts.permissions import Action, may, require, visible_programmes
 from programme.forms import ExemplaryModelForm, RecogniseForm, RegisterFilterForm
 from programme.models import ExemplaryModel
 from programme.selectors import (
@@ -56,8 +56,9 @@ def _unit_page(request):
 
 
 def _district_page(request, *, failed: tuple[int, RecogniseForm] | None = None):
-    """The district's register; ``failed`` is a recognition form to show again with its errors."""
-    programme = current_programme()
+    """The district's register (of the newest programme the user may see); ``failed`` is a recognition form to
+    show again with its errors."""
+    programme = visible_programmes(request.user).first()
     if programme is None:
         return render(request, "programme/register_district.html", {"register": None})
     filter_form = RegisterFilterForm(request.GET, kinds=register_kinds(), model_fields=model_fields())

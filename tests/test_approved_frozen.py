@@ -37,6 +37,7 @@ from reporting.services import (
     submission_reopen,
 )
 from reporting.totals import totals_refresh
+from tests.addresses import programme_reverse
 from tests.factories import make_user
 
 REGISTER_CODES = ("MT5a", "MT5b")
@@ -310,13 +311,13 @@ def test_the_command_the_downloads_and_the_review_page_keep_the_fixed_figures(cl
         return {code: unit["03549", code] for code in REGISTER_CODES}
 
     def matrix_csv(**params) -> str:
-        url = reverse("export_matrix", args=["csv"])
+        url = programme_reverse("export_matrix", args=["csv"])
         response = client.get(url, {"ky": s1.id, **params})
         line = next(line for line in response.getvalue().decode("utf-8-sig").splitlines() if line.startswith("03549,"))
         return line
 
     def overview_csv(**params) -> str:
-        response = client.get(reverse("export_overview", args=["csv"]), {"ky": s1.id, **params})
+        response = client.get(programme_reverse("export_overview", args=["csv"]), {"ky": s1.id, **params})
         return response.getvalue().decode("utf-8-sig")
 
     def tables(url, **params) -> list[list[str]]:
@@ -332,7 +333,7 @@ def test_the_command_the_downloads_and_the_review_page_keep_the_fixed_figures(cl
             command("--approved-only"),
             [matrix_csv(**flag) for flag in both],
             [overview_csv(**flag) for flag in both],
-            [tables(reverse("official_report", args=[s1.id]), **flag) for flag in both],
+            [tables(programme_reverse("official_report", args=[s1.id]), **flag) for flag in both],
             tables(reverse("unit_report_docx", args=[s1.id, "03549"])),
         )
 

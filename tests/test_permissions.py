@@ -14,11 +14,11 @@ from django.test import RequestFactory
 
 from accounts.permissions import Action, UserMay, may, require, require_or_404, required, unit_or_404
 from accounts.roles import Role
-from programme.models import Unit
+from programme.models import Programme, Unit
 from reporting.imports import import_values
 from reporting.models import Submission
 from reporting.services import Content, submission_save
-from tests.factories import make_user
+from tests.factories import ProgrammeFactory, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,6 +40,7 @@ TABLE = """
     RECOGNISE_MODEL         n           n             n          y            y              n          n            y         y           n
     VIEW_DISTRICT_REGISTER  n           n             n          y            y              y          y            y         y           n
     VIEW_REGISTER           y           y             n          y            y              y          y            y         y           n
+    VIEW_PROGRAMME          y           n             n          y            y              y          y            y         y           n
 """
 
 
@@ -73,9 +74,12 @@ def users(officer, reviewer, leader, administrator):
 
 
 @pytest.mark.parametrize("action", list(Action), ids=[action.name for action in Action])
-def test_who_may_do_what(users, commune, action):
-    """One action's row of the table, every cell asked (the users are made once per row, not per cell)."""
+def test_who_may_do_what(users, commune, phong_tho, action):
+    """One action's row of the table, every cell asked (the users are made once per row, not per cell). For an
+    action on a programme, "own" is the programme the officer's unit reports in, "other" one elsewhere."""
     other = Unit.objects.exclude(pk=commune.pk).first()
+    if action.subject is Programme:
+        commune, other = phong_tho, ProgrammeFactory(code="noi-khac-2024")
     expected, answered = [], []
     for row_action, role, which, allowed in CASES:
         if row_action is not action:
@@ -96,6 +100,8 @@ def test_an_action_is_asked_with_a_unit_exactly_when_it_needs_one(officer, commu
         may(officer, Action.EDIT_REPORT)
     with pytest.raises(TypeError):
         may(officer, Action.REVIEW, commune)
+    with pytest.raises(TypeError):
+        may(officer, Action.VIEW_PROGRAMME, commune)  # asked of a programme, not a unit
 
 
 def test_a_unit_the_user_may_not_see_is_a_404_and_an_action_a_403(officer, leader, commune):

@@ -31,6 +31,7 @@ from reporting.services import (
     submission_save,
 )
 from reporting.totals import totals_refresh
+from tests.addresses import programme_reverse
 from tests.factories import make_district, make_user
 
 
@@ -126,7 +127,7 @@ def test_plausibility_never_fails_and_an_unchanged_figure_is_never_flagged(now, 
 
 
 def test_anonymous_is_sent_to_login(client, submitted):
-    for url in (reverse("inbox"), review_url(submitted)):
+    for url in (programme_reverse("inbox"), review_url(submitted)):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     response = client.post(review_url(submitted), {"action": "approve", "version": submitted.version})
@@ -138,7 +139,7 @@ def test_anonymous_is_sent_to_login(client, submitted):
 def test_officer_gets_neither_the_inbox_nor_a_review_page(client, officer, submitted, phong_tho, targets):
     other = imported(Unit.objects.get(code="03391"), submitted.period, {targets["MT6"]: Figures(1, 2)})
     client.force_login(officer)
-    assert client.get(reverse("inbox")).status_code == 403
+    assert client.get(programme_reverse("inbox")).status_code == 403
     for report in (submitted, other):  # not even the officer's own unit
         assert client.get(review_url(report)).status_code == 404
         response = client.post(review_url(report), {"action": "approve", "version": report.version})
@@ -150,7 +151,7 @@ def test_officer_gets_neither_the_inbox_nor_a_review_page(client, officer, submi
 
 def test_leader_reads_but_cannot_act(client, leader, submitted):
     client.force_login(leader)
-    assert client.get(reverse("inbox")).status_code == 200
+    assert client.get(programme_reverse("inbox")).status_code == 200
     response = client.get(review_url(submitted))
     assert response.status_code == 200
     assert "9.999" in response.text
@@ -195,7 +196,7 @@ ROW = re.compile(r'<th scope="row">([^<]*)</th>\s*<td data-label="Kỳ báo cáo
 
 def inbox_rows(client, **params) -> list[tuple[str, str]]:
     """(unit name, period name) of each row of the inbox, in the order shown."""
-    response = client.get(reverse("inbox"), params)
+    response = client.get(programme_reverse("inbox"), params)
     assert response.status_code == 200
     return ROW.findall(response.text)
 
@@ -211,7 +212,9 @@ def test_inbox_lists_submitted_reports_oldest_due_first(client, reviewer, phong_
         (nhi_thang.name, "Năm 2024"),
         (town.name, "Năm 2024"),
     ]
-    assert review_url(Submission.objects.get(unit=town, period=period_2024)) in client.get(reverse("inbox")).text
+    assert (
+        review_url(Submission.objects.get(unit=town, period=period_2024)) in client.get(programme_reverse("inbox")).text
+    )
 
 
 def test_inbox_marks_late_reports_with_days_late(client, reviewer, commune, targets, q1, phong_tho):
@@ -221,7 +224,7 @@ def test_inbox_marks_late_reports_with_days_late(client, reviewer, commune, targ
     imported(commune, period(phong_tho, "2024Q1"), {targets["MT6"]: Figures(1, 2)})
     imported(commune, period(phong_tho, "2024S1"), {targets["MT6"]: Figures(1, 2)})
     client.force_login(reviewer)
-    text = client.get(reverse("inbox")).text
+    text = client.get(programme_reverse("inbox")).text
     assert text.count("Nộp muộn") == 1
     assert "Nộp muộn 3 ngày" in text
 
@@ -242,7 +245,7 @@ def test_inbox_filters(client, reviewer, phong_tho, targets, q1, period_2024):
     assert listed(trang_thai="all", ky=period_2024.id) == {(town.name, "Năm 2024")}
     assert listed(trang_thai="all", loai=ubnd.kind_id) == {(ubnd.name, "Quý I năm 2024")}
     assert listed(trang_thai="returned") == set()
-    assert "Không có báo cáo nào khớp" in client.get(reverse("inbox"), {"trang_thai": "draft"}).text
+    assert "Không có báo cáo nào khớp" in client.get(programme_reverse("inbox"), {"trang_thai": "draft"}).text
 
 
 @pytest.mark.parametrize(
@@ -256,7 +259,7 @@ def test_inbox_filters(client, reviewer, phong_tho, targets, q1, period_2024):
 )
 def test_inbox_ignores_bad_filter_values(client, reviewer, submitted, params):
     client.force_login(reviewer)
-    response = client.get(reverse("inbox"), params)
+    response = client.get(programme_reverse("inbox"), params)
     assert response.status_code == 200
     assert submitted.unit.name in response.text
     assert "<script>" not in response.text
@@ -264,7 +267,7 @@ def test_inbox_ignores_bad_filter_values(client, reviewer, submitted, params):
 
 def test_inbox_counts_units_that_have_not_submitted_the_period(client, reviewer, phong_tho, submitted):
     client.force_login(reviewer)
-    text = client.get(reverse("inbox"), {"ky": submitted.period_id}).text
+    text = client.get(programme_reverse("inbox"), {"ky": submitted.period_id}).text
     expected = Unit.objects.filter(kind__reports=True).count() - 1
     assert f"Còn <strong>{expected}</strong> đơn vị chưa nộp báo cáo Năm 2024" in text
     assert "Xã Lả Nhì Thàng" in text
@@ -275,9 +278,9 @@ def test_inbox_paginates_by_fifty(client, reviewer):
     for unit in Unit.objects.filter(parent=programme.area):
         imported(unit, periods[0], {targets[0]: Figures(1, 2)})
     client.force_login(reviewer)
-    first = client.get(reverse("inbox")).text
+    first = client.get(programme_reverse("inbox")).text
     assert "Trang 1 / 2" in first and "(60)" in first and first.count("Xem và thẩm định") == 50
-    second = client.get(reverse("inbox"), {"trang": 2}).text
+    second = client.get(programme_reverse("inbox"), {"trang": 2}).text
     assert second.count("Xem và thẩm định") == 10
 
 
@@ -470,16 +473,16 @@ def district(n_units: int):
 def test_inbox_query_count_is_fixed(client, db):
     small_programme, periods, _ = district(10)
     client.force_login(make_user("small", Role.REVIEWER))
-    small = count_queries(client, reverse("inbox"))
-    small_filtered = count_queries(client, reverse("inbox"), {"ky": periods[-1].id})
+    small = count_queries(client, programme_reverse("inbox"))
+    small_filtered = count_queries(client, programme_reverse("inbox"), {"ky": periods[-1].id})
     Programme.objects.filter(pk=small_programme.pk).update(year=2023)  # the large one becomes the current programme
     totals_refresh()  # written past the paths that keep the district's sums
     _, periods, _ = district(300)
     client.force_login(make_user("large", Role.REVIEWER))
-    large_page = client.get(reverse("inbox")).text
+    large_page = client.get(programme_reverse("inbox")).text
     assert "(600)" in large_page and large_page.count("Xem và thẩm định") == 50
-    large = count_queries(client, reverse("inbox"))
-    large_filtered = count_queries(client, reverse("inbox"), {"ky": periods[-1].id})
+    large = count_queries(client, programme_reverse("inbox"))
+    large_filtered = count_queries(client, programme_reverse("inbox"), {"ky": periods[-1].id})
     assert small == large
     assert small_filtered == large_filtered
 

@@ -11,7 +11,6 @@ import random
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from accounts.roles import Role
 from programme import compliance
@@ -22,6 +21,7 @@ from reporting.selectors import drilldown, standing
 from reporting.selectors.compliance import compliance_report, figures_by_period
 from reporting.selectors.dashboards import PAGE_SIZE
 from reporting.services import Figures, submission_approve, submission_import
+from tests.addresses import programme_reverse
 from tests.factories import UnitKindFactory, make_district, make_user
 
 FIGURES = [(1, 2), (2, 4), (3, 3), (5, 5), (0, 5), (7, 10), (9, 10), (10, 10), (0, 0), None]
@@ -178,7 +178,7 @@ def test_the_page_reads_the_same_rows_for_60_and_600_units(client, db, monkeypat
         target, periods = flat_district(n_units)
         made.clear()
         with CaptureQueriesContext(connection) as queries:
-            url = reverse("target_dashboard", args=[target.id])
+            url = programme_reverse("target_dashboard", args=[target.id], programme=target.programme)
             response = client.get(url, {"ky": periods[0].id, "trang": 2})
         assert response.status_code == 200
         return len(queries), len(made), response.context["board"]
@@ -198,7 +198,9 @@ def test_the_page_reads_the_same_rows_for_60_and_600_units(client, db, monkeypat
 def test_a_bad_page_number_shows_the_first_or_the_last_page(client, db, trang, shown):
     target, periods = flat_district(130)
     client.force_login(make_user("thamdinh", Role.REVIEWER))
-    response = client.get(reverse("target_dashboard", args=[target.id]), {"ky": periods[0].id, "trang": trang})
+    response = client.get(
+        programme_reverse("target_dashboard", args=[target.id]), {"ky": periods[0].id, "trang": trang}
+    )
     assert response.status_code == 200
     assert response.context["board"].page.number == shown
 
@@ -207,7 +209,7 @@ def test_a_bad_page_number_shows_the_first_or_the_last_page(client, db, trang, s
 def test_a_bad_period_shows_the_latest_with_data(client, db, ky):
     target, periods = flat_district(5)
     client.force_login(make_user("thamdinh", Role.REVIEWER))
-    response = client.get(reverse("target_dashboard", args=[target.id]), {"ky": ky})
+    response = client.get(programme_reverse("target_dashboard", args=[target.id]), {"ky": ky})
     assert response.status_code == 200
     assert response.context["board"].period == periods[0]
 
@@ -216,4 +218,4 @@ def test_an_officer_gets_404(client, db):
     target, periods = flat_district(5)
     officer_unit = Unit.objects.filter(parent=target.programme.area).first()
     client.force_login(make_user("canbo", Role.OFFICER, unit=officer_unit))
-    assert client.get(reverse("target_dashboard", args=[target.id]), {"ky": periods[0].id}).status_code == 404
+    assert client.get(programme_reverse("target_dashboard", args=[target.id]), {"ky": periods[0].id}).status_code == 404
