@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import Action, programme_or_404, required
+from accounts.permissions import Action, programme_or_404, require_or_404, required
 from followup.forms import EmailChoiceForm, UrgeForm
 from followup.models import DEFAULT_KINDS, EmailChoice, Notification
 from followup.reminders import urge as urge_units
@@ -136,6 +136,7 @@ def urge(request, programme_code):
     """ "Đôn đốc" from the completeness page of the programme named in the address: every missing unit of the
     period, or the ticked ones."""
     programme = programme_or_404(request.user, programme_code)
+    require_or_404(request.user, Action.REMIND, programme)
     completeness = reverse("completeness", kwargs={"programme_code": programme.code})
     back = request.POST.get("quay_lai", "")
     if not back.startswith(completeness) or not url_has_allowed_host_and_scheme(back, allowed_hosts=None):

@@ -109,6 +109,7 @@ def review(request, record_id):
     if not may(request.user, Action.REVIEW):
         raise PermissionDenied
     record = get_object_or_404(MilestoneRecord.objects.select_related("milestone__programme", "unit"), pk=record_id)
+    require_or_404(request.user, Action.VIEW_UNIT, record.unit)  # a unit outside the user's own
     confirm = request.POST.get("action") == "confirm"
     try:
         milestone_review(user=request.user, record=record, confirm=confirm, comment=request.POST.get("comment", ""))

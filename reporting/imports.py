@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from accounts.permissions import Action, require
+from accounts.permissions import Action, may, require
 from programme.models import Period, Programme, Target, Unit
 from programme.rules import not_typed
 from programme.selectors import reporting_units, validation_rules
@@ -110,6 +110,7 @@ class _Context:
     targets: dict[tuple[int, str], Target]
     members: dict[int, set[int]]
     statuses: dict[tuple[int, int], str]
+    actor: object = None  # the person uploading: each row's unit must be one they may load figures for
 
 
 def _load_context(rows, programme_code: str | None) -> _Context:
@@ -161,12 +162,14 @@ class _BadRow(Exception):
 
 
 def validate_rows(
-    rows: list[tuple[int, dict[str, object]]], *, programme_code: str | None = None
+    rows: list[tuple[int, dict[str, object]]], *, programme_code: str | None = None, actor=None
 ) -> tuple[dict[tuple[Unit, Period], dict[Target, Figures]], list[RowError]]:
-    """Check every row; return the figures grouped by report, and every bad row with its reason."""
+    """Check every row; return the figures grouped by report, and every bad row with its reason. ``actor``, the
+    person uploading, may load figures only for the units under their own (``Action.UPLOAD_BULK``)."""
     if programme_code and not Programme.objects.filter(code=programme_code).exists():
         raise ImportFileError(f"Không có chương trình mã “{programme_code}”.")
     context = _load_context(rows, programme_code)
+    context.actor = actor
     plan: dict[tuple[Unit, Period], dict[Target, Figures]] = defaultdict(dict)
     errors: list[RowError] = []
     seen: dict[tuple[int, int, int], int] = {}
@@ -236,6 +239,8 @@ def _check_row(row: dict[str, object], context: _Context) -> _GoodRow:
         )
     unit_code, period_code, target_code = (str(row[c] or "").strip() for c in ("unit", "period", "target"))
     unit = context.units.get(unit_code)
+    if unit is not None and context.actor is not None and not may(context.actor, Action.UPLOAD_BULK, unit):
+        raise _BadRow(f"không có đơn vị mã “{unit_code}” trong các đơn vị đồng chí phụ trách")
     if unit is None:
         if not unit_code:
             raise _BadRow("thiếu mã đơn vị")
@@ -271,7 +276,7 @@ def import_values(
     if actor is not None:
         require(actor, Action.UPLOAD_BULK)
     rows = read_rows(data, filename)
-    plan, errors = validate_rows(rows, programme_code=programme_code)
+    plan, errors = validate_rows(rows, programme_code=programme_code, actor=actor)
     if errors:
         raise ImportRejected(errors)
     with transaction.atomic(), totals_deferred():

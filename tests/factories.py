@@ -126,3 +126,9 @@ def make_district(
     ]
     made_targets = [TargetFactory(programme=programme, applies_to=[commune]) for _ in range(targets)]
     return programme, made_periods, made_targets
+
+
+def work_in(user: User, unit: Unit) -> None:
+    """Move ``user`` to ``unit``: a reviewer or a leader sees the units under their own (accounts.permissions)."""
+    user.unit = unit
+    user.save(update_fields=["unit"])

@@ -4,6 +4,11 @@ Officers never reach another unit's data: every URL naming unit A's objects is t
 officers never see the other unit's data on any page, every POST that is not carried out changes nothing, and
 every POST that a view would act on is refused without a CSRF token.
 
+Everyone works inside their own organisation: the reviewer and the leader belong to Phong Thổ's district; a
+reviewer and a leader of another district, with its own programme, try every URL naming Phong Thổ's programme,
+units, periods, targets, reports, models and milestones (404, or 405 where the method is refused first, and
+nothing changes), and Phong Thổ's reviewer and leader try the other district's.
+
 The world (the Phong Thổ fixtures, the users, both units' reports and models) is built once for the module
 inside a transaction rolled back at its end; each test runs in a savepoint of its own, so a POST that is carried
 out is undone before the next test.
@@ -29,7 +34,7 @@ from accounts.models import User
 from accounts.roles import Role
 from followup.models import EmailChoice, Kind, Notification, Reminder
 from milestones.models import Milestone, MilestoneRecord
-from programme.models import ExemplaryModel, Period, Target, Unit
+from programme.models import ExemplaryModel, Period, Target, Unit, UnitKind
 from programme.services import exemplary_model_register
 from reporting.models import Narrative, PreparedDownload, Submission, SubmissionEvent, Value
 from reporting.selectors.reports import report_sheet
@@ -37,7 +42,7 @@ from reporting.services import Content, Figures, submission_import, submission_s
 from reporting.totals import totals_refresh
 from reporting.workbook import SHEET_TITLE, build_template
 from tests.addresses import programme_reverse
-from tests.factories import make_user
+from tests.factories import PeriodFactory, ProgrammeFactory, TargetFactory, UnitFactory, make_user
 from tests.surfaces import fetched
 from tests.test_error_pages import assert_error_page
 
@@ -235,6 +240,7 @@ class World:
     notification_a: Notification  # officer A's, unread, leading to unit A's 2024Q1 report
     record_a: MilestoneRecord  # unit A's plan recorded done, waiting for the Ban's confirmation
     secrets: dict[str, list[str]]  # per officer: what of the other unit must never reach them
+    elsewhere: dict  # the other district's programme, period, target and commune, with what shows its report
     sessions: dict[str, str]  # per role: a signed-in session, made once with ``force_login``
 
 
@@ -258,6 +264,29 @@ def _unit_data(*, unit: Unit, letter: str, periods, targets, officer: User, revi
     return [unit.name, unit.code, note, shortcoming, model]
 
 
+def _elsewhere(province: Unit) -> dict:
+    """Another district of the province, with a commune and its own programme, and the commune's report."""
+    area = UnitFactory(code="KHAC", name="Huyện Nơi Khác", kind=UnitKind.objects.get(code="district"), parent=province)
+    commune = UnitFactory(
+        code="KHAC-01", name="Xã Riêng Nơi Khác", kind=UnitKind.objects.get(code="commune"), parent=area
+    )
+    programme = ProgrammeFactory(code="khac-2024", area=area, title="Chương trình công tác dân vận năm 2024 nơi khác")
+    period = PeriodFactory(programme=programme, code="2024Q1", kind__code="quarter", end=datetime.date(2024, 3, 31))
+    target = TargetFactory(programme=programme, code="MT1", applies_to=[commune.kind])
+    note = "Ghi chú riêng của huyện khác"
+    submission_import(unit=commune, period=period, figures={target: Figures(1, 2, note)}, actor_label="test")
+    return {
+        "area": area,
+        "args": {
+            "programme_code": programme.code,
+            "unit_code": commune.code,
+            "period_id": period.id,
+            "target_id": target.id,
+        },
+        "shows": [commune.name, commune.code, note],
+    }
+
+
 def _filled_template(unit: Unit, period: Period) -> bytes:
     workbook = load_workbook(io.BytesIO(build_template(report_sheet(unit, period))))
     sheet = workbook[SHEET_TITLE]
@@ -277,8 +306,8 @@ def _build_world() -> World:
     users = {
         "officer_a": make_user("canbo_a", Role.OFFICER, unit=unit_a, password=PASSWORD),
         "officer_b": make_user("canbo_b", Role.OFFICER, unit=unit_b, password=PASSWORD),
-        "reviewer": make_user("thamdinh", Role.REVIEWER, password=PASSWORD),
-        "leader": make_user("lanhdao", Role.LEADER, password=PASSWORD),
+        "reviewer": make_user("thamdinh", Role.REVIEWER, unit=unit_a.parent, password=PASSWORD),
+        "leader": make_user("lanhdao", Role.LEADER, unit=unit_a.parent, password=PASSWORD),
         "administrator": make_user("quantri", Role.ADMINISTRATOR, password=PASSWORD),
     }
     admin = users["administrator"]
@@ -287,6 +316,11 @@ def _build_world() -> World:
     data = {"periods": periods, "targets": targets, "reviewer": users["reviewer"]}
     shows_a = _unit_data(unit=unit_a, letter="A", officer=users["officer_a"], **data)
     shows_b = _unit_data(unit=unit_b, letter="B", officer=users["officer_b"], **data)
+    elsewhere = _elsewhere(unit_a.parent.parent)
+    users |= {
+        "reviewer_b": make_user("thamdinh_khac", Role.REVIEWER, unit=elsewhere["area"], password=PASSWORD),
+        "leader_b": make_user("lanhdao_khac", Role.LEADER, unit=elsewhere["area"], password=PASSWORD),
+    }
     sessions = {}
     for role, user in users.items():
         client = Client()
@@ -324,7 +358,15 @@ def _build_world() -> World:
             attachment_name="Kế hoạch riêng của đơn vị A.pdf",
             recorded_at=datetime.datetime(2024, 2, 1, tzinfo=datetime.UTC),
         ),
-        secrets={"officer_a": shows_b, "officer_b": shows_a},
+        secrets={
+            "officer_a": shows_b,
+            "officer_b": shows_a,
+            "reviewer_b": shows_a + shows_b,
+            "leader_b": shows_a + shows_b,
+            "reviewer": elsewhere["shows"],
+            "leader": elsewhere["shows"],
+        },
+        elsewhere=elsewhere,
         sessions=sessions,
     )
 
@@ -409,7 +451,11 @@ def expected_location(answer: Answer, url: str, args: dict, role: str, world: Wo
     if answer.to == "login?next":
         return redirect_to_login(url)["Location"]
     if answer.to == "own":
-        return programme_reverse("unit_dashboard", kwargs={"unit_code": world.users[role].unit.code})
+        return programme_reverse(
+            "unit_dashboard",
+            kwargs={"unit_code": world.users[role].unit.code},
+            programme=world.periods["2024Q1"].programme,
+        )
     target = PATTERNS[answer.to].pattern.converters
     return reverse(answer.to, kwargs={key: value for key, value in args.items() if key in target})
 
@@ -564,7 +610,8 @@ def test_the_district_sees_what_an_officer_must_not(world, officer):
     ]
     urls += [
         reverse("register"),
-        programme_reverse("export_values", kwargs={"fmt": "csv"}) + f"?ky={world.periods['2024Q1'].id}",
+        programme_reverse("export_values", kwargs={"fmt": "csv"}, programme=world.periods["2024Q1"].programme)
+        + f"?ky={world.periods['2024Q1'].id}",
     ]
     shown = b""
     for url in urls:
@@ -572,6 +619,67 @@ def test_the_district_sees_what_an_officer_must_not(world, officer):
         assert response.status_code == 200
         shown += b"".join(response.streaming_content) if response.streaming else response.content
     assert [secret for secret in world.secrets[officer] if secret.encode() not in shown] == []
+
+
+# --- reviewers and leaders of another area ---------------------------------------------------------------------
+
+OUTSIDERS = ["reviewer_b", "leader_b"]
+AREA_OBJECTS = {"programme_code", "unit_code", "period_id", "target_id", "pk", "event_id", "record_id"}
+AREA_A_URLS = [name for name in URL_NAMES if AREA_OBJECTS & set(PATTERNS[name].pattern.converters)]
+# the URLs whose objects the other district has too (a programme, a unit, a period, a target)
+ELSEWHERE_URLS = [
+    name
+    for name in AREA_A_URLS
+    if set(PATTERNS[name].pattern.converters)
+    <= {"programme_code", "unit_code", "period_id", "target_id", "fmt", "kind"}
+]
+
+
+def refused_outside(method: str, name: str, role: str) -> set[int]:
+    """A unit or a programme outside the user's is a 404; a method the page never takes, or an action the role
+    may take nowhere (``role``'s answer in its own area), is refused first, before anything is looked up."""
+    first = {405} if EXPECTED["GET"][name]["reviewer"].status == 405 else set()
+    if method == "POST":
+        first |= {405}
+    if EXPECTED[method][name][role].status == 403:
+        first |= {403}
+    return first | {404}
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("name", AREA_A_URLS)
+@pytest.mark.parametrize("outsider", OUTSIDERS)
+def test_another_areas_reviewer_and_leader_never_reach_this_area(world, outsider, name, method):
+    args = url_args(name, world)
+    before = snapshot()
+    response = request(signed_in(outsider, world), method, name, world, args)
+    refused = refused_outside(method, name, outsider.removesuffix("_b"))
+    assert response.status_code in refused, (response.status_code, response.get("Location"))
+    assert snapshot() == before
+    assert_nothing_of_the_other_unit(response, outsider, world)
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("name", ELSEWHERE_URLS)
+@pytest.mark.parametrize("role", ["reviewer", "leader"])
+def test_this_areas_reviewer_and_leader_never_reach_another_area(world, role, name, method):
+    args = url_args(name, world) | {k: v for k, v in world.elsewhere["args"].items() if k in url_args(name, world)}
+    before = snapshot()
+    response = request(signed_in(role, world), method, name, world, args)
+    refused = refused_outside(method, name, role)
+    assert response.status_code in refused, (response.status_code, response.get("Location"))
+    assert snapshot() == before
+    assert_nothing_of_the_other_unit(response, role, world)
+
+
+@pytest.mark.parametrize("name", ELSEWHERE_URLS)
+@pytest.mark.parametrize("role", ["reviewer", "leader"])
+def test_each_areas_reviewer_and_leader_see_their_own_alike(world, role, name):
+    """The other district's reviewer (leader) gets on its own programme what this one's gets on this one's."""
+    own = request(signed_in(role, world), "GET", name, world, url_args(name, world))
+    args = url_args(name, world) | {k: v for k, v in world.elsewhere["args"].items() if k in url_args(name, world)}
+    theirs = request(signed_in(f"{role}_b", world), "GET", name, world, args)
+    assert theirs.status_code == own.status_code != 404
 
 
 # --- CSRF ------------------------------------------------------------------------------------------------------

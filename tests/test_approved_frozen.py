@@ -480,7 +480,7 @@ def test_the_refusal_names_at_most_ten_reports_and_counts_the_others(admin_clien
 
 
 def test_only_an_administrator_reaches_the_admin(client, approved, phong_tho):
-    client.force_login(make_user("thamdinh2", Role.REVIEWER))
+    client.force_login(make_user("thamdinh2", Role.REVIEWER, unit=phong_tho.area))
     target = Target.objects.get(programme=phong_tho, code="MT6")
     response = client.get(reverse("admin:programme_target_change", args=[target.pk]))
     assert response.status_code == 302

@@ -40,8 +40,8 @@ def period(db):
 
 
 @pytest.fixture
-def reviewer(db):
-    return make_user("thamdinh", Role.REVIEWER)
+def reviewer(period):
+    return make_user("thamdinh", Role.REVIEWER, unit=period.programme.area)
 
 
 def signed_in(user) -> Client:
@@ -214,7 +214,9 @@ def test_the_same_request_while_it_is_made_gets_the_same_download(period, review
     # Another request (the switch, the other file), or another user, is another download.
     assert started_id(start(client, "ma-tran", period, chi_duyet=1)) != str(waiting.pk)
     assert started_id(start(client, "so-lieu", period)) != str(waiting.pk)
-    assert started_id(start(signed_in(make_user("thamdinh2", Role.REVIEWER)), "ma-tran", period)) != str(waiting.pk)
+    assert started_id(
+        start(signed_in(make_user("thamdinh2", Role.REVIEWER, unit=period.programme.area)), "ma-tran", period)
+    ) != str(waiting.pk)
     assert PreparedDownload.objects.count() == 4
     # A finished one is not reused: the figures may have changed since.
     waiting.state = State.DONE
@@ -299,7 +301,12 @@ def test_a_download_is_its_askers_only(period, reviewer):
     administrator = make_user("quantri", Role.ADMINISTRATOR)
     administrator.is_superuser = True
     administrator.save(update_fields=["is_superuser"])
-    for other in (make_user("thamdinh2", Role.REVIEWER), make_user("lanhdao", Role.LEADER), administrator):
+    area = period.programme.area
+    for other in (
+        make_user("thamdinh2", Role.REVIEWER, unit=area),
+        make_user("lanhdao", Role.LEADER, unit=area),
+        administrator,
+    ):
         client = signed_in(other)
         for name in ("download_status", "download_progress", "download_file"):
             response = client.get(reverse(name, args=[download_id]))

@@ -33,7 +33,7 @@ from reporting.selectors.series import programme_compliance, programme_periods
 from reporting.services import Figures, submission_approve, submission_import, submission_return
 from reporting.totals import totals_refresh
 from tests.addresses import programme_reverse
-from tests.factories import TargetFactory, make_district, make_user
+from tests.factories import TargetFactory, make_district, make_user, work_in
 
 FILE_ROWS = [
     ("03549", "2024S1", "MT1", 3, 10),
@@ -503,6 +503,7 @@ def test_target_page_of_a_large_district_charts_both_ends_and_pages_the_table(cl
 
 def district(n_units: int, year: int, reviewer):
     programme, periods, targets = make_district(n_units, year=year)
+    work_in(reviewer, programme.area)  # the reviewer of this district's programme
     register = TargetFactory(programme=programme, source=Target.Source.MODELS_REGISTERED)
     register.applies_to.set(targets[0].applies_to.all())
     units = list(Unit.objects.filter(parent=programme.area).order_by("order"))

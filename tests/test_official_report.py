@@ -32,7 +32,7 @@ from reporting.services import Content, Figures, submission_approve, submission_
 from reporting.totals import totals_refresh
 from reporting.views.exports import CONTENT_TYPES
 from tests.addresses import programme_reverse
-from tests.factories import make_user
+from tests.factories import make_user, work_in
 from tests.test_error_pages import assert_error_page
 from tests.test_exports import district_with_reports, load_values
 
@@ -594,6 +594,7 @@ def test_district_report_query_count_does_not_grow_with_the_units(client, db):
     user = make_user("thu", Role.REVIEWER)
 
     def count(period) -> int:
+        work_in(user, period.programme.area)
         client.force_login(user)
         with CaptureQueriesContext(connection) as captured:
             response = client.get(programme_reverse("official_report", args=[period.id]))

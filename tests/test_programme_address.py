@@ -36,10 +36,11 @@ def annual(programme, year: int):
     )
 
 
-def district_with_two_years(code: str = "thu"):
-    """One area with a 2024 and a 2026 programme; the third commune closed on 1 July 2025."""
+def district_with_two_years(province: Unit, code: str = "thu"):
+    """One area of the province with a 2024 and a 2026 programme; the third commune closed on 1 July 2025."""
     commune = UnitKindFactory(code="commune", name="Xã, thị trấn")
-    area = UnitFactory(code=f"{code}-H", name=f"Huyện {code}", kind=UnitKindFactory(code="district", reports=False))
+    district = UnitKindFactory(code="district", reports=False)
+    area = UnitFactory(code=f"{code}-H", name=f"Huyện {code}", kind=district, parent=province)
     units = [
         UnitFactory(code=f"{code}-{i}", name=f"Xã {code} {i}", kind=commune, parent=area, order=i) for i in range(3)
     ]
@@ -57,19 +58,20 @@ def district_with_two_years(code: str = "thu"):
 
 @pytest.fixture
 def world(db):
-    _, units, years = district_with_two_years()
+    province = UnitFactory(code="T", name="Tỉnh Thử", kind=UnitKindFactory(code="province", reports=False))
+    _, units, years = district_with_two_years(province)
     (_, y24, mt24), (_, y26, mt26) = years[2024], years[2026]
     for unit, figures in zip(units, (Figures(3, 4), Figures(1, 2), Figures(2, 2)), strict=True):
         submission_import(unit=unit, period=y24, figures={mt24: figures}, actor_label="test")
     for unit, figures in zip(units[:2], (Figures(4, 4), Figures(1, 4)), strict=True):
         submission_import(unit=unit, period=y26, figures={mt26: figures}, actor_label="test")
-    _, elsewhere_units, elsewhere = district_with_two_years("khac")
+    _, elsewhere_units, elsewhere = district_with_two_years(province, "khac")
     return {
         "units": units,
         "years": years,
         "elsewhere": elsewhere,
         "elsewhere_unit": elsewhere_units[0],
-        "reviewer": make_user("thamdinh", Role.REVIEWER),
+        "reviewer": make_user("thamdinh", Role.REVIEWER, unit=province),  # the province's: both districts
         "officer": make_user("canbo", Role.OFFICER, unit=units[0]),
     }
 

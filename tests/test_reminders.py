@@ -191,8 +191,8 @@ def completeness_queries(client, user) -> int:
 
 
 def test_the_completeness_page_costs_the_same_with_reminders_of_1_or_many_units(client, db):
-    reviewer = make_user("thamdinh", Role.REVIEWER)
     programme, periods, _ = make_district(1)
+    reviewer = make_user("thamdinh", Role.REVIEWER, unit=programme.area)
     send_reminders(periods[0].due)
     few = completeness_queries(client, reviewer)
     make_district_units = [

@@ -32,7 +32,7 @@ from reporting.services import (
 )
 from reporting.totals import totals_refresh
 from tests.addresses import programme_reverse
-from tests.factories import make_district, make_user
+from tests.factories import make_district, make_user, work_in
 
 
 def period(programme, code) -> Period:
@@ -277,6 +277,7 @@ def test_inbox_paginates_by_fifty(client, reviewer):
     programme, periods, targets = make_district(60)
     for unit in Unit.objects.filter(parent=programme.area):
         imported(unit, periods[0], {targets[0]: Figures(1, 2)})
+    work_in(reviewer, programme.area)
     client.force_login(reviewer)
     first = client.get(programme_reverse("inbox")).text
     assert "Trang 1 / 2" in first and "(60)" in first and first.count("Xem và thẩm định") == 50
@@ -379,7 +380,9 @@ def test_reopen_needs_a_reason(client, reviewer, submitted):
 
 def test_stale_version_is_refused_and_the_typed_comment_kept(client, reviewer, submitted):
     opened_with = submitted.version
-    submission_approve(user=make_user("khac", Role.REVIEWER), submission=submitted, version=opened_with)
+    submission_approve(
+        user=make_user("khac", Role.REVIEWER, unit=submitted.unit.parent), submission=submitted, version=opened_with
+    )
     client.force_login(reviewer)
     response = post(client, submitted, "return", comment="Ý kiến dài\ncủa tôi", version=opened_with)
     assert response.status_code == 409
@@ -472,13 +475,13 @@ def district(n_units: int):
 
 def test_inbox_query_count_is_fixed(client, db):
     small_programme, periods, _ = district(10)
-    client.force_login(make_user("small", Role.REVIEWER))
+    client.force_login(make_user("small", Role.REVIEWER, unit=small_programme.area))
     small = count_queries(client, programme_reverse("inbox"))
     small_filtered = count_queries(client, programme_reverse("inbox"), {"ky": periods[-1].id})
     Programme.objects.filter(pk=small_programme.pk).update(year=2023)  # the large one becomes the current programme
     totals_refresh()  # written past the paths that keep the district's sums
-    _, periods, _ = district(300)
-    client.force_login(make_user("large", Role.REVIEWER))
+    large_programme, periods, _ = district(300)
+    client.force_login(make_user("large", Role.REVIEWER, unit=large_programme.area))
     large_page = client.get(programme_reverse("inbox")).text
     assert "(600)" in large_page and large_page.count("Xem và thẩm định") == 50
     large = count_queries(client, programme_reverse("inbox"))
@@ -488,10 +491,10 @@ def test_inbox_query_count_is_fixed(client, db):
 
 
 def test_review_page_query_count_is_fixed(client, db):
-    _, periods, units = district(10)
-    client.force_login(make_user("small", Role.REVIEWER))
+    programme, periods, units = district(10)
+    client.force_login(make_user("small", Role.REVIEWER, unit=programme.area))
     small = count_queries(client, reverse("review", args=[periods[-1].id, units[3].code]))
-    _, periods, units = district(300)
-    client.force_login(make_user("large", Role.REVIEWER))
+    programme, periods, units = district(300)
+    client.force_login(make_user("large", Role.REVIEWER, unit=programme.area))
     large = count_queries(client, reverse("review", args=[periods[-1].id, units[3].code]))
     assert small == large

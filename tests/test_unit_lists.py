@@ -199,7 +199,7 @@ def unit_names_read(captured) -> list[str]:
 )
 def test_a_page_of_a_large_tree_reads_only_its_own_units(client, db, url, params):
     programme = deep_programme(communes=20, villages=15)  # 320 units
-    client.force_login(make_user("xem", Role.REVIEWER))
+    client.force_login(make_user("xem", Role.REVIEWER, unit=programme.area))
     with CaptureQueriesContext(connection) as captured:
         response = client.get(reverse(url) if url == "register" else programme_reverse(url), params)
     assert response.status_code == 200

@@ -21,7 +21,7 @@ from reporting.imports import ImportRejected, import_values
 from reporting.models import Submission, SubmissionEvent, Value
 from reporting.services import Content, Figures, SubmissionError, submission_import, submission_save
 from tests.addresses import programme_reverse
-from tests.factories import make_district, make_user
+from tests.factories import make_district, make_user, work_in
 from tests.test_review import complete_content, period
 from tests.test_workbook import download, fill, upload
 from tests.test_workbook import xlsx as workbook_file
@@ -315,6 +315,7 @@ def district_with_violations(n_units: int):
 def test_the_violations_page_lists_every_unit_breaking_a_rule(client, reviewer):
     year = district_with_violations(3)
     Submission.objects.filter(unit__code__endswith="00001").update(explanations={"canh-bao": "Lý do của xã 1."})
+    work_in(reviewer, year.programme.area)
     client.force_login(reviewer)
     page = client.get(programme_reverse("violations"), {"ky": year.id}).text
     assert "3 báo cáo vi phạm quy tắc" in page and "3 lỗi, 3 cảnh báo (2 chưa giải trình)" in page
@@ -325,6 +326,7 @@ def test_the_violations_page_lists_every_unit_breaking_a_rule(client, reviewer):
 @pytest.mark.parametrize("n_units", [1, 12])
 def test_the_violations_page_reads_a_fixed_number_of_queries(client, reviewer, django_assert_num_queries, n_units):
     year = district_with_violations(n_units)
+    work_in(reviewer, year.programme.area)
     client.force_login(reviewer)
     client.get(programme_reverse("violations"), {"ky": year.id})  # the session and the user are read once
     with django_assert_num_queries(QUERIES):

@@ -109,7 +109,7 @@ def test_after_the_due_date_the_overview_names_the_missing_units(client, reviewe
 
 def test_the_target_page_and_the_start_page_carry_the_verdict(client, loaded, targets):
     s1 = set_due(period(loaded, "2024S1"), timezone.localdate() - DAY)
-    leader = make_user("lanhdao", Role.LEADER)
+    leader = make_user("lanhdao", Role.LEADER, unit=loaded.area)
     page = get(client, leader, programme_reverse("target_dashboard", args=[targets["MT6"].id]), ky=s1.id).text
     assert "2/17 đơn vị đã báo cáo; chưa báo cáo: Xã Huổi Luông, Xã Sì Lở Lầu," in page
     home = get(client, leader, reverse("home")).text  # the latest period with data is the annual one

@@ -46,7 +46,7 @@ def district_dashboard(view):
     def wrapper(request, programme_code, *args, **kwargs):
         user = request.user
         programme = programme_or_404(user, programme_code)
-        if may(user, Action.VIEW_DISTRICT):
+        if may(user, Action.VIEW_DISTRICT, programme):
             return view(request, programme, *args, **kwargs)
         if user.unit_id and may(user, Action.VIEW_UNIT, user.unit):
             return redirect("unit_dashboard", programme_code=programme.code, unit_code=user.unit.code)
@@ -122,7 +122,7 @@ def unit_dashboard(request, programme_code, unit_code):
     unit = unit_or_404(request.user, unit_code)  # 404 for an officer asking for another unit
     if programme.area_id not in ancestor_ids(unit):  # a unit outside the programme's area
         raise Http404
-    district = may(request.user, Action.VIEW_DISTRICT)
+    district = may(request.user, Action.VIEW_DISTRICT, programme)
     report_view = "report" if may(request.user, Action.EDIT_REPORT, unit) else "review"
 
     def build():
@@ -135,8 +135,8 @@ def unit_dashboard(request, programme_code, unit_code):
 @login_required
 @require_GET
 def target_dashboard(request, programme_code, target_id):
-    require_or_404(request.user, Action.VIEW_DISTRICT)  # officers never see other units' standing
     programme = programme_or_404(request.user, programme_code)
+    require_or_404(request.user, Action.VIEW_DISTRICT, programme)  # officers never see other units' standing
 
     def build():
         target = get_object_or_404(

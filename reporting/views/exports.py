@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import Action, programme_or_404, required, unit_or_404
+from accounts.permissions import Action, programme_or_404, require_or_404, required, unit_or_404
 from programme.models import Period
 from programme.selectors import reports_under
 from reporting.access import report_period
@@ -67,6 +67,7 @@ def chosen_period(request, programme_code: str) -> Period:
     """The period of the programme named in the address picked by ``ky``, or its latest period with data; 404
     for anything else, a period of another programme too."""
     programme = programme_or_404(request.user, programme_code)
+    require_or_404(request.user, Action.DOWNLOAD, programme)
     chosen = request.GET.get("ky", "")
     if chosen:
         if not PERIOD_ID.fullmatch(chosen):
@@ -171,6 +172,7 @@ def export_texts(request, programme_code):
 @require_GET
 def official_report(request, programme_code, period_id):
     programme = programme_or_404(request.user, programme_code)
+    require_or_404(request.user, Action.DOWNLOAD, programme)
     period = report_period(period_id)
     if period.programme_id != programme.pk:
         raise Http404

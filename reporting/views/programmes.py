@@ -71,8 +71,8 @@ def target_year_over_year(request, programme_code, target_id):
     """The target's figures beside those of the target of the same code in another programme (``voi``, its
     code; by default the newest older one, of the same area first): the area's, and each unit's where the unit is
     in both."""
-    require_or_404(request.user, Action.VIEW_DISTRICT)
     programme = programme_or_404(request.user, programme_code)
+    require_or_404(request.user, Action.VIEW_DISTRICT, programme)  # officers never see other units' standing
     target = get_object_or_404(Target.objects.select_related("programme__area"), pk=target_id, programme=programme)
     choices = [
         other for other in visible_programmes(request.user).filter(targets__code=target.code).exclude(pk=programme.pk)

@@ -45,6 +45,7 @@ DONE = {"approve": "Đã duyệt", "return": "Đã trả lại", "reopen": "Đã
 def inbox(request, programme_code):
     """Reports of the programme named in the address, the reviewer's queue (submitted ones) first by default."""
     programme = programme_or_404(request.user, programme_code)
+    require_or_404(request.user, Action.VIEW_DISTRICT, programme)
     context = {"programme": programme, "switcher": switcher(request, programme), "status_choices": STATUS_CHOICES}
     filters = inbox_filters(programme)
     period_id = chosen_id(request.GET.get("ky"), filters.periods)
@@ -83,11 +84,12 @@ def _act(action: str, *, user, submission: Submission, version: int, comment: st
 def review(request, period_id, unit_code):
     """One report with its figures against the previous period; a reviewer approves, returns or reopens it."""
     require_or_404(request.user, Action.VIEW_DISTRICT)  # officers never learn which reports exist outside their unit
-    unit = unit_or_404(request.user, unit_code)
+    unit = unit_or_404(request.user, unit_code)  # 404 for a unit outside the user's own
     period = report_period(period_id)
+    require_or_404(request.user, Action.VIEW_DISTRICT, period.programme)
     status, attempt = 200, None
     if request.method == "POST":
-        require(request.user, Action.REVIEW)
+        require(request.user, Action.REVIEW_UNIT, unit)
         submission = get_object_or_404(Submission.objects.select_related("period"), unit=unit, period=period)
         action, comment = request.POST.get("action", ""), request.POST.get("comment", "")
         version = request.POST.get("version", "")
