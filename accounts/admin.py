@@ -15,7 +15,7 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ["unit"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
-        ("Đơn vị báo cáo", {"fields": ["unit"]}),
+        ("Đơn vị", {"fields": ["unit"]}),
     ]
 
 

@@ -6,7 +6,8 @@ from accounts.roles import Role
 
 
 class User(AbstractUser):
-    """A person who signs in. The role is carried by the group of that name; an officer reports for ``unit``."""
+    """A person who signs in. The role is carried by the group of that name; everyone works inside ``unit``: an
+    officer reports for it, a reviewer or a leader sees the units under it (``accounts.permissions``)."""
 
     unit = models.ForeignKey(
         "programme.Unit",
@@ -14,8 +15,11 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
         related_name="officers",
-        verbose_name="đơn vị báo cáo",
-        help_text="Chỉ với cán bộ đơn vị: đơn vị mà người này lập báo cáo.",
+        verbose_name="đơn vị",
+        help_text=(
+            "Cán bộ đơn vị: đơn vị mà người này lập báo cáo. Cán bộ Ban Dân vận, lãnh đạo: đơn vị của mình; "
+            "chỉ xem và thẩm định các đơn vị trực thuộc. Chưa có đơn vị thì chưa xem được chương trình nào."
+        ),
     )
 
     class Meta(AbstractUser.Meta):

@@ -2,7 +2,14 @@
 
 Views, services, exports and templates all ask here; nothing else reads a permission or compares a user's unit.
 The roles (``accounts.roles``) say which permissions each group carries; this module says what each action
-needs. Actions on a unit take the unit; the others take nothing.
+needs. Actions on a unit take the unit, those on a programme the programme; the others take nothing. Some may
+be asked either way: without a unit or programme they say whether the role allows the action somewhere (what a
+menu needs), with one whether it is allowed there.
+
+Everyone works inside their own organisation (``User.unit``): reviewers and leaders see and act on the units
+under their unit (its subtree: the unit's path, ``programme.tree``) and on the programmes whose area is their
+unit or under it; an officer on the own unit and the programmes it reports in; administrators (superusers, and
+those who manage the accounts) everywhere. A reviewer or leader whose account has no unit sees nothing.
 
 How a refusal is shown is part of the rule, so the helpers raise it the same way everywhere: a unit the user may
 not see is a 404 (officers never learn that another unit or its reports exist), an action the user may not take
@@ -15,9 +22,11 @@ from functools import wraps
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from programme.models import Unit
+from programme import tree
+from programme.models import Programme, Unit
 
 SUBMIT_REPORT = "reporting.submit_report"
 REVIEW_REPORT = "reporting.review_report"
@@ -33,65 +42,165 @@ def _own_unit(user, unit: Unit | None) -> bool:
     return unit is not None and unit_id is not None and unit_id == unit.pk
 
 
+def _administrator(user) -> bool:
+    return user.is_superuser or user.has_perm(MANAGE_USERS)
+
+
+def _under_own(user, unit: Unit) -> bool:
+    """Whether ``unit`` is the user's unit or under it (administrators: everywhere). No query: the unit's path
+    names its ancestors."""
+    if _administrator(user):
+        return True
+    own = getattr(user, "unit_id", None)
+    return own is not None and tree.is_within(unit.path, own)
+
+
+def _in_scope(user, unit: Unit | None) -> bool:
+    """Asked without a unit: anywhere; with one: under the user's own unit."""
+    return unit is None or _under_own(user, unit)
+
+
+def _district_sees(user, programme: Programme | None) -> bool:
+    """The programme's area is the user's unit or under it (asked without one: some programme)."""
+    return programme is None or _under_own(user, programme.area)
+
+
+def _reports_in(user, programme: Programme) -> bool:
+    """The officer's unit reports in the programme: its area is above the unit."""
+    unit = user.unit if getattr(user, "unit_id", None) else None
+    return unit is not None and programme.area_id in tree.ids_of(unit.path)[:-1]
+
+
+def _programme_visible(user, programme: Programme) -> bool:
+    """A programme's pages: the district's viewers see those of their unit and under it; an officer those its
+    unit reports in."""
+    if user.has_perm(VIEW_ALL_REPORTS):
+        return _district_sees(user, programme)
+    return user.has_perm(SUBMIT_REPORT) and _reports_in(user, programme)
+
+
+UNIT_OR_NOTHING = (Unit, None)
+PROGRAMME_OR_NOTHING = (Programme, None)
+
+
 class Action(Enum):
-    """What a user may be asked to be allowed; the value is ``(needs a unit, rule)``."""
+    """What a user may be asked to be allowed; the value is ``(what it is asked of, rule)``: ``Unit``,
+    ``Programme``, nothing (``None``), or either of a pair (``UNIT_OR_NOTHING``, ``PROGRAMME_OR_NOTHING``)."""
 
     # Reports
     VIEW_UNIT = (
-        True,
-        lambda user, unit: user.has_perm(VIEW_ALL_REPORTS) or (user.has_perm(SUBMIT_REPORT) and _own_unit(user, unit)),
-    )
-    EDIT_REPORT = (True, lambda user, unit: user.has_perm(SUBMIT_REPORT) and _own_unit(user, unit))
-    REVIEW = (False, lambda user, unit: user.has_perm(REVIEW_REPORT))
-    # Reviewing this unit's reports: who is told of its submissions (``reviewers_of``). Every reviewer reviews
-    # every unit today; a reviewer kept to an area is a change of this rule alone.
-    REVIEW_UNIT = (True, lambda user, unit: may(user, Action.REVIEW))
-    # Composing the body's own report for a period, for the programme's area (the unit given): its reviewers
-    COMPOSE_REPORT = (True, lambda user, unit: may(user, Action.REVIEW_UNIT, unit))
-    # Keeping the signed and stamped report with it: the unit's officer, or a reviewer of the unit
-    ATTACH_SIGNED = (
-        True,
-        lambda user, unit: may(user, Action.EDIT_REPORT, unit) or may(user, Action.REVIEW_UNIT, unit),
-    )
-    # Urging units to report ("đôn đốc") from the completeness page
-    REMIND = (False, lambda user, unit: user.has_perm(REVIEW_REPORT))
-    UPLOAD_BULK = (False, lambda user, unit: user.has_perm(REVIEW_REPORT))
-    # The district's pages and downloads
-    VIEW_DISTRICT = (False, lambda user, unit: user.has_perm(VIEW_ALL_REPORTS))
-    DOWNLOAD = (False, lambda user, unit: user.has_perm(VIEW_ALL_REPORTS))
-    # The register of "Dân vận khéo" models: an officer registers for the own unit, a reviewer for any unit
-    REGISTER_MODEL = (
-        True,
+        Unit,
         lambda user, unit: (
-            user.has_perm(RECOGNISE_MODELS) or (user.has_perm(REGISTER_MODELS) and _own_unit(user, unit))
+            (user.has_perm(VIEW_ALL_REPORTS) and _under_own(user, unit))
+            or (user.has_perm(SUBMIT_REPORT) and _own_unit(user, unit))
         ),
     )
-    RECOGNISE_MODEL = (False, lambda user, unit: user.has_perm(RECOGNISE_MODELS))
-    VIEW_DISTRICT_REGISTER = (False, lambda user, unit: user.has_perm(RECOGNISE_MODELS) or user.has_perm(VIEW_MODELS))
+    EDIT_REPORT = (Unit, lambda user, unit: user.has_perm(SUBMIT_REPORT) and _own_unit(user, unit))
+    REVIEW = (None, lambda user, unit: user.has_perm(REVIEW_REPORT))
+    # Reviewing this unit's reports (approving, returning, reopening, confirming its milestones): the reviewers
+    # whose unit is above it, who are also those told of its submissions (``reviewers_of``)
+    REVIEW_UNIT = (Unit, lambda user, unit: user.has_perm(REVIEW_REPORT) and _under_own(user, unit))
+    # Composing the body's own report for a period, for the programme's area (the unit given): its reviewers
+    COMPOSE_REPORT = (Unit, lambda user, unit: may(user, Action.REVIEW_UNIT, unit))
+    # Keeping the signed and stamped report with it: the unit's officer, or a reviewer of the unit
+    ATTACH_SIGNED = (
+        Unit,
+        lambda user, unit: may(user, Action.EDIT_REPORT, unit) or may(user, Action.REVIEW_UNIT, unit),
+    )
+    # Urging a programme's units to report ("đôn đốc") from its completeness page
+    REMIND = (
+        PROGRAMME_OR_NOTHING,
+        lambda user, programme: user.has_perm(REVIEW_REPORT) and _district_sees(user, programme),
+    )
+    # Loading figures from a file: each row's unit must be under the reviewer's
+    UPLOAD_BULK = (UNIT_OR_NOTHING, lambda user, unit: user.has_perm(REVIEW_REPORT) and _in_scope(user, unit))
+    # A programme's district-wide pages and downloads
+    VIEW_DISTRICT = (
+        PROGRAMME_OR_NOTHING,
+        lambda user, programme: user.has_perm(VIEW_ALL_REPORTS) and _district_sees(user, programme),
+    )
+    DOWNLOAD = (
+        PROGRAMME_OR_NOTHING,
+        lambda user, programme: user.has_perm(VIEW_ALL_REPORTS) and _district_sees(user, programme),
+    )
+    # The register of "Dân vận khéo" models: an officer registers for the own unit, a reviewer for the units under
+    # the own unit
+    REGISTER_MODEL = (
+        Unit,
+        lambda user, unit: (
+            (user.has_perm(RECOGNISE_MODELS) and _under_own(user, unit))
+            or (user.has_perm(REGISTER_MODELS) and _own_unit(user, unit))
+        ),
+    )
+    RECOGNISE_MODEL = (UNIT_OR_NOTHING, lambda user, unit: user.has_perm(RECOGNISE_MODELS) and _in_scope(user, unit))
+    VIEW_DISTRICT_REGISTER = (None, lambda user, unit: user.has_perm(RECOGNISE_MODELS) or user.has_perm(VIEW_MODELS))
     VIEW_REGISTER = (  # the district's register, or the own unit's
-        False,
+        None,
         lambda user, unit: (
             may(user, Action.VIEW_DISTRICT_REGISTER)
             or (user.has_perm(REGISTER_MODELS) and getattr(user, "unit_id", None) is not None)
         ),
     )
 
+    # A programme's pages (its dashboards, exports, inbox and board): 404 for a programme the user may not see
+    VIEW_PROGRAMME = (Programme, _programme_visible)
+
     # The try-out's mailbox of the e-mails written to files: for those who manage the accounts
-    VIEW_TEST_MAILBOX = (False, lambda user, unit: user.has_perm(MANAGE_USERS))
+    VIEW_TEST_MAILBOX = (None, lambda user, unit: user.has_perm(MANAGE_USERS))
+
+    @property
+    def subjects(self) -> tuple:
+        asked = self.value[0]
+        return asked if isinstance(asked, tuple) else (asked,)
+
+    @property
+    def subject(self) -> type | None:
+        """What the action is asked of (a unit or a programme), None for an action of the role alone."""
+        return next((kind for kind in self.subjects if kind is not None), None)
 
     @property
     def needs_unit(self) -> bool:
-        return self.value[0]
+        """Whether it must be asked of something (a unit or a programme)."""
+        return None not in self.subjects
 
 
-def may(user, action: Action, unit: Unit | None = None) -> bool:
-    """Whether ``user`` may take ``action`` (on ``unit``, for the actions on a unit)."""
-    needs_unit, rule = action.value
-    if needs_unit and unit is None:
-        raise TypeError(f"{action.name} is asked of a unit")
-    if not needs_unit and unit is not None:
-        raise TypeError(f"{action.name} is not asked of a unit")
+def may(user, action: Action, unit: Unit | Programme | None = None) -> bool:
+    """Whether ``user`` may take ``action`` (on ``unit``, for the actions on a unit; on the programme, for those
+    on a programme)."""
+    rule = action.value[1]
+    if not isinstance(unit, tuple(type(None) if kind is None else kind for kind in action.subjects)):
+        if unit is None:
+            raise TypeError(f"{action.name} is asked of a {action.subject.__name__}")
+        raise TypeError(f"{action.name} is not asked of a {type(unit).__name__}")
     return bool(rule(user, unit))
+
+
+def visible_programmes(user) -> QuerySet:
+    """The programmes ``may(user, Action.VIEW_PROGRAMME, programme)`` allows, newest first (by year, then code),
+    as one query."""
+    programmes = Programme.objects.select_related("area").order_by("-year", "code")
+    if not getattr(user, "is_authenticated", False):
+        return programmes.none()
+    if user.has_perm(VIEW_ALL_REPORTS):
+        if _administrator(user):
+            return programmes
+        if not getattr(user, "unit_id", None):
+            return programmes.none()
+        return programmes.filter(tree.runs_through(user.unit_id, "area__"))  # the area is the unit or under it
+    if user.has_perm(SUBMIT_REPORT) and getattr(user, "unit_id", None):
+        unit_under_area = Unit.objects.filter(pk=user.unit_id, path__startswith=OuterRef("area__path")).exclude(
+            pk=OuterRef("area_id")
+        )
+        return programmes.filter(Exists(unit_under_area))
+    return programmes.none()
+
+
+def programme_or_404(user, code: str) -> Programme:
+    """The programme of that code if the user may see it; 404 otherwise, as for one that does not exist."""
+    programme = Programme.objects.select_related("area").filter(code=code).first()
+    if programme is None or not may(user, Action.VIEW_PROGRAMME, programme):
+        raise Http404
+    return programme
 
 
 def reviewers_of(unit: Unit) -> list:

@@ -349,16 +349,16 @@ class Reviewer(User):
     """Reads the inbox, opens a submitted report of the own share (the inbox's or an officer's), and approves
     it or (one time in three) returns it. Shares are disjoint, so two reviewers never race for one report."""
 
-    def __init__(self, *args, index: int, of: int, watched: list[tuple[int, str]], **kwargs):
+    def __init__(self, *args, index: int, of: int, watched: list[tuple[int, str]], inbox: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.index, self.of = index, of
+        self.index, self.of, self.inbox = index, of, inbox
         self.watched = [(period, unit) for period, unit in watched if self.owns(unit)]
 
     def owns(self, unit: str) -> bool:
         return zlib.crc32(unit.encode()) % self.of == self.index
 
     def step(self) -> None:
-        inbox = self.call("GET", "/tham-dinh/")
+        inbox = self.call("GET", self.inbox)
         if inbox is None:
             return
         listed = [(int(p), u) for p, u in re.findall(r'href="/tham-dinh/(\d+)/([^/"]+)/"', inbox.text) if self.owns(u)]

@@ -198,22 +198,23 @@ def sequential(port: int, seeded) -> list:
     annual = seeded.period_ids[-1]
     report = f"/bao-cao/{annual}/{submit_unit}/"
     change = load.draft_saver(changer, report, random.Random(7))
+    at = f"/ct/{seeded.programme_code}"  # the programme's pages (docs/decisions/0029-programme-in-the-address.md)
     pages = {
-        "overview": "/tong-quan/",
-        "matrix": "/tong-quan/ma-tran/",
-        "completeness": "/tong-quan/tien-do-nop/",
-        "unit": f"/tong-quan/don-vi/{seeded.sample_unit}/",
-        "target": f"/tong-quan/chi-tieu/{seeded.target_id}/",
+        "overview": f"{at}/tong-quan/",
+        "matrix": f"{at}/tong-quan/ma-tran/",
+        "completeness": f"{at}/tong-quan/tien-do-nop/",
+        "unit": f"{at}/tong-quan/don-vi/{seeded.sample_unit}/",
+        "target": f"{at}/tong-quan/chi-tieu/{seeded.target_id}/",
         "start": "/",
         "register": "/mo-hinh/",
     }
     exports = {
-        "csv": "/xuat/ma-tran.csv",
-        "docx": f"/xuat/bao-cao-{annual}.docx",
-        "values": "/xuat/so-lieu.csv",
-        "texts": "/xuat/noi-dung.csv",
-        "matrix-xlsx": "/xuat/chuan-bi/ma-tran.xlsx",
-        "values-xlsx": "/xuat/chuan-bi/so-lieu.xlsx",
+        "csv": f"{at}/xuat/ma-tran.csv",
+        "docx": f"{at}/xuat/bao-cao-{annual}.docx",
+        "values": f"{at}/xuat/so-lieu.csv",
+        "texts": f"{at}/xuat/noi-dung.csv",
+        "matrix-xlsx": f"{at}/xuat/chuan-bi/ma-tran.xlsx",
+        "values-xlsx": f"{at}/xuat/chuan-bi/so-lieu.xlsx",
     }
     results = []
     floor = dict(floor=roleless, warmup=WARMUP)
@@ -221,8 +222,8 @@ def sequential(port: int, seeded) -> list:
         progress(f"# timing {name} {path}, at the first view after a change and viewed again")
         results.append(load.measure(leader, f"{name}-changed", path, count=PAGE_REQUESTS, change=change, **floor))
         results.append(load.measure(leader, name, path, count=PAGE_REQUESTS, **floor))
-    progress("# timing inbox /tham-dinh/")
-    results.append(load.measure(leader, "inbox", "/tham-dinh/", count=PAGE_REQUESTS, **floor))
+    progress(f"# timing inbox {at}/tham-dinh/")
+    results.append(load.measure(leader, "inbox", f"{at}/tham-dinh/", count=PAGE_REQUESTS, **floor))
     for name, path in exports.items():
         progress(f"# timing {name} {path}")
         if name in BACKGROUND:
@@ -250,7 +251,16 @@ def mixed(port: int, seeded) -> tuple[str, bool, list[float]]:
         for i, (name, unit) in enumerate(officers)
     ]
     users += [
-        load.Reviewer(port, name, tally, seed=100 + i, index=i, of=len(seeded.reviewers), watched=watched)
+        load.Reviewer(
+            port,
+            name,
+            tally,
+            seed=100 + i,
+            index=i,
+            of=len(seeded.reviewers),
+            watched=watched,
+            inbox=f"/ct/{seeded.programme_code}/tham-dinh/",
+        )
         for i, name in enumerate(seeded.reviewers)
     ]
     users += [load.Leader(port, name, tally, seed=200 + i, pages=pages) for i, name in enumerate(seeded.leaders)]
@@ -282,11 +292,11 @@ def leader_pages(port: int, seeded) -> list[str]:
     browser.sign_in(seeded.leaders[0], seeded.password)
     candidates = [
         "/",
-        "/tong-quan/",
-        "/tong-quan/ma-tran/",
-        "/tong-quan/tien-do-nop/",
-        f"/tong-quan/don-vi/{seeded.sample_unit}/",
-        f"/tong-quan/chi-tieu/{seeded.target_id}/",
+        f"/ct/{seeded.programme_code}/tong-quan/",
+        f"/ct/{seeded.programme_code}/tong-quan/ma-tran/",
+        f"/ct/{seeded.programme_code}/tong-quan/tien-do-nop/",
+        f"/ct/{seeded.programme_code}/tong-quan/don-vi/{seeded.sample_unit}/",
+        f"/ct/{seeded.programme_code}/tong-quan/chi-tieu/{seeded.target_id}/",
         "/mo-hinh/",
     ]
     return [path for path in candidates if browser.get(path).status == 200]

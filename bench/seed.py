@@ -45,6 +45,7 @@ class Seeded:
     units: int
     reporting_units: int
     password: str  # every seeded account's
+    programme_code: str  # the seeded programme's, in its pages' addresses
     period_ids: list[int]  # in order, the annual period last
     sample_unit: str  # a commune, for the unit page
     target_id: int  # MT1, for the target page
@@ -82,6 +83,7 @@ def seed(*, units: int, officers: int, reviewers: int, leaders: int, log=print) 
         units=units,
         reporting_units=len(reporting),
         password=PASSWORD,
+        programme_code=programme.code,
         period_ids=[p.id for p in periods],
         sample_unit=communes[len(communes) // 2].code,
         target_id=programme.targets.get(code="MT1").id,

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from dvproject.views import health
+from reporting.views.programmes import latest
 
 admin.site.site_header = "Quản trị — Theo dõi công tác dân vận"
 admin.site.site_title = "Quản trị công tác dân vận"
@@ -16,4 +17,6 @@ urlpatterns = [
     path("", include("followup.urls")),
     path("", include("milestones.urls")),
     path("", include("synthesis.urls")),
+    # The addresses from before the programme was in the address: the newest programme the user may see
+    path("<old_address:rest>", latest, name="programme_latest"),
 ]

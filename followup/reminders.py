@@ -111,7 +111,7 @@ MESSAGE_LIMIT = 1000
 def urge(*, user, period: Period, unit_ids: list[int] | None, message: str) -> tuple[list[UnitInfo], list[int]]:
     """A reviewer's "đôn đốc": remind every missing unit of the period (``unit_ids`` None) or the ticked ones
     among them. Returns the units reminded and the ticked ids skipped (reported, or not expected)."""
-    require(user, Action.REMIND)
+    require(user, Action.REMIND, period.programme)
     missing = units_missing(period)
     if unit_ids is None:
         chosen, skipped = missing, []

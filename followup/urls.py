@@ -1,6 +1,7 @@
 from django.urls import path
 
 from followup import views
+from reporting.urls import PROGRAMME
 
 urlpatterns = [
     path("thong-bao/", views.notifications, name="notifications"),
@@ -8,5 +9,5 @@ urlpatterns = [
     path("thong-bao/da-doc/", views.mark_read, name="mark_read"),
     path("thong-bao/nhan-qua-e-mail/", views.email_choices, name="email_choices"),
     path("thong-bao/hop-thu-thu/", views.mailbox, name="mailbox"),
-    path("tong-quan/tien-do-nop/don-doc/", views.urge, name="urge"),
+    path(f"{PROGRAMME}/tong-quan/tien-do-nop/don-doc/", views.urge, name="urge"),
 ]

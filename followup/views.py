@@ -17,12 +17,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import Action, required
+from accounts.permissions import Action, programme_or_404, require_or_404, required
 from followup.forms import EmailChoiceForm, UrgeForm
 from followup.models import DEFAULT_KINDS, EmailChoice, Notification
 from followup.reminders import urge as urge_units
 from programme.models import Period
-from programme.selectors import current_programme
 
 PER_PAGE = 30
 MAILBOX_SIZE = 50
@@ -133,14 +132,17 @@ def mailbox(request):
 @login_required
 @required(Action.REMIND)
 @require_POST
-def urge(request):
-    """ "Đôn đốc" from the completeness page: every missing unit of the period, or the ticked ones."""
+def urge(request, programme_code):
+    """ "Đôn đốc" from the completeness page of the programme named in the address: every missing unit of the
+    period, or the ticked ones."""
+    programme = programme_or_404(request.user, programme_code)
+    require_or_404(request.user, Action.REMIND, programme)
+    completeness = reverse("completeness", kwargs={"programme_code": programme.code})
     back = request.POST.get("quay_lai", "")
-    if not back.startswith(reverse("completeness")) or not url_has_allowed_host_and_scheme(back, allowed_hosts=None):
-        back = reverse("completeness")
+    if not back.startswith(completeness) or not url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+        back = completeness
     form = UrgeForm(request.POST)
-    programme = current_programme()
-    if not form.is_valid() or programme is None:
+    if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
@@ -149,7 +151,7 @@ def urge(request):
         Period.objects.select_related("programme__area").filter(pk=form.cleaned_data["ky"], programme=programme).first()
     )
     if period is None:
-        messages.error(request, "Kỳ báo cáo không thuộc chương trình hiện hành.")
+        messages.error(request, "Kỳ báo cáo không thuộc chương trình này.")
         return redirect(back)
     ticked = request.POST.getlist("don_vi")
     everyone = "tat_ca" in request.POST

@@ -46,15 +46,17 @@ def send_milestone_reminders(today: datetime.date) -> tuple[int, int, int]:
             todo = [unit for unit in late if unit.id not in done]
             officers = officers_of([unit.id for unit in todo])
             for unit in todo:
-                sent = _log(milestone, unit, officers.get(unit.id, []), today)
+                sent = _log(milestone, unit, officers.get(unit.id, []), today, programme_code=programme.code)
                 if sent:
                     reminded, notifications, emails = reminded + 1, notifications + sent[0], emails + sent[1]
     return reminded, notifications, emails
 
 
-def _log(milestone, unit: UnitInfo, officers: list, today: datetime.date) -> tuple[int, int] | None:
+def _log(
+    milestone, unit: UnitInfo, officers: list, today: datetime.date, *, programme_code: str
+) -> tuple[int, int] | None:
     """Send and log one reminder, in one transaction; None when today's is already there."""
-    link = reverse("unit_milestones", args=[unit.code])
+    link = reverse("unit_milestones", args=[programme_code, unit.code])
     try:
         with transaction.atomic():
             reminder = MilestoneReminder.objects.create(milestone=milestone, unit_id=unit.id, day=today)

@@ -9,24 +9,26 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import Action, may, require, require_or_404, unit_or_404
+from accounts.permissions import Action, may, programme_or_404, require, require_or_404, unit_or_404
 from milestones.attachments import content_type
 from milestones.models import Milestone, MilestoneRecord
 from milestones.selectors import milestone_board, milestones_of
 from milestones.services import milestone_record, milestone_review
 from programme.formatting import typed_date
-from programme.selectors import current_programme
-from reporting.views.dashboards import NO_PROGRAMME, district_dashboard
+from programme.selectors import ancestor_ids
+from reporting.views.dashboards import district_dashboard
+from reporting.views.programmes import switcher
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unit_milestones(request, unit_code):
-    """The unit's milestones with their standing; its officer records one done (POST)."""
+def unit_milestones(request, programme_code, unit_code):
+    """The unit's milestones in the programme named in the address, with their standing; its officer records one
+    done (POST)."""
+    programme = programme_or_404(request.user, programme_code)
     unit = unit_or_404(request.user, unit_code)  # 404 for an officer asking for another unit
-    programme = current_programme(unit)
-    if programme is None:
-        return render(request, NO_PROGRAMME, {"programme": None, "unit": unit})
+    if programme.area_id not in ancestor_ids(unit):  # a unit outside the programme's area
+        raise Http404
     errors, posted = {}, {}
     if request.method == "POST":
         require(request.user, Action.EDIT_REPORT, unit)
@@ -51,11 +53,12 @@ def unit_milestones(request, unit_code):
             errors = error.message_dict
         else:
             messages.success(request, f"Đã ghi hoàn thành: {milestone.name}. Ban sẽ xem và xác nhận.")
-            return redirect("unit_milestones", unit_code=unit.code)
+            return redirect("unit_milestones", programme_code=programme.code, unit_code=unit.code)
     rows = milestones_of(unit, programme, today=timezone.localdate())
     context = {
         "unit": unit,
         "programme": programme,
+        "switcher": switcher(request, programme),
         "rows": rows,
         "may_record": may(request.user, Action.EDIT_REPORT, unit),
         "errors": errors,
@@ -85,12 +88,10 @@ def attachment(request, record_id):
 
 
 @district_dashboard
-def board(request):
-    programme = current_programme()
-    if programme is None:
-        return render(request, NO_PROGRAMME, {"programme": None})
+def board(request, programme):
     board = milestone_board(programme, today=timezone.localdate(), page=request.GET.get("trang"))
-    return render(request, "milestones/board.html", {"board": board})
+    context = {"board": board, "programme": programme, "switcher": switcher(request, programme)}
+    return render(request, "milestones/board.html", context)
 
 
 @login_required
@@ -99,7 +100,8 @@ def review(request, record_id):
     """A reviewer confirms a unit's milestone, or returns it with the reason."""
     if not may(request.user, Action.REVIEW):
         raise PermissionDenied
-    record = get_object_or_404(MilestoneRecord.objects.select_related("milestone", "unit"), pk=record_id)
+    record = get_object_or_404(MilestoneRecord.objects.select_related("milestone__programme", "unit"), pk=record_id)
+    require_or_404(request.user, Action.VIEW_UNIT, record.unit)  # a unit outside the user's own
     confirm = request.POST.get("action") == "confirm"
     try:
         milestone_review(user=request.user, record=record, confirm=confirm, comment=request.POST.get("comment", ""))
@@ -108,4 +110,4 @@ def review(request, record_id):
     else:
         done = "Đã xác nhận" if confirm else "Đã trả lại"
         messages.success(request, f"{done}: {record.milestone.name} — {record.unit.name}.")
-    return redirect("milestones_board")
+    return redirect("milestones_board", programme_code=record.milestone.programme.code)

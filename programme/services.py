@@ -68,7 +68,7 @@ def exemplary_model_recognise(
     *, user, model: ExemplaryModel, recognised_on: datetime.date | None, level: str
 ) -> ExemplaryModel:
     """Recognise a registered model as điển hình "Dân vận khéo" at a level; it then counts for MT5b."""
-    require(user, Action.RECOGNISE_MODEL)
+    require(user, Action.RECOGNISE_MODEL, model.unit)
     # Re-read under a row lock so that two reviewers acting at once cannot both recognise it.
     # (Without the joined lists: a row lock cannot take the nullable side of an outer join.)
     model = ExemplaryModel.objects.select_related(None).select_for_update().get(pk=model.pk)

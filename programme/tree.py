@@ -54,6 +54,13 @@ def under(path: str, prefix: str = "") -> Q:
     return within(path, prefix) & ~Q(**{f"{prefix}path": path})
 
 
+def runs_through(unit_id: int, prefix: str = "") -> Q:
+    """The units (``prefix`` leads to them) whose path runs through the unit ``unit_id``: the unit and every
+    unit under it, told from their own paths (no read of the unit's). One filter."""
+    top = f"{unit_id}{SEPARATOR}"
+    return Q(**{f"{prefix}path__startswith": top}) | Q(**{f"{prefix}path__contains": f"{SEPARATOR}{top}"})
+
+
 def is_within(path: str, unit_id: int) -> bool:
     """Whether the unit of ``path`` is the unit ``unit_id`` or one under it."""
     return unit_id in ids_of(path)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import Action, may, require
+from accounts.permissions import Action, may, require, require_or_404, visible_programmes
 from programme.forms import ExemplaryModelForm, RecogniseForm, RegisterFilterForm
 from programme.models import ExemplaryModel
 from programme.selectors import (
@@ -56,8 +56,9 @@ def _unit_page(request):
 
 
 def _district_page(request, *, failed: tuple[int, RecogniseForm] | None = None):
-    """The district's register; ``failed`` is a recognition form to show again with its errors."""
-    programme = current_programme()
+    """The district's register (of the newest programme the user may see); ``failed`` is a recognition form to
+    show again with its errors."""
+    programme = visible_programmes(request.user).first()
     if programme is None:
         return render(request, "programme/register_district.html", {"register": None})
     filter_form = RegisterFilterForm(request.GET, kinds=register_kinds(), model_fields=model_fields())
@@ -92,6 +93,7 @@ def model_recognise(request, pk):
     """Recognise one model from the register page, then go back to the same filters and page."""
     require(request.user, Action.RECOGNISE_MODEL)
     model = get_object_or_404(ExemplaryModel.objects.select_related("unit"), pk=pk)
+    require_or_404(request.user, Action.RECOGNISE_MODEL, model.unit)  # a unit outside the user's own
     form = RecogniseForm(request.POST, prefix=RecogniseForm.prefix_for(model), levels=recognition_levels())
     if form.is_valid():
         try:

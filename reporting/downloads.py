@@ -123,7 +123,10 @@ def download_of(*, user, download_id) -> PreparedDownload | None:
     """The user's own download of that id (without its file), or None: another user's is nobody's. One that
     stopped moving is shown as failed, as the next ``downloads_clean`` records it."""
     download = (
-        PreparedDownload.objects.defer("content").select_related("period").filter(pk=download_id, owner=user).first()
+        PreparedDownload.objects.defer("content")
+        .select_related("period__programme")
+        .filter(pk=download_id, owner=user)
+        .first()
     )
     if download and download.state in PreparedDownload.ACTIVE and _stalled(download.updated_at, timezone.now()):
         download.state, download.error = State.FAILED, STALLED

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from accounts.permissions import Action, require
+from accounts.permissions import Action, may, require
 from programme.formatting import vn_number
 from programme.models import Period, Programme, Target, TargetCategory, TaskGroup, Unit
 from programme.rules import group_applies, not_typed
@@ -124,6 +124,7 @@ class _Context:
     statuses: dict[tuple[int, int], str]
     categories: dict[int, list[TargetCategory]]
     groups: dict[int, dict[int, TaskGroup]]  # programme id → number → task group (with its unit kinds)
+    actor: object = None  # the person uploading: each row's unit must be one they may load figures for
 
 
 def _load_context(rows, programme_code: str | None) -> _Context:
@@ -194,12 +195,14 @@ class _BadRow(Exception):
 
 
 def validate_rows(
-    rows: list[tuple[int, dict[str, object]]], *, programme_code: str | None = None
+    rows: list[tuple[int, dict[str, object]]], *, programme_code: str | None = None, actor=None
 ) -> tuple[dict[tuple[Unit, Period], dict[Target, Figures]], dict[tuple[Unit, Period], dict[str, str]], list[RowError]]:
-    """Check every row; return the figures and the texts grouped by report, and every bad row with its reason."""
+    """Check every row; return the figures and the texts grouped by report, and every bad row with its reason.
+    ``actor``, the person uploading, may load figures only for the units under their own (``Action.UPLOAD_BULK``)."""
     if programme_code and not Programme.objects.filter(code=programme_code).exists():
         raise ImportFileError(f"Không có chương trình mã “{programme_code}”.")
     context = _load_context(rows, programme_code)
+    context.actor = actor
     plan: dict[tuple[Unit, Period], dict[Target, Figures]] = defaultdict(dict)
     errors: list[RowError] = []
     seen: dict[tuple[int, int, int], int] = {}  # each (unit, period, target)'s first row
@@ -317,6 +320,8 @@ def _report_of(row: dict[str, object], context: _Context) -> tuple[Unit, Period]
     """The row's unit and period: the unit exists, the period is one of a programme it reports in."""
     unit_code, period_code = (str(row[c] or "").strip() for c in ("unit", "period"))
     unit = context.units.get(unit_code)
+    if unit is not None and context.actor is not None and not may(context.actor, Action.UPLOAD_BULK, unit):
+        raise _BadRow(f"không có đơn vị mã “{unit_code}” trong các đơn vị đồng chí phụ trách")
     if unit is None:
         if not unit_code:
             raise _BadRow("thiếu mã đơn vị")
@@ -394,7 +399,7 @@ def import_values(
     if actor is not None:
         require(actor, Action.UPLOAD_BULK)
     rows = read_rows(data, filename)
-    plan, texts, errors = validate_rows(rows, programme_code=programme_code)
+    plan, texts, errors = validate_rows(rows, programme_code=programme_code, actor=actor)
     if errors:
         raise ImportRejected(errors)
     reports = list(dict.fromkeys([*plan, *texts]))  # the file's order: a report with texts only too

@@ -374,7 +374,7 @@ def submission_save(
 @transaction.atomic
 def submission_approve(*, user, submission: Submission, version: int | None) -> Submission:
     """Approve a submitted report; it is then locked until reopened."""
-    require(user, Action.REVIEW)
+    require(user, Action.REVIEW_UNIT, submission.unit)
     submission = _locked(submission, version)
     if submission.status != Submission.Status.SUBMITTED:
         raise SubmissionError(f"Chỉ duyệt được báo cáo đã nộp; báo cáo đang “{submission.get_status_display()}”.")
@@ -385,7 +385,7 @@ def submission_approve(*, user, submission: Submission, version: int | None) -> 
 @transaction.atomic
 def submission_return(*, user, submission: Submission, version: int | None, comment: str) -> Submission:
     """Send a submitted report back to the unit with a comment saying what to correct."""
-    require(user, Action.REVIEW)
+    require(user, Action.REVIEW_UNIT, submission.unit)
     if not comment.strip():
         raise SubmissionError("Cần ghi ý kiến: đơn vị phải biết cần sửa gì.")
     submission = _locked(submission, version)
@@ -397,7 +397,7 @@ def submission_return(*, user, submission: Submission, version: int | None, comm
 @transaction.atomic
 def submission_reopen(*, user, submission: Submission, version: int | None, reason: str) -> Submission:
     """Reopen an approved report for correction by its unit; the reason is required and kept."""
-    require(user, Action.REVIEW)
+    require(user, Action.REVIEW_UNIT, submission.unit)
     if not reason.strip():
         raise SubmissionError("Cần ghi lý do mở lại báo cáo đã duyệt.")
     submission = _locked(submission, version)

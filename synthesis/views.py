@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import Action, may, require
+from accounts.permissions import Action, may, require, require_or_404
 from reporting.access import report_period
 from reporting.inert import filename_part
 from reporting.signed import ACCEPTED
@@ -31,8 +31,11 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _period(user, period_id):
+    """The period named in the address, if the user may see its programme (404 otherwise, as for one that does not
+    exist) and its district-wide pages (403 for an officer of one of its units)."""
     period = report_period(period_id)
-    require(user, Action.VIEW_DISTRICT)
+    require_or_404(user, Action.VIEW_PROGRAMME, period.programme)
+    require(user, Action.VIEW_DISTRICT, period.programme)
     return period
 
 
@@ -139,8 +142,7 @@ def issued(request, issued_id):
         pk=issued_id,
         action=PeriodReportEvent.Action.COMPLETED,
     )
-    require(request.user, Action.VIEW_DISTRICT)
-    period = event.report.period
+    period = _period(request.user, event.report.period_id)
     return _docx(bytes(event.document), f"bao-cao-tong-hop-{filename_part(period.code)}-{event.at:%Y%m%d-%H%M}.docx")
 
 
@@ -175,6 +177,6 @@ def signed_reports(request, period_id):
 @login_required
 @require_GET
 def signed_report_file(request, signed_id):
-    document = get_object_or_404(SignedPeriodReport, pk=signed_id)
-    require(request.user, Action.VIEW_DISTRICT)
+    document = get_object_or_404(SignedPeriodReport.objects.select_related("report"), pk=signed_id)
+    _period(request.user, document.report.period_id)
     return signed_file(document)

@@ -135,14 +135,23 @@ def officer(commune):
     return make_user("canbo", Role.OFFICER, unit=commune)
 
 
-@pytest.fixture
-def reviewer(db):
-    return make_user("thamdinh", Role.REVIEWER)
+def district_unit(request) -> Unit | None:
+    """The unit of the district's reviewers and leaders: Phong Thổ's district when the test loads the shipped
+    fixtures, else none (a test building its own area gives its users that area)."""
+    if "phong_tho" not in request.fixturenames:
+        return None
+    request.getfixturevalue("phong_tho")
+    return Unit.objects.get(code="109")
 
 
 @pytest.fixture
-def leader(db):
-    return make_user("lanhdao", Role.LEADER)
+def reviewer(db, request):
+    return make_user("thamdinh", Role.REVIEWER, unit=district_unit(request))
+
+
+@pytest.fixture
+def leader(db, request):
+    return make_user("lanhdao", Role.LEADER, unit=district_unit(request))
 
 
 @pytest.fixture

@@ -180,3 +180,9 @@ def category_rows(rows) -> list[tuple]:
         for category, (num, den) in zip(own, shared_out(numerator, denominator, len(own)), strict=True):
             out.append((unit, period, target, category, num, den))
     return out
+
+
+def work_in(user: User, unit: Unit) -> None:
+    """Move ``user`` to ``unit``: a reviewer or a leader sees the units under their own (accounts.permissions)."""
+    user.unit = unit
+    user.save(update_fields=["unit"])

@@ -12,6 +12,8 @@ from django.urls import resolve, reverse
 from docx import Document
 from openpyxl import load_workbook
 
+from tests.addresses import programme_reverse
+
 
 def text_of(response) -> str:
     content_type = response["Content-Type"]
@@ -55,16 +57,17 @@ def get_text(client, user, url: str, **params) -> str:
 def district_surfaces(period, target, unit) -> dict[str, str]:
     """The pages and downloads of the district that have the switch "chỉ đã duyệt", for ``period``: the
     target's page for ``target``, the unit's page for ``unit``."""
+    programme = period.programme
     return {
-        "overview": reverse("overview"),
-        "matrix": reverse("matrix"),
-        "unit page": reverse("unit_dashboard", args=[unit.code]),
-        "target page": reverse("target_dashboard", args=[target.id]),
-        "overview.csv": reverse("export_overview", args=["csv"]),
-        "overview.xlsx": reverse("export_overview", args=["xlsx"]),
-        "matrix.csv": reverse("export_matrix", args=["csv"]),
-        "matrix.xlsx": reverse("export_matrix", args=["xlsx"]),
-        "values.csv": reverse("export_values", args=["csv"]),
-        "values.xlsx": reverse("export_values", args=["xlsx"]),
-        "official report": reverse("official_report", args=[period.id]),
+        "overview": programme_reverse("overview", programme=programme),
+        "matrix": programme_reverse("matrix", programme=programme),
+        "unit page": programme_reverse("unit_dashboard", args=[unit.code], programme=programme),
+        "target page": programme_reverse("target_dashboard", args=[target.id], programme=programme),
+        "overview.csv": programme_reverse("export_overview", args=["csv"], programme=programme),
+        "overview.xlsx": programme_reverse("export_overview", args=["xlsx"], programme=programme),
+        "matrix.csv": programme_reverse("export_matrix", args=["csv"], programme=programme),
+        "matrix.xlsx": programme_reverse("export_matrix", args=["xlsx"], programme=programme),
+        "values.csv": programme_reverse("export_values", args=["csv"], programme=programme),
+        "values.xlsx": programme_reverse("export_values", args=["xlsx"], programme=programme),
+        "official report": programme_reverse("official_report", args=[period.id], programme=programme),
     }

@@ -4,6 +4,11 @@ Officers never reach another unit's data: every URL naming unit A's objects is t
 officers never see the other unit's data on any page, every POST that is not carried out changes nothing, and
 every POST that a view would act on is refused without a CSRF token.
 
+Everyone works inside their own organisation: the reviewer and the leader belong to Phong Thổ's district; a
+reviewer and a leader of another district, with its own programme, try every URL naming Phong Thổ's programme,
+units, periods, targets, reports, models and milestones (404, or 405 where the method is refused first, and
+nothing changes), and Phong Thổ's reviewer and leader try the other district's.
+
 The world (the Phong Thổ fixtures, the users, both units' reports and models) is built once for the module
 inside a transaction rolled back at its end; each test runs in a savepoint of its own, so a POST that is carried
 out is undone before the next test.
@@ -12,6 +17,7 @@ out is undone before the next test.
 import datetime
 import io
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -28,7 +34,7 @@ from accounts.models import User
 from accounts.roles import Role
 from followup.models import EmailChoice, Kind, Notification, Reminder
 from milestones.models import Milestone, MilestoneRecord
-from programme.models import ExemplaryModel, Period, Target, Unit
+from programme.models import ExemplaryModel, Period, Target, Unit, UnitKind
 from programme.services import exemplary_model_register
 from reporting.models import Narrative, PreparedDownload, SignedDocument, Submission, SubmissionEvent, Value
 from reporting.selectors.reports import report_sheet
@@ -36,7 +42,8 @@ from reporting.services import Content, Figures, submission_import, submission_s
 from reporting.totals import totals_refresh
 from reporting.workbook import SHEET_TITLE, build_template
 from synthesis.models import PeriodReport, PeriodReportEvent, SignedPeriodReport
-from tests.factories import make_user
+from tests.addresses import programme_reverse
+from tests.factories import PeriodFactory, ProgrammeFactory, TargetFactory, UnitFactory, make_user
 from tests.surfaces import fetched
 from tests.test_error_pages import assert_error_page
 
@@ -76,6 +83,9 @@ GET = """
     completeness      >login?next  >own         >own         200          200          200
     violations        >login?next  >own         >own         200          200          200
     target_dashboard  >login?next  404          404          200          200          200
+    target_year_over_year >login?next 404       404          200          200          200
+    programme_home    >login?next  >overview    >overview    >overview    >overview    >overview
+    programme_latest  >login?next  >overview    >overview    >overview    >overview    >overview
     export_overview   >login?next  403          403          200          200          200
     export_matrix     >login?next  403          403          200          200          200
     export_values     >login?next  403          403          200          200          200
@@ -121,13 +131,16 @@ POST = """
     report_upload     >login?next  >report+     404          403          403          403
     unit_dashboard    >login?next  405          405          405          405          405
     inbox             >login?next  403          403          405          405          405
-    bulk_upload       >login?next  403          403          >inbox+      403          >inbox+
+    bulk_upload       >login?next  403          403          >programme_latest+ 403    >programme_latest+
     review            >login?next  404          404          >review+     403          >review+
     overview          >login?next  405          405          405          405          405
     matrix            >login?next  405          405          405          405          405
     completeness      >login?next  405          405          405          405          405
     violations        >login?next  405          405          405          405          405
     target_dashboard  >login?next  405          405          405          405          405
+    target_year_over_year >login?next 405       405          405          405          405
+    programme_home    >login?next  405          405          405          405          405
+    programme_latest  >login?next  405          405          405          405          405
     export_overview   >login?next  403          403          405          405          405
     export_matrix     >login?next  403          403          405          405          405
     export_values     >login?next  403          403          405          405          405
@@ -252,6 +265,7 @@ class World:
     issued_q1: PeriodReportEvent  # the completion of the Ban's 2024Q1 report, with the document as issued
     signed_q1: SignedPeriodReport  # its signed copy
     secrets: dict[str, list[str]]  # per officer: what of the other unit must never reach them
+    elsewhere: dict  # the other district's programme, period, target and commune, with what shows its report
     sessions: dict[str, str]  # per role: a signed-in session, made once with ``force_login``
 
 
@@ -275,6 +289,29 @@ def _unit_data(*, unit: Unit, letter: str, periods, targets, officer: User, revi
     return [unit.name, unit.code, note, shortcoming, model]
 
 
+def _elsewhere(province: Unit) -> dict:
+    """Another district of the province, with a commune and its own programme, and the commune's report."""
+    area = UnitFactory(code="KHAC", name="Huyện Nơi Khác", kind=UnitKind.objects.get(code="district"), parent=province)
+    commune = UnitFactory(
+        code="KHAC-01", name="Xã Riêng Nơi Khác", kind=UnitKind.objects.get(code="commune"), parent=area
+    )
+    programme = ProgrammeFactory(code="khac-2024", area=area, title="Chương trình công tác dân vận năm 2024 nơi khác")
+    period = PeriodFactory(programme=programme, code="2024Q1", kind__code="quarter", end=datetime.date(2024, 3, 31))
+    target = TargetFactory(programme=programme, code="MT1", applies_to=[commune.kind])
+    note = "Ghi chú riêng của huyện khác"
+    submission_import(unit=commune, period=period, figures={target: Figures(1, 2, note)}, actor_label="test")
+    return {
+        "area": area,
+        "args": {
+            "programme_code": programme.code,
+            "unit_code": commune.code,
+            "period_id": period.id,
+            "target_id": target.id,
+        },
+        "shows": [commune.name, commune.code, note],
+    }
+
+
 def _filled_template(unit: Unit, period: Period) -> bytes:
     workbook = load_workbook(io.BytesIO(build_template(report_sheet(unit, period))))
     sheet = workbook[SHEET_TITLE]
@@ -294,8 +331,8 @@ def _build_world() -> World:
     users = {
         "officer_a": make_user("canbo_a", Role.OFFICER, unit=unit_a, password=PASSWORD),
         "officer_b": make_user("canbo_b", Role.OFFICER, unit=unit_b, password=PASSWORD),
-        "reviewer": make_user("thamdinh", Role.REVIEWER, password=PASSWORD),
-        "leader": make_user("lanhdao", Role.LEADER, password=PASSWORD),
+        "reviewer": make_user("thamdinh", Role.REVIEWER, unit=unit_a.parent, password=PASSWORD),
+        "leader": make_user("lanhdao", Role.LEADER, unit=unit_a.parent, password=PASSWORD),
         "administrator": make_user("quantri", Role.ADMINISTRATOR, password=PASSWORD),
     }
     admin = users["administrator"]
@@ -304,6 +341,11 @@ def _build_world() -> World:
     data = {"periods": periods, "targets": targets, "reviewer": users["reviewer"]}
     shows_a = _unit_data(unit=unit_a, letter="A", officer=users["officer_a"], **data)
     shows_b = _unit_data(unit=unit_b, letter="B", officer=users["officer_b"], **data)
+    elsewhere = _elsewhere(unit_a.parent.parent)
+    users |= {
+        "reviewer_b": make_user("thamdinh_khac", Role.REVIEWER, unit=elsewhere["area"], password=PASSWORD),
+        "leader_b": make_user("lanhdao_khac", Role.LEADER, unit=elsewhere["area"], password=PASSWORD),
+    }
     sessions = {}
     for role, user in users.items():
         client = Client()
@@ -367,7 +409,15 @@ def _build_world() -> World:
             signer="Trưởng ban",
             uploaded_by=users["reviewer"],
         ),
-        secrets={"officer_a": shows_b, "officer_b": shows_a},
+        secrets={
+            "officer_a": shows_b,
+            "officer_b": shows_a,
+            "reviewer_b": shows_a + shows_b,
+            "leader_b": shows_a + shows_b,
+            "reviewer": elsewhere["shows"],
+            "leader": elsewhere["shows"],
+        },
+        elsewhere=elsewhere,
         sessions=sessions,
     )
 
@@ -404,6 +454,8 @@ def url_args(name: str, world: World, period: str = "") -> dict:
         "document_id": world.signed_a.pk,
         "issued_id": world.issued_q1.pk,
         "signed_id": world.signed_q1.pk,
+        "programme_code": world.periods[period].programme.code,
+        "rest": "tong-quan/",
     }
     wanted = set(PATTERNS[name].pattern.converters)
     assert wanted <= set(values), f"no test value for {wanted - set(values)} of {name}"
@@ -463,7 +515,11 @@ def expected_location(answer: Answer, url: str, args: dict, role: str, world: Wo
     if answer.to == "login?next":
         return redirect_to_login(url)["Location"]
     if answer.to == "own":
-        return reverse("unit_dashboard", kwargs={"unit_code": world.users[role].unit.code})
+        return programme_reverse(
+            "unit_dashboard",
+            kwargs={"unit_code": world.users[role].unit.code},
+            programme=world.periods["2024Q1"].programme,
+        )
     target = PATTERNS[answer.to].pattern.converters
     return reverse(answer.to, kwargs={key: value for key, value in args.items() if key in target})
 
@@ -480,7 +536,8 @@ def assert_nothing_of_the_other_unit(response, role: str, world: World) -> None:
     body = b"".join(response.streaming_content) if response.streaming else response.content
     for secret in world.secrets.get(role, []):
         assert secret.encode() not in body, secret
-        assert secret not in response.get("Location", ""), secret
+        # the page sent to (an old address keeps the query the user typed, which says nothing new)
+        assert secret not in urlsplit(response.get("Location", "")).path, secret
 
 
 def request(client: Client, method: str, name: str, world: World, args: dict, query: str = ""):
@@ -497,7 +554,8 @@ def assert_answer(response, answer: Answer, name: str, role: str, world: World, 
     if answer.status == 302:
         location = response["Location"].split("#")[0]  # the anchor only scrolls to the recognised model
         if answer.to in PATTERNS and not set(PATTERNS[answer.to].pattern.converters) <= set(args):
-            assert resolve(location).url_name == answer.to, location  # a page of what the POST made
+            # a page of what the POST made, or of the newest programme (its query kept)
+            assert resolve(urlsplit(location).path).url_name == answer.to, location
             return
         assert location == expected_location(answer, reverse(name, kwargs=args), args, role, world)
 
@@ -614,13 +672,78 @@ def test_the_district_sees_what_an_officer_must_not(world, officer):
         reverse("review", kwargs={"period_id": world.periods[code].id, "unit_code": other.code})
         for code in ("2024Q1", "2024S1")
     ]
-    urls += [reverse("register"), reverse("export_values", kwargs={"fmt": "csv"}) + f"?ky={world.periods['2024Q1'].id}"]
+    urls += [
+        reverse("register"),
+        programme_reverse("export_values", kwargs={"fmt": "csv"}, programme=world.periods["2024Q1"].programme)
+        + f"?ky={world.periods['2024Q1'].id}",
+    ]
     shown = b""
     for url in urls:
         response = signed_in("reviewer", world).get(url)
         assert response.status_code == 200
         shown += b"".join(response.streaming_content) if response.streaming else response.content
     assert [secret for secret in world.secrets[officer] if secret.encode() not in shown] == []
+
+
+# --- reviewers and leaders of another area ---------------------------------------------------------------------
+
+OUTSIDERS = ["reviewer_b", "leader_b"]
+AREA_OBJECTS = {"programme_code", "unit_code", "period_id", "target_id", "pk", "event_id", "record_id"}
+AREA_A_URLS = [name for name in URL_NAMES if AREA_OBJECTS & set(PATTERNS[name].pattern.converters)]
+# the URLs whose objects the other district has too (a programme, a unit, a period, a target)
+ELSEWHERE_URLS = [
+    name
+    for name in AREA_A_URLS
+    if set(PATTERNS[name].pattern.converters)
+    <= {"programme_code", "unit_code", "period_id", "target_id", "fmt", "kind"}
+]
+
+
+def refused_outside(method: str, name: str, role: str) -> set[int]:
+    """A unit or a programme outside the user's is a 404; a method the page never takes, or an action the role
+    may take nowhere (``role``'s answer in its own area), is refused first, before anything is looked up."""
+    first = {405} if EXPECTED["GET"][name]["reviewer"].status == 405 else set()
+    if method == "POST":
+        first |= {405}
+    if EXPECTED[method][name][role].status == 403:
+        first |= {403}
+    return first | {404}
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("name", AREA_A_URLS)
+@pytest.mark.parametrize("outsider", OUTSIDERS)
+def test_another_areas_reviewer_and_leader_never_reach_this_area(world, outsider, name, method):
+    args = url_args(name, world)
+    before = snapshot()
+    response = request(signed_in(outsider, world), method, name, world, args)
+    refused = refused_outside(method, name, outsider.removesuffix("_b"))
+    assert response.status_code in refused, (response.status_code, response.get("Location"))
+    assert snapshot() == before
+    assert_nothing_of_the_other_unit(response, outsider, world)
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("name", ELSEWHERE_URLS)
+@pytest.mark.parametrize("role", ["reviewer", "leader"])
+def test_this_areas_reviewer_and_leader_never_reach_another_area(world, role, name, method):
+    args = url_args(name, world) | {k: v for k, v in world.elsewhere["args"].items() if k in url_args(name, world)}
+    before = snapshot()
+    response = request(signed_in(role, world), method, name, world, args)
+    refused = refused_outside(method, name, role)
+    assert response.status_code in refused, (response.status_code, response.get("Location"))
+    assert snapshot() == before
+    assert_nothing_of_the_other_unit(response, role, world)
+
+
+@pytest.mark.parametrize("name", ELSEWHERE_URLS)
+@pytest.mark.parametrize("role", ["reviewer", "leader"])
+def test_each_areas_reviewer_and_leader_see_their_own_alike(world, role, name):
+    """The other district's reviewer (leader) gets on its own programme what this one's gets on this one's."""
+    own = request(signed_in(role, world), "GET", name, world, url_args(name, world))
+    args = url_args(name, world) | {k: v for k, v in world.elsewhere["args"].items() if k in url_args(name, world)}
+    theirs = request(signed_in(f"{role}_b", world), "GET", name, world, args)
+    assert theirs.status_code == own.status_code != 404
 
 
 # --- CSRF ------------------------------------------------------------------------------------------------------

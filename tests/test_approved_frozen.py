@@ -36,6 +36,7 @@ from reporting.services import (
     submission_reopen,
 )
 from reporting.totals import totals_refresh
+from tests.addresses import programme_reverse
 from tests.factories import make_user, total_figures
 
 REGISTER_CODES = ("MT5a", "MT5b")
@@ -309,13 +310,13 @@ def test_the_command_the_downloads_and_the_review_page_keep_the_fixed_figures(cl
         return {code: unit["03549", code] for code in REGISTER_CODES}
 
     def matrix_csv(**params) -> str:
-        url = reverse("export_matrix", args=["csv"])
+        url = programme_reverse("export_matrix", args=["csv"])
         response = client.get(url, {"ky": s1.id, **params})
         line = next(line for line in response.getvalue().decode("utf-8-sig").splitlines() if line.startswith("03549,"))
         return line
 
     def overview_csv(**params) -> str:
-        response = client.get(reverse("export_overview", args=["csv"]), {"ky": s1.id, **params})
+        response = client.get(programme_reverse("export_overview", args=["csv"]), {"ky": s1.id, **params})
         return response.getvalue().decode("utf-8-sig")
 
     def tables(url, **params) -> list[list[str]]:
@@ -331,7 +332,7 @@ def test_the_command_the_downloads_and_the_review_page_keep_the_fixed_figures(cl
             command("--approved-only"),
             [matrix_csv(**flag) for flag in both],
             [overview_csv(**flag) for flag in both],
-            [tables(reverse("official_report", args=[s1.id]), **flag) for flag in both],
+            [tables(programme_reverse("official_report", args=[s1.id]), **flag) for flag in both],
             tables(reverse("unit_report_docx", args=[s1.id, "03549"])),
         )
 
@@ -478,7 +479,7 @@ def test_the_refusal_names_at_most_ten_reports_and_counts_the_others(admin_clien
 
 
 def test_only_an_administrator_reaches_the_admin(client, approved, phong_tho):
-    client.force_login(make_user("thamdinh2", Role.REVIEWER))
+    client.force_login(make_user("thamdinh2", Role.REVIEWER, unit=phong_tho.area))
     target = Target.objects.get(programme=phong_tho, code="MT6")
     response = client.get(reverse("admin:programme_target_change", args=[target.pk]))
     assert response.status_code == 302

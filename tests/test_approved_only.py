@@ -7,7 +7,6 @@ returned report of 1/17 (5,88%), which never count.
 """
 
 import pytest
-from django.urls import reverse
 
 from accounts.roles import Role
 from programme.models import Unit
@@ -19,6 +18,7 @@ from reporting.services import (
     submission_return,
     submission_save,
 )
+from tests.addresses import programme_reverse
 from tests.factories import make_user
 from tests.surfaces import district_surfaces, get_text
 from tests.test_dashboards import period
@@ -81,8 +81,8 @@ def test_the_approved_only_switch_changes_every_surface_and_drafts_never_show(
 ):
     q1, submitted = q1_reports
     urls = district_surfaces(q1, targets["MT1"], submitted) | {
-        "draft's unit page": reverse("unit_dashboard", args=["03490"]),
-        "returned report's unit page": reverse("unit_dashboard", args=["03550"]),
+        "draft's unit page": programme_reverse("unit_dashboard", args=["03490"]),
+        "returned report's unit page": programme_reverse("unit_dashboard", args=["03550"]),
     }
     url = urls[surface]
     both = get_text(client, leader, url, ky=q1.id)

@@ -25,6 +25,7 @@ from reporting.models import PreparedDownload
 from reporting.selectors.compliance import district_compliance
 from reporting.selectors.exports import period_values
 from reporting.spreadsheets import compliance_workbook, values_workbook
+from tests.addresses import programme_reverse
 from tests.factories import make_user
 from tests.test_exports import district_with_reports
 
@@ -39,8 +40,8 @@ def period(db):
 
 
 @pytest.fixture
-def reviewer(db):
-    return make_user("thamdinh", Role.REVIEWER)
+def reviewer(period):
+    return make_user("thamdinh", Role.REVIEWER, unit=period.programme.area)
 
 
 def signed_in(user) -> Client:
@@ -50,7 +51,7 @@ def signed_in(user) -> Client:
 
 
 def start(client, kind: str, period, **params):
-    return client.post(reverse("download_start", args=[kind]) + f"?ky={period.id}" + _query(params))
+    return client.post(programme_reverse("download_start", args=[kind]) + f"?ky={period.id}" + _query(params))
 
 
 def _query(params: dict) -> str:
@@ -116,14 +117,14 @@ def test_the_file_is_the_one_the_request_made(period, reviewer, kind, approved_o
 @pytest.mark.parametrize(("old", "kind"), [("export_matrix", "ma-tran"), ("export_values", "so-lieu")])
 def test_the_old_address_leads_to_the_page_that_asks_for_the_file(period, reviewer, old, kind):
     client = signed_in(reviewer)
-    response = client.get(reverse(old, args=["xlsx"]), {"ky": period.id, "chi_duyet": 1})
+    response = client.get(programme_reverse(old, args=["xlsx"]), {"ky": period.id, "chi_duyet": 1})
     assert response.status_code == 302
-    assert response["Location"] == reverse("download_start", args=[kind]) + f"?ky={period.id}&chi_duyet=1"
+    assert response["Location"] == programme_reverse("download_start", args=[kind]) + f"?ky={period.id}&chi_duyet=1"
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert "Chuẩn bị tệp" in page.content.decode() and 'name="csrfmiddlewaretoken"' in page.content.decode()
     assert not PreparedDownload.objects.exists()  # looking changes nothing; only the POST asks
-    assert client.get(reverse(old, args=["xlsx"]), {"ky": "999999"}).status_code == 404
+    assert client.get(programme_reverse(old, args=["xlsx"]), {"ky": "999999"}).status_code == 404
 
 
 # --- progress --------------------------------------------------------------------------------------------------
@@ -207,13 +208,15 @@ def test_the_same_request_while_it_is_made_gets_the_same_download(period, review
     waiting = PreparedDownload.objects.create(owner=reviewer, kind="ma-tran", period=period, filename="x")
 
     assert started_id(start(client, "ma-tran", period)) == str(waiting.pk)
-    page = client.get(reverse("download_start", args=["ma-tran"]), {"ky": period.id})
+    page = client.get(programme_reverse("download_start", args=["ma-tran"]), {"ky": period.id})
     assert page.status_code == 302 and page["Location"] == reverse("download_status", args=[waiting.pk])
     assert PreparedDownload.objects.count() == 1
     # Another request (the switch, the other file), or another user, is another download.
     assert started_id(start(client, "ma-tran", period, chi_duyet=1)) != str(waiting.pk)
     assert started_id(start(client, "so-lieu", period)) != str(waiting.pk)
-    assert started_id(start(signed_in(make_user("thamdinh2", Role.REVIEWER)), "ma-tran", period)) != str(waiting.pk)
+    assert started_id(
+        start(signed_in(make_user("thamdinh2", Role.REVIEWER, unit=period.programme.area)), "ma-tran", period)
+    ) != str(waiting.pk)
     assert PreparedDownload.objects.count() == 4
     # A finished one is not reused: the figures may have changed since.
     waiting.state = State.DONE
@@ -250,7 +253,7 @@ def test_a_failure_is_shown_with_a_way_to_try_again(period, reviewer, monkeypatc
     }
     page = client.get(reverse("download_status", args=[download_id])).content.decode()
     assert "Không tạo được tệp" in page and downloads.FAILED in page and "disk" not in page
-    again = reverse("download_start", args=["ma-tran"]) + f"?ky={period.id}&amp;chi_duyet=1"
+    again = programme_reverse("download_start", args=["ma-tran"]) + f"?ky={period.id}&amp;chi_duyet=1"
     assert f'<form method="post" action="{again}">' in page and "Thử lại" in page
     assert client.get(reverse("download_file", args=[download_id])).status_code == 404
 
@@ -298,7 +301,12 @@ def test_a_download_is_its_askers_only(period, reviewer):
     administrator = make_user("quantri", Role.ADMINISTRATOR)
     administrator.is_superuser = True
     administrator.save(update_fields=["is_superuser"])
-    for other in (make_user("thamdinh2", Role.REVIEWER), make_user("lanhdao", Role.LEADER), administrator):
+    area = period.programme.area
+    for other in (
+        make_user("thamdinh2", Role.REVIEWER, unit=area),
+        make_user("lanhdao", Role.LEADER, unit=area),
+        administrator,
+    ):
         client = signed_in(other)
         for name in ("download_status", "download_progress", "download_file"):
             response = client.get(reverse(name, args=[download_id]))
@@ -315,7 +323,7 @@ def test_leaders_and_administrators_ask_for_their_own(period, role):
 
 def test_officers_and_anonymous_users_are_refused(period_2024, commune):
     officer = make_user("canbo", Role.OFFICER, unit=commune)
-    url = reverse("download_start", args=["ma-tran"]) + f"?ky={period_2024.id}"
+    url = programme_reverse("download_start", args=["ma-tran"]) + f"?ky={period_2024.id}"
     assert signed_in(officer).post(url).status_code == 403
     assert signed_in(officer).get(url).status_code == 403
     anonymous = Client().post(url)
@@ -325,6 +333,6 @@ def test_officers_and_anonymous_users_are_refused(period_2024, commune):
 
 @pytest.mark.parametrize("ky", ["abc", "999999", "1;DROP", "-1", "1" * 12])
 def test_a_period_that_is_not_one_starts_nothing(period, reviewer, ky):
-    response = signed_in(reviewer).post(reverse("download_start", args=["so-lieu"]) + f"?ky={ky}")
+    response = signed_in(reviewer).post(programme_reverse("download_start", args=["so-lieu"]) + f"?ky={ky}")
     assert response.status_code == 404
     assert not PreparedDownload.objects.exists()

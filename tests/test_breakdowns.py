@@ -22,6 +22,7 @@ from programme.models import Period, Target, TargetCategory
 from reporting.breakdowns import Part, total_of
 from reporting.models import Submission, Value, ValuePart
 from reporting.services import Content, Figures, SubmissionError, submission_import, submission_save
+from tests.addresses import programme_reverse
 
 ORGS = ["doan-thanh-nien", "phu-nu", "nong-dan", "cuu-chien-binh"]
 TYPED_Q1 = ["MT1", "MT2", "MT3a", "MT3b", "MT4a", "MT4b"]  # a commune's plain typed targets in 2024Q1
@@ -356,22 +357,22 @@ def s1_loaded(phong_tho, tmp_path):
 
 def test_the_overview_and_the_target_page_show_which_organisation_lags(client, reviewer, s1_loaded, targets):
     client.force_login(reviewer)
-    overview = client.get(reverse("overview"), {"ky": s1_loaded.id}).text
+    overview = client.get(programme_reverse("overview"), {"ky": s1_loaded.id}).text
     assert "MT6 theo từng tổ chức" in overview and "breakdowns.css" in overview
     # Σ over both communes: Hội Nông dân 280/400 = 70%, below "trên 90%"
     assert '<th scope="row" class="lags">Hội Nông dân</th>' in overview
     assert "280 / 400" in overview and "70,00%" in overview
     assert '<th scope="row">Đoàn TNCS Hồ Chí Minh</th>' in overview  # 145/150 = 96,67%: above 90%
-    page = client.get(reverse("target_dashboard", args=[targets["MT6"].id]), {"ky": s1_loaded.id}).text
+    page = client.get(programme_reverse("target_dashboard", args=[targets["MT6"].id]), {"ky": s1_loaded.id}).text
     assert "MT6 theo từng tổ chức" in page and "280 / 400" in page and "289 / 300" in page
-    mt1 = client.get(reverse("target_dashboard", args=[targets["MT1"].id]), {"ky": s1_loaded.id}).text
+    mt1 = client.get(programme_reverse("target_dashboard", args=[targets["MT1"].id]), {"ky": s1_loaded.id}).text
     assert "theo từng tổ chức" not in mt1 and "breakdowns.css" not in mt1  # a target without categories
 
 
 def test_an_officer_still_may_not_see_the_district_pages(client, officer, s1_loaded, targets):
     client.force_login(officer)
-    assert client.get(reverse("target_dashboard", args=[targets["MT6"].id])).status_code == 404
-    assert client.get(reverse("overview")).status_code in (302, 403, 404)
+    assert client.get(programme_reverse("target_dashboard", args=[targets["MT6"].id])).status_code == 404
+    assert client.get(programme_reverse("overview")).status_code in (302, 403, 404)
 
 
 def _queries(client, url, params) -> int:
@@ -390,8 +391,8 @@ def test_the_breakdown_costs_the_same_queries_whatever_the_number_of_units(
     period = Period.objects.get(programme=phong_tho, code="2024S1")
     call_command("import_values", write(tmp_path, S1_ROWS[:4]), stdout=io.StringIO())
     pages = [
-        (reverse("overview"), {"ky": period.id}),
-        (reverse("target_dashboard", args=[targets["MT6"].id]), {"ky": period.id}),
+        (programme_reverse("overview"), {"ky": period.id}),
+        (programme_reverse("target_dashboard", args=[targets["MT6"].id]), {"ky": period.id}),
     ]
     few = [_queries(client, url, params) for url, params in pages]
     more = [(code, "2024S1", "MT6", org, 5, 10) for code in ("03391", "03550", "03490", "03553") for org in ORGS]
@@ -403,7 +404,7 @@ def test_the_official_report_has_a_breakdown_table_per_target_with_categories(cl
     import docx
 
     client.force_login(reviewer)
-    response = client.get(reverse("official_report", args=[s1_loaded.id]))
+    response = client.get(programme_reverse("official_report", args=[s1_loaded.id]))
     document = docx.Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Chỉ tiêu MT6 theo từng tổ chức (yêu cầu > 90%):" in text
@@ -467,7 +468,7 @@ def test_copying_the_programme_copies_the_categories(phong_tho):
 
 def test_the_matrix_names_each_units_lowest_organisation(client, reviewer, s1_loaded):
     client.force_login(reviewer)
-    page = client.get(reverse("matrix"), {"ky": s1_loaded.id}).text
+    page = client.get(programme_reverse("matrix"), {"ky": s1_loaded.id}).text
     assert '<small class="lowest">thấp nhất: Hội Nông dân 60,00%</small>' in page  # Thị trấn Phong Thổ
     assert '<small class="lowest">thấp nhất: Hội Liên hiệp Phụ nữ 99,00%</small>' in page  # Xã Lả Nhì Thàng
     assert page.count('class="lowest"') == 2  # MT6 of the two communes only
@@ -477,10 +478,10 @@ def test_the_matrix_costs_the_same_queries_whatever_the_number_of_units(client, 
     client.force_login(reviewer)
     period = Period.objects.get(programme=phong_tho, code="2024S1")
     call_command("import_values", write(tmp_path, S1_ROWS[:4]), stdout=io.StringIO())
-    few = _queries(client, reverse("matrix"), {"ky": period.id})
+    few = _queries(client, programme_reverse("matrix"), {"ky": period.id})
     more = [(code, "2024S1", "MT6", org, 5, 10) for code in ("03391", "03550", "03490", "03553") for org in ORGS]
     call_command("import_values", write(tmp_path, more), stdout=io.StringIO())
-    assert _queries(client, reverse("matrix"), {"ky": period.id}) == few
+    assert _queries(client, programme_reverse("matrix"), {"ky": period.id}) == few
 
 
 def test_the_review_page_and_the_submitted_report_show_the_organisations(client, reviewer, s1_loaded, commune):

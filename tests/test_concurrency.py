@@ -138,7 +138,7 @@ def review_action(action, user, submission, version):
 def test_two_reviewers_at_once_make_one_transition(
     phong_tho, q1, targets, officer, reviewer, commune, first, second, approved, same_version
 ):
-    other = make_user("thamdinh2", Role.REVIEWER)
+    other = make_user("thamdinh2", Role.REVIEWER, unit=phong_tho.area)
     submission = submission_import(
         unit=commune, period=q1, figures={targets["MT1"]: total_figures(targets["MT1"], 5, 10)}
     )

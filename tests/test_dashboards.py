@@ -32,7 +32,8 @@ from reporting.selectors.compliance import district_compliance, latest_period_wi
 from reporting.selectors.series import programme_compliance, programme_periods
 from reporting.services import Figures, submission_approve, submission_import, submission_return
 from reporting.totals import totals_refresh
-from tests.factories import IMPORT_HEADER, TargetFactory, category_rows, make_district, make_user
+from tests.addresses import programme_reverse
+from tests.factories import IMPORT_HEADER, TargetFactory, category_rows, make_district, make_user, work_in
 
 FILE_ROWS = [
     ("03549", "2024S1", "MT1", 3, 10),
@@ -124,7 +125,7 @@ def test_programme_compliance_equals_district_compliance_for_every_period(loaded
 @pytest.mark.parametrize("code", ["2024", "2024S1"])
 def test_overview_shows_the_compliance_commands_figures_to_the_digit(client, reviewer, loaded, targets, code):
     chosen = period(loaded, code)
-    html = get(client, reviewer, reverse("overview"), ky=chosen.id).text
+    html = get(client, reviewer, programme_reverse("overview"), ky=chosen.id).text
     rows = compliance_json(code)
     assert len(rows) == html.count('class="card target-card')
     for row in rows:
@@ -136,21 +137,21 @@ def test_overview_shows_the_compliance_commands_figures_to_the_digit(client, rev
         assert f"{vn_number(row['numerator'])} / {vn_number(row['denominator'])}" in text
         meeting = f"<strong>{row['units_meeting']}</strong> / {row['units_reporting']} / {row['units_expected']}"
         assert meeting in text
-        assert reverse("target_dashboard", args=[target.id]) in text
+        assert programme_reverse("target_dashboard", args=[target.id]) in text
 
 
 def test_overview_shows_vietnamese_numbers_and_strict_thresholds(client, reviewer, loaded, targets):
-    html = get(client, reviewer, reverse("overview"), ky=period(loaded, "2024").id).text
+    html = get(client, reviewer, programme_reverse("overview"), ky=period(loaded, "2024").id).text
     mt6 = card(html, targets["MT6"])  # 9.999 + 31 of 10.000 + 40
     assert "10.030 / 10.040" in mt6 and "99,90%" in mt6 and "Đạt" in mt6
     mt3b = card(html, targets["MT3b"])  # 3.499/3.500 = 99,97…% is not 100%
     assert "99,97%" in mt3b and "Chưa đạt" in mt3b
-    s1 = get(client, reviewer, reverse("overview"), ky=period(loaded, "2024S1").id).text
+    s1 = get(client, reviewer, programme_reverse("overview"), ky=period(loaded, "2024S1").id).text
     assert "Đang thực hiện" in card(s1, targets["MT1"])  # cumulative, before the annual report
 
 
 def test_overview_defaults_to_the_latest_period_with_data(client, reviewer, loaded):
-    response = get(client, reviewer, reverse("overview"))
+    response = get(client, reviewer, programme_reverse("overview"))
     assert response.context["board"].period.code == "2024"
     assert "Kết quả thực hiện chỉ tiêu — Năm 2024" in response.text
 
@@ -168,7 +169,7 @@ def test_the_default_period_is_the_latest_with_a_counting_report_else_the_first(
 
 
 def test_overview_trend_has_a_value_per_period_as_text_and_svg(client, reviewer, loaded, targets):
-    html = get(client, reviewer, reverse("overview"), ky=period(loaded, "2024").id).text
+    html = get(client, reviewer, programme_reverse("overview"), ky=period(loaded, "2024").id).text
     mt6 = card(html, targets["MT6"])
     # Q1 nothing, 6T 4.250/4.650 = 91,40%, 9T nothing, Năm 99,90%
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="sparkline"' in mt6
@@ -181,8 +182,8 @@ def test_approved_only_switch(client, reviewer, loaded, targets):
     annual = period(loaded, "2024")
     town = Submission.objects.get(unit__code="03549", period=annual)
     submission_approve(user=reviewer, submission=town, version=None)
-    default = get(client, reviewer, reverse("overview"), ky=annual.id).text
-    approved = get(client, reviewer, reverse("overview"), ky=annual.id, chi_duyet="1").text
+    default = get(client, reviewer, programme_reverse("overview"), ky=annual.id).text
+    approved = get(client, reviewer, programme_reverse("overview"), ky=annual.id, chi_duyet="1").text
     assert "10.030 / 10.040" in card(default, targets["MT6"])
     assert "9.999 / 10.000" in card(approved, targets["MT6"])  # only the town's approved report
     rows = {row["target"]: row for row in compliance_json("2024", "--approved-only")}
@@ -204,7 +205,7 @@ def test_completeness_strip_counts_on_time_late_missing_and_approved(client, rev
     q1.refresh_from_db()
     late = submission_import(unit=Unit.objects.get(code="109-CA"), period=q1, figures=figures)
     assert late.is_late
-    board = get(client, reviewer, reverse("overview"), ky=q1.id).context["board"]
+    board = get(client, reviewer, programme_reverse("overview"), ky=q1.id).context["board"]
     strip = board.completeness
     assert (strip.expected, strip.on_time, strip.late, strip.missing, strip.returned, strip.approved) == (
         50,
@@ -221,11 +222,11 @@ def test_completeness_strip_counts_on_time_late_missing_and_approved(client, rev
 
 def dashboard_urls(target, unit_code="03549"):
     return [
-        reverse("overview"),
-        reverse("matrix"),
-        reverse("completeness"),
-        reverse("unit_dashboard", args=[unit_code]),
-        reverse("target_dashboard", args=[target.id]),
+        programme_reverse("overview"),
+        programme_reverse("matrix"),
+        programme_reverse("completeness"),
+        programme_reverse("unit_dashboard", args=[unit_code]),
+        programme_reverse("target_dashboard", args=[target.id]),
     ]
 
 
@@ -237,15 +238,15 @@ def test_anonymous_is_sent_to_login(client, phong_tho, targets):
 
 def test_officer_sees_the_own_unit_only(client, officer, commune, targets, loaded):
     client.force_login(officer)
-    own = reverse("unit_dashboard", args=[commune.code])
-    for url in (reverse("overview"), reverse("matrix"), reverse("completeness")):
+    own = programme_reverse("unit_dashboard", args=[commune.code])
+    for url in (programme_reverse("overview"), programme_reverse("matrix"), programme_reverse("completeness")):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"] == own
     response = client.get(own)
     assert response.status_code == 200 and commune.name in response.text
-    assert client.get(reverse("unit_dashboard", args=["03391"])).status_code == 404
-    assert client.get(reverse("unit_dashboard", args=["khong-co"])).status_code == 404
-    assert client.get(reverse("target_dashboard", args=[targets["MT1"].id])).status_code == 404
+    assert client.get(programme_reverse("unit_dashboard", args=["03391"])).status_code == 404
+    assert client.get(programme_reverse("unit_dashboard", args=["khong-co"])).status_code == 404
+    assert client.get(programme_reverse("target_dashboard", args=[targets["MT1"].id])).status_code == 404
 
 
 @pytest.mark.parametrize("user_fixture", ["reviewer", "leader", "administrator"])
@@ -256,17 +257,18 @@ def test_district_roles_see_every_page(client, request, loaded, targets, user_fi
         assert response.status_code == 200, url
         main = response.text.split("<main>")[1]
         # read-only pages, but for the "đôn đốc" of the completeness page, which changes no report
-        urging = url == reverse("completeness") and user_fixture != "leader"
+        urging = url == programme_reverse("completeness") and user_fixture != "leader"
         assert main.count('<form method="post"') == (1 if urging else 0), url
-        assert ('action="/tong-quan/tien-do-nop/don-doc/"' in main) is urging
+        assert (f'action="{programme_reverse("urge")}"' in main) is urging
 
 
 def test_user_without_a_role_is_refused(client, phong_tho, targets):
     client.force_login(User.objects.create_user("khach", password="Mat-khau-thu-9"))
-    assert client.get(reverse("overview")).status_code == 403
-    assert client.get(reverse("matrix")).status_code == 403
-    assert client.get(reverse("unit_dashboard", args=["03549"])).status_code == 404
-    assert client.get(reverse("target_dashboard", args=[targets["MT1"].id])).status_code == 404
+    # no programme is theirs to see: as if it did not exist
+    assert client.get(programme_reverse("overview")).status_code == 404
+    assert client.get(programme_reverse("matrix")).status_code == 404
+    assert client.get(programme_reverse("unit_dashboard", args=["03549"])).status_code == 404
+    assert client.get(programme_reverse("target_dashboard", args=[targets["MT1"].id])).status_code == 404
 
 
 def test_dashboards_are_read_with_get_only(client, reviewer, phong_tho, targets):
@@ -297,7 +299,7 @@ def test_bad_query_parameters_are_ignored_never_a_500(client, reviewer, loaded, 
 
 
 def test_a_target_page_of_an_unknown_target_is_404(client, reviewer, phong_tho):
-    assert get(client, reviewer, reverse("target_dashboard", args=[999_999])).status_code == 404
+    assert get(client, reviewer, programme_reverse("target_dashboard", args=[999_999])).status_code == 404
 
 
 # --- the matrix ----------------------------------------------------------------------------------------------
@@ -309,7 +311,7 @@ def matrix_rows(response) -> list[str]:
 
 def test_matrix_cells_are_the_units_figures(client, reviewer, loaded, targets):
     annual = period(loaded, "2024")
-    response = get(client, reviewer, reverse("matrix"), ky=annual.id)
+    response = get(client, reviewer, programme_reverse("matrix"), ky=annual.id)
     board = response.context["board"]
     assert [column.target.code for column in board.columns] == list(targets)
     report = district_compliance(annual, by_unit=True)
@@ -334,38 +336,40 @@ def test_matrix_cells_are_the_units_figures(client, reviewer, loaded, targets):
 def test_matrix_filters_by_kind_parent_and_report_status(client, reviewer, loaded):
     annual = period(loaded, "2024")
     commune_kind = Unit.objects.get(code="03549").kind_id
-    communes = get(client, reviewer, reverse("matrix"), ky=annual.id, loai=commune_kind)
+    communes = get(client, reviewer, programme_reverse("matrix"), ky=annual.id, loai=commune_kind)
     assert communes.context["board"].page.paginator.count == 17
     assert "Xã, thị trấn" in communes.text and "Công an huyện" not in communes.text
-    submitted = get(client, reviewer, reverse("matrix"), ky=annual.id, trang_thai="submitted")
+    submitted = get(client, reviewer, programme_reverse("matrix"), ky=annual.id, trang_thai="submitted")
     assert set(matrix_rows(submitted)) == {"03549", "03391", "109-CA", "109-UBND"}
-    missing = get(client, reviewer, reverse("matrix"), ky=annual.id, trang_thai="missing")
+    missing = get(client, reviewer, programme_reverse("matrix"), ky=annual.id, trang_thai="missing")
     assert missing.context["board"].page.paginator.count == 46
     district = Unit.objects.get(code="109")
-    by_parent = get(client, reviewer, reverse("matrix"), ky=annual.id, cap_tren=district.id)
+    by_parent = get(client, reviewer, programme_reverse("matrix"), ky=annual.id, cap_tren=district.id)
     assert by_parent.context["board"].page.paginator.count == 50
 
 
 def test_matrix_sorts_by_a_targets_value_within_each_kind(client, reviewer, loaded):
     annual = period(loaded, "2024")
     kind = Unit.objects.get(code="03549").kind_id
-    ascending = matrix_rows(get(client, reviewer, reverse("matrix"), ky=annual.id, loai=kind, sap_xep="MT6"))
+    ascending = matrix_rows(get(client, reviewer, programme_reverse("matrix"), ky=annual.id, loai=kind, sap_xep="MT6"))
     assert ascending[:2] == ["03391", "03549"]  # 77,50% then 99,99%; units without a value after them
-    descending = matrix_rows(get(client, reviewer, reverse("matrix"), ky=annual.id, loai=kind, sap_xep="-MT6"))
+    descending = matrix_rows(
+        get(client, reviewer, programme_reverse("matrix"), ky=annual.id, loai=kind, sap_xep="-MT6")
+    )
     assert descending[:2] == ["03549", "03391"]
-    by_name = matrix_rows(get(client, reviewer, reverse("matrix"), ky=annual.id, loai=kind, sap_xep="-ten"))
+    by_name = matrix_rows(get(client, reviewer, programme_reverse("matrix"), ky=annual.id, loai=kind, sap_xep="-ten"))
     names = [Unit.objects.get(code=code).name for code in by_name]
     assert names == sorted(names, key=str.casefold, reverse=True)
-    html = get(client, reviewer, reverse("matrix"), ky=annual.id, sap_xep="MT6").text
+    html = get(client, reviewer, programme_reverse("matrix"), ky=annual.id, sap_xep="MT6").text
     assert 'aria-sort="ascending"' in html and "sap_xep=-MT6" in html
 
 
 def test_matrix_is_paginated_fifty_units_a_page(client, reviewer, db):
     make_district(60, targets=1)
-    first = get(client, reviewer, reverse("matrix"))
+    first = get(client, reviewer, programme_reverse("matrix"))
     assert len(first.context["board"].page.object_list) == 50
     assert "Trang 1 / 2" in first.text
-    second = get(client, reviewer, reverse("matrix"), trang=2)
+    second = get(client, reviewer, programme_reverse("matrix"), trang=2)
     assert len(second.context["board"].page.object_list) == 10
 
 
@@ -388,7 +392,7 @@ def test_completeness_marks_each_unit_and_period(client, reviewer, phong_tho, ta
     approved = submission_import(unit=town, period=s1, figures=figures)
     submission_approve(user=reviewer, submission=approved, version=None)
     kind = town.kind_id
-    response = get(client, reviewer, reverse("completeness"), loai=kind)
+    response = get(client, reviewer, programme_reverse("completeness"), loai=kind)
     board = response.context["board"]
     rows = {row.unit.code: row for row in board.page}
     assert len(rows) == 17
@@ -412,7 +416,7 @@ def test_completeness_marks_each_unit_and_period(client, reviewer, phong_tho, ta
 
 def test_completeness_is_paginated(client, reviewer, db):
     make_district(55, targets=1)
-    response = get(client, reviewer, reverse("completeness"), trang=2)
+    response = get(client, reviewer, programme_reverse("completeness"), trang=2)
     assert len(response.context["board"].page.object_list) == 5
     assert response.context["board"].totals[0].expected == 55  # totals over every page
 
@@ -422,7 +426,7 @@ def test_completeness_is_paginated(client, reviewer, db):
 
 def test_unit_page_shows_values_across_periods_models_and_history(client, reviewer, officer, loaded, targets):
     town = Unit.objects.get(code="03549")
-    response = get(client, reviewer, reverse("unit_dashboard", args=[town.code]))
+    response = get(client, reviewer, programme_reverse("unit_dashboard", args=[town.code]))
     board = response.context["board"]
     mt6 = next(row for row in board.rows if row.target.code == "MT6")
     assert [cell.result.percent if cell.result else None for cell in mt6.cells] == [
@@ -440,13 +444,13 @@ def test_unit_page_shows_values_across_periods_models_and_history(client, review
     assert reverse("review", args=[annual.id, town.code]) in html
     q1 = period(loaded, "2024Q1")
     assert reverse("review", args=[q1.id, town.code]) not in html  # no report for Q1: no link
-    officer_html = get(client, officer, reverse("unit_dashboard", args=[town.code])).text
+    officer_html = get(client, officer, programme_reverse("unit_dashboard", args=[town.code])).text
     assert reverse("report", args=[s1.id, town.code]) in officer_html
     assert reverse("review", args=[s1.id, town.code]) not in officer_html
 
 
 def test_unit_page_marks_targets_not_reported_or_not_applicable(client, reviewer, loaded):
-    police = get(client, reviewer, reverse("unit_dashboard", args=["109-CA"])).context["board"]
+    police = get(client, reviewer, programme_reverse("unit_dashboard", args=["109-CA"])).context["board"]
     codes = [row.target.code for row in police.rows]
     assert "MT6" not in codes and "MT4b" in codes  # MT6 is for communes only
     mt4c = next(row for row in police.rows if row.target.code == "MT4c")
@@ -463,7 +467,7 @@ def test_target_page_ranks_units_and_lists_who_needs_help_first(client, reviewer
     ]
     import_rows(tmp_path, rows)
     q3 = period(phong_tho, "2024Q3")
-    response = get(client, reviewer, reverse("target_dashboard", args=[targets["MT6"].id]), ky=q3.id)
+    response = get(client, reviewer, programme_reverse("target_dashboard", args=[targets["MT6"].id]), ky=q3.id)
     board = response.context["board"]
     assert [row.unit.code for row in board.page] == ["03391", "03550", "03490", "03553", "03549"]
     assert [row.unit.code for row in board.needs_help] == ["03391", "03550", "03490"]  # 90% is not "> 90"
@@ -480,7 +484,7 @@ def test_target_page_ranks_units_and_lists_who_needs_help_first(client, reviewer
 
 def test_target_page_for_an_annual_rating_in_an_interim_period_says_so(client, reviewer, loaded, targets):
     q1 = period(loaded, "2024Q1")
-    html = get(client, reviewer, reverse("target_dashboard", args=[targets["MT8"].id]), ky=q1.id).text
+    html = get(client, reviewer, programme_reverse("target_dashboard", args=[targets["MT8"].id]), ky=q1.id).text
     assert "chỉ báo cáo trong kỳ báo cáo năm" in html
 
 
@@ -488,7 +492,7 @@ def test_target_page_of_a_large_district_charts_both_ends_and_pages_the_table(cl
     programme, periods, made = make_district(130, targets=1)
     for i, unit in enumerate(Unit.objects.filter(parent=programme.area)):
         submission_import(unit=unit, period=periods[0], figures={made[0]: Figures(i % 100, 100)})
-    response = get(client, reviewer, reverse("target_dashboard", args=[made[0].id]), ky=periods[0].id)
+    response = get(client, reviewer, programme_reverse("target_dashboard", args=[made[0].id]), ky=periods[0].id)
     board = response.context["board"]
     assert [chart.title for chart in board.charts] == ["30 đơn vị thấp nhất", "30 đơn vị cao nhất"]
     assert response.text.count('<g class="bar">') == 60
@@ -500,6 +504,7 @@ def test_target_page_of_a_large_district_charts_both_ends_and_pages_the_table(cl
 
 def district(n_units: int, year: int, reviewer):
     programme, periods, targets = make_district(n_units, year=year)
+    work_in(reviewer, programme.area)  # the reviewer of this district's programme
     register = TargetFactory(programme=programme, source=Target.Source.MODELS_REGISTERED)
     register.applies_to.set(targets[0].applies_to.all())
     units = list(Unit.objects.filter(parent=programme.area).order_by("order"))
@@ -532,18 +537,18 @@ def all_page_queries(client, reviewer, periods, targets, units) -> dict[str, int
     officer = make_user(f"canbo-{units[0].code}", Role.OFFICER, unit=units[0])
     kind = units[0].kind_id
     pages = {
-        "overview": reverse("overview"),
-        "overview, a period, approved only": f"{reverse('overview')}?ky={periods[0].id}&chi_duyet=1",
-        "matrix": reverse("matrix"),
-        "matrix, filtered and sorted": f"{reverse('matrix')}?loai={kind}&trang_thai=approved&sap_xep=-{targets[0].code}",
-        "completeness": f"{reverse('completeness')}?trang=2",
-        "unit": reverse("unit_dashboard", args=[units[1].code]),
-        "target": f"{reverse('target_dashboard', args=[targets[0].id])}?ky={periods[0].id}",
-        "target from the register": f"{reverse('target_dashboard', args=[targets[-1].id])}?ky={periods[0].id}",
-        "matrix sorted by the register": f"{reverse('matrix')}?ky={periods[0].id}&sap_xep={targets[-1].code}",
+        "overview": programme_reverse("overview"),
+        "overview, a period, approved only": f"{programme_reverse('overview')}?ky={periods[0].id}&chi_duyet=1",
+        "matrix": programme_reverse("matrix"),
+        "matrix, filtered and sorted": f"{programme_reverse('matrix')}?loai={kind}&trang_thai=approved&sap_xep=-{targets[0].code}",
+        "completeness": f"{programme_reverse('completeness')}?trang=2",
+        "unit": programme_reverse("unit_dashboard", args=[units[1].code]),
+        "target": f"{programme_reverse('target_dashboard', args=[targets[0].id])}?ky={periods[0].id}",
+        "target from the register": f"{programme_reverse('target_dashboard', args=[targets[-1].id])}?ky={periods[0].id}",
+        "matrix sorted by the register": f"{programme_reverse('matrix')}?ky={periods[0].id}&sap_xep={targets[-1].code}",
     }
     counts = {name: page_queries(client, reviewer, url) for name, url in pages.items()}
-    counts["unit, officer"] = page_queries(client, officer, reverse("unit_dashboard", args=[units[0].code]))
+    counts["unit, officer"] = page_queries(client, officer, programme_reverse("unit_dashboard", args=[units[0].code]))
     return counts
 
 
@@ -553,7 +558,7 @@ def test_every_dashboard_runs_a_fixed_number_of_queries(client, db):
     large = all_page_queries(client, reviewer, *district(300, 2024, reviewer))
     assert small == large
     assert max(large.values()) <= 25
-    overview = get(client, reviewer, reverse("overview")).context["board"]
+    overview = get(client, reviewer, programme_reverse("overview")).context["board"]
     assert overview.cards[0].result.units_expected == 300  # the large district is the one shown
 
 

@@ -62,7 +62,7 @@ def build_world(phong_tho, seed: int) -> None:
     # The figures are drawn at random to test the sums, whatever they say of each other: the rules across
     # targets are tests/test_validation_rules.py's.
     ValidationRule.objects.filter(programme=phong_tho).delete()
-    reviewer = make_user("thamdinh", Role.REVIEWER)
+    reviewer = make_user("thamdinh", Role.REVIEWER, unit=phong_tho.area)
     area = phong_tho.area
     commune = UnitKind.objects.get(code="commune")
     # A deeper level: a commune's sub-units (villages) of a reporting kind, one of them closed mid-year.

@@ -136,7 +136,7 @@ def test_a_failed_send_is_tried_again_later_by_the_worker(smtp, client, phong_th
     officer = make_user("canbo", Role.OFFICER, unit=commune)
     officer.email = "canbo@example.vn"
     officer.save()
-    reviewer = make_user("thamdinh", Role.REVIEWER)
+    reviewer = make_user("thamdinh", Role.REVIEWER, unit=programme.area)
     q1 = period(programme, "2024Q1")
     with override_settings(TASKS=DATABASE_TASKS):
         submission = submitted_by_officer(officer, commune, q1)

@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from dvproject import urls as project_urls
 from dvproject.failures import MESSAGE
 from programme.models import Unit
+from tests.addresses import programme_reverse
 from tests.faults import unavailable_database
 from tests.test_report_form import complete_post
 
@@ -98,7 +99,7 @@ def test_a_leader_reviewing_a_report_gets_the_403_page(client, leader, commune, 
 
 def test_an_officer_gets_the_403_page_for_the_district_exports(client, officer):
     client.force_login(officer)
-    assert_error_page(client.get(reverse("export_values", kwargs={"fmt": "csv"})), 403)
+    assert_error_page(client.get(programme_reverse("export_values", kwargs={"fmt": "csv"})), 403)
 
 
 def test_an_officer_opening_another_units_report_gets_the_404_page(client, officer, period_2024):

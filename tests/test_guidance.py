@@ -7,6 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from programme.models import Target
+from tests.addresses import programme_reverse
 from tests.test_review import period
 
 
@@ -47,5 +48,5 @@ def test_the_template_carries_a_sheet_of_how_to_count(client, officer, commune, 
 def test_the_target_page_shows_how_to_count(client, reviewer, phong_tho):
     target = Target.objects.get(programme=phong_tho, code="MT6")
     client.force_login(reviewer)
-    page = client.get(reverse("target_dashboard", args=[target.id])).text
+    page = client.get(programme_reverse("target_dashboard", args=[target.id])).text
     assert "Cách tính</h2>" in page and target.guidance in page

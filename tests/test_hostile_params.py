@@ -33,6 +33,7 @@ from reporting.services import (
     submission_return,
     submission_save,
 )
+from tests.addresses import programme_reverse
 from tests.factories import total_figures
 from tests.surfaces import fetched
 
@@ -128,12 +129,12 @@ def world(phong_tho, period_2024, officer, commune, reviewer):
 def page_urls(world) -> list[str]:
     target = Target.objects.get(programme=world, code="MT6")
     return [
-        reverse("overview"),
-        reverse("matrix"),
-        reverse("completeness"),
-        reverse("unit_dashboard", args=["03549"]),
-        reverse("target_dashboard", args=[target.id]),
-        reverse("inbox"),
+        programme_reverse("overview"),
+        programme_reverse("matrix"),
+        programme_reverse("completeness"),
+        programme_reverse("unit_dashboard", args=["03549"]),
+        programme_reverse("target_dashboard", args=[target.id]),
+        programme_reverse("inbox"),
         reverse("register"),
     ]
 
@@ -141,15 +142,15 @@ def page_urls(world) -> list[str]:
 def file_urls(world) -> list[str]:
     period = Period.objects.get(programme=world, code="2024")
     tables = [
-        reverse(name, args=[fmt])
+        programme_reverse(name, args=[fmt])
         for name in ("export_overview", "export_matrix", "export_values")
         for fmt in ("csv", "xlsx")
     ]
     return [
         *tables,
-        *(reverse("download_start", args=[kind]) for kind in PreparedDownload.Kind.values),
-        reverse("export_texts"),
-        reverse("official_report", args=[period.id]),
+        *(programme_reverse("download_start", args=[kind]) for kind in PreparedDownload.Kind.values),
+        programme_reverse("export_texts"),
+        programme_reverse("official_report", args=[period.id]),
         reverse("unit_report_docx", args=[period.id, "03549"]),
     ]
 
@@ -304,9 +305,9 @@ def test_a_repeated_parameter_counts_by_its_last_value(client, leader, world):
             params = {"ky": values, "chi_duyet": ["1", "1\x00"]}
             response = client.get(url, params)
             assert_page_answer(response, url, params, default)
-            if url != reverse("completeness"):
+            if url != programme_reverse("completeness"):
                 assert response.context["board"].period == shown, url
-        export = reverse("export_values", args=["csv"])
+        export = programme_reverse("export_values", args=["csv"])
         response = client.get(export, {"ky": values})
         assert response.status_code == (200 if shown == s1 else 404)
 
@@ -321,11 +322,21 @@ def test_hostile_path_segments_are_a_404(client, leader, world):
     client.force_login(leader)
     before = database_state()
     period = Period.objects.get(programme=world, code="2024")
+    programme = f"/ct/{world.code}/"
     for code in PATH_CODES:
-        for url in (f"/tong-quan/don-vi/{code}/", f"/bao-cao/{period.id}/{code}/bao-cao.docx"):
+        for url in (
+            f"{programme}tong-quan/don-vi/{code}/",
+            f"/bao-cao/{period.id}/{code}/bao-cao.docx",
+            f"/ct/{code}/tong-quan/",
+            f"/ct/{code}/xuat/tong-quan.csv",
+        ):
             assert client.get(url).status_code == 404, url
     for id_ in PATH_IDS:
-        for url in (f"/tong-quan/chi-tieu/{id_}/", f"/xuat/bao-cao-{id_}.docx", f"/bao-cao/{id_}/03549/bao-cao.docx"):
+        for url in (
+            f"{programme}tong-quan/chi-tieu/{id_}/",
+            f"{programme}xuat/bao-cao-{id_}.docx",
+            f"/bao-cao/{id_}/03549/bao-cao.docx",
+        ):
             assert client.get(url).status_code == 404, url[:60]
     assert database_state() == before
 
@@ -339,7 +350,7 @@ def officer_refusals(world) -> list[str]:
     district = [url for url in page_urls(world) if "/don-vi/" not in url and url != reverse("register")]
     return [
         *district,
-        reverse("unit_dashboard", args=["03391"]),
+        programme_reverse("unit_dashboard", args=["03391"]),
         *(url for url in file_urls(world) if "/bao-cao/" not in url),
         reverse("unit_report_docx", args=[period.id, "03391"]),
     ]
@@ -349,7 +360,7 @@ def assert_officer_refused(response, url: str, own_unit: Unit) -> None:
     """Sent to the own unit's page (the district's dashboards), or refused with 403, or told it is not there."""
     assert response.status_code in (302, 403, 404), (url, response.status_code)
     if response.status_code == 302:
-        assert response["Location"] == reverse("unit_dashboard", args=[own_unit.code]), url
+        assert response["Location"] == programme_reverse("unit_dashboard", args=[own_unit.code]), url
     else:
         assert "Xã Lả Nhì Thàng" not in response.content.decode(errors="replace"), url
 
@@ -371,7 +382,7 @@ def test_inbox_filters_and_a_review_version_of_any_length_never_crash(client, re
     url = reverse("review", args=[Period.objects.get(programme=world, code="2024").id, "03391"])
     before = database_state()
     for value in ["9" * 4_301, "9" * 10_000, "²", "１", "1\x00"]:
-        response = client.get(reverse("inbox"), {"ky": value, "loai": value, "trang": value})
+        response = client.get(programme_reverse("inbox"), {"ky": value, "loai": value, "trang": value})
         assert response.status_code == 200 and response.context["chosen"]["period"] is None
         response = client.post(url, {"action": "approve", "comment": "", "version": value})
         assert response.status_code == 409 and "vừa được lưu" in response.text, value[:10]
@@ -409,7 +420,7 @@ def docx_text(content: bytes) -> tuple[str, str]:
 
 def test_typed_html_is_literal_text_in_the_reports_and_the_downloads(client, leader, world, period_2024):
     client.force_login(leader)
-    official = client.get(reverse("official_report", args=[period_2024.id]))
+    official = client.get(programme_reverse("official_report", args=[period_2024.id]))
     unit = client.get(reverse("unit_report_docx", args=[period_2024.id, "03549"]))
     for response, expected in (
         (official, [f"Thị trấn Phong Thổ: {SCRIPT}", f"Thị trấn Phong Thổ: {IMAGE}"]),
@@ -421,7 +432,7 @@ def test_typed_html_is_literal_text_in_the_reports_and_the_downloads(client, lea
         assert "<script" not in xml and "<img" not in xml and "&lt;script&gt;alert(1)&lt;/script&gt;" in xml
     assert IMAGE in docx_text(body(unit))[0].splitlines()  # the notes column of the unit's figures
 
-    response = fetched(client, client.get(reverse("export_values", args=["xlsx"]), {"ky": period_2024.id}))
+    response = fetched(client, client.get(programme_reverse("export_values", args=["xlsx"]), {"ky": period_2024.id}))
     content = body(response)
     sheet = load_workbook(io.BytesIO(content))["Số liệu"]
     notes = [row[7] for row in sheet.iter_rows(min_row=2) if row[0].value == "03549" and not row[4].value]
@@ -430,6 +441,6 @@ def test_typed_html_is_literal_text_in_the_reports_and_the_downloads(client, lea
     xml = "".join(archive.read(name).decode() for name in archive.namelist() if name.endswith(".xml"))
     assert "<img" not in xml and "&lt;img src=x onerror=alert(1)&gt;" in xml
 
-    annex = body(client.get(reverse("export_texts"), {"ky": period_2024.id})).decode("utf-8-sig")
+    annex = body(client.get(programme_reverse("export_texts"), {"ky": period_2024.id})).decode("utf-8-sig")
     texts = [row["text"] for row in csv.DictReader(io.StringIO(annex)) if row["unit"] == "03549"]
     assert SCRIPT in texts and IMAGE in texts

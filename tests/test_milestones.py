@@ -14,6 +14,7 @@ from accounts.roles import Role
 from milestones.models import Milestone, MilestoneRecord
 from milestones.selectors import milestone_board, responsible, standing
 from programme.models import Unit, UnitKind
+from tests.addresses import programme_reverse
 from tests.factories import make_district, make_user
 
 DAY = datetime.timedelta(days=1)
@@ -24,7 +25,7 @@ def milestone(code: str) -> Milestone:
 
 
 def unit_url(unit: Unit) -> str:
-    return reverse("unit_milestones", args=[unit.code])
+    return programme_reverse("unit_milestones", args=[unit.code])
 
 
 def record(client, user, unit, code, **fields):
@@ -180,7 +181,7 @@ def test_the_board_counts_done_waiting_confirmed_and_overdue_naming_the_late(cli
     on_due_day = next(r for r in milestone_board(phong_tho, today=plan.due).rows if r.milestone == plan)
     assert (on_due_day.overdue, on_due_day.open) == (0, 15)
     client.force_login(reviewer)
-    page = client.get(reverse("milestones_board")).text
+    page = client.get(programme_reverse("milestones_board")).text
     assert "Đại hội đại biểu Mặt trận Tổ quốc cấp xã nhiệm kỳ 2024-2029" in page and "Xác nhận" in page
 
 
@@ -201,9 +202,9 @@ def test_the_board_reads_a_fixed_number_of_queries_whatever_the_units(db, size):
 
 def test_the_pages_run_a_fixed_number_of_queries(client, phong_tho, officer, commune, reviewer):
     client.force_login(reviewer)
-    client.get(reverse("milestones_board"))  # the session and the user, read once
+    client.get(programme_reverse("milestones_board"))  # the session and the user, read once
     with CaptureQueriesContext(connection) as board_queries:
-        assert client.get(reverse("milestones_board")).status_code == 200
+        assert client.get(programme_reverse("milestones_board")).status_code == 200
     client.force_login(officer)
     client.get(unit_url(commune))
     with CaptureQueriesContext(connection) as unit_queries:
@@ -216,7 +217,7 @@ def test_the_pages_run_a_fixed_number_of_queries(client, phong_tho, officer, com
     assert len(again) == len(unit_queries)
     client.force_login(reviewer)
     with CaptureQueriesContext(connection) as board_again:
-        client.get(reverse("milestones_board"))
+        client.get(programme_reverse("milestones_board"))
     assert len(board_again) == len(board_queries)
 
 

@@ -53,7 +53,7 @@ def test_a_submission_tells_every_reviewer_of_the_unit_and_no_one_else(
 
 def test_the_recipients_follow_the_permission_rule(monkeypatch, officer, reviewer, commune, q1):
     """A reviewer whom ``may`` does not let review the unit is not told (reviewers kept to an area later)."""
-    second = make_user("thamdinh2", Role.REVIEWER)
+    second = make_user("thamdinh2", Role.REVIEWER, unit=commune.parent)
     real = permissions.may
 
     def may(user, action, unit=None):

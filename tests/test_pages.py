@@ -49,16 +49,26 @@ def menu(html: str) -> list[str]:
     ]
 
 
+NEWEST = [("programme_latest", "tong-quan/"), ("programme_latest", "tham-dinh/")]  # the newest programme's pages
+
+
 @pytest.mark.parametrize(
     ("user_fixture", "links"),
     [
         (
             "officer",
-            ["home", "home", ("unit_dashboard", "03549"), ("unit_milestones", "03549"), "register", "notifications"],
+            [
+                "home",
+                "home",
+                ("programme_latest", "tong-quan/don-vi/03549/"),
+                ("programme_latest", "tong-quan/don-vi/03549/moc-cong-viec/"),
+                "register",
+                "notifications",
+            ],
         ),
-        ("reviewer", ["home", "home", "overview", "inbox", "register", "notifications"]),
-        ("leader", ["home", "home", "overview", "inbox", "register", "notifications"]),
-        ("administrator", ["home", "home", "overview", "inbox", "register", "notifications", "admin:index"]),
+        ("reviewer", ["home", "home", *NEWEST, "register", "notifications"]),
+        ("leader", ["home", "home", *NEWEST, "register", "notifications"]),
+        ("administrator", ["home", "home", *NEWEST, "register", "notifications", "admin:index"]),
     ],
 )
 def test_the_menu_shows_each_role_its_pages(client, request, commune, user_fixture, links):

@@ -14,34 +14,37 @@ from django.test import RequestFactory
 
 from accounts.permissions import Action, UserMay, may, require, require_or_404, required, unit_or_404
 from accounts.roles import Role
-from programme.models import Unit
+from programme.models import Programme, Unit
 from reporting.imports import import_values
 from reporting.models import Submission
 from reporting.services import Content, submission_save
-from tests.factories import make_user
+from tests.factories import ProgrammeFactory, UnitFactory, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# y: allowed, n: refused. "own" is the officer's unit, "other" another unit; the other roles have no unit of
-# their own, so for them both columns name units that are not theirs. "nounit" is an officer whose account has
-# no unit yet. An action that takes no unit has one answer per role, written in both columns.
+# y: allowed, n: refused. "own" is the officer's unit (under the district of the reviewer and the leader), "other"
+# a unit elsewhere, under nobody's unit; for an action on a programme, "own" is the programme the officer's unit
+# reports in (the district's), "other" a programme elsewhere. The administrator has no unit and is everywhere.
+# "nounit" is an officer whose account has no unit yet. An action of the role alone (no unit, no programme) has
+# one answer per role, written in both columns.
 TABLE = """
     action                  officer:own officer:other nounit:own reviewer:own reviewer:other leader:own leader:other admin:own admin:other anonymous:own
-    VIEW_UNIT               y           n             n          y            y              y          y            y         y           n
+    VIEW_UNIT               y           n             n          y            n              y          n            y         y           n
     EDIT_REPORT             y           n             n          n            n              n          n            n         n           n
-    REGISTER_MODEL          y           n             n          y            y              n          n            y         y           n
+    REGISTER_MODEL          y           n             n          y            n              n          n            y         y           n
     REVIEW                  n           n             n          y            y              n          n            y         y           n
-    REVIEW_UNIT             n           n             n          y            y              n          n            y         y           n
-    ATTACH_SIGNED           y           n             n          y            y              n          n            y         y           n
-    COMPOSE_REPORT          n           n             n          y            y              n          n            y         y           n
-    REMIND                  n           n             n          y            y              n          n            y         y           n
+    REVIEW_UNIT             n           n             n          y            n              n          n            y         y           n
+    ATTACH_SIGNED           y           n             n          y            n              n          n            y         y           n
+    COMPOSE_REPORT          n           n             n          y            n              n          n            y         y           n
+    REMIND                  n           n             n          y            n              n          n            y         y           n
     VIEW_TEST_MAILBOX       n           n             n          n            n              n          n            y         y           n
-    UPLOAD_BULK             n           n             n          y            y              n          n            y         y           n
-    VIEW_DISTRICT           n           n             n          y            y              y          y            y         y           n
-    DOWNLOAD                n           n             n          y            y              y          y            y         y           n
-    RECOGNISE_MODEL         n           n             n          y            y              n          n            y         y           n
+    UPLOAD_BULK             n           n             n          y            n              n          n            y         y           n
+    VIEW_DISTRICT           n           n             n          y            n              y          n            y         y           n
+    DOWNLOAD                n           n             n          y            n              y          n            y         y           n
+    RECOGNISE_MODEL         n           n             n          y            n              n          n            y         y           n
     VIEW_DISTRICT_REGISTER  n           n             n          y            y              y          y            y         y           n
     VIEW_REGISTER           y           y             n          y            y              y          y            y         y           n
+    VIEW_PROGRAMME          y           n             n          y            n              y          n            y         y           n
 """
 
 
@@ -75,19 +78,20 @@ def users(officer, reviewer, leader, administrator):
 
 
 @pytest.mark.parametrize("action", list(Action), ids=[action.name for action in Action])
-def test_who_may_do_what(users, commune, action):
-    """One action's row of the table, every cell asked (the users are made once per row, not per cell)."""
-    other = Unit.objects.exclude(pk=commune.pk).first()
+def test_who_may_do_what(users, commune, phong_tho, action):
+    """One action's row of the table, every cell asked (the users are made once per row, not per cell). For an
+    action on a programme, "own" is the programme the officer's unit reports in, "other" one elsewhere."""
+    other = UnitFactory(code="NOI-KHAC")  # under nobody's unit
+    if action.subject is Programme:
+        commune, other = phong_tho, ProgrammeFactory(code="noi-khac-2024")
     expected, answered = [], []
     for row_action, role, which, allowed in CASES:
         if row_action is not action:
             continue
         user, unit = users[role], commune if which == "own" else other
-        if action.needs_unit:
-            answer = may(user, action, unit)
-        else:
-            answer = may(user, action)
-            assert UserMay(user)[action.name] is answer  # what a template reads is the same answer
+        answer = may(user, action, unit) if action.subject is not None else may(user, action)
+        if not action.needs_unit:  # what a template reads: the role's answer, anywhere
+            assert UserMay(user)[action.name] is may(user, action)
         expected.append((role, which, allowed))
         answered.append((role, which, answer))
     assert answered == expected
@@ -98,10 +102,16 @@ def test_an_action_is_asked_with_a_unit_exactly_when_it_needs_one(officer, commu
         may(officer, Action.EDIT_REPORT)
     with pytest.raises(TypeError):
         may(officer, Action.REVIEW, commune)
+    with pytest.raises(TypeError):
+        may(officer, Action.VIEW_PROGRAMME, commune)  # asked of a programme, not a unit
+    with pytest.raises(TypeError):
+        may(officer, Action.VIEW_PROGRAMME)
+    with pytest.raises(TypeError):
+        may(officer, Action.VIEW_DISTRICT, commune)  # a programme or nothing
 
 
 def test_a_unit_the_user_may_not_see_is_a_404_and_an_action_a_403(officer, leader, commune):
-    other = Unit.objects.exclude(pk=commune.pk).first()
+    other = Unit.objects.filter(parent__code="109").exclude(pk=commune.pk).first()  # under the leader's district
     assert unit_or_404(officer, commune.code) == commune
     for code in (other.code, "khong-co", "03549\x00"):
         with pytest.raises(Http404):

@@ -203,7 +203,7 @@ def test_the_admin_says_why_it_cannot_copy(admin_client, phong_tho):
 
 
 def test_only_who_may_add_programmes_may_copy_one(client, phong_tho):
-    reviewer = make_user("thamdinh", Role.REVIEWER)
+    reviewer = make_user("thamdinh", Role.REVIEWER, unit=phong_tho.area)
     client.force_login(reviewer)
     assert client.get(copy_url(phong_tho)).status_code == 302  # to the admin's sign-in: not staff
     reviewer.is_staff = True

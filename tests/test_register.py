@@ -16,7 +16,7 @@ from programme.models import ExemplaryModel, Target, Unit, UnitKind
 from programme.services import exemplary_model_recognise, exemplary_model_register
 from reporting.selectors.compliance import district_compliance
 from reporting.totals import totals_refresh
-from tests.factories import TargetFactory, make_district, make_user
+from tests.factories import TargetFactory, make_district, make_user, work_in
 
 REGISTER = reverse("register")
 MARCH_1 = datetime.date(2024, 3, 1)
@@ -393,6 +393,7 @@ def test_each_unit_shows_whether_mt5a_and_mt5b_are_met(client, reviewer, commune
 
 def test_a_register_target_that_does_not_apply_to_a_kind_says_so(client, reviewer, db):
     programme, _, _ = make_district(2, targets=0)
+    work_in(reviewer, programme.area)
     other_kind = UnitKind.objects.create(code="army", name="Lực lượng vũ trang")
     TargetFactory(programme=programme, source=Target.Source.MODELS_REGISTERED, applies_to=[other_kind])
     client.force_login(reviewer)
@@ -423,6 +424,7 @@ def test_the_list_is_paginated_fifty_a_page(client, reviewer, commune):
 
 def test_the_table_of_units_is_paged_and_the_tallies_count_every_unit(client, reviewer, db):
     programme, _, _ = make_district(0, targets=0)
+    work_in(reviewer, programme.area)
     commune = UnitKind.objects.get(code="commune")
     TargetFactory(programme=programme, source=Target.Source.MODELS_REGISTERED, applies_to=[commune])
     grow_district(programme, 120, 0)  # each unit has a model registered

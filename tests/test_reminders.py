@@ -18,6 +18,7 @@ from followup.models import Kind, Notification, Reminder, ReminderSchedule
 from followup.reminders import send_reminders, units_missing
 from programme.models import Unit
 from reporting.services import Figures, submission_import
+from tests.addresses import programme_reverse
 from tests.factories import make_district, make_user
 from tests.test_review import period, submitted_by_officer
 
@@ -118,7 +119,7 @@ def test_the_command(officer, q1):
 
 def urge(client, user, q1, **data):
     client.force_login(user)
-    return client.post(reverse("urge"), {"ky": q1.id, **data}, follow=True)
+    return client.post(programme_reverse("urge"), {"ky": q1.id, **data}, follow=True)
 
 
 def test_urging_every_missing_unit(client, reviewer, officer, commune, q1, targets):
@@ -140,7 +141,7 @@ def test_urging_every_missing_unit(client, reviewer, officer, commune, q1, targe
     assert notice.kind == Kind.URGED
     assert notice.text.startswith("Ban Dân vận (thamdinh) đôn đốc: Báo cáo")
     assert notice.text.endswith("Lời nhắn: Đề nghị nộp trước thứ Sáu.")
-    page = client.get(reverse("completeness")).text
+    page = client.get(programme_reverse("completeness")).text
     assert "thamdinh đôn đốc; trong ứng dụng (1 người)" in page  # beside the unit, with who, when and how
 
 
@@ -163,7 +164,7 @@ def test_urging_the_ticked_units_only(client, reviewer, officer, commune, q1, ta
         ({"da_chon": "1"}, "Chưa chọn đơn vị nào"),
         ({"da_chon": "1", "don_vi": ["x1"]}, "Danh sách đơn vị không hợp lệ."),
         ({"tat_ca": "1", "loi_nhan": "x" * 1001}, "Lời nhắn dài quá 1000 ký tự."),
-        ({"tat_ca": "1", "ky": "999999"}, "Kỳ báo cáo không thuộc chương trình hiện hành."),
+        ({"tat_ca": "1", "ky": "999999"}, "Kỳ báo cáo không thuộc chương trình này."),
         ({"tat_ca": "1", "ky": "abc"}, "Kỳ báo cáo không hợp lệ."),
         ({"tat_ca": "1", "ky": "99999999999"}, "Kỳ báo cáo không hợp lệ."),
     ],
@@ -178,20 +179,20 @@ def test_a_bad_request_sends_nothing_and_says_why(client, reviewer, q1, data, me
 def test_leaders_and_officers_may_not_urge(client, leader, officer, q1):
     for user in (leader, officer):
         client.force_login(user)
-        assert client.post(reverse("urge"), {"ky": q1.id, "tat_ca": "1"}).status_code == 403
+        assert client.post(programme_reverse("urge"), {"ky": q1.id, "tat_ca": "1"}).status_code == 403
     assert not Reminder.objects.exists()
 
 
 def completeness_queries(client, user) -> int:
     client.force_login(user)
     with CaptureQueriesContext(connection) as captured:
-        assert client.get(reverse("completeness")).status_code == 200
+        assert client.get(programme_reverse("completeness")).status_code == 200
     return len(captured)
 
 
 def test_the_completeness_page_costs_the_same_with_reminders_of_1_or_many_units(client, db):
-    reviewer = make_user("thamdinh", Role.REVIEWER)
     programme, periods, _ = make_district(1)
+    reviewer = make_user("thamdinh", Role.REVIEWER, unit=programme.area)
     send_reminders(periods[0].due)
     few = completeness_queries(client, reviewer)
     make_district_units = [
@@ -227,6 +228,6 @@ def test_a_schedule_refuses_anything_else_with_a_message(phong_tho, days):
 def test_leaders_see_the_log_but_neither_the_form_nor_the_ticks(client, leader, reviewer, q1):
     urge(client, reviewer, q1, tat_ca="1")
     client.force_login(leader)
-    page = client.get(reverse("completeness")).text
+    page = client.get(programme_reverse("completeness")).text
     assert 'form="don-doc"' not in page and 'id="don-doc"' not in page
     assert "đôn đốc; không có cán bộ nhận" in page  # units without an officer account: logged all the same

@@ -233,7 +233,7 @@ def test_officer_cannot_open_or_post_another_units_report(client, officer, q1):
 
 
 def test_district_and_closed_units_have_no_report(client, officer, q1):
-    client.force_login(make_user("x", Role.REVIEWER))
+    client.force_login(make_user("x", Role.REVIEWER, unit=Unit.objects.get(code="109")))
     assert client.get(url(q1, Unit.objects.get(code="109"))).status_code == 404
     assert client.get(reverse("report", args=[q1.id, "no-such-unit"])).status_code == 404
 

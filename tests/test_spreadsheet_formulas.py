@@ -20,6 +20,7 @@ from programme.rules import report_coverage
 from reporting.inert import inert, is_formula
 from reporting.selectors.reports import report_sheet
 from reporting.services import Content, Figures, submission_import, submission_save
+from tests.addresses import programme_reverse
 from tests.factories import total_figures
 from tests.surfaces import fetched
 
@@ -143,11 +144,11 @@ def test_no_district_download_holds_a_live_formula(client, request, hostile, rol
         "values": NAMES_TYPED | {NOTE},
     }
     for table, typed in planted.items():
-        csv_text = body(client.get(reverse(f"export_{table}", args=["csv"]), period)).decode("utf-8")
+        csv_text = body(client.get(programme_reverse(f"export_{table}", args=["csv"]), period)).decode("utf-8")
         assert_inert_csv(csv_text, typed)
-        xlsx = body(fetched(client, client.get(reverse(f"export_{table}", args=["xlsx"]), period)))
+        xlsx = body(fetched(client, client.get(programme_reverse(f"export_{table}", args=["xlsx"]), period)))
         assert_inert_xlsx(xlsx, typed | {"-Chương trình", "@Ban Thường vụ", f"{hostile.name} ({hostile.code})"})
-    annex = body(client.get(reverse("export_texts"), period)).decode("utf-8")
+    annex = body(client.get(programme_reverse("export_texts"), period)).decode("utf-8")
     assert_inert_csv(annex, {HYPERLINK, NARRATIVE, SHORTCOMINGS, "+ tiếp tục", "@ đề xuất"})
 
 

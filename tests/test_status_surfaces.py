@@ -17,6 +17,7 @@ from programme.models import ExemplaryModel, Target
 from reporting.selectors.reports import report_sheet
 from reporting.services import Content, submission_save
 from reporting.totals import totals_refresh
+from tests.addresses import programme_reverse
 from tests.factories import total_figures
 from tests.surfaces import district_surfaces, get_text
 from tests.test_dashboards import period
@@ -79,7 +80,7 @@ def test_a_cumulative_target_below_its_threshold_is_in_progress_on_every_surface
         "the officer's submitted report": reverse("report", args=[s1.id, commune.code]),
         "the unit's DOCX": reverse("unit_report_docx", args=[s1.id, commune.code]),
         "the Excel template of the next period": reverse("report_template", args=[q3.id, commune.code]),
-        "the officer's unit page": reverse("unit_dashboard", args=[commune.code]),
+        "the officer's unit page": programme_reverse("unit_dashboard", args=[commune.code]),
     }
     for where, url in officer_surfaces.items():
         assert_in_progress(get_text(client, officer, url), where)

@@ -11,7 +11,6 @@ import random
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from accounts.roles import Role
 from programme import compliance
@@ -22,7 +21,8 @@ from reporting.selectors import drilldown, standing
 from reporting.selectors.compliance import compliance_report, figures_by_period
 from reporting.selectors.dashboards import PAGE_SIZE
 from reporting.services import Figures, submission_approve, submission_import
-from tests.factories import UnitKindFactory, make_district, make_user
+from tests.addresses import programme_reverse
+from tests.factories import UnitKindFactory, make_district, make_user, work_in
 
 FIGURES = [(1, 2), (2, 4), (3, 3), (5, 5), (0, 5), (7, 10), (9, 10), (10, 10), (0, 0), None]
 
@@ -99,7 +99,7 @@ def deep_district(seed: int, *, clusters: int = 5, communes: int = 6, villages: 
     unit("CLOSED", commune, programme.area, 1, closed_on=period.end - datetime.timedelta(days=1))
     unit("LATER", commune, programme.area, 2, opened_on=period.end + datetime.timedelta(days=1))
     unit("OUTSIDE", commune, None, 0)
-    reviewer = make_user(f"thamdinh-{seed}", Role.REVIEWER)
+    reviewer = make_user(f"thamdinh-{seed}", Role.REVIEWER, unit=programme.area)
     for each in made:
         figure = rng.choice(FIGURES)
         if figure is None or each.kind_id not in (commune.id, village.id):
@@ -176,9 +176,10 @@ def test_the_page_reads_the_same_rows_for_60_and_600_units(client, db, monkeypat
 
     def read(n_units):
         target, periods = flat_district(n_units)
+        work_in(reviewer, target.programme.area)
         made.clear()
         with CaptureQueriesContext(connection) as queries:
-            url = reverse("target_dashboard", args=[target.id])
+            url = programme_reverse("target_dashboard", args=[target.id], programme=target.programme)
             response = client.get(url, {"ky": periods[0].id, "trang": 2})
         assert response.status_code == 200
         return len(queries), len(made), response.context["board"]
@@ -197,8 +198,10 @@ def test_the_page_reads_the_same_rows_for_60_and_600_units(client, db, monkeypat
 )
 def test_a_bad_page_number_shows_the_first_or_the_last_page(client, db, trang, shown):
     target, periods = flat_district(130)
-    client.force_login(make_user("thamdinh", Role.REVIEWER))
-    response = client.get(reverse("target_dashboard", args=[target.id]), {"ky": periods[0].id, "trang": trang})
+    client.force_login(make_user("thamdinh", Role.REVIEWER, unit=target.programme.area))
+    response = client.get(
+        programme_reverse("target_dashboard", args=[target.id]), {"ky": periods[0].id, "trang": trang}
+    )
     assert response.status_code == 200
     assert response.context["board"].page.number == shown
 
@@ -206,8 +209,8 @@ def test_a_bad_page_number_shows_the_first_or_the_last_page(client, db, trang, s
 @pytest.mark.parametrize("ky", ["abc", "99999", "", "²"])
 def test_a_bad_period_shows_the_latest_with_data(client, db, ky):
     target, periods = flat_district(5)
-    client.force_login(make_user("thamdinh", Role.REVIEWER))
-    response = client.get(reverse("target_dashboard", args=[target.id]), {"ky": ky})
+    client.force_login(make_user("thamdinh", Role.REVIEWER, unit=target.programme.area))
+    response = client.get(programme_reverse("target_dashboard", args=[target.id]), {"ky": ky})
     assert response.status_code == 200
     assert response.context["board"].period == periods[0]
 
@@ -216,4 +219,4 @@ def test_an_officer_gets_404(client, db):
     target, periods = flat_district(5)
     officer_unit = Unit.objects.filter(parent=target.programme.area).first()
     client.force_login(make_user("canbo", Role.OFFICER, unit=officer_unit))
-    assert client.get(reverse("target_dashboard", args=[target.id]), {"ky": periods[0].id}).status_code == 404
+    assert client.get(programme_reverse("target_dashboard", args=[target.id]), {"ky": periods[0].id}).status_code == 404

@@ -11,6 +11,7 @@ from django.urls import resolve, reverse
 from accounts.roles import Role
 from programme.models import Period, Target, Unit
 from reporting.services import Figures, submission_import
+from tests.addresses import programme_reverse
 from tests.factories import make_user
 from tests.surfaces import fetched
 
@@ -99,10 +100,11 @@ def get(client, url: str, **params):
 def links(client, url: str, name: str, odd_codes: dict, *args) -> None:
     """The page links each unit with an odd code that it names, and each link opens that unit's page."""
     page = html.unescape(get(client, url).text)
-    linked = [unit for code, unit in odd_codes.items() if reverse(name, args=[*args, code]) in page]
+    address = programme_reverse if name == "unit_dashboard" else reverse
+    linked = [unit for code, unit in odd_codes.items() if address(name, args=[*args, code]) in page]
     assert linked, url
     for unit in linked:
-        assert html.escape(unit.name) in get(client, reverse(name, args=[*args, unit.code])).text
+        assert html.escape(unit.name) in get(client, address(name, args=[*args, unit.code])).text
 
 
 @pytest.mark.parametrize("role", ["reviewer", "leader"])
@@ -110,22 +112,30 @@ def test_no_district_page_or_download_fails_on_a_stored_odd_code(client, request
     client.force_login(request.getfixturevalue(role))
     mt2 = Target.objects.get(programme=period_2024.programme, code="MT2")
     get(client, reverse("home"))
-    get(client, reverse("overview"), ky=period_2024.id)
-    links(client, f"{reverse('matrix')}?ky={period_2024.id}", "unit_dashboard", odd_codes)
-    links(client, reverse("completeness"), "unit_dashboard", odd_codes)
-    links(client, f"{reverse('target_dashboard', args=[mt2.id])}?ky={period_2024.id}", "unit_dashboard", odd_codes)
-    links(client, f"{reverse('inbox')}?ky={period_2024.id}", "review", odd_codes, period_2024.id)
+    get(client, programme_reverse("overview"), ky=period_2024.id)
+    links(client, f"{programme_reverse('matrix')}?ky={period_2024.id}", "unit_dashboard", odd_codes)
+    links(client, programme_reverse("completeness"), "unit_dashboard", odd_codes)
+    links(
+        client,
+        f"{programme_reverse('target_dashboard', args=[mt2.id])}?ky={period_2024.id}",
+        "unit_dashboard",
+        odd_codes,
+    )
+    links(client, f"{programme_reverse('inbox')}?ky={period_2024.id}", "review", odd_codes, period_2024.id)
     get(client, reverse("register"))
     for code, unit in odd_codes.items():
-        assert html.escape(unit.name) in get(client, reverse("unit_dashboard", args=[code])).text
+        assert html.escape(unit.name) in get(client, programme_reverse("unit_dashboard", args=[code])).text
         get(client, reverse("review", args=[period_2024.id, code]))
         get(client, reverse("report_history", args=[period_2024.id, code]))
         assert get(client, reverse("unit_report_docx", args=[period_2024.id, code]))["Content-Disposition"]
     for name in ("export_overview", "export_matrix", "export_values"):
         for fmt in ("csv", "xlsx"):
-            assert fetched(client, client.get(reverse(name, args=[fmt]), {"ky": period_2024.id})).status_code == 200
-    get(client, reverse("export_texts"), ky=period_2024.id)
-    get(client, reverse("official_report", args=[period_2024.id]))
+            assert (
+                fetched(client, client.get(programme_reverse(name, args=[fmt]), {"ky": period_2024.id})).status_code
+                == 200
+            )
+    get(client, programme_reverse("export_texts"), ky=period_2024.id)
+    get(client, programme_reverse("official_report", args=[period_2024.id]))
 
 
 def test_no_officer_page_fails_on_the_own_unit_odd_code(client, odd_codes, period_2024):
@@ -133,11 +143,13 @@ def test_no_officer_page_fails_on_the_own_unit_odd_code(client, odd_codes, perio
     client.force_login(make_user("canbo", Role.OFFICER, unit=unit))
     start = html.unescape(get(client, reverse("home")).text)
     assert reverse("report", args=[period_2024.id, unit.code]) in start
-    assert reverse("unit_dashboard", args=[unit.code]) in start
+    menu = reverse("programme_latest", args=[f"tong-quan/don-vi/{unit.code.replace('/', '%2F')}/"])
+    assert menu in start  # the menu leads to the unit's page of the newest programme
+    assert client.get(menu)["Location"] == programme_reverse("unit_dashboard", args=[unit.code])
     q3 = Period.objects.get(programme=period_2024.programme, code="2024Q3")
     for period in (period_2024, q3):
         get(client, reverse("report", args=[period.id, unit.code]))
-    get(client, reverse("unit_dashboard", args=[unit.code]))
+    get(client, programme_reverse("unit_dashboard", args=[unit.code]))
     get(client, reverse("report_template", args=[q3.id, unit.code]))
     get(client, reverse("report_upload", args=[q3.id, unit.code]))
     get(client, reverse("unit_report_docx", args=[period_2024.id, unit.code]))

@@ -29,6 +29,7 @@ from reporting.selectors.matrix import matrix
 from reporting.selectors.series import programme_periods, units_by_period
 from reporting.selectors.timeliness import report_states, timeliness
 from reporting.totals import totals_refresh
+from tests.addresses import programme_reverse
 from tests.factories import (
     PeriodFactory,
     ProgrammeFactory,
@@ -198,9 +199,9 @@ def unit_names_read(captured) -> list[str]:
 )
 def test_a_page_of_a_large_tree_reads_only_its_own_units(client, db, url, params):
     programme = deep_programme(communes=20, villages=15)  # 320 units
-    client.force_login(make_user("xem", Role.REVIEWER))
+    client.force_login(make_user("xem", Role.REVIEWER, unit=programme.area))
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(reverse(url), params)
+        response = client.get(reverse(url) if url == "register" else programme_reverse(url), params)
     assert response.status_code == 200
     reads = unit_names_read(captured)
     assert reads, "the page reads its units"

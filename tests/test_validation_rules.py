@@ -20,7 +20,8 @@ from programme.selectors import validation_rules
 from reporting.imports import ImportRejected, import_values
 from reporting.models import Submission, SubmissionEvent, Value
 from reporting.services import Content, Figures, SubmissionError, submission_import, submission_save
-from tests.factories import make_district, make_user, total_figures
+from tests.addresses import programme_reverse
+from tests.factories import make_district, make_user, total_figures, work_in
 from tests.test_review import complete_content, period
 from tests.test_workbook import download, fill, upload
 from tests.test_workbook import xlsx as workbook_file
@@ -324,8 +325,9 @@ def district_with_violations(n_units: int):
 def test_the_violations_page_lists_every_unit_breaking_a_rule(client, reviewer):
     year = district_with_violations(3)
     Submission.objects.filter(unit__code__endswith="00001").update(explanations={"canh-bao": "Lý do của xã 1."})
+    work_in(reviewer, year.programme.area)
     client.force_login(reviewer)
-    page = client.get(reverse("violations"), {"ky": year.id}).text
+    page = client.get(programme_reverse("violations"), {"ky": year.id}).text
     assert "3 báo cáo vi phạm quy tắc" in page and "3 lỗi, 3 cảnh báo (2 chưa giải trình)" in page
     assert page.count("Lỗi</span>") == 3 and "Lý do của xã 1." in page
     assert page.index("Xã 0<") < page.index("Xã 1<") < page.index("Xã 2<")  # in the tree's order
@@ -334,23 +336,29 @@ def test_the_violations_page_lists_every_unit_breaking_a_rule(client, reviewer):
 @pytest.mark.parametrize("n_units", [1, 12])
 def test_the_violations_page_reads_a_fixed_number_of_queries(client, reviewer, django_assert_num_queries, n_units):
     year = district_with_violations(n_units)
+    work_in(reviewer, year.programme.area)
     client.force_login(reviewer)
-    client.get(reverse("violations"), {"ky": year.id})  # the session and the user are read once
+    client.get(programme_reverse("violations"), {"ky": year.id})  # the session and the user are read once
     with django_assert_num_queries(QUERIES):
-        response = client.get(reverse("violations"), {"ky": year.id})
+        response = client.get(programme_reverse("violations"), {"ky": year.id})
     assert response.text.count("Lỗi</span>") == n_units
 
 
-QUERIES = 12  # the session, the user, the unread notifications and the page's own: the programme, its periods, the rules, the figures
+# the session, the user, the unread notifications and the page's own: the programme, its periods, the rules, the
+# figures, and the programmes of the switcher
+QUERIES = 14
 
 
 def test_who_may_see_the_violations_page(client, leader, officer, phong_tho):
-    url = reverse("violations")
+    url = programme_reverse("violations")
     assert client.get(url).status_code == 302 and reverse("login") in client.get(url)["Location"]
     client.force_login(officer)
     response = client.get(url)
-    assert response.status_code == 302 and reverse("unit_dashboard", args=[officer.unit.code]) == response["Location"]
+    assert (
+        response.status_code == 302
+        and programme_reverse("unit_dashboard", args=[officer.unit.code]) == response["Location"]
+    )
     client.force_login(leader)
     assert client.get(url).status_code == 200
     client.force_login(make_user("khac", Role.OFFICER))
-    assert client.get(url).status_code == 403  # an officer without a unit
+    assert client.get(url).status_code == 404  # an officer without a unit: no programme is theirs

@@ -18,6 +18,7 @@ from programme.models import Period, Unit
 from reporting.selectors.compliance import district_compliance
 from reporting.selectors.verdicts import missing_names, verdicts
 from reporting.services import Figures, submission_approve, submission_import
+from tests.addresses import programme_reverse
 from tests.factories import make_district, make_user
 from tests.test_dashboards import card, get, import_rows, period
 
@@ -88,7 +89,7 @@ def test_the_overview_says_a_verdict_is_provisional_until_the_due_day_ends(
     days_to_due,
 ):
     s1 = set_due(period(loaded, "2024S1"), timezone.localdate() + days_to_due * DAY)
-    html = get(client, reviewer, reverse("overview"), ky=s1.id).text
+    html = get(client, reviewer, programme_reverse("overview"), ky=s1.id).text
     mt6 = card(html, targets["MT6"])
     assert '<p class="verdict">Tạm tính: 2/17 đơn vị đã báo cáo</p>' in mt6
     assert "chưa báo cáo" not in mt6
@@ -96,7 +97,7 @@ def test_the_overview_says_a_verdict_is_provisional_until_the_due_day_ends(
 
 def test_after_the_due_date_the_overview_names_the_missing_units(client, reviewer, loaded, targets):
     s1 = set_due(period(loaded, "2024S1"), timezone.localdate() - DAY)
-    html = get(client, reviewer, reverse("overview"), ky=s1.id).text
+    html = get(client, reviewer, programme_reverse("overview"), ky=s1.id).text
     # MT6 applies to the 17 communes; 03549 and 03391 reported; the others in the tree's order
     assert (
         '<p class="verdict">2/17 đơn vị đã báo cáo; chưa báo cáo: Xã Huổi Luông, Xã Sì Lở Lầu, Xã Mồ Sì San, '
@@ -108,8 +109,8 @@ def test_after_the_due_date_the_overview_names_the_missing_units(client, reviewe
 
 def test_the_target_page_and_the_start_page_carry_the_verdict(client, loaded, targets):
     s1 = set_due(period(loaded, "2024S1"), timezone.localdate() - DAY)
-    leader = make_user("lanhdao", Role.LEADER)
-    page = get(client, leader, reverse("target_dashboard", args=[targets["MT6"].id]), ky=s1.id).text
+    leader = make_user("lanhdao", Role.LEADER, unit=loaded.area)
+    page = get(client, leader, programme_reverse("target_dashboard", args=[targets["MT6"].id]), ky=s1.id).text
     assert "2/17 đơn vị đã báo cáo; chưa báo cáo: Xã Huổi Luông, Xã Sì Lở Lầu," in page
     home = get(client, leader, reverse("home")).text  # the latest period with data is the annual one
     assert "đơn vị đã báo cáo; chưa báo cáo:" in home

@@ -24,6 +24,7 @@ from reporting.models import Submission, SubmissionEvent, Value
 from reporting.services import Content, Figures, submission_save
 from reporting.totals import totals_refresh
 from reporting.workbook import MAX_UPLOAD_BYTES
+from tests.addresses import programme_reverse
 from tests.factories import make_district, make_user
 
 TYPED_Q1 = ["MT1", "MT2", "MT3a", "MT3b", "MT4a", "MT4b", "MT6", "MT7"]
@@ -479,12 +480,14 @@ def test_bulk_upload_loads_every_row(client, reviewer, phong_tho):
     assert reverse("bulk_upload") == BULK
     page = client.get(BULK)
     assert page.status_code == 200 and "unit,<wbr>period,<wbr>target,<wbr>numerator,<wbr>denominator" in page.text
-    assert BULK in client.get(reverse("inbox")).text
+    assert BULK in client.get(programme_reverse("inbox")).text
     response = client.post(
         BULK, {"file": csv_file(["03549,2024Q1,MT1,3,4", "03549,2024Q1,MT3b,45,50", "109-CA,2024Q1,MT1,2,2"])}
     )
-    assert response.status_code == 302 and response["Location"] == reverse("inbox")
-    assert "Đã nhập 3 dòng vào 2 báo cáo." in client.get(response["Location"]).text
+    # to the inbox of the newest programme, by its address without a programme
+    assert response.status_code == 302 and response["Location"] == reverse("programme_latest", args=["tham-dinh/"])
+    assert client.get(response["Location"])["Location"] == programme_reverse("inbox")
+    assert "Đã nhập 3 dòng vào 2 báo cáo." in client.get(programme_reverse("inbox")).text
     assert set(Submission.objects.values_list("status", flat=True)) == {"submitted"}
     assert Value.objects.get(submission__unit__code="03549", target__code="MT3b").numerator == 45
     event = SubmissionEvent.objects.filter(action="imported").first()
@@ -541,7 +544,7 @@ def test_bulk_upload_is_for_reviewers_only(client, leader, officer, phong_tho):
         assert client.get(BULK).status_code == 403
         assert client.post(BULK, {"file": csv_file(["03549,2024Q1,MT1,3,4"])}).status_code == 403
     client.force_login(leader)
-    assert BULK not in client.get(reverse("inbox")).text
+    assert BULK not in client.get(programme_reverse("inbox")).text
     assert not Submission.objects.exists()
 
 

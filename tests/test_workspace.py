@@ -173,7 +173,7 @@ def test_reopening_needs_a_reason_and_keeps_the_issued_document(client, reviewer
 
 
 def test_a_leader_reads_it_an_officer_and_a_stranger_do_not(client, leader, officer, phong_tho, s1):
-    reviewer = make_user("bdv", Role.REVIEWER)
+    reviewer = make_user("bdv", Role.REVIEWER, unit=phong_tho.area)
     client.force_login(reviewer)
     client.post(page(s1), everything(people="Nhân dân phấn khởi {{đã báo cáo}}."))
     client.force_login(leader)
@@ -207,7 +207,7 @@ def test_the_pages_query_count_does_not_grow_with_the_units(client, db):
         units = list(Unit.objects.filter(parent=programme.area))
         for unit in units:
             submission_import(unit=unit, period=periods[0], figures={t: Figures(1, 2) for t in targets})
-        user = make_user(f"bdv{size}", Role.REVIEWER)
+        user = make_user(f"bdv{size}", Role.REVIEWER, unit=programme.area)
         client.force_login(user)
         with CaptureQueriesContext(connection) as captured:
             assert client.get(page(periods[0])).status_code == 200

@@ -7,6 +7,14 @@ register = template.Library()
 
 
 @register.filter
+def unit_segment(code: str) -> str:
+    """A unit's code as a segment of an address built by hand (``reporting.urls.UnitCode``)."""
+    from reporting.urls import UnitCode
+
+    return UnitCode().to_url(str(code))
+
+
+@register.filter
 def number(value, decimals=0):
     """{{ value|number }} → 1.500; {{ value|number:1 }} → 1.500,0"""
     return vn_number(value, int(decimals))

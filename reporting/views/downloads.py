@@ -21,15 +21,20 @@ State = PreparedDownload.State
 @login_required
 @district_only
 @require_http_methods(["GET", "POST"])
-def start(request, kind):
+def start(request, programme_code, kind):
     """GET: the page that asks for the file (or the one already being made); POST: ask for it."""
-    period, approved_only = chosen_period(request), approved_only_asked(request)
+    period, approved_only = chosen_period(request, programme_code), approved_only_asked(request)
     if request.method == "POST":
         download = download_start(user=request.user, kind=kind, period=period, approved_only=approved_only)
         return redirect("download_status", download_id=download.pk)
     if active := download_active(user=request.user, kind=kind, period=period, approved_only=approved_only):
         return redirect("download_status", download_id=active.pk)
-    context = {"kind": PreparedDownload.Kind(kind), "period": period, "approved_only": approved_only}
+    context = {
+        "kind": PreparedDownload.Kind(kind),
+        "period": period,
+        "programme": period.programme,
+        "approved_only": approved_only,
+    }
     return render(request, "reporting/download_start.html", context)
 
 
@@ -47,7 +52,8 @@ def status(request, download_id):
     """The download's page: its progress while it is made, then its file, or why it failed and a way to retry."""
     download = _own(request, download_id)
     query = f"?ky={download.period_id}" + ("&chi_duyet=1" if download.approved_only else "")
-    context = {"download": download, "again": reverse("download_start", args=[download.kind]) + query}
+    again = reverse("download_start", kwargs={"programme_code": download.period.programme.code, "kind": download.kind})
+    context = {"download": download, "again": again + query}
     return render(request, "reporting/download.html", context)
 
 

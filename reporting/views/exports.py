@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import Action, required, unit_or_404
+from accounts.permissions import Action, programme_or_404, require_or_404, required, unit_or_404
 from programme.models import Period
-from programme.selectors import current_programme, reports_under
+from programme.selectors import reports_under
 from reporting.access import report_period
 from reporting.downloads import download_filename
 from reporting.exports import csv_lines, matrix_csv_lines, texts_csv_lines, values_csv_lines
@@ -63,15 +63,20 @@ def _refused(request, reason: str) -> HttpResponse:
     return render(request, "400.html", {"reason": reason}, status=400)
 
 
-def chosen_period(request) -> Period:
-    """The period picked by ``ky``, or the current programme's latest period with data; 404 for anything else."""
+def chosen_period(request, programme_code: str) -> Period:
+    """The period of the programme named in the address picked by ``ky``, or its latest period with data; 404
+    for anything else, a period of another programme too."""
+    programme = programme_or_404(request.user, programme_code)
+    require_or_404(request.user, Action.DOWNLOAD, programme)
     chosen = request.GET.get("ky", "")
     if chosen:
         if not PERIOD_ID.fullmatch(chosen):
             raise Http404
-        return report_period(int(chosen))
-    programme = current_programme()
-    period = latest_period_with_data(programme) if programme else None
+        period = report_period(int(chosen))
+        if period.programme_id != programme.pk:
+            raise Http404
+        return period
+    period = latest_period_with_data(programme)
     if period is None:
         raise Http404
     return period
@@ -81,19 +86,20 @@ def approved_only_asked(request) -> bool:
     return request.GET.get("chi_duyet") == "1"
 
 
-def _in_background(request, kind: str) -> HttpResponseBase:
+def _in_background(request, programme_code: str, kind: str) -> HttpResponseBase:
     """An XLSX too long for a request (``reporting.downloads``): its page, which makes it in the background."""
-    chosen_period(request)  # a period that is not one is a 404 here, as for every download
+    chosen_period(request, programme_code)  # a period that is not one is a 404 here, as for every download
     query = request.GET.urlencode()
-    return redirect(reverse("download_start", args=[kind]) + (f"?{query}" if query else ""))
+    address = reverse("download_start", kwargs={"programme_code": programme_code, "kind": kind})
+    return redirect(address + (f"?{query}" if query else ""))
 
 
-def _compliance_table(request, fmt: str, *, by_unit: bool, stem: str) -> HttpResponseBase:
+def _compliance_table(request, programme_code: str, fmt: str, *, by_unit: bool, stem: str) -> HttpResponseBase:
     """The district's table, or every unit's too; a CSV of every unit is streamed line by line, and its XLSX
     made in the background."""
     if by_unit and fmt == "xlsx":
-        return _in_background(request, PreparedDownload.Kind.MATRIX)
-    period, approved_only = chosen_period(request), approved_only_asked(request)
+        return _in_background(request, programme_code, PreparedDownload.Kind.MATRIX)
+    period, approved_only = chosen_period(request, programme_code), approved_only_asked(request)
     filename = download_filename(stem, period, fmt, approved_only=approved_only)
     if fmt == "csv":
         report = district_compliance(period, approved_only=approved_only)
@@ -126,24 +132,24 @@ def _encoded(lines, size: int = 1 << 16):
 @login_required
 @district_only
 @require_GET
-def export_overview(request, fmt):
-    return _compliance_table(request, fmt, by_unit=False, stem="tong-quan")
+def export_overview(request, programme_code, fmt):
+    return _compliance_table(request, programme_code, fmt, by_unit=False, stem="tong-quan")
 
 
 @login_required
 @district_only
 @require_GET
-def export_matrix(request, fmt):
-    return _compliance_table(request, fmt, by_unit=True, stem="ma-tran")
+def export_matrix(request, programme_code, fmt):
+    return _compliance_table(request, programme_code, fmt, by_unit=True, stem="ma-tran")
 
 
 @login_required
 @district_only
 @require_GET
-def export_values(request, fmt):
+def export_values(request, programme_code, fmt):
     if fmt == "xlsx":
-        return _in_background(request, PreparedDownload.Kind.VALUES)
-    period, approved_only = chosen_period(request), approved_only_asked(request)
+        return _in_background(request, programme_code, PreparedDownload.Kind.VALUES)
+    period, approved_only = chosen_period(request, programme_code), approved_only_asked(request)
     values = period_values(period, approved_only=approved_only)
     filename = download_filename("so-lieu", period, fmt, approved_only=approved_only)
     return _streamed_csv(values_csv_lines(values), filename)
@@ -152,9 +158,9 @@ def export_values(request, fmt):
 @login_required
 @district_only
 @require_GET
-def export_texts(request):
+def export_texts(request, programme_code):
     """The official report's annex: every text of the period's counting reports, unit by unit."""
-    period, approved_only = chosen_period(request), approved_only_asked(request)
+    period, approved_only = chosen_period(request, programme_code), approved_only_asked(request)
     rows = period_texts(period, approved_only=approved_only)
     return _streamed_csv(
         texts_csv_lines(rows), download_filename("noi-dung", period, "csv", approved_only=approved_only)
@@ -164,8 +170,12 @@ def export_texts(request):
 @login_required
 @district_only
 @require_GET
-def official_report(request, period_id):
+def official_report(request, programme_code, period_id):
+    programme = programme_or_404(request.user, programme_code)
+    require_or_404(request.user, Action.DOWNLOAD, programme)
     period = report_period(period_id)
+    if period.programme_id != programme.pk:
+        raise Http404
     number = request.GET.get("so", "").strip()
     if not REPORT_NUMBER.fullmatch(number):
         return _refused(

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import Action, may
+from accounts.permissions import Action, may, visible_programmes
 from accounts.roles import Role
 from programme.selectors import current_programme
 from reporting.selectors.compliance import district_compliance, latest_period_with_data
@@ -23,7 +23,7 @@ def home(request):
         context["programme"] = programme
         context["periods"] = unit_periods(user.unit, programme) if programme else []
     elif role is not None and may(user, Action.VIEW_DISTRICT):
-        programme = current_programme()
+        programme = visible_programmes(user).first()  # the newest the user may see
         context["programme"] = programme
         period = latest_period_with_data(programme) if programme else None
         if period:

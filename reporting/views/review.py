@@ -9,8 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import Action, may, require, require_or_404, required, unit_or_404
-from programme.selectors import current_programme
+from accounts.permissions import Action, may, programme_or_404, require, require_or_404, required, unit_or_404
 from reporting.access import report_period
 from reporting.models import Submission
 from reporting.selectors.dashboards import chosen_id
@@ -22,6 +21,7 @@ from reporting.services import (
     submission_reopen,
     submission_return,
 )
+from reporting.views.programmes import switcher
 
 PER_PAGE = 50
 VERSION = re.compile(r"[0-9]{1,9}")  # a version is a positive 32-bit number
@@ -42,30 +42,30 @@ DONE = {"approve": "Đã duyệt", "return": "Đã trả lại", "reopen": "Đã
 @login_required
 @required(Action.VIEW_DISTRICT)
 @require_GET
-def inbox(request):
-    """Reports of the current programme, the reviewer's queue (submitted ones) first by default."""
-    programme = current_programme()
-    context = {"programme": programme, "status_choices": STATUS_CHOICES}
-    if programme is not None:
-        filters = inbox_filters(programme)
-        period_id = chosen_id(request.GET.get("ky"), filters.periods)
-        kind_id = chosen_id(request.GET.get("loai"), filters.kinds)
-        status = request.GET.get("trang_thai")
-        if status not in dict(STATUS_CHOICES):
-            status = Submission.Status.SUBMITTED.value
-        submissions = inbox_submissions(
-            programme, period_id=period_id, kind_id=kind_id, status=None if status == ALL else status
-        )
-        period = next((p for p in filters.periods if p.id == period_id), None)
-        page = Paginator(submissions, PER_PAGE).get_page(request.GET.get("trang"))
-        context |= {
-            "filters": filters,
-            "chosen": {"period": period_id, "kind": kind_id, "status": status},
-            "page": page,
-            "rows": [(submission, days_late(submission)) for submission in page],
-            "period": period,
-            "missing": units_not_submitted(period) if period else None,
-        }
+def inbox(request, programme_code):
+    """Reports of the programme named in the address, the reviewer's queue (submitted ones) first by default."""
+    programme = programme_or_404(request.user, programme_code)
+    require_or_404(request.user, Action.VIEW_DISTRICT, programme)
+    context = {"programme": programme, "switcher": switcher(request, programme), "status_choices": STATUS_CHOICES}
+    filters = inbox_filters(programme)
+    period_id = chosen_id(request.GET.get("ky"), filters.periods)
+    kind_id = chosen_id(request.GET.get("loai"), filters.kinds)
+    status = request.GET.get("trang_thai")
+    if status not in dict(STATUS_CHOICES):
+        status = Submission.Status.SUBMITTED.value
+    submissions = inbox_submissions(
+        programme, period_id=period_id, kind_id=kind_id, status=None if status == ALL else status
+    )
+    period = next((p for p in filters.periods if p.id == period_id), None)
+    page = Paginator(submissions, PER_PAGE).get_page(request.GET.get("trang"))
+    context |= {
+        "filters": filters,
+        "chosen": {"period": period_id, "kind": kind_id, "status": status},
+        "page": page,
+        "rows": [(submission, days_late(submission)) for submission in page],
+        "period": period,
+        "missing": units_not_submitted(period) if period else None,
+    }
     return render(request, "reporting/inbox.html", context)
 
 
@@ -84,11 +84,12 @@ def _act(action: str, *, user, submission: Submission, version: int, comment: st
 def review(request, period_id, unit_code):
     """One report with its figures against the previous period; a reviewer approves, returns or reopens it."""
     require_or_404(request.user, Action.VIEW_DISTRICT)  # officers never learn which reports exist outside their unit
-    unit = unit_or_404(request.user, unit_code)
+    unit = unit_or_404(request.user, unit_code)  # 404 for a unit outside the user's own
     period = report_period(period_id)
+    require_or_404(request.user, Action.VIEW_DISTRICT, period.programme)
     status, attempt = 200, None
     if request.method == "POST":
-        require(request.user, Action.REVIEW)
+        require(request.user, Action.REVIEW_UNIT, unit)
         submission = get_object_or_404(Submission.objects.select_related("period"), unit=unit, period=period)
         action, comment = request.POST.get("action", ""), request.POST.get("comment", "")
         version = request.POST.get("version", "")
@@ -114,5 +115,11 @@ def review(request, period_id, unit_code):
     if attempt:
         # The error goes next to the comment box when that box is still offered; else above, with the text kept.
         attempt["inline"] = (attempt["action"], page.submission.status) in INLINE
-    context = {"page": page, "sheet": page.sheet, "can_review": may(request.user, Action.REVIEW), "attempt": attempt}
+    context = {
+        "page": page,
+        "sheet": page.sheet,
+        "programme": period.programme,
+        "can_review": may(request.user, Action.REVIEW),
+        "attempt": attempt,
+    }
     return render(request, "reporting/review.html", context, status=status)

@@ -14,6 +14,7 @@ from reporting.selectors.reports import report_sheet
 from reporting.services import EDITABLE, SubmissionError
 from reporting.sheetreader import Limits, SheetRefused, check_file_size
 from reporting.views.officer import unit_and_period
+from reporting.views.programmes import latest_address
 from reporting.workbook import (
     CONTENT_TYPE,
     TEMPLATE_LIMITS,
@@ -133,7 +134,7 @@ def bulk_upload(request):
                 status, problem = 409, f"Không nhập dòng nào: {refused}"
             else:
                 messages.success(request, f"Đã nhập {result.rows} dòng vào {result.submissions} báo cáo.")
-                return redirect("inbox")
+                return redirect(latest_address("tham-dinh/"))
         else:
             status = 400
     else:

@@ -27,7 +27,7 @@ def s1(phong_tho):
 
 
 def test_the_reviewer_filters_inserts_and_keeps_what_is_typed(page, s1):
-    make_user("bdv", Role.REVIEWER)
+    make_user("bdv", Role.REVIEWER, unit=s1.programme.area)
     log_in(page, "bdv")
     page.goto(f"/tong-hop/{s1.id}/")
     units = page.locator(".group-units").first
@@ -66,7 +66,7 @@ def test_the_reviewer_filters_inserts_and_keeps_what_is_typed(page, s1):
 
 
 def test_completing_asks_first(page, s1):
-    make_user("bdv", Role.REVIEWER)
+    make_user("bdv", Role.REVIEWER, unit=s1.programme.area)
     log_in(page, "bdv")
     page.goto(f"/tong-hop/{s1.id}/")
     asked = []

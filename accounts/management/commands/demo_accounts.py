@@ -30,7 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args, unit, **options):
         if not settings.DEBUG:
             raise CommandError("Tài khoản dùng thử chỉ được tạo khi DJANGO_DEBUG=true.")
-        officer_unit = self._officer_unit(unit)
+        officer_unit, area = self._officer_unit(unit)
         User = get_user_model()
         self.stdout.write(f"Tài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD}):")
         for username, role, title in DEMO_ACCOUNTS:
@@ -39,10 +39,11 @@ class Command(BaseCommand):
             user.email = f"{username}@{DEMO_MAIL_DOMAIN}"  # the try-out's e-mails go to files (Hộp thư thử)
             user.set_password(DEMO_PASSWORD)
             user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
-            user.unit = officer_unit if role == Role.OFFICER else None
+            # everyone works inside a unit: the officer in a commune, the others in the programme's area
+            user.unit = officer_unit if role == Role.OFFICER else area
             user.save()
             user.groups.set([Group.objects.get(name=role.label)])
-            where = f" — {officer_unit.name} ({officer_unit.code})" if user.unit else ""
+            where = f" — {user.unit.name} ({user.unit.code})"
             self.stdout.write(f"  {username:<10} {role.label}{where}")
 
     def _officer_unit(self, code):
@@ -59,4 +60,4 @@ class Command(BaseCommand):
             chosen = units[0]
         else:
             raise CommandError(f"Chương trình {programme.code} chưa có đơn vị báo cáo nào.")
-        return Unit.objects.get(pk=chosen.id)
+        return Unit.objects.get(pk=chosen.id), programme.area
