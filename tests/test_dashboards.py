@@ -365,7 +365,7 @@ def test_matrix_sorts_by_a_targets_value_within_each_kind(client, reviewer, load
 
 
 def test_matrix_is_paginated_fifty_units_a_page(client, reviewer, db):
-    make_district(60, targets=1)
+    work_in(reviewer, make_district(60, targets=1)[0].area)
     first = get(client, reviewer, programme_reverse("matrix"))
     assert len(first.context["board"].page.object_list) == 50
     assert "Trang 1 / 2" in first.text
@@ -415,7 +415,7 @@ def test_completeness_marks_each_unit_and_period(client, reviewer, phong_tho, ta
 
 
 def test_completeness_is_paginated(client, reviewer, db):
-    make_district(55, targets=1)
+    work_in(reviewer, make_district(55, targets=1)[0].area)
     response = get(client, reviewer, programme_reverse("completeness"), trang=2)
     assert len(response.context["board"].page.object_list) == 5
     assert response.context["board"].totals[0].expected == 55  # totals over every page
@@ -490,6 +490,7 @@ def test_target_page_for_an_annual_rating_in_an_interim_period_says_so(client, r
 
 def test_target_page_of_a_large_district_charts_both_ends_and_pages_the_table(client, reviewer, db):
     programme, periods, made = make_district(130, targets=1)
+    work_in(reviewer, programme.area)
     for i, unit in enumerate(Unit.objects.filter(parent=programme.area)):
         submission_import(unit=unit, period=periods[0], figures={made[0]: Figures(i % 100, 100)})
     response = get(client, reviewer, programme_reverse("target_dashboard", args=[made[0].id]), ky=periods[0].id)

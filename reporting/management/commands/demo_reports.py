@@ -270,7 +270,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Chương trình {programme.code} đã có báo cáo: không tạo thêm số liệu dùng thử.")
             return
         with transaction.atomic(), totals_deferred():
-            demo = Demo(programme, self._actor(), timezone.localdate())
+            demo = Demo(programme, self._actor(programme), timezone.localdate())
             demo.run()
         done = demo.done
         self.stdout.write(
@@ -279,12 +279,14 @@ class Command(BaseCommand):
             f"({done['recognised']} điển hình); {done['milestones']} mốc công việc đã ghi hoàn thành."
         )
 
-    def _actor(self):
-        """A reviewer account that cannot sign in, named so that the history says where the data came from."""
+    def _actor(self, programme):
+        """A reviewer account of the programme's area that cannot sign in, named so that the history says where
+        the data came from."""
         user, created = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
         if created:
             user.first_name = DEMO_LABEL
             user.set_unusable_password()
-            user.save()
+        user.unit = programme.area  # a reviewer acts on the units under their own
+        user.save()
         user.groups.add(Group.objects.get(name=Role.REVIEWER.label))
         return get_user_model().objects.get(pk=user.pk)  # fresh, so that the new group's permissions count
