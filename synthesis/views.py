@@ -152,21 +152,26 @@ def signed_reports(request, period_id):
     """The body's report as signed, stamped and issued, kept with it once it is complete."""
     period = _period(request.user, period_id)
     area = period.programme.area
-    report = get_object_or_404(PeriodReport.objects.select_related("period__programme__area"), period=period)
+    report = PeriodReport.objects.filter(period=period).first()
+    complete = report is not None and report.is_complete
     errors, posted = {}, {}
     if request.method == "POST":
         require(request.user, Action.COMPOSE_REPORT, area)
-        errors, posted = signed_post(request, partial(signed_report_add, user=request.user, report=report))
-        if not errors:
-            return redirect("period_report_signed", period_id=period.id)
+        if report is None:
+            errors = {"file": ["Chỉ đính kèm văn bản đã ký khi báo cáo đã hoàn thành."]}
+        else:
+            errors, posted = signed_post(request, partial(signed_report_add, user=request.user, report=report))
+            if not errors:
+                return redirect("period_report_signed", period_id=period.id)
+    documents = report.signed_documents.select_related("uploaded_by").order_by("-uploaded_at", "-pk") if report else []
     context = {
         "whose": "Báo cáo của Ban",
         "period": period,
         "back": reverse("period_report", args=[period.id]),
-        "documents": list(report.signed_documents.select_related("uploaded_by").order_by("-uploaded_at", "-pk")),
+        "documents": list(documents),
         "download": "period_report_signed_file",
-        "may_attach": may(request.user, Action.COMPOSE_REPORT, area) and report.is_complete,
-        "not_yet": "" if report.is_complete else "Văn bản đã ký được lưu khi báo cáo đã hoàn thành.",
+        "may_attach": may(request.user, Action.COMPOSE_REPORT, area) and complete,
+        "not_yet": "" if complete else "Văn bản đã ký được lưu khi báo cáo đã hoàn thành.",
         "errors": errors,
         "posted": posted,
         "accepted": ACCEPTED,

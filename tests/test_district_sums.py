@@ -72,6 +72,7 @@ def build_world(phong_tho, seed: int) -> None:
     # Another district, outside the area, whose unit reports this programme's periods all the same.
     elsewhere = UnitFactory(code="KHAC", kind=UnitKind.objects.get(code="district"), parent=None)
     outsider = UnitFactory(code="KHAC-01", parent=elsewhere, kind=commune)
+    reviewers = {outsider.id: make_user("thamdinh_khac", Role.REVIEWER, unit=elsewhere)}  # each reviews their own
     targets = list(Target.objects.filter(programme=phong_tho).prefetch_related("applies_to"))
     typed = [target for target in targets if target.is_typed]
     # Some targets apply to villages too, some not.
@@ -98,12 +99,13 @@ def build_world(phong_tho, seed: int) -> None:
                 continue  # missing
             figures = figures_for(rng, report_coverage(unit, period).typed)
             submission = submission_import(unit=unit, period=period, figures=figures, actor_label="thử")
+            who = reviewers.get(unit.id, reviewer)
             if roll < 0.25:
-                submission_return(user=reviewer, submission=submission, version=None, comment="Sửa lại")
+                submission_return(user=who, submission=submission, version=None, comment="Sửa lại")
             elif roll < 0.3:
                 Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.DRAFT)
             elif roll < 0.65:
-                submission_approve(user=reviewer, submission=submission, version=None)
+                submission_approve(user=who, submission=submission, version=None)
             if roll > 0.9:
                 Submission.objects.filter(pk=submission.pk).update(is_late=True)
     # A figure for a target that does not apply to the unit's kind (no form takes it; the sums must skip it).
