@@ -777,8 +777,8 @@ class Period(models.Model):
         "kỳ tới",
         max_length=120,
         blank=True,
-        help_text="Kỳ mà phần phương hướng, nhiệm vụ của báo cáo nói tới, như văn bản viết, ví dụ 6 tháng cuối năm "
-        "2024, năm 2025: trích yếu báo cáo tổng hợp ghi “…; phương hướng, nhiệm vụ 6 tháng cuối năm 2024”.",
+        help_text="Kỳ tiếp theo mà báo cáo tổng hợp đặt ra nhiệm vụ, như văn bản viết, ví dụ 6 tháng cuối năm 2024, "
+        "năm 2025: trích yếu báo cáo ghi kỳ này sau kết quả của kỳ báo cáo.",
     )
     start = models.DateField("từ ngày")
     end = models.DateField("đến ngày")

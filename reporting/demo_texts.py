@@ -69,7 +69,7 @@ NEXT_STEPS = [
 PROPOSALS = [
     "Đề nghị Ban Dân vận Huyện ủy tổ chức tập huấn nghiệp vụ công tác dân vận cho cán bộ cơ sở.",
     "Đề nghị cấp trên quan tâm hỗ trợ kinh phí xây dựng mô hình “Dân vận khéo” tại các thôn, bản đặc biệt khó khăn.",
-    "Không có đề xuất, kiến nghị.",
+    "Đơn vị không có kiến nghị thêm.",
 ]
 
 

@@ -457,7 +457,6 @@ REVIEW_NOTICES = {
 }
 
 
-@transaction.atomic
 def imported_content(unit: Unit, period: Period, texts: Mapping[str, str], coverage: Coverage) -> Content:
     """A file's texts as a report's content: ``texts`` by the form's names ("group_2", "shortcomings"); a text of
     a task group the report does not have, or of no section at all, is refused, as on the form."""
@@ -471,6 +470,7 @@ def imported_content(unit: Unit, period: Period, texts: Mapping[str, str], cover
     )
 
 
+@transaction.atomic
 def submission_import(
     *,
     unit: Unit,

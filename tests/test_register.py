@@ -361,8 +361,9 @@ def test_the_models_listed_are_those_of_the_units_in_the_table(client, reviewer,
         "office": Unit.objects.create(code="VP-1", name="Văn phòng một", kind=office_kind, parent=commune.parent),
         "commune": commune,
     }
+    outsider = make_user("thamdinh-khac", Role.REVIEWER, unit=elsewhere)  # each area registers its own units
     for label, unit in places.items():
-        register_model(reviewer, unit, name=f"Mô hình của {label}")
+        register_model(outsider if unit.parent == elsewhere else reviewer, unit, name=f"Mô hình của {label}")
     Unit.objects.filter(code="03391").update(closed_on=datetime.date(2024, 6, 30))
     Unit.objects.filter(code="03490").update(opened_on=datetime.date(2025, 1, 1))
     totals_refresh()  # written past the paths that keep the district's sums

@@ -62,13 +62,13 @@ def requests(q1, unit, template: bytes):
     ],
 )
 def test_an_officer_outside_the_programmes_area_gets_404_and_saves_nothing(
-    client, phong_tho, targets, reviewer, outside, name
+    client, phong_tho, targets, administrator, outside, name
 ):
     q1 = period(phong_tho, "2024Q1")
     assert Unit.objects.get(pk=outside.pk).is_active_on(q1.end) and outside.kind.reports
     template = build_template(report_sheet(outside, q1))  # what the unit's template would be, filled in
     stray = submission_import(unit=outside, period=q1, figures={targets["MT1"]: Figures(1, 2)})
-    submission_return(user=reviewer, submission=stray, version=None, comment="Không thuộc địa bàn.")
+    submission_return(user=administrator, submission=stray, version=None, comment="Không thuộc địa bàn.")
     before = list(Value.objects.order_by("pk").values_list("submission_id", "target_id", "numerator", "denominator"))
     client.force_login(make_user("canbo-ngoai", Role.OFFICER, unit=outside))
     method, url, data = requests(q1, outside, template)[name]

@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalperiod',
             name='outlook',
-            field=models.CharField(blank=True, help_text='Kỳ mà phần phương hướng, nhiệm vụ của báo cáo nói tới, như văn bản viết, ví dụ 6 tháng cuối năm 2024, năm 2025: trích yếu báo cáo tổng hợp ghi “…; phương hướng, nhiệm vụ 6 tháng cuối năm 2024”.', max_length=120, verbose_name='kỳ tới'),
+            field=models.CharField(blank=True, help_text='Kỳ tiếp theo mà báo cáo tổng hợp đặt ra nhiệm vụ, như văn bản viết, ví dụ 6 tháng cuối năm 2024, năm 2025: trích yếu báo cáo ghi kỳ này sau kết quả của kỳ báo cáo.', max_length=120, verbose_name='kỳ tới'),
         ),
         migrations.AddField(
             model_name='period',
             name='outlook',
-            field=models.CharField(blank=True, help_text='Kỳ mà phần phương hướng, nhiệm vụ của báo cáo nói tới, như văn bản viết, ví dụ 6 tháng cuối năm 2024, năm 2025: trích yếu báo cáo tổng hợp ghi “…; phương hướng, nhiệm vụ 6 tháng cuối năm 2024”.', max_length=120, verbose_name='kỳ tới'),
+            field=models.CharField(blank=True, help_text='Kỳ tiếp theo mà báo cáo tổng hợp đặt ra nhiệm vụ, như văn bản viết, ví dụ 6 tháng cuối năm 2024, năm 2025: trích yếu báo cáo ghi kỳ này sau kết quả của kỳ báo cáo.', max_length=120, verbose_name='kỳ tới'),
         ),
     ]
