@@ -4,6 +4,8 @@ pages, exports and reports."""
 import datetime
 from decimal import Decimal
 
+from django.utils.formats import get_format
+
 
 def vn_number(value: int | Decimal | float | None, decimals: int = 0) -> str:
     """``1500050.3`` → ``"1.500.050,3"``; None → ``"—"``."""
@@ -43,10 +45,10 @@ def named_units(names: list[str], count: int) -> str:
 
 
 def typed_date(raw: str) -> datetime.date | None:
-    """A date as a browser's date box sends it (``2024-07-05``) or as people type it (``05/07/2024``); None when
-    it is neither."""
+    """A date as people type it (``05/07/2024``) or a browser's date box sends it (``2024-07-05``): the
+    interface's ``DATE_INPUT_FORMATS`` (dvproject/formats), as every form reads a date; None when it is neither."""
     raw = raw.strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+    for pattern in get_format("DATE_INPUT_FORMATS"):
         try:
             return datetime.datetime.strptime(raw, pattern).date()
         except ValueError:

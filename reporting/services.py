@@ -196,6 +196,11 @@ def text_change(*, name: str, label: str, old: str, new: str) -> dict:
     }
 
 
+def group_change(group: TaskGroup, *, old: str, new: str) -> dict:
+    """A task group's text changed, as the history keeps it (``text_change``), named as the form names it."""
+    return text_change(name=f"group_{group.number}", label=f"Nhóm nhiệm vụ {group.number}", old=old, new=new)
+
+
 def _apply_texts(submission: Submission, content: Content, *, closing=CLOSING_TEXTS) -> list[dict]:
     """Write the narrative (its task groups, and of the closing texts those named in ``closing``) and return what
     changed, each with its previous text, so no earlier text is lost."""
@@ -204,8 +209,7 @@ def _apply_texts(submission: Submission, content: Content, *, closing=CLOSING_TE
     for group, text in content.narratives.items():
         narrative = existing.get(group.id) or Narrative(submission=submission, task_group=group)
         if narrative.text != text:
-            label = f"Nhóm nhiệm vụ {group.number}"
-            changes.append(text_change(name=f"group_{group.number}", label=label, old=narrative.text, new=text))
+            changes.append(group_change(group, old=narrative.text, new=text))
             narrative.text = text
             narrative.save()
     for name, label in Submission.closing_texts().items():

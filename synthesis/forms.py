@@ -9,8 +9,6 @@ from synthesis.models import CLOSING_TEXTS, OPENING_TEXTS, PeriodReport
 from synthesis.selectors import Workspace, report_date
 from synthesis.services import Draft
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-
 
 def _text(label: str, rows: int = 6) -> TextField:
     return TextField(label=label, max_length=TEXT_MAX, strip=True, widget=forms.Textarea(attrs={"rows": rows}))
@@ -23,7 +21,6 @@ class WorkspaceForm(forms.Form):
     issued_on = forms.DateField(
         label="Ngày báo cáo",
         required=False,
-        input_formats=DATE_FORMATS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 05/07/2024."},
     )

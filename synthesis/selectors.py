@@ -166,9 +166,10 @@ class Workspace:
         return sorted({passage.kind for _, passages in self.data.groups for passage in passages if passage.kind})
 
 
-def workspace(period: Period, *, events: int | None = LATEST_EVENTS) -> Workspace:
-    """The body's report for the period as saved, and everything its page and document show beside it. A fixed
-    number of queries whatever the number of units (about thirty)."""
+def workspace(period: Period, *, events: int = LATEST_EVENTS) -> Workspace:
+    """The body's report for the period as saved, its ``events`` latest steps (none for 0: the document has no
+    history), and everything its page and document show beside it. A fixed number of queries whatever the number
+    of units (about thirty)."""
     report = PeriodReport.objects.filter(period=period).first()
     sections = dict(report.sections.values_list("task_group_id", "text")) if report else {}
     approved_only = report.approved_only if report else False
@@ -185,9 +186,9 @@ def workspace(period: Period, *, events: int | None = LATEST_EVENTS) -> Workspac
         approved_only=approved_only,
     )
     history = []
-    if report is not None:
-        history = report.events.select_related("actor").defer("document").order_by("-at", "-pk")
-        history = list(history[:events] if events else history)
+    if report is not None and events:
+        steps = report.events.select_related("actor").defer("document").order_by("-at", "-pk")
+        history = list(steps[:events])
     return Workspace(
         period=period,
         report=report,

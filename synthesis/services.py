@@ -12,7 +12,7 @@ from django.utils.text import capfirst
 
 from accounts.permissions import Action, require
 from programme.models import Period, TaskGroup
-from reporting.services import text_change
+from reporting.services import group_change, text_change
 from reporting.signed import keep_signed
 from synthesis.document import build_period_report
 from synthesis.models import (
@@ -25,6 +25,7 @@ from synthesis.models import (
 )
 
 HEADER_FIELDS = ("number", "issued_on", "signer_name", "recipients", "approved_only")
+NOT_COMPLETE = "Chỉ đính kèm văn bản đã ký khi báo cáo đã hoàn thành."
 
 
 class ReportRefused(Exception):
@@ -89,8 +90,7 @@ def _apply(report: PeriodReport, draft: Draft, groups: list[TaskGroup]) -> list[
         section = existing.get(group.id) or PeriodReportSection(report=report, task_group=group)
         new = draft.sections.get(group, "")
         if section.text != new:
-            label = f"Nhóm nhiệm vụ {group.number}"
-            changes.append(text_change(name=f"group_{group.number}", label=label, old=section.text, new=new))
+            changes.append(group_change(group, old=section.text, new=new))
             section.text = new
             section.save()
     for name in HEADER_FIELDS:
@@ -176,7 +176,7 @@ def signed_report_add(
     (``reporting.signed.keep_signed`` says what is checked)."""
     require(user, Action.COMPOSE_REPORT, report.period.programme.area)
     if not report.is_complete:
-        raise ValidationError({"file": "Chỉ đính kèm văn bản đã ký khi báo cáo đã hoàn thành."})
+        raise ValidationError({"file": NOT_COMPLETE})
     document = SignedPeriodReport(report=report, uploaded_by=user)
     return keep_signed(
         document, upload=upload, number=number, signed_on=signed_on, signer=signer, period_start=report.period.start

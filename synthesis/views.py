@@ -5,7 +5,6 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,20 +13,20 @@ from accounts.permissions import Action, may, require, require_or_404
 from reporting.access import report_period
 from reporting.inert import filename_part
 from reporting.signed import ACCEPTED
+from reporting.views.exports import file_response
 from reporting.views.signed import signed_file, signed_post
 from synthesis.document import build_from
 from synthesis.forms import WorkspaceForm
 from synthesis.models import PeriodReport, PeriodReportEvent, SignedPeriodReport
 from synthesis.selectors import workspace
 from synthesis.services import (
+    NOT_COMPLETE,
     ReportRefused,
     StaleReport,
     period_report_reopen,
     period_report_save,
     signed_report_add,
 )
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _period(user, period_id):
@@ -94,17 +93,13 @@ def compose(request, period_id):
 def reopen(request, period_id):
     period = _period(request.user, period_id)
     require(request.user, Action.COMPOSE_REPORT, period.programme.area)
-    space = workspace(period, events=0)
-    if space.report is None:
-        raise Http404
+    report = get_object_or_404(PeriodReport, period=period)
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
         version = None
     try:
-        period_report_reopen(
-            user=request.user, report=space.report, version=version, reason=request.POST.get("reason", "")
-        )
+        period_report_reopen(user=request.user, report=report, version=version, reason=request.POST.get("reason", ""))
     except ReportRefused as refused:
         messages.error(request, str(refused))
     else:
@@ -112,25 +107,24 @@ def reopen(request, period_id):
     return redirect("period_report", period_id=period.id)
 
 
-def _docx(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 @login_required
 @require_GET
 def document(request, period_id):
     """The report as a DOCX: as issued when it is complete, else as it stands (a draft)."""
     period = _period(request.user, period_id)
-    space = workspace(period, events=0)
-    name = f"bao-cao-tong-hop-{filename_part(period.code)}.docx"
-    report = space.report
-    if report is not None and report.is_complete:
-        issued = report.events.filter(action=PeriodReportEvent.Action.COMPLETED).order_by("-at", "-pk").first()
-        if issued is not None:
-            return _docx(bytes(issued.document), name)
-    return _docx(build_from(space), name.replace(".docx", "-du-thao.docx"))
+    name = f"bao-cao-tong-hop-{filename_part(period.code)}"
+    issued = (
+        PeriodReportEvent.objects.filter(
+            report__period=period,
+            report__status=PeriodReport.Status.COMPLETE,
+            action=PeriodReportEvent.Action.COMPLETED,
+        )
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if issued is not None:
+        return file_response(bytes(issued.document), "docx", f"{name}.docx")
+    return file_response(build_from(workspace(period, events=0)), "docx", f"{name}-du-thao.docx")
 
 
 @login_required
@@ -143,7 +137,8 @@ def issued(request, issued_id):
         action=PeriodReportEvent.Action.COMPLETED,
     )
     period = _period(request.user, event.report.period_id)
-    return _docx(bytes(event.document), f"bao-cao-tong-hop-{filename_part(period.code)}-{event.at:%Y%m%d-%H%M}.docx")
+    name = f"bao-cao-tong-hop-{filename_part(period.code)}-{event.at:%Y%m%d-%H%M}.docx"
+    return file_response(bytes(event.document), "docx", name)
 
 
 @login_required
@@ -158,7 +153,7 @@ def signed_reports(request, period_id):
     if request.method == "POST":
         require(request.user, Action.COMPOSE_REPORT, area)
         if report is None:
-            errors = {"file": ["Chỉ đính kèm văn bản đã ký khi báo cáo đã hoàn thành."]}
+            errors = {"file": [NOT_COMPLETE]}
         else:
             errors, posted = signed_post(request, partial(signed_report_add, user=request.user, report=report))
             if not errors:
@@ -171,7 +166,7 @@ def signed_reports(request, period_id):
         "documents": list(documents),
         "download": "period_report_signed_file",
         "may_attach": may(request.user, Action.COMPOSE_REPORT, area) and complete,
-        "not_yet": "" if complete else "Văn bản đã ký được lưu khi báo cáo đã hoàn thành.",
+        "not_yet": "" if complete else "Văn bản đã ký được lưu khi báo cáo đã hoàn thành.",  # said, not refused
         "errors": errors,
         "posted": posted,
         "accepted": ACCEPTED,
