@@ -53,7 +53,10 @@ class WorkspaceForm(forms.Form):
         initial["issued_on"] = report_date(report, period)
         # The signer's name the page starts from: the report's own, else the reviewing body's (its UnitDocument).
         signer = (report.signer_name if report else "") or space.letterhead.signer_name
-        initial |= {"signer_name": signer, "recipients": (report.recipients if report else "") or programme.report_recipients}
+        initial |= {
+            "signer_name": signer,
+            "recipients": (report.recipients if report else "") or programme.report_recipients,
+        }
         if report is not None:
             initial |= {"number": report.number, "approved_only": report.approved_only}
         return initial
