@@ -16,6 +16,7 @@ not see is a 404 (officers never learn that another unit or its reports exist), 
 on something they can see is a 403 (leaders read everything and change nothing).
 """
 
+import datetime
 from collections.abc import Callable
 from enum import Enum
 from functools import wraps
@@ -24,9 +25,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from programme import tree
 from programme.models import Programme, Unit
+from programme.selectors import in_years_of
 
 SUBMIT_REPORT = "reporting.submit_report"
 REVIEW_REPORT = "reporting.review_report"
@@ -40,6 +43,11 @@ MANAGE_USERS = "accounts.change_user"
 def _own_unit(user, unit: Unit | None) -> bool:
     unit_id = getattr(user, "unit_id", None)
     return unit is not None and unit_id is not None and unit_id == unit.pk
+
+
+def _still_open(unit: Unit) -> bool:
+    """The unit exists today: a closed unit's reports are history, read and never written."""
+    return unit.closed_on is None or timezone.localdate() < unit.closed_on
 
 
 def _administrator(user) -> bool:
@@ -66,9 +74,14 @@ def _district_sees(user, programme: Programme | None) -> bool:
 
 
 def _reports_in(user, programme: Programme) -> bool:
-    """The officer's unit reports in the programme: its area is above the unit."""
+    """The officer's unit reports in the programme: its area is above the unit, and the unit existed in the
+    programme's year (a unit closed in 2025 does not see the 2026 programmes; its own stay readable)."""
     unit = user.unit if getattr(user, "unit_id", None) else None
-    return unit is not None and programme.area_id in tree.ids_of(unit.path)[:-1]
+    return (
+        unit is not None
+        and programme.area_id in tree.ids_of(unit.path)[:-1]
+        and unit.exists_in_year(programme.year)
+    )
 
 
 def _programme_visible(user, programme: Programme) -> bool:
@@ -95,7 +108,10 @@ class Action(Enum):
             or (user.has_perm(SUBMIT_REPORT) and _own_unit(user, unit))
         ),
     )
-    EDIT_REPORT = (Unit, lambda user, unit: user.has_perm(SUBMIT_REPORT) and _own_unit(user, unit))
+    # The officer's own unit's reports, to read (a unit closed by a merger keeps its history readable)
+    VIEW_OWN_REPORT = (Unit, lambda user, unit: user.has_perm(SUBMIT_REPORT) and _own_unit(user, unit))
+    # ... and to write, while the unit exists
+    EDIT_REPORT = (Unit, lambda user, unit: may(user, Action.VIEW_OWN_REPORT, unit) and _still_open(unit))
     REVIEW = (None, lambda user, unit: user.has_perm(REVIEW_REPORT))
     # Reviewing this unit's reports (approving, returning, reopening, confirming its milestones): the reviewers
     # whose unit is above it, who are also those told of its submissions (``reviewers_of``)
@@ -191,7 +207,7 @@ def visible_programmes(user) -> QuerySet:
         unit_under_area = Unit.objects.filter(pk=user.unit_id, path__startswith=OuterRef("area__path")).exclude(
             pk=OuterRef("area_id")
         )
-        return programmes.filter(Exists(unit_under_area))
+        return programmes.filter(Exists(unit_under_area), in_years_of(user.unit))  # as ``_reports_in`` asks
     return programmes.none()
 
 
@@ -236,11 +252,17 @@ def require_or_404(user, action: Action, unit: Unit | None = None) -> None:
         raise Http404
 
 
-def unit_or_404(user, code: str, action: Action = Action.VIEW_UNIT) -> Unit:
-    """The unit of that code if the user may take ``action`` on it; 404 otherwise, also for another unit."""
+def unit_or_404(
+    user, code: str, action: Action = Action.VIEW_UNIT, *, on: datetime.date | None = None, year: int | None = None
+) -> Unit:
+    """The unit of that code if the user may take ``action`` on it; 404 otherwise, also for another unit. Codes
+    are reused, so the address means the unit carrying the code on ``on`` (a period's end), or the last to carry
+    it in ``year`` (a programme's), or without either the last to carry it."""
     if "\x00" in code:  # no code has one, and PostgreSQL refuses it in a query
         raise Http404
-    unit = Unit.objects.select_related("kind").filter(code=code).first()
+    units = Unit.objects.select_related("kind")
+    found = units.coded(code, on) if on is not None else units.coded_in_year(code, year)
+    unit = found.first()
     if unit is None:
         raise Http404
     require_or_404(user, action, unit)

@@ -208,9 +208,10 @@ class CopyForm(forms.Form):
         """The copy's plan, or None with the reason added to the form's errors."""
         area = None
         if code := self.cleaned_data["area"].strip():
-            area = Unit.objects.filter(code=code).first()
+            year = self.cleaned_data["year"]
+            area = Unit.objects.coded_in_year(code, year).first()  # the unit carrying the code in the new year
             if area is None:
-                self.add_error("area", f"Không có đơn vị mã {code}.")
+                self.add_error("area", f"Không có đơn vị mã {code} tồn tại trong năm {year}.")
                 return None
         try:
             return copy_plan(source, year=self.cleaned_data["year"], code=self.cleaned_data["code"], area=area)
