@@ -309,3 +309,29 @@ def test_predecessors_are_read_in_a_fixed_number_of_queries(both_years, django_a
     with django_assert_max_num_queries(4):
         assert len(predecessor_figures(commune, targets, approved_only=False).units) == 5
     assert Programme.objects.count() == 2
+
+
+def test_the_admin_takes_only_units_ended_by_the_opening_day_as_predecessors(phong_tho, admin_client):
+    lai_chau()
+    commune = unit("03583", MERGER)
+    still_open = Unit.objects.get(code="12-BTGDV")
+    ended = Unit.objects.get(code="03586")  # Nậm Xe, ended with the merger
+    url = reverse("admin:programme_unit_change", args=[commune.pk])
+    form = {
+        "code": commune.code,
+        "name": commune.name,
+        "kind": commune.kind_id,
+        "parent": commune.parent_id,
+        "order": commune.order,
+        "aliases": "[]",
+        "opened_on": "01/07/2025",
+    }
+    refused = admin_client.post(url, {**form, "predecessors": [ended.pk, still_open.pk]})
+    assert refused.status_code == 200
+    assert "Ban Tuyên giáo và Dân vận Tỉnh ủy phải giải thể không muộn hơn ngày thành lập 01/07/2025" in (
+        refused.content.decode()
+    )
+    assert commune.predecessors.count() == 3  # nothing saved
+    accepted = admin_client.post(url, {**form, "predecessors": [ended.pk]})
+    assert accepted.status_code == 302
+    assert list(commune.predecessors.all()) == [ended]
