@@ -25,7 +25,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from programme import tree
 from programme.models import Programme, Unit
@@ -43,11 +42,6 @@ MANAGE_USERS = "accounts.change_user"
 def _own_unit(user, unit: Unit | None) -> bool:
     unit_id = getattr(user, "unit_id", None)
     return unit is not None and unit_id is not None and unit_id == unit.pk
-
-
-def _still_open(unit: Unit) -> bool:
-    """The unit exists today: a closed unit's reports are history, read and never written."""
-    return unit.closed_on is None or timezone.localdate() < unit.closed_on
 
 
 def _administrator(user) -> bool:
@@ -77,11 +71,7 @@ def _reports_in(user, programme: Programme) -> bool:
     """The officer's unit reports in the programme: its area is above the unit, and the unit existed in the
     programme's year (a unit closed in 2025 does not see the 2026 programmes; its own stay readable)."""
     unit = user.unit if getattr(user, "unit_id", None) else None
-    return (
-        unit is not None
-        and programme.area_id in tree.ids_of(unit.path)[:-1]
-        and unit.exists_in_year(programme.year)
-    )
+    return unit is not None and programme.area_id in tree.ids_of(unit.path)[:-1] and unit.exists_in_year(programme.year)
 
 
 def _programme_visible(user, programme: Programme) -> bool:
@@ -108,10 +98,7 @@ class Action(Enum):
             or (user.has_perm(SUBMIT_REPORT) and _own_unit(user, unit))
         ),
     )
-    # The officer's own unit's reports, to read (a unit closed by a merger keeps its history readable)
-    VIEW_OWN_REPORT = (Unit, lambda user, unit: user.has_perm(SUBMIT_REPORT) and _own_unit(user, unit))
-    # ... and to write, while the unit exists
-    EDIT_REPORT = (Unit, lambda user, unit: may(user, Action.VIEW_OWN_REPORT, unit) and _still_open(unit))
+    EDIT_REPORT = (Unit, lambda user, unit: user.has_perm(SUBMIT_REPORT) and _own_unit(user, unit))
     REVIEW = (None, lambda user, unit: user.has_perm(REVIEW_REPORT))
     # Reviewing this unit's reports (approving, returning, reopening, confirming its milestones): the reviewers
     # whose unit is above it, who are also those told of its submissions (``reviewers_of``)

@@ -185,7 +185,6 @@ class UnitQuerySet(models.QuerySet):
                 tree.arrange(self.model, parent_id)
         return count
 
-
     def coded(self, code: str, on: datetime.date | None = None) -> "UnitQuerySet":
         """The units of that code: the one existing on ``on`` (at most one, see ``Unit.clean``), or without a
         day every unit that ever carried it (codes are reused: 03549 is Thị trấn Phong Thổ until 30/6/2025 and

@@ -192,7 +192,9 @@ def reports_under(unit: Unit, programme: Programme, *, on: datetime.date) -> boo
     return unit.kind.reports and unit.is_active_on(on) and programme.area_id in ancestor_ids(unit)
 
 
-def predecessor_links(successor_ids: Iterable[int], predecessor_ids: Iterable[int] | None = None) -> dict[int, list[int]]:
+def predecessor_links(
+    successor_ids: Iterable[int], predecessor_ids: Iterable[int] | None = None
+) -> dict[int, list[int]]:
     """successor id → the ids of its predecessors (of ``predecessor_ids`` only, when given), in the order the
     units are listed. One query."""
     links = Unit.predecessors.through.objects.filter(from_unit_id__in=list(successor_ids))

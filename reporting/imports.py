@@ -149,7 +149,8 @@ def _load_context(rows, programme_code: str | None) -> _Context:
     statuses = {
         (unit_id, period_id): status
         for unit_id, period_id, status in Submission.objects.filter(
-            unit__in=[unit for found in units.values() for unit in found], period__in=[p for found in periods.values() for p in found]
+            unit__in=[unit for found in units.values() for unit in found],
+            period__in=[p for found in periods.values() for p in found],
         ).values_list("unit_id", "period_id", "status")
     }
     return _Context(

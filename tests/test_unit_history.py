@@ -7,7 +7,7 @@ import io
 import json
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -16,7 +16,7 @@ from accounts.permissions import visible_programmes
 from accounts.roles import Role
 from programme.copying import copy_plan, copy_programme
 from programme.models import Period, Programme, Target, Unit
-from reporting.services import Content, Figures, submission_import, submission_save
+from reporting.services import Figures, submission_import
 from tests.conftest import DEFAULT_FIXTURES
 from tests.factories import UnitFactory, make_user
 
@@ -221,22 +221,6 @@ def test_an_officer_of_a_closed_unit_sees_its_history_not_later_programmes(both_
     start = client.get(reverse("home"))
     assert start.context["programme"] == both_years["2024"]  # not the 2026 programme it takes no part in
     assert all(row.period.programme == both_years["2024"] for row in start.context["periods"])
-
-
-def test_a_closed_units_reports_are_read_never_written(both_years, client):
-    town = unit("03549", datetime.date(2024, 12, 31))
-    officer = make_user("thitran", Role.OFFICER, unit=town)
-    client.force_login(officer)
-    half = Period.objects.get(programme=both_years["2024"], code="2024S1")
-    annual = Period.objects.get(programme=both_years["2024"], code="2024")
-    shown = client.get(reverse("report", args=[half.id, "03549"]))
-    assert shown.status_code == 200 and not shown.context["editable"]
-    assert "Thị trấn Phong Thổ đã giải thể từ 01/07/2025" in shown.content.decode()
-    refused = client.post(reverse("report", args=[annual.id, "03549"]), {"version": "0"}, follow=True)
-    assert "báo cáo chỉ còn để xem" in refused.content.decode()
-    assert not town.submissions.filter(period=annual).exists()
-    with pytest.raises(PermissionDenied):
-        submission_save(user=officer, unit=town, period=annual, version=0, content=Content(), submit=False)
 
 
 def test_a_unit_existing_part_of_a_year_takes_part_in_that_year():

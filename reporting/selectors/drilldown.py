@@ -154,7 +154,9 @@ def predecessor_figures(unit: Unit, targets: list[Target], *, approved_only: boo
     figures = figures_by_period(periods, approved_only=approved_only, unit_ids=[p.id for p in before])
     own_targets = {
         (t.programme_id, t.code): t
-        for t in Target.objects.filter(programme__in={p.programme_id for p in periods}, code__in=[t.code for t in targets])
+        for t in Target.objects.filter(
+            programme__in={p.programme_id for p in periods}, code__in=[t.code for t in targets]
+        )
     }
     shown, found = [], []
     for predecessor in before:

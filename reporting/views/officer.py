@@ -16,8 +16,8 @@ from reporting.services import EDITABLE, StaleSubmission, SubmissionError, submi
 
 
 def unit_and_period(user, period_id, unit_code):
+    unit = unit_or_404(user, unit_code)
     period = report_period(period_id)
-    unit = unit_or_404(user, unit_code, on=period.end)  # the unit carrying the code when the period ends
     if not reports_under(unit, period.programme, on=period.end):
         raise Http404  # the unit does not report under this period's programme
     return unit, period
@@ -26,17 +26,13 @@ def unit_and_period(user, period_id, unit_code):
 @login_required
 def report(request, period_id, unit_code):
     unit, period = unit_and_period(request.user, period_id, unit_code)
-    if not may(request.user, Action.VIEW_OWN_REPORT, unit):
+    if not may(request.user, Action.EDIT_REPORT, unit):
         return redirect("review", period_id=period.id, unit_code=unit.code)
     sheet = report_sheet(unit, period)
-    closed = not may(request.user, Action.EDIT_REPORT, unit)  # a unit that no longer exists: its history only
-    editable = not closed and (sheet.submission is None or sheet.submission.status in EDITABLE)
+    editable = sheet.submission is None or sheet.submission.status in EDITABLE
     status, conflict = 200, False
     if request.method == "POST" and not editable:
-        if closed:
-            messages.error(request, f"{unit.name} đã giải thể từ {unit.closed_on:%d/%m/%Y}; báo cáo chỉ còn để xem.")
-        else:
-            messages.error(request, "Báo cáo đã nộp hoặc đã duyệt nên không sửa được nữa.")
+        messages.error(request, "Báo cáo đã nộp hoặc đã duyệt nên không sửa được nữa.")
         return redirect("report", period_id=period.id, unit_code=unit.code)
     if request.method == "POST":
         form = ReportForm(request.POST, sheet=sheet)
@@ -75,7 +71,6 @@ def report(request, period_id, unit_code):
             "sheet": sheet,
             "form": form,
             "editable": editable,
-            "closed": closed,
             "conflict": conflict,
             "events": report_history_events(sheet.submission),
             "saved_now": any("saved" in message.tags for message in messages.get_messages(request)),
