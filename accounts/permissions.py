@@ -16,6 +16,7 @@ not see is a 404 (officers never learn that another unit or its reports exist), 
 on something they can see is a 403 (leaders read everything and change nothing).
 """
 
+import datetime
 from collections.abc import Callable
 from enum import Enum
 from functools import wraps
@@ -27,6 +28,7 @@ from django.http import Http404
 
 from programme import tree
 from programme.models import Programme, Unit
+from programme.selectors import in_years_of
 
 SUBMIT_REPORT = "reporting.submit_report"
 REVIEW_REPORT = "reporting.review_report"
@@ -66,9 +68,10 @@ def _district_sees(user, programme: Programme | None) -> bool:
 
 
 def _reports_in(user, programme: Programme) -> bool:
-    """The officer's unit reports in the programme: its area is above the unit."""
+    """The officer's unit reports in the programme: its area is above the unit, and the unit existed in the
+    programme's year (a unit closed in 2025 does not see the 2026 programmes; its own stay readable)."""
     unit = user.unit if getattr(user, "unit_id", None) else None
-    return unit is not None and programme.area_id in tree.ids_of(unit.path)[:-1]
+    return unit is not None and programme.area_id in tree.ids_of(unit.path)[:-1] and unit.exists_in_year(programme.year)
 
 
 def _programme_visible(user, programme: Programme) -> bool:
@@ -191,7 +194,7 @@ def visible_programmes(user) -> QuerySet:
         unit_under_area = Unit.objects.filter(pk=user.unit_id, path__startswith=OuterRef("area__path")).exclude(
             pk=OuterRef("area_id")
         )
-        return programmes.filter(Exists(unit_under_area))
+        return programmes.filter(Exists(unit_under_area), in_years_of(user.unit))  # as ``_reports_in`` asks
     return programmes.none()
 
 
@@ -236,11 +239,17 @@ def require_or_404(user, action: Action, unit: Unit | None = None) -> None:
         raise Http404
 
 
-def unit_or_404(user, code: str, action: Action = Action.VIEW_UNIT) -> Unit:
-    """The unit of that code if the user may take ``action`` on it; 404 otherwise, also for another unit."""
+def unit_or_404(
+    user, code: str, action: Action = Action.VIEW_UNIT, *, on: datetime.date | None = None, year: int | None = None
+) -> Unit:
+    """The unit of that code if the user may take ``action`` on it; 404 otherwise, also for another unit. Codes
+    are reused, so the address means the unit carrying the code on ``on`` (a period's end), or the last to carry
+    it in ``year`` (a programme's), or without either the last to carry it."""
     if "\x00" in code:  # no code has one, and PostgreSQL refuses it in a query
         raise Http404
-    unit = Unit.objects.select_related("kind").filter(code=code).first()
+    units = Unit.objects.select_related("kind")
+    found = units.coded(code, on) if on is not None else units.coded_in_year(code, year)
+    unit = found.first()
     if unit is None:
         raise Http404
     require_or_404(user, action, unit)

@@ -26,7 +26,7 @@ def unit_milestones(request, programme_code, unit_code):
     """The unit's milestones in the programme named in the address, with their standing; its officer records one
     done (POST)."""
     programme = programme_or_404(request.user, programme_code)
-    unit = unit_or_404(request.user, unit_code)  # 404 for an officer asking for another unit
+    unit = unit_or_404(request.user, unit_code, year=programme.year)  # 404 for an officer asking for another unit
     if programme.area_id not in ancestor_ids(unit):  # a unit outside the programme's area
         raise Http404
     errors, posted = {}, {}

@@ -169,16 +169,35 @@ class RecognitionLevelAdmin(admin.ModelAdmin):
         return ["code"] if obj is not None else []
 
 
+class UnitForm(FrozenFiguresForm):
+    def clean(self):
+        cleaned = super().clean()
+        opened_on = cleaned.get("opened_on")
+        for predecessor in cleaned.get("predecessors") or []:
+            if predecessor.pk is not None and predecessor.pk == self.instance.pk:
+                self.add_error("predecessors", "Đơn vị không thể là tiền thân của chính nó.")
+            elif opened_on is None:
+                self.add_error("opened_on", "Đơn vị có đơn vị tiền thân cần ngày thành lập (ngày sáp nhập, chia tách).")
+                break
+            elif predecessor.closed_on is None or predecessor.closed_on > opened_on:
+                self.add_error(
+                    "predecessors",
+                    f"{predecessor.name} phải giải thể không muộn hơn ngày thành lập {opened_on:%d/%m/%Y} của đơn "
+                    "vị này mới là đơn vị tiền thân.",
+                )
+        return cleaned
+
+
 @admin.register(Unit)
 class UnitAdmin(RecordsHistory):
     """Every write of a unit refreshes the kept sums itself (``reporting.apps``)."""
 
-    form = FrozenFiguresForm
+    form = UnitForm
     list_display = ["code", "name", "kind", "parent", "opened_on", "closed_on"]
     list_filter = ["kind", "closed_on", "parent"]
     search_fields = ["code", "name", "aliases"]
     list_select_related = ["kind", "parent"]
-    autocomplete_fields = ["parent"]
+    autocomplete_fields = ["parent", "predecessors"]
 
 
 class TaskGroupInline(admin.TabularInline):
@@ -208,9 +227,10 @@ class CopyForm(forms.Form):
         """The copy's plan, or None with the reason added to the form's errors."""
         area = None
         if code := self.cleaned_data["area"].strip():
-            area = Unit.objects.filter(code=code).first()
+            year = self.cleaned_data["year"]
+            area = Unit.objects.coded_in_year(code, year).first()  # the unit carrying the code in the new year
             if area is None:
-                self.add_error("area", f"Không có đơn vị mã {code}.")
+                self.add_error("area", f"Không có đơn vị mã {code} tồn tại trong năm {year}.")
                 return None
         try:
             return copy_plan(source, year=self.cleaned_data["year"], code=self.cleaned_data["code"], area=area)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import Signal
 
@@ -184,10 +185,39 @@ class UnitQuerySet(models.QuerySet):
                 tree.arrange(self.model, parent_id)
         return count
 
+    def coded(self, code: str, on: datetime.date | None = None) -> "UnitQuerySet":
+        """The units of that code: the one existing on ``on`` (at most one, see ``Unit.clean``), or without a
+        day every unit that ever carried it (codes are reused: 03549 is Thị trấn Phong Thổ until 30/6/2025 and
+        Xã Phong Thổ from 1/7/2025)."""
+        units = self.filter(code=code)
+        if on is None:
+            return units
+        return units.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=on)).filter(
+            Q(closed_on__isnull=True) | Q(closed_on__gt=on)
+        )
+
+    def coded_in_year(self, code: str, year: int | None = None) -> "UnitQuerySet":
+        """The units of that code that existed in ``year`` (without one: ever), the last opened first: a
+        programme's pages name its units by code, and in the year of a merger the successor is meant."""
+        units = self.filter(code=code)
+        if year is not None:
+            units = units.filter(
+                Q(opened_on__isnull=True) | Q(opened_on__lte=datetime.date(year, 12, 31)),
+                Q(closed_on__isnull=True) | Q(closed_on__gt=datetime.date(year, 1, 1)),
+            )
+        return units.order_by(models.F("opened_on").desc(nulls_last=True))
+
 
 class UnitManager(models.Manager.from_queryset(UnitQuerySet)):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
+    def get_by_natural_key(self, code, on=None):
+        """A unit by its natural key: its code, and the day it opened when it has one (``Unit.natural_key``),
+        or any day it existed on. A key of the code alone names the only unit of that code or, when the code was
+        reused, the one that existed first (no opening day), as the fixtures written before 2025 mean it."""
+        if on is not None:
+            day = on if isinstance(on, datetime.date) else datetime.date.fromisoformat(on)
+            return self.coded(code, day).get()
+        units = self.filter(code=code)
+        return units.get() if units.count() <= 1 else units.get(opened_on__isnull=True)
 
 
 # A unit's code names it in addresses, file names and spreadsheets: a "/" would break its links, a leading "-"
@@ -205,9 +235,10 @@ class Unit(models.Model):
     code = models.CharField(
         "mã",
         max_length=20,
-        unique=True,
+        db_index=True,
         validators=[UNIT_CODE],
-        help_text="Mã ổn định, ví dụ mã TCTK 03549; chỉ chữ cái không dấu, chữ số và - _ .",
+        help_text="Mã TCTK, ví dụ 03549, hoặc mã tự đặt; chỉ chữ cái không dấu, chữ số và - _ . Hai đơn vị cùng "
+        "tồn tại không được trùng mã; đơn vị mới sau sáp nhập được mang lại mã cũ.",
     )
     name = models.CharField("tên chính thức", max_length=200)
     aliases = models.JSONField("tên gọi khác", default=list, blank=True)
@@ -220,6 +251,16 @@ class Unit(models.Model):
         "giải thể từ", null=True, blank=True, help_text="Ngày đơn vị thôi tồn tại; lịch sử vẫn được giữ."
     )
     order = models.PositiveIntegerField("thứ tự", default=0)
+    # A merger gives a unit several predecessors, a split a unit several successors; the day of the change is the
+    # successor's opening day. Their figures are shown on its page and summed beside its own (``programme.lineage``).
+    predecessors = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="successors",
+        verbose_name="đơn vị tiền thân",
+        help_text="Các đơn vị được sáp nhập vào hoặc chia tách thành đơn vị này, từ ngày thành lập của nó.",
+    )
     # Kept by programme/tree.py on every write; indexed for prefix searches (on PostgreSQL Django adds the
     # varchar_pattern_ops index that LIKE 'prefix%' uses).
     path = models.CharField("đường dẫn", max_length=255, default="", editable=False, db_index=True)
@@ -229,7 +270,10 @@ class Unit(models.Model):
     objects = UnitManager()
     # The tree's keys are derived, and rewritten for other units than the one saved: not part of its history.
     history = History(
-        excluded_fields=["path", "tree_order"], verbose_name="lịch sử đơn vị", verbose_name_plural="lịch sử đơn vị"
+        excluded_fields=["path", "tree_order"],
+        m2m_fields=[predecessors],
+        verbose_name="lịch sử đơn vị",
+        verbose_name_plural="lịch sử đơn vị",
     )
 
     class Meta:
@@ -245,6 +289,14 @@ class Unit(models.Model):
                 name="unit_closed_after_opened",
                 violation_error_message="Ngày giải thể phải sau ngày thành lập.",
             ),
+            # Two units of one code opened the same day (or both with no day) can never have been apart in
+            # time; the database refuses them whatever writes them. Overlaps of other spans: ``clean``.
+            models.UniqueConstraint(
+                "code",
+                Coalesce("opened_on", models.Value(datetime.date(1, 1, 1))),
+                name="unit_code_opened_unique",
+                violation_error_message="Đã có đơn vị mang mã này thành lập cùng ngày.",
+            ),
         ]
 
     def __str__(self):
@@ -255,17 +307,48 @@ class Unit(models.Model):
             super().save(*args, **kwargs)
 
     def natural_key(self):
-        return (self.code,)
+        # The code alone for a unit with no opening day, as every key written before codes were reused.
+        return (self.code,) if self.opened_on is None else (self.code, self.opened_on.isoformat())
 
     def is_active_on(self, day: datetime.date) -> bool:
         return exists_between(self.opened_on, self.closed_on, day)
 
+    @property
+    def years(self) -> tuple[int | None, int | None]:
+        """The first and last years in which the unit existed (None: open-ended): the programmes it takes part
+        in, as ``coded_in_year`` reads them."""
+        first = self.opened_on.year if self.opened_on else None
+        last = None
+        if self.closed_on:  # the first day it no longer exists: a unit closed on 1 January ended the year before
+            last = self.closed_on.year - (self.closed_on == datetime.date(self.closed_on.year, 1, 1))
+        return first, last
+
+    def exists_in_year(self, year: int) -> bool:
+        first, last = self.years
+        return (first is None or first <= year) and (last is None or year <= last)
+
     def clean(self):
+        if self.code and (other := self.sharing_code()):
+            raise ValidationError(
+                {
+                    "code": f"Mã {self.code} đang là của {other.name} trong cùng thời gian tồn tại; một mã chỉ được "
+                    "dùng lại sau ngày giải thể của đơn vị cũ."
+                }
+            )
         if self.pk is None or self.parent_id is None:
             return
         parent_path = Unit._base_manager.filter(pk=self.parent_id).values_list("path", flat=True).first() or ""
         if self.parent_id == self.pk or tree.is_within(parent_path, self.pk):
             raise ValidationError({"parent": "Đơn vị không thể trực thuộc chính nó hoặc đơn vị cấp dưới của nó."})
+
+    def sharing_code(self) -> "Unit | None":
+        """Another unit of the same code whose existence overlaps this one's: codes are reused, never shared."""
+        others = Unit.objects.filter(code=self.code).exclude(pk=self.pk)
+        if self.closed_on is not None:
+            others = others.filter(Q(opened_on__isnull=True) | Q(opened_on__lt=self.closed_on))
+        if self.opened_on is not None:
+            others = others.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=self.opened_on))
+        return others.order_by("opened_on").first()
 
 
 pre_save.connect(tree.remember_stored_path, sender=Unit, dispatch_uid="unit_tree_stored_path")
@@ -274,8 +357,8 @@ post_delete.connect(tree.arrange_deleted, sender=Unit, dispatch_uid="unit_tree_a
 
 
 class UnitDocumentManager(models.Manager):
-    def get_by_natural_key(self, unit_code):
-        return self.get(unit__code=unit_code)
+    def get_by_natural_key(self, *unit_key):
+        return self.get(unit=Unit.objects.get_by_natural_key(*unit_key))
 
 
 class UnitDocument(models.Model):

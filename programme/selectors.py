@@ -192,12 +192,36 @@ def reports_under(unit: Unit, programme: Programme, *, on: datetime.date) -> boo
     return unit.kind.reports and unit.is_active_on(on) and programme.area_id in ancestor_ids(unit)
 
 
+def predecessor_links(
+    successor_ids: Iterable[int], predecessor_ids: Iterable[int] | None = None
+) -> dict[int, list[int]]:
+    """successor id → the ids of its predecessors (of ``predecessor_ids`` only, when given), in the order the
+    units are listed. One query."""
+    links = Unit.predecessors.through.objects.filter(from_unit_id__in=list(successor_ids))
+    if predecessor_ids is not None:
+        links = links.filter(to_unit_id__in=list(predecessor_ids))
+    found: dict[int, list[int]] = defaultdict(list)
+    for successor, predecessor in links.order_by("to_unit__order", "to_unit__code").values_list(
+        "from_unit_id", "to_unit_id"
+    ):
+        found[successor].append(predecessor)
+    return found
+
+
 def current_programme(unit: Unit | None = None) -> Programme | None:
     """The latest programme, or for a unit the latest one whose area contains it."""
     programmes = Programme.objects.select_related("area").order_by("-year", "code")
     if unit is None:
         return programmes.first()
-    return programmes.filter(area_id__in=ancestor_ids(unit)).first()
+    return programmes.filter(in_years_of(unit), area_id__in=ancestor_ids(unit)).first()
+
+
+def in_years_of(unit: Unit, prefix: str = "") -> Q:
+    """The programmes (``prefix`` leads to them) of a year in which the unit existed (``Unit.exists_in_year``): a
+    unit closed in 2025 takes no part in the 2026 programmes."""
+    first, last = unit.years
+    years = Q(**{f"{prefix}year__gte": first}) if first is not None else Q()
+    return years & Q(**{f"{prefix}year__lte": last}) if last is not None else years
 
 
 # The "Dân vận khéo" register --------------------------------------------------------------------------------

@@ -117,7 +117,7 @@ def _xlsx_table(data: bytes) -> list[list[object]]:
 class _Context:
     """Everything the rows refer to, read in a fixed number of queries."""
 
-    units: dict[str, Unit]
+    units: dict[str, list[Unit]]  # code → every unit that carried it (codes are reused after a merger)
     periods: dict[str, list[Period]]
     targets: dict[tuple[int, str], Target]
     members: dict[int, set[int]]
@@ -131,7 +131,9 @@ def _load_context(rows, programme_code: str | None) -> _Context:
     def codes(column):
         return {str(row[column]).strip() for _, row in rows if row[column] is not None}
 
-    units = {unit.code: unit for unit in Unit.objects.select_related("kind").filter(code__in=codes("unit"))}
+    units: dict[str, list[Unit]] = defaultdict(list)
+    for unit in Unit.objects.select_related("kind").filter(code__in=codes("unit")):
+        units[unit.code].append(unit)
     period_qs = Period.objects.select_related("programme").filter(code__in=codes("period"))
     if programme_code:
         period_qs = period_qs.filter(programme__code=programme_code)
@@ -147,7 +149,8 @@ def _load_context(rows, programme_code: str | None) -> _Context:
     statuses = {
         (unit_id, period_id): status
         for unit_id, period_id, status in Submission.objects.filter(
-            unit__in=units.values(), period__in=[p for found in periods.values() for p in found]
+            unit__in=[unit for found in units.values() for unit in found],
+            period__in=[p for found in periods.values() for p in found],
         ).values_list("unit_id", "period_id", "status")
     }
     return _Context(
@@ -317,12 +320,15 @@ def _count(cell: object, label: str) -> int:
 
 
 def _report_of(row: dict[str, object], context: _Context) -> tuple[Unit, Period]:
-    """The row's unit and period: the unit exists, the period is one of a programme it reports in."""
+    """The row's unit and period: the unit exists, the period is one of a programme it reports in. Codes are
+    reused, so the unit is the one carrying the code that reports in the period (exists at its end)."""
     unit_code, period_code = (str(row[c] or "").strip() for c in ("unit", "period"))
-    unit = context.units.get(unit_code)
-    if unit is not None and context.actor is not None and not may(context.actor, Action.UPLOAD_BULK, unit):
-        raise _BadRow(f"không có đơn vị mã “{unit_code}” trong các đơn vị đồng chí phụ trách")
-    if unit is None:
+    units = context.units.get(unit_code, [])
+    if context.actor is not None:
+        units = [unit for unit in units if may(context.actor, Action.UPLOAD_BULK, unit)]
+        if context.units.get(unit_code) and not units:
+            raise _BadRow(f"không có đơn vị mã “{unit_code}” trong các đơn vị đồng chí phụ trách")
+    if not units:
         if not unit_code:
             raise _BadRow("thiếu mã đơn vị")
         hint = " (mã bắt đầu bằng số 0? Hãy định dạng cột unit trong Excel là Văn bản)" if unit_code.isdigit() else ""
@@ -330,7 +336,9 @@ def _report_of(row: dict[str, object], context: _Context) -> tuple[Unit, Period]
     candidates = context.periods.get(period_code, [])
     if not candidates:
         raise _BadRow(f"không có kỳ báo cáo mã “{period_code}”" if period_code else "thiếu mã kỳ")
-    period = next((p for p in candidates if unit.id in context.members[p.id]), None)
+    unit, period = next(
+        ((unit, p) for p in candidates for unit in units if unit.id in context.members[p.id]), (units[0], None)
+    )
     if period is None:
         raise _BadRow(
             f"đơn vị {unit_code} không thuộc địa bàn của chương trình hoặc không còn hoạt động vào cuối kỳ {period_code}"

@@ -125,7 +125,7 @@ def test_a_copy_to_another_area_keeps_the_year_and_takes_the_area(phong_tho):
     "arguments, message",
     [
         (["khong-co", "--year", "2025"], "Không có chương trình mã khong-co."),
-        (["phong-tho-2024", "--year", "2025", "--area", "99999"], "Không có đơn vị mã 99999."),
+        (["phong-tho-2024", "--year", "2025", "--area", "99999"], "Không có đơn vị mã 99999 tồn tại trong năm 2025."),
         (["phong-tho-2024", "--year", "2024"], "Chương trình mới phải khác năm hoặc khác địa bàn"),
         (["phong-tho-2024", "--year", "2025", "--code", "phong-tho-2024"], "Đã có chương trình mã phong-tho-2024"),
         (["phong-tho-2024", "--year", "2025", "--code", "phong thổ"], "Mã chương trình chỉ gồm chữ không dấu"),
@@ -203,7 +203,7 @@ def test_the_admin_says_why_it_cannot_copy(admin_client, phong_tho):
     response = admin_client.post(copy_url(phong_tho), {"year": "2024", "code": "", "area": "", "preview": "1"})
     assert "Chương trình mới phải khác năm hoặc khác địa bàn với chương trình gốc." in response.text
     response = admin_client.post(copy_url(phong_tho), {"year": "2025", "code": "", "area": "XYZ", "preview": "1"})
-    assert "Không có đơn vị mã XYZ." in response.text
+    assert "Không có đơn vị mã XYZ tồn tại trong năm" in response.text
     assert Programme.objects.count() == 1
 
 

@@ -14,6 +14,7 @@ from programme.rules import applies, covers
 from programme.selectors import (
     UnitInfo,
     UnitRegister,
+    ancestor_ids,
     applicable_kind_ids,
     programme_targets,
     reporting_units,
@@ -61,6 +62,30 @@ class UnitSeries:
         return charts.sparkline(points, self.target.threshold, label=f"Xu hướng {self.target.code}")
 
 
+@dataclass(frozen=True)
+class Predecessor:
+    """A unit merged into (or split into) the unit shown, and the last period in which it reported."""
+
+    unit: Unit
+    period: Period | None  # None: it reported in no programme kept here
+
+
+@dataclass(frozen=True)
+class PredecessorRow:
+    target: Target
+    cells: list[compliance.TargetResult | None]  # one per predecessor, None: no figure
+    total: compliance.TargetResult | None  # summed like an area's figures, None when none has a figure
+
+
+@dataclass(frozen=True)
+class Predecessors:
+    """The figures of a merged unit's predecessors in their last reported period, target by target (matched by
+    code with the programme shown), and their sum: what the unit started from."""
+
+    units: list[Predecessor]
+    rows: list[PredecessorRow]
+
+
 @dataclass
 class UnitDashboard:
     unit: Unit
@@ -70,6 +95,7 @@ class UnitDashboard:
     rows: list[UnitSeries]
     register: UnitRegister
     history: list[PeriodStatus]
+    predecessors: Predecessors | None = None
 
 
 def unit_dashboard(unit: Unit, programme: Programme, *, approved_only: bool = False) -> UnitDashboard:
@@ -108,7 +134,57 @@ def unit_dashboard(unit: Unit, programme: Programme, *, approved_only: bool = Fa
             result = compliance.unit_result(rule, figure, annual_period=period.is_annual) if figure else None
             cells.append(UnitCell(period, applies=True, result=result))
         rows.append(UnitSeries(target, cells))
-    return UnitDashboard(unit, programme, periods, approved_only, rows, register, history)
+    board = UnitDashboard(unit, programme, periods, approved_only, rows, register, history)
+    board.predecessors = predecessor_figures(unit, targets, approved_only=approved_only)
+    return board
+
+
+def predecessor_figures(unit: Unit, targets: list[Target], *, approved_only: bool) -> Predecessors | None:
+    """``Predecessors`` of the unit for those targets, or None for a unit that has none. Four queries
+    (predecessors, the programmes over them and their periods, their figures), whatever their number."""
+    before = list(unit.predecessors.select_related("kind").order_by("order", "code"))
+    if not before:
+        return None
+    areas = {ancestor for predecessor in before for ancestor in ancestor_ids(predecessor)}
+    periods = list(
+        Period.objects.filter(programme__area_id__in=areas)
+        .select_related("programme")
+        .order_by("-end", "programme__code")
+    )
+    figures = figures_by_period(periods, approved_only=approved_only, unit_ids=[p.id for p in before])
+    own_targets = {
+        (t.programme_id, t.code): t
+        for t in Target.objects.filter(
+            programme__in={p.programme_id for p in periods}, code__in=[t.code for t in targets]
+        )
+    }
+    shown, found = [], []
+    for predecessor in before:
+        # its last period with a figure, in a programme over it
+        last = next((p for p in periods if any(u == predecessor.id for u, _ in figures.get(p.id, {}))), None)
+        shown.append(Predecessor(predecessor, last))
+        found.append({} if last is None else figures[last.id])
+    rows = []
+    for target in targets:
+        cells, counted = [], []
+        for entry, by_unit in zip(shown, found, strict=True):
+            theirs = entry.period and own_targets.get((entry.period.programme_id, target.code))
+            figure = by_unit.get((entry.unit.id, theirs.id)) if theirs else None
+            annual = bool(entry.period and entry.period.is_annual)
+            # judged by the rule of the programme it reported in, as it was judged then
+            cells.append(compliance.unit_result(rule_for(theirs), figure, annual_period=annual) if figure else None)
+            if figure:
+                counted.append((figure, annual, theirs))
+        total = None
+        if counted:
+            total = compliance.evaluate(
+                rule_for(counted[0][2]),
+                [figure for figure, _, _ in counted],
+                expected_units=[entry.unit.code for entry in shown],
+                annual_period=all(annual for _, annual, _ in counted),
+            )
+        rows.append(PredecessorRow(target, cells, total))
+    return Predecessors(shown, rows)
 
 
 # The target page ------------------------------------------------------------------------------------------

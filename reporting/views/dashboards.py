@@ -119,7 +119,7 @@ def completeness(request, programme):
 @require_GET
 def unit_dashboard(request, programme_code, unit_code):
     programme = programme_or_404(request.user, programme_code)
-    unit = unit_or_404(request.user, unit_code)  # 404 for an officer asking for another unit
+    unit = unit_or_404(request.user, unit_code, year=programme.year)  # 404 for an officer asking for another unit
     if programme.area_id not in ancestor_ids(unit):  # a unit outside the programme's area
         raise Http404
     district = may(request.user, Action.VIEW_DISTRICT, programme)

@@ -200,8 +200,8 @@ def official_report(request, programme_code, period_id):
 @require_GET
 def unit_report_docx(request, period_id, unit_code):
     """A unit's own report as DOCX: for its officer (another unit's is a 404) and the district."""
-    unit = unit_or_404(request.user, unit_code)
     period = report_period(period_id)
+    unit = unit_or_404(request.user, unit_code, on=period.end)
     if not reports_under(unit, period.programme, on=period.end):
         raise Http404
     sheet = report_sheet(unit, period)

@@ -84,8 +84,8 @@ def _act(action: str, *, user, submission: Submission, version: int, comment: st
 def review(request, period_id, unit_code):
     """One report with its figures against the previous period; a reviewer approves, returns or reopens it."""
     require_or_404(request.user, Action.VIEW_DISTRICT)  # officers never learn which reports exist outside their unit
-    unit = unit_or_404(request.user, unit_code)  # 404 for a unit outside the user's own
     period = report_period(period_id)
+    unit = unit_or_404(request.user, unit_code, on=period.end)  # 404 for a unit outside the user's own
     require_or_404(request.user, Action.VIEW_DISTRICT, period.programme)
     status, attempt = 200, None
     if request.method == "POST":

@@ -24,9 +24,9 @@ class Command(BaseCommand):
             raise CommandError(f"Không có chương trình mã {source}.")
         unit = None
         if area:
-            unit = Unit.objects.filter(code=area).first()
+            unit = Unit.objects.coded_in_year(area, year).first()  # the unit carrying the code in the new year
             if unit is None:
-                raise CommandError(f"Không có đơn vị mã {area}.")
+                raise CommandError(f"Không có đơn vị mã {area} tồn tại trong năm {year}.")
         try:
             plan = copy_plan(programme, year=year, code=code, area=unit)
         except CopyError as error:
