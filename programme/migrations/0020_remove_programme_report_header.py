@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programme", "0018_programme_reviewing_unit"),
+        ("programme", "0019_programme_reviewing_unit"),
     ]
 
     operations = [

@@ -84,7 +84,7 @@ def move_report_header(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programme", "0017_target_categories"),
+        ("programme", "0018_unit_codes_reused_and_predecessors"),
     ]
 
     operations = [
