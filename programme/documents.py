@@ -1,6 +1,6 @@
 """How a body heads and signs its documents: a unit's kind's ``DocumentStyle`` with the unit's ``UnitDocument``
-overrides, the placeholders filled in; the Ban's report from its programme's header fields. The one place that
-resolves them; ``reporting.official_report`` lays the result out."""
+overrides, the placeholders filled in; the report of the body that reviews a programme's units is that body's
+document the same way. The one place that resolves them; ``reporting.official_report`` lays the result out."""
 
 from dataclasses import dataclass
 
@@ -57,17 +57,18 @@ def unit_letterhead(unit: Unit) -> Letterhead:
     )
 
 
-def programme_letterhead(programme: Programme) -> Letterhead:
-    """The Ban's report for the programme's area: a Party document from the programme's header fields, signed
-    by the head ("TRƯỞNG BAN") or for the head by a deputy ("K/T TRƯỞNG BAN" / "PHÓ TRƯỞNG BAN")."""
-    deputy = programme.report_signer_is_deputy
-    return Letterhead(
-        party=True,
-        national=("ĐẢNG CỘNG SẢN VIỆT NAM",),
-        superior=lines(programme.report_authority),
-        issuing=lines(programme.report_office),
-        symbol=programme.report_symbol.strip(),
-        signature=("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN") if deputy else ("TRƯỞNG BAN",),
-        signer_name=programme.report_signer_name.strip(),
-        archive="",  # the programme's recipients end with their own archive line
-    )
+LETTERHEAD_RELATED = ("kind__document_style", "document__style", "parent")  # what ``unit_letterhead`` reads
+
+
+def reviewing_body(programme: Programme) -> Unit:
+    """The body that reviews the programme's units and issues its period report: the programme's reviewing unit
+    (the district committee's Ban Dân vận), else the area's own body (a commune's Đảng ủy). One query, with what
+    ``unit_letterhead`` reads."""
+    pk = programme.reviewing_unit_id or programme.area_id
+    return Unit.objects.select_related(*LETTERHEAD_RELATED).get(pk=pk)
+
+
+def programme_letterhead(programme: Programme, body: Unit | None = None) -> Letterhead:
+    """The letterhead of the programme's period report: its reviewing body's own (``body`` when already read),
+    from that unit's kind's style and its ``UnitDocument``, as each unit's document is."""
+    return unit_letterhead(body or reviewing_body(programme))

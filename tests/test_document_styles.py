@@ -57,12 +57,12 @@ def signed(document) -> list[str]:
             ["T/M ĐẢNG ỦY", "BÍ THƯ"],
             ["Nơi nhận:", "- Ban Dân vận Huyện ủy (b/c),", "- Lưu Văn phòng Đảng ủy."],
         ),
-        (  # a board of the district's Party committee, where a deputy signs for the head
+        (  # a board of the district's Party committee, signed by its head as the Ban's period report is
             "109-BDV",
             ["HUYỆN ỦY PHONG THỔ", "BAN DÂN VẬN", "*"],
             ["ĐẢNG CỘNG SẢN VIỆT NAM"],
             "Số      -BC/BDVHU",
-            ["K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN"],
+            ["TRƯỞNG BAN"],
             ["Nơi nhận:", "- Ban Dân vận Huyện ủy (b/c),", "- Lưu VT."],
         ),
         (  # an office of the district's People's Committee
