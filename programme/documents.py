@@ -18,6 +18,8 @@ class Letterhead:
     superior: tuple[str, ...]  # top left, upright: "ĐẢNG BỘ HUYỆN PHONG THỔ"
     issuing: tuple[str, ...]  # top left, bold: "ĐẢNG ỦY XÃ KHỔNG LÀO"
     symbol: str  # after the number: "BC/ĐU"
+    mark: str  # under the issuing body in the Party's form: "*" (the Đoàn's "***")
+    number_colon: bool  # "Số: 12-BC/HĐTN" (the Đoàn) rather than the Party's "Số 12-BC/ĐU"
     signature: tuple[str, ...]  # "T/M ĐẢNG ỦY", "BÍ THƯ"
     signer_name: str  # empty: left blank to be written by hand
     archive: str  # the last line of Nơi nhận: "Lưu VT."
@@ -51,6 +53,8 @@ def unit_letterhead(unit: Unit) -> Letterhead:
         superior=filled(chosen("superior", PARENT)),
         issuing=filled(chosen("issuing", UNIT)),
         symbol=chosen("symbol", "BC").strip(),
+        mark=style.mark.strip() if style else "*",
+        number_colon=bool(style and style.number_colon),
         signature=filled(chosen("signature")),
         signer_name=own.signer_name.strip() if own else "",
         archive=style.archive.strip() if style else "Lưu VT.",

@@ -54,8 +54,10 @@ class DocumentStyle(models.Model):
     system = models.CharField("hệ thể thức", max_length=5, choices=System.choices, default=System.PARTY)
     national = models.TextField(
         "góc phải (quốc hiệu, tên Đảng hoặc tổ chức)",
+        blank=True,
         help_text="Mỗi dòng một dòng in, ví dụ “ĐẢNG CỘNG SẢN VIỆT NAM” hoặc “CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM” "
-        "và “Độc lập - Tự do - Hạnh phúc”; dòng cuối được gạch chân.",
+        "và “Độc lập - Tự do - Hạnh phúc”; dòng cuối được gạch chân. Để trống khi tổ chức không ghi (Hội Nông "
+        "dân ghi tên Hội ở góc trái).",
     )
     superior = models.TextField(
         "cơ quan cấp trên (góc trái, chữ đứng)",
@@ -67,6 +69,18 @@ class DocumentStyle(models.Model):
     )
     symbol = models.CharField(
         "ký hiệu văn bản", max_length=40, blank=True, help_text="Phần sau số, ví dụ BC/ĐU (Đảng) hoặc BC-UBND."
+    )
+    mark = models.CharField(
+        "dấu dưới tên cơ quan ban hành",
+        max_length=5,
+        blank=True,
+        default="*",
+        help_text="Văn bản của Đảng, Hội Nông dân: *; của Đoàn: ***. Văn bản hành chính có gạch ngang ngắn thay dấu.",
+    )
+    number_colon = models.BooleanField(
+        "“Số:” có dấu hai chấm",
+        default=False,
+        help_text="Như văn bản của Đoàn (Số: 12-BC/HĐTN); văn bản hành chính luôn có dấu hai chấm.",
     )
     signature = models.TextField(
         "thẩm quyền và chức vụ người ký", help_text="Mỗi dòng một dòng in, ví dụ “T/M ĐẢNG ỦY” và “BÍ THƯ”."

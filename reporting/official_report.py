@@ -123,10 +123,11 @@ def letterhead_block(document: PartyDocument, head: Letterhead, *, number: str, 
         Header(
             authority=head.superior,
             office=head.issuing,
-            number_line=number_line(number, head.symbol, party=head.party),
+            number_line=number_line(number, head.symbol, party=head.party, colon=head.number_colon),
             date_line=date_line(place, day),
             national=head.national,
             party=head.party,
+            mark=head.mark,
         )
     )
 
