@@ -26,7 +26,7 @@ from programme.models import (
     ValidationRule,
 )
 from reporting.selectors.frozen import approved_reports_altered, refusal
-from reporting.totals import register_changed, totals_refresh
+from reporting.totals import programmes_changed, register_changed, totals_refresh
 
 
 class FrozenFiguresForm(forms.ModelForm):
@@ -274,7 +274,7 @@ class ProgrammeAdmin(KeepsTotals, RecordsHistory):
     ]
 
     def refresh_totals(self, obj, initial):
-        totals_refresh(periods=Period.objects.filter(programme=obj).select_related("programme"))
+        programmes_changed({obj.year, initial.get("year") or obj.year})
 
     @admin.action(description="Sao chép sang năm khác hoặc địa bàn khác…", permissions=["add"])
     def copy_selected(self, request, queryset):
