@@ -10,8 +10,8 @@ from accounts.permissions import Action, may, unit_or_404
 from programme.selectors import reports_under
 from reporting.access import report_period
 from reporting.forms import ReportForm
-from reporting.selectors.compiled import compiled_fill, compiled_sources
 from reporting.models import SubmissionEvent
+from reporting.selectors.compiled import compiled_fill, compiled_sources
 from reporting.selectors.reports import history_text_changes, report_history_events, report_history_page, report_sheet
 from reporting.services import EDITABLE, StaleSubmission, SubmissionError, submission_save
 
