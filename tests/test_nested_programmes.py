@@ -203,7 +203,7 @@ def test_the_admin_sees_which_programmes_expect_a_unit(nested, admin_client):
 
 
 def test_the_commune_report_is_filled_from_its_own_programmes_sums(nested, client):
-    outer_t, inner_t = nested["targets"]["tinh-2026"], nested["targets"]["xa-a-2026"]
+    inner_t = nested["targets"]["xa-a-2026"]
     for body, (num, den) in zip(nested["bodies"], [(3, 4), (5, 6)], strict=True):
         report(body, nested["inner_period"], {inner_t["MT1"]: (num, den), inner_t["MT2"]: (1, 1)})
     officer = make_user("canbo_xa", Role.OFFICER, unit=nested["a"])
