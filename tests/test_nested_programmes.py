@@ -65,7 +65,9 @@ def nested(db):
     inner = ProgrammeFactory(code="xa-a-2026", year=2026, title="Chương trình của xã A 2026", area=commune_a)
     kinds = [commune_kind, body_kind]
     targets = {
-        programme.code: {code: TargetFactory(programme=programme, code=code, applies_to=kinds) for code in ("MT1", "MT2")}
+        programme.code: {
+            code: TargetFactory(programme=programme, code=code, applies_to=kinds) for code in ("MT1", "MT2")
+        }
         for programme in (outer, inner)
     }
     TargetFactory(programme=inner, code="MT9", applies_to=kinds)  # the commune's own: not the province's
