@@ -5,6 +5,8 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -25,8 +27,9 @@ from programme.models import (
     UnitKind,
     ValidationRule,
 )
+from programme.selectors import counting_programmes
 from reporting.selectors.frozen import approved_reports_altered, refusal
-from reporting.totals import register_changed, totals_refresh
+from reporting.totals import programmes_changed, register_changed, totals_refresh
 
 
 class FrozenFiguresForm(forms.ModelForm):
@@ -198,6 +201,21 @@ class UnitAdmin(RecordsHistory):
     search_fields = ["code", "name", "aliases"]
     list_select_related = ["kind", "parent"]
     autocomplete_fields = ["parent", "predecessors"]
+    readonly_fields = ["expected_by"]
+
+    @admin.display(description="chương trình yêu cầu báo cáo")
+    def expected_by(self, obj):
+        """Which programmes count the unit (docs/decisions/0032): one report per period of each, whatever its
+        dates; two programmes listed mean two reports."""
+        if obj.pk is None:
+            return "—"
+        if not obj.kind.reports:
+            return "Loại đơn vị này không tự báo cáo."
+        programmes = counting_programmes(obj)
+        own = list(Programme.objects.filter(area=obj).order_by("-year", "code"))
+        lines = [f"{programme.year} · {programme.code} — {programme.title}" for programme in programmes]
+        lines += [f"{programme.year} · {programme.code} — địa bàn của chương trình này" for programme in own]
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)) if lines else "Chưa có."
 
 
 class TaskGroupInline(admin.TabularInline):
@@ -290,7 +308,7 @@ class ProgrammeAdmin(KeepsTotals, RecordsHistory):
     ]
 
     def refresh_totals(self, obj, initial):
-        totals_refresh(periods=Period.objects.filter(programme=obj).select_related("programme"))
+        programmes_changed({obj.year, initial.get("year") or obj.year})
 
     @admin.action(description="Sao chép sang năm khác hoặc địa bàn khác…", permissions=["add"])
     def copy_selected(self, request, queryset):

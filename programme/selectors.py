@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import StartsWith
 
 from programme import tree
 from programme.models import (
@@ -44,14 +45,15 @@ def unit_info(unit: Unit) -> UnitInfo:
 
 
 def reporting_units(programme: Programme, *, on: datetime.date) -> list[UnitInfo]:
-    """The units under the programme's area that report and exist on ``on``, in tree order. One query."""
+    """The units the programme counts (``counted_by``) that report and exist on ``on``, in tree order. One
+    query."""
     return reporting_units_on(programme, [on])[on]
 
 
 def reporting_units_on(programme: Programme, days: list[datetime.date]) -> dict[datetime.date, list[UnitInfo]]:
     """``reporting_units`` on each of several days, from one read of the units under the area."""
     rows = (
-        Unit.objects.filter(tree.under(area_path(programme)))
+        Unit.objects.filter(counted_by(area_path(programme), programme.year))
         .values_list(
             "id",
             "code",
@@ -78,12 +80,12 @@ def reporting_units_on(programme: Programme, days: list[datetime.date]) -> dict[
 
 
 def reporting_units_query(programme: Programme, days: list[datetime.date]) -> QuerySet:
-    """The units under the programme's area that report and exist on any of ``days``, as a query to count, sort
-    by ``tree_order`` and page in the database (``reporting_units`` reads them all)."""
+    """The units the programme counts that report and exist on any of ``days``, as a query to count, sort by
+    ``tree_order`` and page in the database (``reporting_units`` reads them all)."""
     exists = Q()
     for day in days:
         exists |= exists_on(day)
-    units = Unit.objects.filter(tree.under(area_path(programme)), exists, kind__reports=True)
+    units = Unit.objects.filter(programme_counts(programme), exists, kind__reports=True)
     return units if days else units.none()
 
 
@@ -117,16 +119,62 @@ def area_path(programme: Programme) -> str:
     return programme.area.path
 
 
-def counted_by(area_path: str, prefix: str = "") -> Q:
-    """The units a programme counts (``prefix`` leads to them): every unit under its area, at any depth; the area
-    itself is the committee that runs the programme. One indexed filter."""
-    return tree.under(area_path, prefix)
+def counted_by(area_path: str, year: int, prefix: str = "") -> Q:
+    """The units a programme of ``year`` whose area has ``area_path`` counts (``prefix`` leads to them): every unit
+    under its area, at any depth, except those under an *inner area*, the area of another programme of the same
+    year that lies under its area and is itself of a kind that reports. The inner area is counted as one unit,
+    with its own report; the units under it report to its own programme (docs/decisions/0032). The area itself
+    is the committee that runs the programme. An indexed filter and a probe of the year's programmes;
+    ``counting_programmes`` says the same in Python."""
+    inner = (
+        Programme.objects.filter(year=year, area__kind__reports=True, area__path__startswith=area_path)
+        .exclude(area__path=area_path)
+        .filter(StartsWith(OuterRef(f"{prefix}path"), F("area__path")))
+        .exclude(area__path=OuterRef(f"{prefix}path"))
+    )
+    return tree.under(area_path, prefix) & ~Exists(inner)
 
 
-def programme_areas(programme_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
-    """programme id → (its area's id, the area's path). One query."""
-    rows = Programme.objects.filter(id__in=set(programme_ids)).values_list("id", "area_id", "area__path")
-    return {programme_id: (area_id, path) for programme_id, area_id, path in rows.order_by()}
+def programme_counts(programme: Programme, prefix: str = "") -> Q:
+    """``counted_by`` of that programme (no query when its area was read with it)."""
+    return counted_by(area_path(programme), programme.year, prefix)
+
+
+@dataclass(frozen=True)
+class ProgrammeArea:
+    area_id: int
+    path: str
+    year: int
+
+    def counts(self, prefix: str = "") -> Q:
+        return counted_by(self.path, self.year, prefix)
+
+
+def programme_areas(programme_ids: Iterable[int]) -> dict[int, ProgrammeArea]:
+    """programme id → its area (id, path) and year, what ``counted_by`` needs. One query."""
+    rows = Programme.objects.filter(id__in=set(programme_ids)).values_list("id", "area_id", "area__path", "year")
+    return {programme_id: ProgrammeArea(*found) for programme_id, *found in rows.order_by()}
+
+
+def counting_programmes(unit: Unit, programmes: Iterable[Programme] | None = None) -> list[Programme]:
+    """The programmes that count the unit (``counted_by`` in Python, whatever the unit's kind and dates),
+    newest year first, then by code: of the programmes whose area is above it (``programmes``, when read
+    already, with their areas and the areas' kinds), those with no inner area of the same year between their
+    area and the unit. One query."""
+    if programmes is None:
+        programmes = Programme.objects.filter(area_id__in=ancestor_ids(unit)).select_related("area__kind")
+    above = [programme for programme in programmes if tree.is_within(unit.path, programme.area_id)]
+    above = [programme for programme in above if programme.area_id != unit.id]
+    depth = {programme.id: len(tree.ids_of(programme.area.path)) for programme in above}
+
+    def inner_between(outer: Programme) -> bool:
+        return any(
+            other.year == outer.year and other.area.kind.reports and depth[other.id] > depth[outer.id]
+            for other in above
+        )
+
+    counting = [programme for programme in above if not inner_between(programme)]
+    return sorted(counting, key=lambda programme: (-programme.year, programme.code))
 
 
 def exists_on(day: datetime.date | F, prefix: str = "") -> Q:
@@ -188,8 +236,11 @@ def ancestor_ids(unit: Unit) -> list[int]:
 
 
 def reports_under(unit: Unit, programme: Programme, *, on: datetime.date) -> bool:
-    """Whether the unit reports under the programme: a reporting kind, inside its area, existing on ``on``."""
-    return unit.kind.reports and unit.is_active_on(on) and programme.area_id in ancestor_ids(unit)
+    """Whether the unit reports under the programme: a reporting kind, counted by it (``counted_by``), existing
+    on ``on``. One query when the unit is under the programme's area."""
+    if not (unit.kind.reports and unit.is_active_on(on) and programme.area_id in ancestor_ids(unit)):
+        return False
+    return programme in counting_programmes(unit)
 
 
 def predecessor_links(
@@ -209,11 +260,16 @@ def predecessor_links(
 
 
 def current_programme(unit: Unit | None = None) -> Programme | None:
-    """The latest programme, or for a unit the latest one whose area contains it."""
-    programmes = Programme.objects.select_related("area").order_by("-year", "code")
+    """The latest programme, or for a unit the latest one that counts it, of a year the unit existed in."""
     if unit is None:
-        return programmes.first()
-    return programmes.filter(in_years_of(unit), area_id__in=ancestor_ids(unit)).first()
+        return Programme.objects.select_related("area").order_by("-year", "code").first()
+    return next(iter(programmes_taking_part(unit)), None)
+
+
+def programmes_taking_part(unit: Unit) -> list[Programme]:
+    """The programmes the unit takes part in: those that count it (``counting_programmes``), of a year it existed
+    in, newest first. One query."""
+    return [programme for programme in counting_programmes(unit) if unit.exists_in_year(programme.year)]
 
 
 def in_years_of(unit: Unit, prefix: str = "") -> Q:
@@ -483,9 +539,9 @@ def district_register(
             for row in shown
         ]
 
-    # The units above, said in SQL: under the area, reporting, existing at the cut-off, of the kind chosen.
+    # The units above, said in SQL: counted by the programme, reporting, existing at the cut-off, of the kind chosen.
     models = of_year.filter(
-        exists_on(cutoff, "unit__"), tree.under(area_path(programme), "unit__"), unit__kind__reports=True
+        exists_on(cutoff, "unit__"), programme_counts(programme, "unit__"), unit__kind__reports=True
     ).select_related("unit")
     if filters.kind_id is not None:
         models = models.filter(unit__kind_id=filters.kind_id)

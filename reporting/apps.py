@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 
 # The migrations that make the kept sums (again), empty.
 TOTALS_MIGRATIONS = {("reporting", "0006_target_totals"), ("reporting", "0008_target_totals_by_area")}
@@ -22,23 +22,26 @@ def fill_totals(sender, *, plan=None, using="default", **kwargs):
         totals_refresh()
 
 
-def units_changed(sender, *, parents, **kwargs):
-    """Units were written: who is expected to report under those parents may have changed."""
+def units_changed(sender, *, parents, units=None, **kwargs):
+    """Units were written: who is expected to report under those parents may have changed, and, when one of
+    them is or holds a programme's area, who each programme of its year counts."""
     from programme.models import Period
-    from reporting.totals import totals_changed
+    from reporting.totals import areas_written, totals_changed
 
     periods = list(Period.objects.select_related("programme").order_by())
     if periods:
         totals_changed(periods=periods, parents=parents)
+        areas_written(units, parents=parents)
 
 
 def unit_saved(sender, instance, raw=False, **kwargs):
     if not raw:  # loaddata's rows: ``verify_totals`` after it fills the sums (the README says so)
-        units_changed(sender, parents={instance.parent_id, *(getattr(instance, "_stored_parent", None) or ())})
+        parents = {instance.parent_id, *(getattr(instance, "_stored_parent", None) or ())}
+        units_changed(sender, parents=parents, units=[instance])
 
 
 def unit_deleted(sender, instance, **kwargs):
-    units_changed(sender, parents={instance.parent_id})
+    units_changed(sender, parents={instance.parent_id}, units=[])  # a programme's area cannot be deleted
 
 
 def period_saved(sender, instance, raw=False, **kwargs):
@@ -49,13 +52,26 @@ def period_saved(sender, instance, raw=False, **kwargs):
         totals_refresh(periods=Period.objects.filter(pk=instance.pk).select_related("programme"))
 
 
-def programme_saved(sender, instance, raw=False, **kwargs):
-    """Its area may have changed, and with it the units its periods count."""
-    if not raw:
-        from programme.models import Period
-        from reporting.totals import totals_refresh
+def programme_stored_year(sender, instance, raw=False, **kwargs):
+    instance._stored_year = None
+    if not raw and instance.pk is not None:
+        instance._stored_year = sender._base_manager.filter(pk=instance.pk).values_list("year", flat=True).first()
 
-        totals_refresh(periods=Period.objects.filter(programme=instance.pk).select_related("programme"))
+
+def programme_saved(sender, instance, raw=False, **kwargs):
+    """Its area or year may have changed, and with them the units its periods count, and those the other
+    programmes of its year (and of the year it had) count around it."""
+    if not raw:
+        from reporting.totals import programmes_changed
+
+        programmes_changed({instance.year, getattr(instance, "_stored_year", None) or instance.year})
+
+
+def programme_deleted(sender, instance, **kwargs):
+    """The units under its area count again for the programmes of its year around it."""
+    from reporting.totals import programmes_changed
+
+    programmes_changed({instance.year})
 
 
 def target_saved(sender, instance, raw=False, **kwargs):
@@ -94,7 +110,9 @@ class ReportingConfig(AppConfig):
         units_written.connect(units_changed, sender=Unit, dispatch_uid="reporting.units_written")
         # What decides who is expected, written by any path (the admin, a command, a test): the rows follow.
         post_save.connect(period_saved, sender=Period, dispatch_uid="reporting.period_saved")
+        pre_save.connect(programme_stored_year, sender=Programme, dispatch_uid="reporting.programme_stored_year")
         post_save.connect(programme_saved, sender=Programme, dispatch_uid="reporting.programme_saved")
+        post_delete.connect(programme_deleted, sender=Programme, dispatch_uid="reporting.programme_deleted")
         post_save.connect(target_saved, sender=Target, dispatch_uid="reporting.target_saved")
         post_save.connect(kind_saved, sender=UnitKind, dispatch_uid="reporting.kind_saved")
         m2m_changed.connect(kinds_changed, sender=Target.applies_to.through, dispatch_uid="reporting.kinds_changed")

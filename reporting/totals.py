@@ -15,12 +15,14 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.db import connection, models, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from programme import tree
-from programme.models import Period, Target, Unit, UnitKind
+from programme.models import Period, Programme, Target, Unit, UnitKind
 from programme.selectors import programme_areas
 from reporting.models import ReportCounts, TargetTotals
 from reporting.selectors.compliance import TOTALS_FIELDS, added, direct_sums
@@ -125,7 +127,7 @@ def _stored(
 def _tops(periods: list[Period]) -> dict[int, int]:
     """period id → the area of its programme, the highest area it keeps rows for. One query."""
     areas = programme_areas(period.programme_id for period in periods)
-    return {period.id: areas[period.programme_id][0] for period in periods}
+    return {period.id: areas[period.programme_id].area_id for period in periods}
 
 
 def computed(kept: Kept, periods: list[Period], targets: list[Target] | None = None) -> dict[Key, Row]:
@@ -267,6 +269,29 @@ def totals_changed(
     pending["periods"].update({period.id: period for period in periods})
     pending["parents"].update(parents)
     pending["targets"] = None if targets is None or pending["targets"] is None else pending["targets"] | set(targets)
+
+
+def programmes_changed(years: Iterable[int]) -> None:
+    """A programme of those years was added, removed, moved to another area or year, or its area changed kind
+    or place: the units each programme of those years counts may have changed (an inner area,
+    ``counted_by``), so every period of those years is recomputed."""
+    periods = Period.objects.filter(programme__year__in=set(years)).select_related("programme").order_by()
+    totals_refresh(periods=list(periods))
+
+
+def areas_written(units: Iterable[Unit] | None = None, *, parents: Iterable[int | None] = ()) -> None:
+    """Units were written: when one of them is, or holds, the area of a programme, whether the units under that
+    area count for the programmes around it may have changed (its kind, its place): ``programmes_changed`` for
+    those programmes' years. ``units`` when known; else the units written under ``parents``. One query."""
+    if units is not None:
+        inside = [tree.within(unit.path) for unit in units if unit.path]
+        if not inside:
+            return
+        found = Programme.objects.filter(reduce(or_, (Q(area__in=Unit.objects.filter(q)) for q in inside)))
+    else:
+        found = Programme.objects.filter(area__parent__in=[parent for parent in parents if parent is not None])
+    if years := set(found.values_list("year", flat=True).order_by()):
+        programmes_changed(years)
 
 
 def register_changed(*, units: Iterable, year: int) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from programme import compliance
 from programme.formatting import vn_number
 from programme.models import Period, Target, Unit
-from programme.selectors import area_path, counted_by, exists_on
+from programme.selectors import exists_on, programme_counts
 from reporting.official_report import result_text
 from reporting.selectors.compliance import figures_by_period, rule_for
 
@@ -124,7 +124,7 @@ def period_figures(period: Period, texts, *, compliance_rows, reported: int, exp
     programme = period.programme
     units = dict(
         Unit.objects.filter(code__in=codes)
-        .filter(counted_by(area_path(programme)), exists_on(period.end))
+        .filter(programme_counts(programme), exists_on(period.end))
         .values_list("id", "code")
     )
     figures.unit_codes = set(units.values())

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from programme.documents import Letterhead, programme_letterhead
 from programme.formatting import vn_number
 from programme.models import ExemplaryModel, Period, Target, TaskGroup
-from programme.selectors import area_path, counted_by, exists_on, programme_task_groups
+from programme.selectors import exists_on, programme_counts, programme_task_groups
 from reporting.official_report import addressee, period_phrase, report_subject, result_text, threshold_text
 from reporting.selectors.official_report import OfficialReport, official_report
 from synthesis.figures import Figures, Reference, period_figures
@@ -82,7 +82,7 @@ def register_summary(period: Period) -> RegisterSummary:
     """The register of the programme's year in the area as it stands at the period's end. Three queries."""
     programme, day = period.programme, period.end
     models = ExemplaryModel.objects.filter(
-        counted_by(area_path(programme), "unit__"),
+        programme_counts(programme, "unit__"),
         exists_on(day, "unit__"),
         year=programme.year,
         registered_on__lte=day,

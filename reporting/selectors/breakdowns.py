@@ -11,7 +11,7 @@ from django.db.models import Count, Sum
 from programme import compliance
 from programme.formatting import vn_percent
 from programme.models import Period, Programme, Target, TargetCategory
-from programme.selectors import area_path, counted_by
+from programme.selectors import programme_counts
 from reporting.breakdowns import categories_by_target
 from reporting.models import Submission, ValuePart
 from reporting.selectors.compliance import rule_for
@@ -46,7 +46,7 @@ def area_breakdowns(
     sums = {
         row["category_id"]: row
         for row in ValuePart.objects.filter(
-            counted_by(area_path(programme), "value__submission__unit__"),
+            programme_counts(programme, "value__submission__unit__"),
             value__submission__period=period,
             value__submission__status__in=Submission.counting_statuses(approved_only),
             value__numerator__isnull=False,

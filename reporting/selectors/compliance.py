@@ -14,9 +14,9 @@ from programme import compliance
 from programme.models import ExemplaryModel, Period, Programme, Target, Unit
 from programme.selectors import (
     REGISTER_SOURCES,
+    ProgrammeArea,
     UnitInfo,
     applicable_kind_ids,
-    counted_by,
     exists_on,
     in_register_by,
     programme_areas,
@@ -331,7 +331,7 @@ def _by_programme(periods: list[Period]) -> dict[int, list[Period]]:
 
 
 def _value_sums(
-    periods: list[Period], parents: Iterable[int] | None, targets: list[Target], areas: dict[int, tuple[int, str]]
+    periods: list[Period], parents: Iterable[int] | None, targets: list[Target], areas: dict[int, ProgrammeArea]
 ) -> dict[TotalsKey, Sums]:
     """What the counting figures of each parent's own units add, per (period, target, parent, approved only), of
     the units each period's programme counts (``areas``: ``programme_areas``). One query."""
@@ -339,8 +339,8 @@ def _value_sums(
     live, scope = Q(), Q()
     for programme_id, its_periods in _by_programme(periods).items():
         live |= _live_register(its_periods[0].programme, its_periods)
-        scope |= Q(submission__period__in=[period.id for period in its_periods]) & counted_by(
-            areas[programme_id][1], "submission__unit__"
+        scope |= Q(submission__period__in=[period.id for period in its_periods]) & areas[programme_id].counts(
+            "submission__unit__"
         )
     values = (
         Value.objects.counting()
@@ -375,7 +375,7 @@ def _value_sums(
 
 
 def _unit_counts(
-    periods: list[Period], parents: Iterable[int] | None, targets: list[Target], areas: dict[int, tuple[int, str]]
+    periods: list[Period], parents: Iterable[int] | None, targets: list[Target], areas: dict[int, ProgrammeArea]
 ) -> dict[TotalsKey, Sums]:
     """How many of each parent's own units (of those each period's programme counts) are expected for each target
     at each period, and for MT5a/MT5b how many of them the register as it is now counts, per (period, target,
@@ -395,7 +395,7 @@ def _unit_counts(
             for source, condition in counted.items():
                 aggregates[f"{source}_{period.id}"] = Count("id", filter=exists & condition, distinct=True)
         units = (
-            Unit.objects.filter(counted_by(areas[programme_id][1]), kind__reports=True)
+            Unit.objects.filter(areas[programme_id].counts(), kind__reports=True)
             .alias(models=FilteredRelation("exemplary_models", condition=Q(exemplary_models__year=programme.year)))
             .values("parent_id", "kind_id")
             .annotate(**aggregates)
@@ -424,7 +424,7 @@ def direct_sums(
     sums (of those parents and targets only, when given): the counting figures of the units expected for the
     target, and how many are expected. For MT5a/MT5b, ``numerator`` sums the figures fixed into approved
     reports, ``live`` counts those of them the register as it is now counts, and ``units_in_register`` every
-    expected unit it counts. Each period counts the units under its programme's area (``counted_by``). Four
+    expected unit it counts. Each period counts the units its programme counts (``counted_by``). Four
     queries for one programme; the periods' programmes should be read with them."""
     periods = list(periods)
     if targets is None:

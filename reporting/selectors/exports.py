@@ -4,9 +4,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from programme import tree
 from programme.models import Period, Target
-from programme.selectors import area_path, exists_on
+from programme.selectors import exists_on, programme_counts
 from reporting.models import CLOSING_TEXTS, Narrative, Submission, Value, ValuePart
 
 
@@ -80,19 +79,20 @@ def period_texts(period: Period, *, approved_only: bool = False) -> Iterator[Tex
     shortcomings, next steps and proposals. Two queries, read as they are written out (and one for the area
     when the period was read without it)."""
     statuses = Submission.counting_statuses(approved_only)
-    inside = area_path(period.programme)
     # Grouped by parent, then in the units' order; integers only, so that Python compares them as the
     # database sorts them.
     order = ("unit__parent__order", "unit__parent_id", "unit__order", "unit_id")
     reports = (
         Submission.objects.filter(period=period, status__in=statuses, unit__kind__reports=True)
-        .filter(exists_on(period.end, "unit__"), tree.under(inside, "unit__"))
+        .filter(exists_on(period.end, "unit__"), programme_counts(period.programme, "unit__"))
         .order_by(*order)
         .values_list(*order, "unit__code", "unit__parent_id", "unit__name", "unit__parent__name", *CLOSING_TEXTS)
     )
     narratives = (
         Narrative.objects.filter(
-            tree.under(inside, "submission__unit__"), submission__period=period, submission__status__in=statuses
+            programme_counts(period.programme, "submission__unit__"),
+            submission__period=period,
+            submission__status__in=statuses,
         )
         .exclude(text="")
         .order_by(*(f"submission__{field}" for field in order), "task_group__number")

@@ -8,9 +8,8 @@ from functools import reduce
 from django.db.models import Exists, OuterRef, Q
 
 from milestones.selectors import MilestoneRow, milestone_rows
-from programme import tree
 from programme.models import Period, TaskGroup
-from programme.selectors import area_path, area_units, exists_on, programme_targets
+from programme.selectors import area_units, exists_on, programme_counts, programme_targets
 from reporting.models import CLOSING_TEXTS, Narrative, Submission
 from reporting.selectors.breakdowns import CategoryFigure, area_breakdowns
 from reporting.selectors.compliance import ComplianceReport, district_reports
@@ -113,7 +112,7 @@ def official_report(period: Period, *, approved_only: bool = False, on: datetime
     below = (
         Submission.objects.filter(period=period, status__in=statuses, unit__kind__reports=True)
         .exclude(unit__parent=programme.area_id)
-        .filter(tree.under(area_path(programme), "unit__"), exists_on(period.end, "unit__"), _has_text())
+        .filter(programme_counts(programme, "unit__"), exists_on(period.end, "unit__"), _has_text())
         .count()
     )
     return OfficialReport(

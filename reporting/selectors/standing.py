@@ -13,9 +13,8 @@ from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet,
 from django.db.models import Value as V
 from django.db.models.functions import Rank
 
-from programme import tree
 from programme.models import Period, Target, Unit
-from programme.selectors import UnitInfo, applicable_kind_ids, area_path, exists_on
+from programme.selectors import UnitInfo, applicable_kind_ids, exists_on, programme_counts
 from reporting.models import Submission, Value
 from reporting.selectors.ranking import exact_value_order
 
@@ -34,7 +33,7 @@ class RankedUnit:
 def _expected(target: Target, period: Period, prefix: str = "") -> Q:
     """The units (``prefix`` leads to them) expected to report the target at the period."""
     return (
-        tree.under(area_path(target.programme), prefix)
+        programme_counts(target.programme, prefix)
         & Q(**{f"{prefix}kind__reports": True, f"{prefix}kind__in": applicable_kind_ids(target)})
         & exists_on(period.end, prefix)
     )

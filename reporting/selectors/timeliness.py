@@ -25,7 +25,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from programme.models import Period, Unit
-from programme.selectors import counted_by, exists_on, programme_areas
+from programme.selectors import exists_on, programme_areas
 from reporting.models import ReportCounts, Submission
 
 ON_TIME, LATE, RETURNED, MISSING, NOT_EXPECTED = "on_time", "late", "returned", "missing", "not_expected"
@@ -127,14 +127,13 @@ def direct_counts(periods: list[Period], parents: Iterable[int] | None = None) -
     if not periods:
         return {}
     areas = programme_areas(period.programme_id for period in periods)
-    counted = {period.id: counted_by(areas[period.programme_id][1]) for period in periods}
+    counted = {period.id: areas[period.programme_id].counts() for period in periods}
     by: dict[int, list[int]] = defaultdict(list)  # programme id → its periods' ids
     for period in periods:
         by[period.programme_id].append(period.id)
-    paths = {areas[programme][1] for programme in by}
-    units = Unit.objects.filter(reduce(or_, (counted_by(path) for path in paths)), kind__reports=True)
+    units = Unit.objects.filter(reduce(or_, (areas[programme].counts() for programme in by)), kind__reports=True)
     reports = Submission.objects.filter(
-        reduce(or_, (Q(period__in=ids) & counted_by(areas[programme][1], "unit__") for programme, ids in by.items())),
+        reduce(or_, (Q(period__in=ids) & areas[programme].counts("unit__") for programme, ids in by.items())),
         unit__kind__reports=True,
     ).filter(exists_on(F("period__end"), "unit__"))
     if parents is not None:

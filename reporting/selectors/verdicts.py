@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from django.db.models import Exists, F, OuterRef, Window
 from django.db.models.functions import RowNumber
 
-from programme import compliance, tree
+from programme import compliance
 from programme.formatting import NAMED
 from programme.models import Period, Target, Unit
-from programme.selectors import area_path, exists_on
+from programme.selectors import exists_on, programme_counts
 from reporting.models import Value
 from reporting.selectors.compliance import ComplianceReport
 
@@ -28,7 +28,7 @@ def missing_names(period: Period, targets: list[Target], *, approved_only: bool)
         submission__period=period, submission__unit=OuterRef("pk"), target=OuterRef("target_id")
     )
     rows = (
-        Unit.objects.filter(tree.under(area_path(period.programme)), exists_on(period.end), kind__reports=True)
+        Unit.objects.filter(programme_counts(period.programme), exists_on(period.end), kind__reports=True)
         .annotate(target_id=F("kind__targets"))  # a row per unit and target of its kind, on one join
         .filter(target_id__in=reported)
         .filter(~Exists(figure))

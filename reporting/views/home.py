@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import Action, may, visible_programmes
 from accounts.roles import Role
-from programme.selectors import current_programme
+from programme.selectors import programmes_taking_part
 from reporting.selectors.compliance import district_compliance, latest_period_with_data
 from reporting.selectors.reports import unit_periods
 from reporting.selectors.verdicts import verdicts
@@ -19,9 +19,12 @@ def home(request):
     role = user.role
     context = {"role": role, "Role": Role}
     if role == Role.OFFICER and user.unit_id:
-        programme = current_programme(user.unit)
-        context["programme"] = programme
-        context["periods"] = unit_periods(user.unit, programme) if programme else []
+        # Every programme of the newest year that counts the unit: two only where two really expect it.
+        counting = programmes_taking_part(user.unit)
+        programmes = [programme for programme in counting if programme.year == counting[0].year] if counting else []
+        context["programme"] = programmes[0] if programmes else None
+        context["programmes"] = programmes
+        context["periods"] = [row for programme in programmes for row in unit_periods(user.unit, programme)]
     elif role is not None and may(user, Action.VIEW_DISTRICT):
         programme = visible_programmes(user).first()  # the newest the user may see
         context["programme"] = programme

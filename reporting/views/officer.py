@@ -11,8 +11,11 @@ from programme.selectors import reports_under
 from reporting.access import report_period
 from reporting.forms import ReportForm
 from reporting.models import SubmissionEvent
+from reporting.selectors.compiled import compiled_fill, compiled_sources
 from reporting.selectors.reports import history_text_changes, report_history_events, report_history_page, report_sheet
 from reporting.services import EDITABLE, StaleSubmission, SubmissionError, submission_save
+
+COMPILED_PARAMETER = "tong-hop"  # ?tong-hop=<programme code>: the form filled from that programme's sums
 
 
 def unit_and_period(user, period_id, unit_code):
@@ -30,6 +33,13 @@ def report(request, period_id, unit_code):
         return redirect("review", period_id=period.id, unit_code=unit.code)
     sheet = report_sheet(unit, period)
     editable = sheet.submission is None or sheet.submission.status in EDITABLE
+    sources = compiled_sources(unit, period) if editable else []
+    fill_from = None
+    if request.method == "GET" and (code := request.GET.get(COMPILED_PARAMETER)):
+        source = next((source for source in sources if source.programme.code == code), None)
+        if source is None:
+            raise Http404  # no programme of that code compiles this unit's figures for these dates
+        fill_from = compiled_fill(source, sheet)
     status, conflict = 200, False
     if request.method == "POST" and not editable:
         messages.error(request, "Báo cáo đã nộp hoặc đã duyệt nên không sửa được nữa.")
@@ -63,7 +73,10 @@ def report(request, period_id, unit_code):
         if form.errors and not conflict:
             status = 400
     else:
-        form = ReportForm(initial=ReportForm.initial_from(sheet), sheet=sheet)
+        initial = ReportForm.initial_from(sheet)
+        if editable and fill_from:
+            initial |= fill_from.initial  # shown, not saved: the officer checks them and saves as usual
+        form = ReportForm(initial=initial, sheet=sheet)
     return render(
         request,
         "reporting/report_form.html",
@@ -73,6 +86,9 @@ def report(request, period_id, unit_code):
             "editable": editable,
             "conflict": conflict,
             "events": report_history_events(sheet.submission),
+            "sources": sources,
+            "fill_from": fill_from,
+            "compiled_parameter": COMPILED_PARAMETER,
             "saved_now": any("saved" in message.tags for message in messages.get_messages(request)),
         },
         status=status,
