@@ -8,7 +8,7 @@ from operator import itemgetter
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
 
 from programme import tree
 from programme.models import (
@@ -209,11 +209,13 @@ def predecessor_links(
 
 
 def current_programme(unit: Unit | None = None) -> Programme | None:
-    """The latest programme, or for a unit the latest one whose area contains it."""
+    """The latest programme, or for a unit the latest one whose area contains it, the nearest area first: a
+    commune's body reports first to the commune's programme, not to the province's of the same year."""
     programmes = Programme.objects.select_related("area").order_by("-year", "code")
     if unit is None:
         return programmes.first()
-    return programmes.filter(in_years_of(unit), area_id__in=ancestor_ids(unit)).first()
+    nearest_first = programmes.order_by("-year", Length("area__path").desc(), "code")
+    return nearest_first.filter(in_years_of(unit), area_id__in=ancestor_ids(unit)).first()
 
 
 def in_years_of(unit: Unit, prefix: str = "") -> Q:

@@ -182,6 +182,13 @@ def test_each_demo_account_works_in_its_unit_and_sees_its_programmes(both_years)
     assert not may(users["bandanvan"], Action.REVIEW_UNIT, other_commune)
 
 
+def test_an_officer_starts_on_the_programme_of_the_nearest_committee(both_years, client):
+    call_command("demo_accounts", stdout=io.StringIO())
+    for name, expected in {"xa": PROVINCE, "mttqxa": COMMUNE, "donvi": DISTRICT}.items():
+        client.force_login(User.objects.get(username=name))
+        assert client.get("/").context["programme"].code == expected, name
+
+
 # --- the demo reports -----------------------------------------------------------------------------------------
 
 
