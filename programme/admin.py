@@ -253,7 +253,7 @@ class ProgrammeAdmin(KeepsTotals, RecordsHistory):
     list_filter = ["year"]
     search_fields = ["code", "title", "issuing_body"]
     list_select_related = ["area"]
-    autocomplete_fields = ["area"]
+    autocomplete_fields = ["area", "reviewing_unit"]
     inlines = [TaskGroupInline, PeriodInline]
     fieldsets = [
         (
@@ -274,15 +274,11 @@ class ProgrammeAdmin(KeepsTotals, RecordsHistory):
             },
         ),
         (
-            "Báo cáo chính thức của Ban (thể thức Hướng dẫn 36-HD/VPTW)",
+            "Báo cáo tổng hợp của cơ quan thẩm định (tiêu đề, ký hiệu, người ký: thể thức văn bản của đơn vị đó)",
             {
                 "fields": [
-                    "report_authority",
-                    "report_office",
-                    "report_symbol",
+                    "reviewing_unit",
                     "report_place",
-                    "report_signer_name",
-                    "report_signer_is_deputy",
                     "report_recipients",
                 ]
             },

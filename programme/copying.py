@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db import models, transaction
 
+from programme import tree
 from programme.models import Period, PeriodKind, Programme, Target, TaskGroup, Unit, period_dates_problems
 
 # The models copied with a programme, in the order they are made: each refers to the programme, or to a target,
@@ -160,6 +161,8 @@ def copy_programme(plan: CopyPlan) -> Programme:
     programme.code, programme.year, programme.title, programme.area = plan.code, plan.year, plan.title, plan.area
     for name in CLEARED:
         setattr(programme, name, Programme._meta.get_field(name).get_default())
+    if programme.reviewing_unit_id and not tree.is_within(programme.reviewing_unit.path, plan.area.pk):
+        programme.reviewing_unit = None  # another area's body: the new area's own reports until one is named
     programme.save()
     copies: dict[tuple[type, int], models.Model] = {(Programme, source.pk): programme}
     periods = {period.source_id: period for period in plan.periods}

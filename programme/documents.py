@@ -1,6 +1,6 @@
 """How a body heads and signs its documents: a unit's kind's ``DocumentStyle`` with the unit's ``UnitDocument``
-overrides, the placeholders filled in; the Ban's report from its programme's header fields. The one place that
-resolves them; ``reporting.official_report`` lays the result out."""
+overrides, the placeholders filled in; the report of the body that reviews a programme's units is that body's
+document the same way. The one place that resolves them; ``reporting.official_report`` lays the result out."""
 
 from dataclasses import dataclass
 
@@ -18,6 +18,8 @@ class Letterhead:
     superior: tuple[str, ...]  # top left, upright: "ĐẢNG BỘ HUYỆN PHONG THỔ"
     issuing: tuple[str, ...]  # top left, bold: "ĐẢNG ỦY XÃ KHỔNG LÀO"
     symbol: str  # after the number: "BC/ĐU"
+    mark: str  # under the issuing body in the Party's form: "*" (the Đoàn's "***")
+    number_colon: bool  # "Số: 12-BC/HĐTN" (the Đoàn) rather than the Party's "Số 12-BC/ĐU"
     signature: tuple[str, ...]  # "T/M ĐẢNG ỦY", "BÍ THƯ"
     signer_name: str  # empty: left blank to be written by hand
     archive: str  # the last line of Nơi nhận: "Lưu VT."
@@ -51,23 +53,26 @@ def unit_letterhead(unit: Unit) -> Letterhead:
         superior=filled(chosen("superior", PARENT)),
         issuing=filled(chosen("issuing", UNIT)),
         symbol=chosen("symbol", "BC").strip(),
+        mark=style.mark.strip() if style else "*",
+        number_colon=bool(style and style.number_colon),
         signature=filled(chosen("signature")),
         signer_name=own.signer_name.strip() if own else "",
         archive=style.archive.strip() if style else "Lưu VT.",
     )
 
 
-def programme_letterhead(programme: Programme) -> Letterhead:
-    """The Ban's report for the programme's area: a Party document from the programme's header fields, signed
-    by the head ("TRƯỞNG BAN") or for the head by a deputy ("K/T TRƯỞNG BAN" / "PHÓ TRƯỞNG BAN")."""
-    deputy = programme.report_signer_is_deputy
-    return Letterhead(
-        party=True,
-        national=("ĐẢNG CỘNG SẢN VIỆT NAM",),
-        superior=lines(programme.report_authority),
-        issuing=lines(programme.report_office),
-        symbol=programme.report_symbol.strip(),
-        signature=("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN") if deputy else ("TRƯỞNG BAN",),
-        signer_name=programme.report_signer_name.strip(),
-        archive="",  # the programme's recipients end with their own archive line
-    )
+LETTERHEAD_RELATED = ("kind__document_style", "document__style", "parent")  # what ``unit_letterhead`` reads
+
+
+def reviewing_body(programme: Programme) -> Unit:
+    """The body that reviews the programme's units and issues its period report: the programme's reviewing unit
+    (the district committee's Ban Dân vận), else the area's own body (a commune's Đảng ủy). One query, with what
+    ``unit_letterhead`` reads."""
+    pk = programme.reviewing_unit_id or programme.area_id
+    return Unit.objects.select_related(*LETTERHEAD_RELATED).get(pk=pk)
+
+
+def programme_letterhead(programme: Programme, body: Unit | None = None) -> Letterhead:
+    """The letterhead of the programme's period report: its reviewing body's own (``body`` when already read),
+    from that unit's kind's style and its ``UnitDocument``, as each unit's document is."""
+    return unit_letterhead(body or reviewing_body(programme))

@@ -54,8 +54,10 @@ class DocumentStyle(models.Model):
     system = models.CharField("hệ thể thức", max_length=5, choices=System.choices, default=System.PARTY)
     national = models.TextField(
         "góc phải (quốc hiệu, tên Đảng hoặc tổ chức)",
+        blank=True,
         help_text="Mỗi dòng một dòng in, ví dụ “ĐẢNG CỘNG SẢN VIỆT NAM” hoặc “CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM” "
-        "và “Độc lập - Tự do - Hạnh phúc”; dòng cuối được gạch chân.",
+        "và “Độc lập - Tự do - Hạnh phúc”; dòng cuối được gạch chân. Để trống khi tổ chức không ghi (Hội Nông "
+        "dân ghi tên Hội ở góc trái).",
     )
     superior = models.TextField(
         "cơ quan cấp trên (góc trái, chữ đứng)",
@@ -67,6 +69,18 @@ class DocumentStyle(models.Model):
     )
     symbol = models.CharField(
         "ký hiệu văn bản", max_length=40, blank=True, help_text="Phần sau số, ví dụ BC/ĐU (Đảng) hoặc BC-UBND."
+    )
+    mark = models.CharField(
+        "dấu dưới tên cơ quan ban hành",
+        max_length=5,
+        blank=True,
+        default="*",
+        help_text="Văn bản của Đảng, Hội Nông dân: *; của Đoàn: ***. Văn bản hành chính có gạch ngang ngắn thay dấu.",
+    )
+    number_colon = models.BooleanField(
+        "“Số:” có dấu hai chấm",
+        default=False,
+        help_text="Như văn bản của Đoàn (Số: 12-BC/HĐTN); văn bản hành chính luôn có dấu hai chấm.",
     )
     signature = models.TextField(
         "thẩm quyền và chức vụ người ký", help_text="Mỗi dòng một dòng in, ví dụ “T/M ĐẢNG ỦY” và “BÍ THƯ”."
@@ -432,36 +446,25 @@ class Programme(models.Model):
         verbose_name="địa bàn",
         help_text="Đơn vị cấp trên (huyện, tỉnh…): mọi đơn vị trực thuộc đều báo cáo theo chương trình này.",
     )
-    # The header and signature of the official report (Hướng dẫn 36-HD/VPTW): data, so that another district,
-    # a province or a new term needs no change of code.
-    report_authority = models.CharField(
-        "cấp ủy (dòng trên)", max_length=200, blank=True, help_text="Viết hoa, ví dụ HUYỆN ỦY PHONG THỔ."
-    )
-    report_office = models.CharField(
-        "cơ quan ban hành báo cáo", max_length=200, blank=True, help_text="Viết hoa, ví dụ BAN DÂN VẬN."
-    )
-    report_symbol = models.CharField(
-        "ký hiệu văn bản",
-        max_length=40,
+    # The body that reviews the units and issues the period report: its letterhead, symbol and signature are
+    # that unit's (``programme.documents``), the one home of a body's document lines.
+    reviewing_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        help_text="Phần sau số, ví dụ BC/BDVHU: dòng số ký hiệu in ra “Số 12-BC/BDVHU”.",
+        related_name="reviewed_programmes",
+        verbose_name="cơ quan tổng hợp, báo cáo",
+        help_text=(
+            "Cơ quan thẩm định báo cáo của các đơn vị và ký báo cáo tổng hợp, ví dụ Ban Dân vận Huyện ủy; tiêu đề, "
+            "ký hiệu và người ký lấy theo thể thức văn bản của đơn vị này. Để trống: chính đơn vị địa bàn."
+        ),
     )
     report_place = models.CharField("địa danh", max_length=100, blank=True, help_text="Ví dụ Phong Thổ.")
-    report_signer_name = models.CharField(
-        "người ký báo cáo",
-        max_length=120,
-        blank=True,
-        help_text="Để trống thì báo cáo chừa chỗ ghi họ tên bằng tay.",
-    )
-    report_signer_is_deputy = models.BooleanField(
-        "cấp phó ký thay",
-        default=False,
-        help_text="Chọn khi Phó Trưởng ban ký (K/T TRƯỞNG BAN / PHÓ TRƯỞNG BAN); bỏ chọn khi Trưởng ban ký.",
-    )
     report_recipients = models.TextField(
         "nơi nhận",
         blank=True,
-        help_text="Mỗi dòng một nơi nhận, dòng cuối là dòng lưu, ví dụ “- Lưu BDVHU.”.",
+        help_text="Mỗi dòng một nơi nhận, dòng cuối là dòng lưu, ví dụ “- Lưu BDVHU.”; báo cáo từng kỳ có thể sửa.",
     )
     # When the review page flags a figure as an implausible step from the unit's previous one
     # (reporting/plausibility.py): data, so that a programme with other populations can set its own.
@@ -503,6 +506,15 @@ class Programme(models.Model):
 
     def natural_key(self):
         return (self.code,)
+
+    def clean(self):
+        # The reviewing body is the area's or one of its own: the area's reviewers compose its report.
+        if self.reviewing_unit_id and self.area_id and self.reviewing_unit_id != self.area_id:
+            path = Unit._base_manager.filter(pk=self.reviewing_unit_id).values_list("path", flat=True).first() or ""
+            if not tree.is_within(path, self.area_id):
+                raise ValidationError(
+                    {"reviewing_unit": "Cơ quan tổng hợp, báo cáo phải là đơn vị địa bàn hoặc đơn vị trực thuộc."}
+                )
 
 
 class TaskGroupManager(models.Manager):

@@ -123,10 +123,11 @@ def letterhead_block(document: PartyDocument, head: Letterhead, *, number: str, 
         Header(
             authority=head.superior,
             office=head.issuing,
-            number_line=number_line(number, head.symbol, party=head.party),
+            number_line=number_line(number, head.symbol, party=head.party, colon=head.number_colon),
             date_line=date_line(place, day),
             national=head.national,
             party=head.party,
+            mark=head.mark,
         )
     )
 
@@ -162,7 +163,7 @@ def build_official_report(
     for heading, name in _closing_headings():
         document.heading(heading)
         _passages(document, getattr(data, name))
-    signature_block(document, head, list(lines(programme.report_recipients)))
+    signature_block(document, head, ban_recipients(programme, head))
     return document.as_bytes()
 
 
@@ -174,11 +175,16 @@ def _closing_headings() -> list[tuple[str, str]]:
 
 
 def addressee(programme: Programme) -> str:
-    """ "Ban Dân vận Huyện ủy", the office a unit reports to, from the programme's header data: the office's
-    first two words capitalised (Vietnamese writes "Ban Dân vận"), then the level of the party committee."""
-    office = programme.report_office.lower().split()
-    level = " ".join(programme.report_authority.lower().split()[:2]).capitalize()
-    return " ".join([*(word.capitalize() if i < 2 else word for i, word in enumerate(office)), level]).strip()
+    """ "Ban Dân vận Huyện ủy", the body a unit reports to: the name of the programme's reviewing unit (else of its
+    area), as the unit's data writes it."""
+    return (programme.reviewing_unit or programme.area).name.strip()
+
+
+def ban_recipients(programme: Programme, head: Letterhead, recipients: str = "") -> list[str]:
+    """The Nơi nhận of the reviewing body's report: ``recipients`` (the period's own), else the programme's list,
+    each ending with its own archive line; with neither, the body's archive line alone."""
+    listed = lines(recipients) or lines(programme.report_recipients)
+    return list(listed) or [f"- {head.archive}"]
 
 
 def build_unit_report(sheet: ReportSheet, *, report_date: datetime.date | None = None) -> bytes:

@@ -40,12 +40,13 @@ def date_line(place: str, day: datetime.date) -> str:
     return f"{place}, {when}" if place else when.capitalize()
 
 
-def number_line(number: str, symbol: str, *, party: bool = True) -> str:
-    """``Số 12-BC/BDVHU`` (Party form) or ``Số: 12/BC-UBND`` (state form); without a number, room to write it by
-    hand: ``Số     -BC/BDVHU``."""
+def number_line(number: str, symbol: str, *, party: bool = True, colon: bool = False) -> str:
+    """``Số 12-BC/BDVHU`` (Party form; ``Số: 12-BC/HĐTN`` with ``colon``, as the Đoàn writes it) or ``Số:
+    12/BC-UBND`` (state form); without a number, room to write it by hand: ``Số     -BC/BDVHU``."""
     number = number.strip() or " " * 5
     if party:
-        return f"Số {number}-{symbol}" if symbol else f"Số {number}"
+        word = "Số:" if colon else "Số"
+        return f"{word} {number}-{symbol}" if symbol else f"{word} {number}"
     return f"Số: {number}/{symbol}" if symbol else f"Số: {number}"
 
 
@@ -61,8 +62,9 @@ class Header:
     office: Sequence[str]  # ("BAN DÂN VẬN",) bold
     number_line: str
     date_line: str
-    national: Sequence[str] = PARTY
+    national: Sequence[str] = PARTY  # may be empty (the Hội Nông dân names itself on the left)
     party: bool = True  # the Party's form; False: the state's
+    mark: str = "*"  # under the issuing body in the Party's form (the Đoàn's "***")
 
 
 @dataclass(frozen=True)
@@ -231,8 +233,8 @@ class PartyDocument:
         size = {} if header.party else {"size": 13}
         left = [(line, dict(size)) for line in header.authority if line]
         left += [(line, {"bold": True, **size}) for line in header.office if line]
-        if header.party:
-            left.append(("*", {}))
+        if header.party and header.mark:
+            left.append((header.mark, {}))
         self._cell_lines(table.cell(0, 0), left)
         if not header.party:
             _short_rule(table.cell(0, 0).add_paragraph(), Mm(20))

@@ -1,12 +1,18 @@
 """The body's period report as a DOCX Party document, made from what the body wrote: its texts with the figures
 they quote written out from the data, and the generated parts (the targets table, the completeness of reporting,
-the register of "Dân vận khéo" models, the milestones), under the body's letterhead
-(``programme.documents.programme_letterhead``), laid out as every document of the app is."""
+the register of "Dân vận khéo" models, the milestones), under the letterhead of the body
+that reviews the programme's units (``programme.documents.programme_letterhead``: that unit's own, as each unit's
+document is), laid out as every document of the app is."""
 
 import dataclasses
 
-from programme.documents import lines, programme_letterhead
-from reporting.official_report import district_figures, letterhead_block, milestones_section, signature_block
+from reporting.official_report import (
+    ban_recipients,
+    district_figures,
+    letterhead_block,
+    milestones_section,
+    signature_block,
+)
 from reporting.party_document import PartyDocument
 from synthesis.models import PeriodReport
 from synthesis.selectors import Workspace, report_date, workspace
@@ -31,7 +37,7 @@ def build_from(space: Workspace) -> bytes:
     period, report = space.period, space.report
     programme = period.programme
     render, texts = space.figures.render, space.texts
-    head = programme_letterhead(programme)
+    head = space.letterhead
     if report is not None and report.signer_name.strip():
         head = dataclasses.replace(head, signer_name=report.signer_name.strip())
     document = PartyDocument()
@@ -59,6 +65,5 @@ def build_from(space: Workspace) -> bytes:
             if sub:
                 document.heading(sub)
             document.text(render(texts[name]))
-    recipients = lines(report.recipients) if report is not None and report.recipients.strip() else ()
-    signature_block(document, head, list(recipients or lines(programme.report_recipients)))
+    signature_block(document, head, ban_recipients(programme, head, report.recipients if report else ""))
     return document.as_bytes()

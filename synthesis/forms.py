@@ -51,15 +51,14 @@ class WorkspaceForm(forms.Form):
         initial = {"version": report.version if report else None, **space.texts}
         initial |= {f"group_{g.number}": space.sections.get(g.id, "") for g in space.groups}
         initial["issued_on"] = report_date(report, period)
+        # The signer's name the page starts from: the report's own, else the reviewing body's (its UnitDocument).
+        signer = (report.signer_name if report else "") or space.letterhead.signer_name
+        initial |= {
+            "signer_name": signer,
+            "recipients": (report.recipients if report else "") or programme.report_recipients,
+        }
         if report is not None:
-            initial |= {
-                "number": report.number,
-                "signer_name": report.signer_name or programme.report_signer_name,
-                "recipients": report.recipients or programme.report_recipients,
-                "approved_only": report.approved_only,
-            }
-        else:
-            initial |= {"signer_name": programme.report_signer_name, "recipients": programme.report_recipients}
+            initial |= {"number": report.number, "approved_only": report.approved_only}
         return initial
 
     @property

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
+from programme.documents import Letterhead, programme_letterhead
 from programme.formatting import vn_number
 from programme.models import ExemplaryModel, Period, Target, TaskGroup
 from programme.selectors import area_path, counted_by, exists_on, programme_task_groups
@@ -124,6 +125,7 @@ class Workspace:
     figures: Figures
     subject: str
     opening: str  # the report's, or the one made from the programme when it has none yet
+    letterhead: Letterhead  # the reviewing body's, as its own documents are headed and signed
     events: list[PeriodReportEvent] = field(default_factory=list)
 
     @property
@@ -199,5 +201,6 @@ def workspace(period: Period, *, events: int = LATEST_EVENTS) -> Workspace:
         figures=figures,
         subject=subject(period),
         opening=opening,
+        letterhead=programme_letterhead(period.programme),
         events=history,
     )

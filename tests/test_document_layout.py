@@ -1,12 +1,15 @@
 """The generated documents as they print: each DOCX converted to PDF with LibreOffice, its pages read back with
 pdftotext. Skipped where LibreOffice is not installed (``.ci/run`` installs it). Converting is slow, so the
-documents are made and converted once for the module: the demo district's report for the first half of 2024
-and the town's own report for 2024, filed with long narratives so that it runs over several pages.
+documents are made and converted once for the module: the compiled annex of the demo district's report for the
+first half of 2024, the Ban's own report for that period composed on the demo data and completed (``ban``: its
+texts written as the demo writes the units' texts, the document kept as issued), and the town's own report for
+2024, filed with long narratives so that it runs over several pages.
 """
 
 import datetime
 import io
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -20,9 +23,13 @@ from docx import Document
 
 from accounts.roles import Role
 from programme.models import Period, Unit
+from reporting.demo_texts import closing_texts, group_text
 from reporting.official_report import build_official_report, build_unit_report
 from reporting.selectors.reports import report_sheet
 from reporting.totals import totals_refresh
+from synthesis.models import PeriodReportEvent
+from synthesis.selectors import workspace
+from synthesis.services import Draft, period_report_save
 from tests.conftest import DEFAULT_FIXTURES
 from tests.factories import make_user
 from tests.test_official_report import file_report
@@ -38,6 +45,7 @@ pytestmark = [
 SIGNED = datetime.date(2024, 6, 20)
 # The demo district's report for 6 tháng đầu năm 2024, as it prints: the expected count of pages.
 DISTRICT_PAGES = 34  # every unit's texts compiled group by group, as the annex of the Ban's report
+BAN_PAGES = 6  # the Ban's own report: its texts, the targets table, the register, Nơi nhận and the signature
 TOWN_PAGES = 4
 SCREENSHOTS = {
     name: Path(__file__).resolve().parent.parent / "docs" / "screenshots" / picture
@@ -52,6 +60,33 @@ PARAGRAPH = (
 def _town_texts() -> dict:
     """Narratives of a plausible length: several paragraphs under each task group."""
     return {number: "\n".join([PARAGRAPH] * 3) for number in range(1, 10)}
+
+
+def _ban_report(period: Period) -> bytes:
+    """The Ban's report for the period, composed on the demo data as a reviewer would (a few sentences per part,
+    a figure quoted from the table) and completed: the document as issued."""
+    rng = random.Random(2024)
+    space = workspace(period, events=0)
+    ban = "Ban Dân vận Huyện ủy"
+    phrase = period.name[:1].lower() + period.name[1:]
+    closing = closing_texts(rng, outlook=period.outlook)
+    texts = {
+        "opening": space.texts["opening"],
+        "people": group_text(rng, 1, unit=ban, period=phrase),
+        "strengths": "Tỷ lệ đảng ủy tổ chức đối thoại đạt {{MT1}}; " + group_text(rng, 3, unit=ban, period=phrase),
+        "shortcomings": closing["shortcomings"],
+        "causes": group_text(rng, 2, unit=ban, period=phrase),
+        "next_steps": closing["next_steps"],
+        "proposals": closing["proposals"],
+    }
+    sections = {group: group_text(rng, group.number, unit=ban, period=phrase) for group in space.groups}
+    area = period.programme.area
+    reviewer = make_user("bandanvan-in", Role.REVIEWER, unit=area)
+    draft = Draft(texts=texts, sections=sections, number="12", issued_on=SIGNED, recipients="")
+    report = period_report_save(
+        user=reviewer, period=period, version=None, draft=draft, groups=space.groups, complete=True
+    )
+    return bytes(PeriodReportEvent.objects.get(report=report, action=PeriodReportEvent.Action.COMPLETED).document)
 
 
 def _pdf(docx: dict[str, bytes], directory: Path) -> dict[str, list[str]]:
@@ -96,6 +131,7 @@ def printed(django_db_setup, django_db_blocker, tmp_path_factory):
                 call_command("demo_reports", stdout=io.StringIO())
             period = Period.objects.select_related("programme__area").get(code="2024S1")
             docx["district"] = build_official_report(period, number="12", report_date=SIGNED)
+            docx["ban"] = _ban_report(period)
             transaction.set_rollback(True)
         with transaction.atomic():
             call_command("loaddata", *DEFAULT_FIXTURES, verbosity=0)
@@ -136,6 +172,7 @@ def _flat(text: str) -> str:
     "name, header",
     [
         ("district", ["HUYỆN ỦY PHONG THỔ", "BAN DÂN VẬN", "ĐẢNG CỘNG SẢN VIỆT NAM", "Số 12-BC/BDVHU", "BÁO CÁO"]),
+        ("ban", ["HUYỆN ỦY PHONG THỔ", "BAN DÂN VẬN", "ĐẢNG CỘNG SẢN VIỆT NAM", "Số 12-BC/BDVHU", "BÁO CÁO"]),
         ("town", ["ĐẢNG BỘ HUYỆN PHONG THỔ", "ĐẢNG ỦY THỊ TRẤN PHONG THỔ", "ĐẢNG CỘNG SẢN VIỆT NAM", "-BC/ĐU"]),
     ],
 )
@@ -145,12 +182,12 @@ def test_the_header_is_on_page_one_only(printed, name, header):
     assert not any("ĐẢNG CỘNG SẢN VIỆT NAM" in page for page in pages[1:])
 
 
-@pytest.mark.parametrize("name, count", [("district", DISTRICT_PAGES), ("town", TOWN_PAGES)])
+@pytest.mark.parametrize("name, count", [("district", DISTRICT_PAGES), ("ban", BAN_PAGES), ("town", TOWN_PAGES)])
 def test_the_expected_number_of_pages(printed, name, count):
     assert len(printed[name][1]) == count
 
 
-@pytest.mark.parametrize("name", ["district", "town"])
+@pytest.mark.parametrize("name", ["district", "ban", "town"])
 def test_the_signature_and_nơi_nhận_never_stand_alone_on_a_page(printed, name):
     document, pages = printed[name]
     signature = document.tables[-1]
@@ -163,7 +200,7 @@ def test_the_signature_and_nơi_nhận_never_stand_alone_on_a_page(printed, name
     assert all(line in pages[-1] for line in signer)
 
 
-@pytest.mark.parametrize("name", ["district", "town"])
+@pytest.mark.parametrize("name", ["district", "ban", "town"])
 def test_no_table_row_is_split_across_pages(printed, name):
     document, pages = printed[name]
     tables = [table for table in document.tables[1:-1]]  # between the header and the signature blocks

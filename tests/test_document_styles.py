@@ -57,12 +57,12 @@ def signed(document) -> list[str]:
             ["T/M ĐẢNG ỦY", "BÍ THƯ"],
             ["Nơi nhận:", "- Ban Dân vận Huyện ủy (b/c),", "- Lưu Văn phòng Đảng ủy."],
         ),
-        (  # a board of the district's Party committee, where a deputy signs for the head
+        (  # a board of the district's Party committee, signed by its head as the Ban's period report is
             "109-BDV",
             ["HUYỆN ỦY PHONG THỔ", "BAN DÂN VẬN", "*"],
             ["ĐẢNG CỘNG SẢN VIỆT NAM"],
             "Số      -BC/BDVHU",
-            ["K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN"],
+            ["TRƯỞNG BAN"],
             ["Nơi nhận:", "- Ban Dân vận Huyện ủy (b/c),", "- Lưu VT."],
         ),
         (  # an office of the district's People's Committee
@@ -89,12 +89,20 @@ def signed(document) -> list[str]:
             ["TM. BAN THƯỜNG TRỰC", "CHỦ TỊCH"],
             ["Nơi nhận:", "- Ban Dân vận Huyện ủy (b/c);", "- Lưu: VT."],
         ),
-        (  # the Youth Union, under its own name
+        (  # the Youth Union, under its own name, with its three stars and "Số:" (Quyết định 367-QĐ/TWĐTN-VP)
             "109-HDOAN",
-            ["TỈNH ĐOÀN LAI CHÂU", "BCH ĐOÀN HUYỆN PHONG THỔ", "*"],
+            ["TỈNH ĐOÀN LAI CHÂU", "BCH ĐOÀN HUYỆN PHONG THỔ", "***"],
             ["ĐOÀN TNCS HỒ CHÍ MINH"],
-            "Số      -BC/HĐTN",
+            "Số:      -BC/HĐTN",
             ["TM. BAN THƯỜNG VỤ HUYỆN ĐOÀN", "BÍ THƯ"],
+            ["Nơi nhận:", "- Ban Dân vận Huyện ủy (b/c),", "- Lưu VP."],
+        ),
+        (  # the Farmers' Association: the Hội's name on the left, no motto on the right
+            "109-HND",
+            ["HỘI NÔNG DÂN VIỆT NAM", "BCH HỘI NÔNG DÂN HUYỆN PHONG THỔ", "*"],
+            [""],
+            "Số      -BC/HNDH",
+            ["T/M BAN THƯỜNG VỤ", "CHỦ TỊCH"],
             ["Nơi nhận:", "- Ban Dân vận Huyện ủy (b/c),", "- Lưu VP."],
         ),
     ],
@@ -181,7 +189,8 @@ def test_every_reporting_unit_of_the_district_has_a_style(phong_tho):
     assert units and all(unit.kind.document_style for unit in units)
     for unit in units:
         head = unit_letterhead(unit)
-        assert head.issuing and head.signature and head.national, unit.code
+        # the top right names the Party, the state or the organisation, unless the organisation heads the left
+        assert head.issuing and head.signature and (head.national or head.superior), unit.code
         assert "{" not in "".join(head.superior + head.issuing + head.signature), unit.code
 
 

@@ -11,6 +11,7 @@ import re
 import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -21,8 +22,9 @@ from docx import Document
 from docx.shared import Pt
 
 from accounts.roles import Role
+from programme.documents import programme_letterhead
 from programme.formatting import vn_number, vn_percent
-from programme.models import Period, Programme, TaskGroup, Unit, UnitKind
+from programme.models import Period, Programme, TaskGroup, Unit, UnitDocument, UnitKind
 from reporting.models import Submission
 from reporting.official_report import build_official_report, period_phrase, report_subject
 from reporting.selectors.compliance import district_compliance
@@ -150,21 +152,58 @@ def test_date_defaults_to_today(reported):
     assert document.tables[0].cell(1, 1).text == f"Phong Thổ, ngày {today:%d} tháng {today:%m} năm {today.year}"
 
 
-def test_header_and_signature_come_from_the_programme_data(reported):
+def test_header_and_signature_are_the_reviewing_units_own(reported):
+    """The report is a document of the body that reviews the units, headed and signed as its own documents are:
+    its kind's style with its UnitDocument; the programme holds only the place and the recipients."""
+    ban = Unit.objects.get(code="109-BDV")
+    UnitDocument.objects.filter(unit=ban).update(
+        superior="TỈNH ỦY LAI CHÂU", issuing="BAN DÂN VẬN", symbol="BC/BDVTU", signer_name="Lò Văn Thử"
+    )
     Programme.objects.filter(pk=reported.programme_id).update(
-        report_authority="TỈNH ỦY LAI CHÂU",
-        report_office="BAN DÂN VẬN",
-        report_symbol="BC/BDVTU",
-        report_place="Lai Châu",
-        report_recipients="- Ban Thường vụ Tỉnh ủy (b/c);\n- Lưu VT.",
+        report_place="Lai Châu", report_recipients="- Ban Thường vụ Tỉnh ủy (b/c);\n- Lưu VT."
     )
     period = Period.objects.select_related("programme__area").get(pk=reported.pk)
     document = read(build_official_report(period, number="7", report_date=DATE))
 
-    assert lines(document.tables[0].cell(0, 0))[0] == "TỈNH ỦY LAI CHÂU"
+    assert lines(document.tables[0].cell(0, 0))[:2] == ["TỈNH ỦY LAI CHÂU", "BAN DÂN VẬN"]
     assert document.tables[0].cell(1, 0).text == "Số 7-BC/BDVTU"
     assert document.tables[0].cell(1, 1).text == "Lai Châu, ngày 05 tháng 02 năm 2025"
     assert lines(document.tables[-1].cell(0, 0)) == ["Nơi nhận:", "- Ban Thường vụ Tỉnh ủy (b/c);", "- Lưu VT."]
+    assert lines(document.tables[-1].cell(0, 1))[-1] == "Lò Văn Thử"
+
+
+def test_another_reviewing_unit_heads_the_report_with_its_own_lines(reported):
+    Programme.objects.filter(pk=reported.programme_id).update(reviewing_unit=Unit.objects.get(code="109-UBKT"))
+    period = Period.objects.select_related("programme__area").get(pk=reported.pk)
+
+    document = read(build_official_report(period, report_date=DATE))
+
+    assert lines(document.tables[0].cell(0, 0))[:2] == ["HUYỆN ỦY PHONG THỔ", "ỦY BAN KIỂM TRA"]
+    assert document.tables[0].cell(1, 0).text == "Số      -BC/UBKTHU"
+    assert lines(document.tables[-1].cell(0, 1))[:2] == ["T/M ỦY BAN KIỂM TRA", "CHỦ NHIỆM"]
+
+
+def test_without_a_reviewing_unit_the_areas_own_body_heads_the_report(phong_tho):
+    commune = Unit.objects.get(code="03583")  # a commune's own programme: its Đảng ủy reviews and reports
+
+    head = programme_letterhead(Programme(code="khong-lao-2024", year=2024, area=commune))
+
+    assert (head.superior, head.issuing, head.symbol) == (
+        ("ĐẢNG BỘ HUYỆN PHONG THỔ",),
+        ("ĐẢNG ỦY XÃ KHỔNG LÀO",),
+        "BC/ĐU",
+    )
+    assert head.signature == ("T/M ĐẢNG ỦY", "BÍ THƯ")
+
+
+def test_the_reviewing_unit_must_be_the_area_or_under_it(phong_tho):
+    phong_tho.reviewing_unit = Unit.objects.exclude(path__startswith=phong_tho.area.path).first()
+    assert phong_tho.reviewing_unit is not None
+    with pytest.raises(ValidationError) as refused:
+        phong_tho.full_clean()
+    assert "reviewing_unit" in refused.value.message_dict
+    phong_tho.reviewing_unit = Unit.objects.get(code="109-BDV")
+    phong_tho.full_clean()
 
 
 # --- title and subject ---------------------------------------------------------------------------------------
@@ -388,8 +427,8 @@ def test_head_signs_as_truong_ban_with_the_recipients_list(reported):
 
 
 def test_deputy_signs_for_the_head(reported):
-    Programme.objects.filter(pk=reported.programme_id).update(
-        report_signer_is_deputy=True, report_signer_name="Lò Văn Thử"
+    UnitDocument.objects.filter(unit__code="109-BDV").update(
+        signature="K/T TRƯỞNG BAN\nPHÓ TRƯỞNG BAN", signer_name="Lò Văn Thử"
     )
     period = Period.objects.select_related("programme__area").get(pk=reported.pk)
 
@@ -616,10 +655,11 @@ def test_the_header_data_is_edited_in_the_admin(client, administrator, phong_tho
     client.force_login(administrator)
     response = client.get(reverse("admin:programme_programme_change", args=[phong_tho.pk]))
     assert response.status_code == 200
-    for field in ("report_authority", "report_office", "report_symbol", "report_place", "report_signer_name"):
+    for field in ("reviewing_unit", "report_place", "report_recipients"):
         assert f'name="{field}"' in response.text
-    assert 'name="report_signer_is_deputy"' in response.text and 'name="report_recipients"' in response.text
-    assert "Báo cáo chính thức của Ban" in response.text
+    for gone in ("report_authority", "report_office", "report_symbol", "report_signer_name", "report_signer_is_deputy"):
+        assert f'name="{gone}"' not in response.text  # the reviewing unit's own lines, in its UnitDocument
+    assert "Báo cáo tổng hợp của cơ quan thẩm định" in response.text
 
 
 # --- a deeper tree: the report compiles its own units' texts, the annex has everyone's ------------------------

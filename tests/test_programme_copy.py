@@ -13,6 +13,7 @@ from accounts.roles import Role
 from followup.models import ReminderSchedule
 from milestones.models import Milestone
 from programme.copying import COPIED, NOT_COPIED, OWNERS, CopyError, copy_plan, copy_programme, shifted
+from programme.documents import programme_letterhead
 from programme.models import Period, Programme, Target, TaskGroup, Unit, ValidationRule
 from tests.factories import make_user
 
@@ -76,7 +77,8 @@ def test_the_command_copies_everything_the_programme_owns_shifted_to_the_new_yea
     assert (copy.year, copy.area_id, copy.issuing_body) == (2025, phong_tho.area_id, phong_tho.issuing_body)
     assert "2025" in copy.title and "2024" not in copy.title
     assert (copy.document_number, copy.issued_on) == ("", None), "a new programme is a new document"
-    assert copy.report_symbol == phong_tho.report_symbol and copy.legal_basis == phong_tho.legal_basis
+    assert copy.reviewing_unit_id == phong_tho.reviewing_unit_id and copy.legal_basis == phong_tho.legal_basis
+    assert copy.report_recipients == phong_tho.report_recipients
     assert owned_rows(copy) == source_rows
     periods = {period.code: period for period in copy.periods.all()}
     assert set(periods) == {"2025Q1", "2025S1", "2025Q3", "2025"}
@@ -113,6 +115,9 @@ def test_a_copy_to_another_area_keeps_the_year_and_takes_the_area(phong_tho):
     )
     copy = Programme.objects.get(code="tt-phong-tho-2024")
     assert (copy.year, copy.area) == (2024, commune)
+    # the district's Ban is not the town's: the town's own Đảng ủy issues the copy's report
+    assert copy.reviewing_unit is None
+    assert programme_letterhead(copy).issuing == ("ĐẢNG ỦY THỊ TRẤN PHONG THỔ",)
     assert set(copy.periods.values_list("code", flat=True)) == {"2024Q1", "2024S1", "2024Q3", "2024"}
 
 

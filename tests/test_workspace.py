@@ -16,7 +16,7 @@ from django.urls import reverse
 from docx import Document
 
 from accounts.roles import Role
-from programme.models import TaskGroup, Unit
+from programme.models import TaskGroup, Unit, UnitDocument
 from reporting.services import Figures, submission_import
 from synthesis.models import PeriodReport, PeriodReportEvent, SignedPeriodReport
 from tests.factories import make_district, make_user
@@ -198,6 +198,31 @@ def test_a_unit_group_text_and_the_register_summary_reach_the_document(client, r
     assert "Mô hình, điển hình “Dân vận khéo”" in text and "chưa có mô hình “Dân vận khéo” nào" in text
     assert re.search(r"phương hướng, nhiệm vụ 6 tháng cuối năm 2024", text)
     assert "Lò Văn A" in text and "- Lưu BDVHU." in text
+
+
+def test_the_document_is_headed_and_signed_as_the_reviewing_units_own(client, reviewer, phong_tho, s1):
+    """The Ban's report takes its lines from the Ban's own document data (its UnitDocument), as its own report
+    does; the name typed on the page wins over the one kept there, and a blank one falls back to it."""
+    UnitDocument.objects.filter(unit__code="109-BDV").update(
+        issuing="BAN DÂN VẬN HUYỆN ỦY",
+        symbol="BC/DVHU",
+        signature="K/T TRƯỞNG BAN\nPHÓ TRƯỞNG BAN",
+        signer_name="Vàng A Sử",
+    )
+    client.force_login(reviewer)
+    assert 'value="Vàng A Sử"' in client.get(page(s1)).text  # the page starts from the body's signer
+
+    client.post(page(s1), everything())
+    document = Document(io.BytesIO(client.get(reverse("period_report_docx", args=[s1.id])).content))
+    header, signature = document.tables[0], document.tables[-1]
+    assert [p.text for p in header.cell(0, 0).paragraphs][:2] == ["HUYỆN ỦY PHONG THỔ", "BAN DÂN VẬN HUYỆN ỦY"]
+    assert header.cell(1, 0).text == "Số 125-BC/DVHU"
+    signed = [p.text for p in signature.cell(0, 1).paragraphs if p.text]
+    assert signed == ["K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "Lò Văn A"]  # the page's signer wins
+
+    client.post(page(s1), everything(version_of(s1), signer_name=""))
+    document = Document(io.BytesIO(client.get(reverse("period_report_docx", args=[s1.id])).content))
+    assert [p.text for p in document.tables[-1].cell(0, 1).paragraphs if p.text][-1] == "Vàng A Sử"
 
 
 def test_the_pages_query_count_does_not_grow_with_the_units(client, db):
