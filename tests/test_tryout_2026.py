@@ -92,7 +92,8 @@ def test_the_province_programme_is_reported_by_the_38_communes(both_years):
 
 def test_the_province_programme_adapts_every_target_period_and_rule_of_2024(both_years):
     district, province = both_years[DISTRICT], both_years[PROVINCE]
-    assert "mẫu" in province.title and "2024" in province.title and province.area.code == "12"
+    assert "Bản mẫu" in province.legal_basis and "2024" in province.legal_basis and province.area.code == "12"
+    assert province.reviewing_unit.code == "12-BTGDV"
 
     def shape(programme):
         targets = {t.code: (t.operator, t.threshold, t.judged, t.source) for t in programme.targets.all()}
