@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements/lock.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
-FIXTURES := units_phong_tho units_lai_chau_2025 programme_2024 milestones_2024
+FIXTURES := units_phong_tho units_lai_chau_2025 programme_2024 milestones_2024 programme_lai_chau_2026 programme_xa_khong_lao_2026
 
 .PHONY: run test lint setup install lock upgrade bench clean screenshots
 

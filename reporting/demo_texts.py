@@ -1,5 +1,5 @@
 """Plausible Vietnamese texts for the try-out's reports: what a commune, a body or the armed forces would write on
-each task group of the 2024 programme and in the closing texts, varied by unit and period from one random
+each task group of the programme and in the closing texts, varied by unit and period from one random
 generator, so that the Ban's report page has real material beside each group. Used only by ``demo_reports``."""
 
 import random
@@ -10,7 +10,7 @@ from programme.formatting import vn_number
 # running text ("quý I năm 2024"); the other fields are drawn numbers.
 GROUP_SENTENCES = {
     1: [
-        "Trong {period}, {unit} đã quán triệt Chương trình công tác dân vận năm 2024 đến {a} chi bộ với {b} lượt "
+        "Trong {period}, {unit} đã quán triệt Chương trình công tác dân vận năm {year} đến {a} chi bộ với {b} lượt "
         "cán bộ, đảng viên tham gia; ban hành kế hoạch thực hiện và phân công cấp ủy viên phụ trách từng thôn, bản.",
         "Duy trì giao ban định kỳ giữa thường trực cấp ủy với Mặt trận và các đoàn thể ({c} cuộc); qua đó nắm tình "
         "hình Nhân dân, chỉ đạo giải quyết {d} kiến nghị ngay từ cơ sở.",
@@ -36,8 +36,7 @@ GROUP_SENTENCES = {
         "cho hộ nghèo.",
         "Thực hiện giám sát và phản biện xã hội {c} cuộc; phối hợp với chính quyền giải quyết {d} ý kiến, kiến "
         "nghị của đoàn viên, hội viên và Nhân dân.",
-        "Củng cố, kiện toàn Ban Thanh tra nhân dân, Ban Giám sát đầu tư của cộng đồng ở {a} thôn, bản; chuẩn bị "
-        "chu đáo nội dung đại hội Mặt trận nhiệm kỳ 2024-2029.",
+        "Củng cố, kiện toàn Ban Thanh tra nhân dân, Ban Giám sát đầu tư của cộng đồng ở {a} thôn, bản; {front}.",
     ],
     4: [
         "Phong trào “Toàn dân đoàn kết xây dựng nông thôn mới, đô thị văn minh” được hưởng ứng rộng rãi: Nhân dân "
@@ -47,7 +46,7 @@ GROUP_SENTENCES = {
         "Các phong trào “Nông dân thi đua sản xuất kinh doanh giỏi”, “Phụ nữ tích cực học tập, lao động sáng tạo” "
         "được triển khai sâu rộng; {c} tập thể, {d} cá nhân được biểu dương, khen thưởng.",
         "Hưởng ứng cuộc vận động “Người Việt Nam ưu tiên dùng hàng Việt Nam”; tổ chức các hoạt động chào mừng "
-        "kỷ niệm 70 năm ngày giải phóng huyện Phong Thổ với {e} lượt người tham gia.",
+        "{celebration} với {e} lượt người tham gia.",
     ],
 }
 SHORTCOMINGS = [
@@ -67,7 +66,7 @@ NEXT_STEPS = [
     "hội và sơ kết, tổng kết theo kế hoạch.",
 ]
 PROPOSALS = [
-    "Đề nghị Ban Dân vận Huyện ủy tổ chức tập huấn nghiệp vụ công tác dân vận cho cán bộ cơ sở.",
+    "Đề nghị {superior} tổ chức tập huấn nghiệp vụ công tác dân vận cho cán bộ cơ sở.",
     "Đề nghị cấp trên quan tâm hỗ trợ kinh phí xây dựng mô hình “Dân vận khéo” tại các thôn, bản đặc biệt khó khăn.",
     "Đơn vị không có kiến nghị thêm.",
 ]
@@ -87,17 +86,35 @@ def _numbers(rng: random.Random) -> dict:
     return {name: vn_number(value) for name, value in drawn.items()}
 
 
-def group_text(rng: random.Random, number: int, *, unit: str, period: str) -> str:
+def occasions(year: int) -> dict[str, str]:
+    """What the texts of a year's reports mention besides figures: the 2024 district's events, or for a year after
+    the 2025 reform what any commune would write."""
+    if year == 2024:
+        return {
+            "year": "2024",
+            "front": "chuẩn bị chu đáo nội dung đại hội Mặt trận nhiệm kỳ 2024-2029",
+            "celebration": "kỷ niệm 70 năm ngày giải phóng huyện Phong Thổ",
+            "superior": "Ban Dân vận Huyện ủy",
+        }
+    return {
+        "year": str(year),
+        "front": "ổn định tổ chức, hoạt động của Mặt trận và các đoàn thể sau sắp xếp đơn vị hành chính",
+        "celebration": "Ngày hội Đại đoàn kết toàn dân tộc (18/11)",
+        "superior": "cấp trên",
+    }
+
+
+def group_text(rng: random.Random, number: int, *, unit: str, period: str, year: int) -> str:
     """Two or three sentences on the task group, as the unit would write them."""
     sentences = rng.sample(GROUP_SENTENCES.get(number, GROUP_SENTENCES[4]), k=rng.randint(2, 3))
-    return " ".join(s.format(unit=unit, period=period, **_numbers(rng)) for s in sentences)
+    return " ".join(s.format(unit=unit, period=period, **occasions(year), **_numbers(rng)) for s in sentences)
 
 
-def closing_texts(rng: random.Random, *, outlook: str) -> dict[str, str]:
+def closing_texts(rng: random.Random, *, outlook: str, year: int) -> dict[str, str]:
     """Shortcomings, next steps and proposals."""
     later = outlook or "thời gian tới"
     return {
         "shortcomings": rng.choice(SHORTCOMINGS),
         "next_steps": " ".join(s.format(next=later) for s in rng.sample(NEXT_STEPS, k=2)),
-        "proposals": rng.choice(PROPOSALS),
+        "proposals": rng.choice(PROPOSALS).format(**occasions(year)),
     }

@@ -1,10 +1,12 @@
-"""Plausible demo reports for the current programme, so that a try-out has dashboards to look at.
+"""Plausible demo reports for every programme, so that a try-out has dashboards to look at: the 2024 district's
+and, where they are loaded, the 2026 province's and commune's, each for its periods ended by today.
 
 Everything goes through the real services (``submission_import``, ``submission_approve``,
 ``submission_return``, ``exemplary_model_register``, ``exemplary_model_recognise``), each run on a simulated
 clock set to the day it would have happened, so that timeliness and the reports' history read as they would
-have. The actor is a dedicated account that cannot sign in, "Dữ liệu dùng thử". Deterministic
-(``random.Random(2024)``); refuses to run in production mode; does nothing when the programme already has
+have. The actor is a dedicated account that cannot sign in, "Dữ liệu dùng thử". Deterministic (each programme
+draws from ``random.Random`` seeded with its year, the oldest programme first, so the 2024 programme's reports are
+the same whatever else is loaded); refuses to run in production mode; leaves alone a programme that already has
 reports.
 """
 
@@ -21,14 +23,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.management.commands.demo_accounts import demo_officer_units
 from accounts.roles import Role
 from milestones.models import MilestoneRecord
 from milestones.selectors import programme_milestones, responsible
-from programme.models import Period, Target, Unit
+from programme.models import Period, Programme, Target, Unit
 from programme.rules import covers, group_applies
 from programme.selectors import (
     applicable_kind_ids,
-    current_programme,
     model_fields,
     programme_targets,
     programme_task_groups,
@@ -94,16 +96,23 @@ def exactly_at(target: Target, sizes: dict) -> Figures:
 class Demo:
     """The story of one programme's year, drawn from one random generator."""
 
-    def __init__(self, programme, actor, today: datetime.date):
-        self.rng = random.Random(2024)
-        self.words = random.Random(2025)  # the texts' own draws: the figures stay as they were without texts
+    def __init__(self, programme, actor, today: datetime.date, officers: list[Unit] = ()):
+        self.rng = random.Random(programme.year)
+        self.words = random.Random(programme.year + 1)  # the texts' own draws: the figures stay as without texts
         self.groups = programme_task_groups(programme)
         self.fields = model_fields(in_use=True)
         self.levels = recognition_levels()
         self.programme, self.actor, self.today = programme, actor, today
         self.periods = [p for p in programme.periods.order_by("end") if p.end < today]
-        self.targets = [t for t in programme_targets(programme) if t.is_typed]
+        targets = programme_targets(programme)
+        self.targets = [t for t in targets if t.is_typed]
         self.categories = categories_by_target(self.targets)
+        # A unit of another kind has nothing to report in the programme (a commune's body in the province's).
+        self.kinds = {kind for t in targets for kind in applicable_kind_ids(t)} | {
+            kind.id for group in self.groups for kind in group.applies_to.all()
+        }
+        # The demo officers' units: their latest reports are left for the try-out (else the first unit's).
+        self.officers = {unit.id for unit in officers}
         self.done: Counter = Counter()
 
     def split(self, target: Target, figures: Figures) -> Figures:
@@ -155,11 +164,13 @@ class Demo:
     def texts(self, unit, period: Period) -> dict[str, str]:
         """What the unit writes on each task group of its kind, and its closing texts (``reporting.demo_texts``)."""
         written = {
-            f"group_{group.number}": group_text(self.words, group.number, unit=unit.name, period=period_phrase(period))
+            f"group_{group.number}": group_text(
+                self.words, group.number, unit=unit.name, period=period_phrase(period), year=self.programme.year
+            )
             for group in self.groups
             if group_applies(group, kind_id=unit.kind_id)
         }
-        return written | closing_texts(self.words, outlook=period.outlook)
+        return written | closing_texts(self.words, outlook=period.outlook, year=self.programme.year)
 
     def file(self, unit, period: Period, figures: dict, *, may_return: bool = True) -> None:
         late = self.rng.random() < 0.15
@@ -206,19 +217,21 @@ class Demo:
 
     def run(self) -> None:
         last = self.programme.periods.order_by("-end").first()
-        units = reporting_units(self.programme, on=last.end) if last else []
+        units = [u for u in reporting_units(self.programme, on=last.end) if u.kind_id in self.kinds] if last else []
+        left = self.officers or ({units[0].id} if units else set())
+        others = [u for u in units if u.id not in left]
         interim = [p for p in self.periods if not p.is_annual]
         last_interim = interim[-1] if interim else None
         # One commune at exactly 90% of a "trên 90%" target in the latest interim report: equal is not above.
         strict = [t for t in self.targets if t.operator == Target.Operator.ABOVE and t.judged == Target.Judged.STATE]
-        exact = next((u for u in units[1:] if strict and u.kind_id in applicable_kind_ids(strict[0])), None)
-        for position, info in enumerate(units):
+        exact = next((u for u in others if strict and u.kind_id in applicable_kind_ids(strict[0])), None)
+        for info in units:
             unit = Unit.objects.get(pk=info.id)
             sizes, rates = {}, {}
             for index, period in enumerate(self.periods):
                 latest = period == last_interim
-                if position == 0 and (period.is_annual or latest):
-                    continue  # the demo officer's unit: its latest interim and annual reports are left to file
+                if info.id in left and (period.is_annual or latest):
+                    continue  # a demo officer's unit: its latest interim and annual reports are left to file
                 skip = 0.8 if period.is_annual else (0.15 if latest else 0.06)
                 if self.rng.random() < skip and not (info == exact and latest):
                     continue
@@ -229,7 +242,7 @@ class Demo:
                     figures[target] = self.split(target, figures[target])
                 self.file(unit, period, figures, may_return=not (info == exact and latest))
             self.register(unit)
-        self.deliver(units[1:])  # the demo officer's unit (the first) is left its milestones to record
+        self.deliver(others)  # a demo officer's unit is left its milestones to record
 
     def deliver(self, units) -> None:
         """Most units record their milestones, some late; the Ban has confirmed most of those."""
@@ -258,26 +271,39 @@ class Demo:
 
 
 class Command(BaseCommand):
-    help = "Tạo báo cáo dùng thử cho chương trình hiện hành để xem các bảng theo dõi. Chỉ khi DJANGO_DEBUG=true."
+    help = (
+        "Tạo báo cáo dùng thử cho các chương trình đã nạp (các kỳ đã kết thúc) để xem các bảng theo dõi. "
+        "Chỉ khi DJANGO_DEBUG=true."
+    )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--today",
+            type=datetime.date.fromisoformat,
+            help="ngày coi là hôm nay, dạng 2026-11-15 (mặc định: hôm nay): chỉ tạo báo cáo các kỳ kết thúc trước ngày này",
+        )
+
+    def handle(self, *args, today=None, **options):
         if not settings.DEBUG:
             raise CommandError("Số liệu dùng thử chỉ được tạo khi DJANGO_DEBUG=true.")
-        programme = current_programme()
-        if programme is None:
+        programmes = list(Programme.objects.select_related("area").order_by("year", "code"))
+        if not programmes:
             raise CommandError("Chưa có chương trình nào; hãy nạp fixtures trước (loaddata).")
-        if Submission.objects.filter(period__programme=programme).exists():
-            self.stdout.write(f"Chương trình {programme.code} đã có báo cáo: không tạo thêm số liệu dùng thử.")
-            return
-        with transaction.atomic(), totals_deferred():
-            demo = Demo(programme, self._actor(programme), timezone.localdate())
-            demo.run()
-        done = demo.done
-        self.stdout.write(
-            f"Số liệu dùng thử cho {programme.code}: {done['filed']} báo cáo đã nộp ({done['late']} nộp muộn, "
-            f"{done['approved']} đã duyệt, {done['returned']} bị trả lại); {done['models']} mô hình “Dân vận khéo” "
-            f"({done['recognised']} điển hình); {done['milestones']} mốc công việc đã ghi hoàn thành."
-        )
+        for programme in programmes:  # the oldest first: its reports are the same whatever else is loaded
+            if Submission.objects.filter(period__programme=programme).exists():
+                self.stdout.write(f"Chương trình {programme.code} đã có báo cáo: không tạo thêm số liệu dùng thử.")
+                continue
+            with transaction.atomic(), totals_deferred():
+                demo = Demo(
+                    programme, self._actor(programme), today or timezone.localdate(), demo_officer_units(programme)
+                )
+                demo.run()
+            done = demo.done
+            self.stdout.write(
+                f"Số liệu dùng thử cho {programme.code}: {done['filed']} báo cáo đã nộp ({done['late']} nộp muộn, "
+                f"{done['approved']} đã duyệt, {done['returned']} bị trả lại); {done['models']} mô hình “Dân vận "
+                f"khéo” ({done['recognised']} điển hình); {done['milestones']} mốc công việc đã ghi hoàn thành."
+            )
 
     def _actor(self, programme):
         """A reviewer account of the programme's area that cannot sign in, named so that the history says where
