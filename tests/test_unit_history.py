@@ -154,26 +154,6 @@ def both_years(phong_tho, settings):
     return {"2024": phong_tho, "2026": programme, "province": province}
 
 
-def test_compliance_of_2024_is_unchanged_by_the_2026_units(phong_tho, settings):
-    settings.DEBUG = True
-    call_command("demo_reports", stdout=io.StringIO())
-    periods = list(Period.objects.filter(programme=phong_tho).values_list("code", flat=True))
-
-    def outputs():
-        found = {}
-        for code in periods:
-            out = io.StringIO()
-            call_command("compliance", code, "--by-unit", stdout=out)
-            found[code] = out.getvalue()
-        return found
-
-    before = outputs()
-    lai_chau()
-    call_command("verify_totals", stdout=io.StringIO())
-    assert outputs() == before
-    assert "Thị trấn Phong Thổ" in before["2024"]
-
-
 def test_an_address_names_the_unit_carrying_the_code_in_its_period(both_years, client):
     reviewer = make_user("tinh", Role.REVIEWER, unit=both_years["province"])
     client.force_login(reviewer)
