@@ -15,7 +15,7 @@ from milestones.models import Milestone, MilestoneRecord
 from milestones.selectors import milestone_board, milestones_of
 from milestones.services import milestone_record, milestone_review
 from programme.formatting import typed_date
-from programme.selectors import ancestor_ids
+from programme.selectors import counting_programmes
 from reporting.views.dashboards import district_dashboard
 from reporting.views.programmes import switcher
 
@@ -27,7 +27,7 @@ def unit_milestones(request, programme_code, unit_code):
     done (POST)."""
     programme = programme_or_404(request.user, programme_code)
     unit = unit_or_404(request.user, unit_code, year=programme.year)  # 404 for an officer asking for another unit
-    if programme.area_id not in ancestor_ids(unit):  # a unit outside the programme's area
+    if programme not in counting_programmes(unit):  # outside its area, or counted by an inner area's programme
         raise Http404
     errors, posted = {}, {}
     if request.method == "POST":

@@ -248,3 +248,16 @@ def test_no_one_else_may_fill_the_communes_report(nested, client):
     client.force_login(make_user("thamdinh_tinh", Role.REVIEWER, unit=nested["province"]))
     response = client.get(address, {"tong-hop": "xa-a-2026"})
     assert response.status_code == 302 and "tong-hop" not in response["Location"]
+
+
+def test_a_body_under_an_inner_area_has_no_page_in_the_outer_programme(nested, client):
+    reviewer = make_user("tinh-trang", Role.REVIEWER, unit=nested["province"])
+    client.force_login(reviewer)
+    outer, inner = nested["outer"].code, nested["inner"].code
+    body = nested["bodies"][0].code
+    assert client.get(reverse("unit_dashboard", args=[inner, body])).status_code == 200
+    assert client.get(reverse("unit_dashboard", args=[outer, body])).status_code == 404
+    assert client.get(reverse("unit_dashboard", args=[outer, "XA-A"])).status_code == 200  # the commune itself
+    assert client.get(reverse("unit_dashboard", args=[outer, "XA-B-1"])).status_code == 200  # no inner programme
+    assert client.get(reverse("unit_milestones", args=[outer, body])).status_code == 404
+    assert client.get(reverse("unit_milestones", args=[inner, body])).status_code == 200

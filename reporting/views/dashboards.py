@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from accounts.permissions import Action, may, programme_or_404, require_or_404, unit_or_404
 from followup.reminders import latest_reminders, urge_period
 from programme.models import Target
-from programme.selectors import ancestor_ids
+from programme.selectors import counting_programmes
 from reporting.selectors import dashboards as boards
 from reporting.selectors.drilldown import target_dashboard as target_board
 from reporting.selectors.drilldown import unit_dashboard as unit_board
@@ -120,7 +120,7 @@ def completeness(request, programme):
 def unit_dashboard(request, programme_code, unit_code):
     programme = programme_or_404(request.user, programme_code)
     unit = unit_or_404(request.user, unit_code, year=programme.year)  # 404 for an officer asking for another unit
-    if programme.area_id not in ancestor_ids(unit):  # a unit outside the programme's area
+    if programme not in counting_programmes(unit):  # outside its area, or counted by an inner area's programme
         raise Http404
     district = may(request.user, Action.VIEW_DISTRICT, programme)
     report_view = "report" if may(request.user, Action.EDIT_REPORT, unit) else "review"
