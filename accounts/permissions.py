@@ -23,12 +23,12 @@ from functools import wraps
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from programme import tree
 from programme.models import Programme, Unit
-from programme.selectors import in_years_of
+from programme.selectors import programmes_taking_part
 
 SUBMIT_REPORT = "reporting.submit_report"
 REVIEW_REPORT = "reporting.review_report"
@@ -68,10 +68,16 @@ def _district_sees(user, programme: Programme | None) -> bool:
 
 
 def _reports_in(user, programme: Programme) -> bool:
-    """The officer's unit reports in the programme: its area is above the unit, and the unit existed in the
-    programme's year (a unit closed in 2025 does not see the 2026 programmes; its own stay readable)."""
+    """The officer's unit takes part in the programme (``programmes_taking_part``): the programme counts it (its
+    area is above the unit, with no inner area's programme of the year between: a commune's body reports to the
+    commune's programme only) in a year the unit existed (a unit closed in 2025 does not see the 2026 programmes;
+    its own stay readable). One query."""
     unit = user.unit if getattr(user, "unit_id", None) else None
-    return unit is not None and programme.area_id in tree.ids_of(unit.path)[:-1] and unit.exists_in_year(programme.year)
+    return (
+        unit is not None
+        and programme.area_id in tree.ids_of(unit.path)[:-1]
+        and programme in programmes_taking_part(unit)
+    )
 
 
 def _programme_visible(user, programme: Programme) -> bool:
@@ -191,10 +197,7 @@ def visible_programmes(user) -> QuerySet:
             return programmes.none()
         return programmes.filter(tree.runs_through(user.unit_id, "area__"))  # the area is the unit or under it
     if user.has_perm(SUBMIT_REPORT) and getattr(user, "unit_id", None):
-        unit_under_area = Unit.objects.filter(pk=user.unit_id, path__startswith=OuterRef("area__path")).exclude(
-            pk=OuterRef("area_id")
-        )
-        return programmes.filter(Exists(unit_under_area), in_years_of(user.unit))  # as ``_reports_in`` asks
+        return programmes.filter(pk__in=[programme.pk for programme in programmes_taking_part(user.unit)])
     return programmes.none()
 
 

@@ -272,14 +272,6 @@ def programmes_taking_part(unit: Unit) -> list[Programme]:
     return [programme for programme in counting_programmes(unit) if unit.exists_in_year(programme.year)]
 
 
-def in_years_of(unit: Unit, prefix: str = "") -> Q:
-    """The programmes (``prefix`` leads to them) of a year in which the unit existed (``Unit.exists_in_year``): a
-    unit closed in 2025 takes no part in the 2026 programmes."""
-    first, last = unit.years
-    years = Q(**{f"{prefix}year__gte": first}) if first is not None else Q()
-    return years & Q(**{f"{prefix}year__lte": last}) if last is not None else years
-
-
 # The "Dân vận khéo" register --------------------------------------------------------------------------------
 
 REGISTER_SOURCES = (Target.Source.MODELS_REGISTERED, Target.Source.MODELS_RECOGNISED)
