@@ -69,17 +69,21 @@ def _ban_report(period: Period) -> bytes:
     space = workspace(period, events=0)
     ban = "Ban Dân vận Huyện ủy"
     phrase = period.name[:1].lower() + period.name[1:]
-    closing = closing_texts(rng, outlook=period.outlook)
+    closing = closing_texts(rng, outlook=period.outlook, year=period.programme.year)
     texts = {
         "opening": space.texts["opening"],
-        "people": group_text(rng, 1, unit=ban, period=phrase),
-        "strengths": "Tỷ lệ đảng ủy tổ chức đối thoại đạt {{MT1}}; " + group_text(rng, 3, unit=ban, period=phrase),
+        "people": group_text(rng, 1, unit=ban, period=phrase, year=period.programme.year),
+        "strengths": "Tỷ lệ đảng ủy tổ chức đối thoại đạt {{MT1}}; "
+        + group_text(rng, 3, unit=ban, period=phrase, year=period.programme.year),
         "shortcomings": closing["shortcomings"],
-        "causes": group_text(rng, 2, unit=ban, period=phrase),
+        "causes": group_text(rng, 2, unit=ban, period=phrase, year=period.programme.year),
         "next_steps": closing["next_steps"],
         "proposals": closing["proposals"],
     }
-    sections = {group: group_text(rng, group.number, unit=ban, period=phrase) for group in space.groups}
+    sections = {
+        group: group_text(rng, group.number, unit=ban, period=phrase, year=period.programme.year)
+        for group in space.groups
+    }
     area = period.programme.area
     reviewer = make_user("bandanvan-in", Role.REVIEWER, unit=area)
     draft = Draft(texts=texts, sections=sections, number="12", issued_on=SIGNED, recipients="")
