@@ -141,7 +141,11 @@ def unit_dashboard(unit: Unit, programme: Programme, *, approved_only: bool = Fa
 
 def predecessor_figures(unit: Unit, targets: list[Target], *, approved_only: bool) -> Predecessors | None:
     """``Predecessors`` of the unit for those targets, or None for a unit that has none. Four queries
-    (predecessors, the programmes over them and their periods, their figures), whatever their number."""
+    (predecessors, the programmes over them and their periods, their figures), whatever their number; none for
+    a unit with no opening day, which has no predecessors (the day of a merger is the successor's opening day,
+    and the admin asks for it)."""
+    if unit.opened_on is None:
+        return None
     before = list(unit.predecessors.select_related("kind").order_by("order", "code"))
     if not before:
         return None
