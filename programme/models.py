@@ -149,8 +149,16 @@ class UnitKind(models.Model):
 
 def exists_between(opened_on: datetime.date | None, closed_on: datetime.date | None, day: datetime.date) -> bool:
     """Whether a unit open from ``opened_on`` (included) until ``closed_on`` (excluded: the first day it no longer
-    exists) exists on ``day``; ``programme.selectors.exists_on`` says the same in SQL."""
+    exists) exists on ``day``; ``exists_on`` below says the same in SQL."""
     return (opened_on is None or opened_on <= day) and (closed_on is None or day < closed_on)
+
+
+def exists_on(day: datetime.date | models.F, prefix: str = "") -> Q:
+    """The units (``prefix`` leads to them) that exist on ``day``, a date or a period's end in the query:
+    ``exists_between`` in SQL."""
+    return (Q(**{f"{prefix}opened_on__isnull": True}) | Q(**{f"{prefix}opened_on__lte": day})) & (
+        Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": day})
+    )
 
 
 # Sent in the transaction of every write of units that may change who is expected to report (``Unit.save`` and
@@ -204,15 +212,12 @@ class UnitQuerySet(models.QuerySet):
         day every unit that ever carried it (codes are reused: 03549 is Thị trấn Phong Thổ until 30/6/2025 and
         Xã Phong Thổ from 1/7/2025)."""
         units = self.filter(code=code)
-        if on is None:
-            return units
-        return units.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=on)).filter(
-            Q(closed_on__isnull=True) | Q(closed_on__gt=on)
-        )
+        return units if on is None else units.filter(exists_on(on))
 
     def coded_in_year(self, code: str, year: int | None = None) -> "UnitQuerySet":
-        """The units of that code that existed in ``year`` (without one: ever), the last opened first: a
-        programme's pages name its units by code, and in the year of a merger the successor is meant."""
+        """The units of that code that existed in ``year`` (without one: ever; ``Unit.exists_in_year`` in SQL),
+        the last opened first: a programme's pages name its units by code, and in the year of a merger the
+        successor is meant."""
         units = self.filter(code=code)
         if year is not None:
             units = units.filter(
@@ -266,7 +271,8 @@ class Unit(models.Model):
     )
     order = models.PositiveIntegerField("thứ tự", default=0)
     # A merger gives a unit several predecessors, a split a unit several successors; the day of the change is the
-    # successor's opening day. Their figures are shown on its page and summed beside its own (``programme.lineage``).
+    # successor's opening day. Their figures are shown on its page (``reporting.selectors.drilldown``) and summed
+    # beside its own in the year-over-year view.
     predecessors = models.ManyToManyField(
         "self",
         symmetrical=False,

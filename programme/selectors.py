@@ -24,6 +24,7 @@ from programme.models import (
     UnitKind,
     ValidationRule,
     exists_between,
+    exists_on,
 )
 from programme.validation import Rule
 
@@ -175,14 +176,6 @@ def counting_programmes(unit: Unit, programmes: Iterable[Programme] | None = Non
 
     counting = [programme for programme in above if not inner_between(programme)]
     return sorted(counting, key=lambda programme: (-programme.year, programme.code))
-
-
-def exists_on(day: datetime.date | F, prefix: str = "") -> Q:
-    """The units (``prefix`` leads to them) that exist on ``day``, a date or a period's end in the query:
-    ``exists_between`` in SQL."""
-    return (Q(**{f"{prefix}opened_on__isnull": True}) | Q(**{f"{prefix}opened_on__lte": day})) & (
-        Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": day})
-    )
 
 
 def area_units(programme: Programme, *, on: datetime.date) -> list[UnitInfo]:
