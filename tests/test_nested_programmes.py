@@ -41,7 +41,7 @@ START, END = datetime.date(2026, 1, 1), datetime.date(2026, 6, 30)
 def half_year(programme):
     return PeriodFactory(
         programme=programme,
-        code=f"{programme.code}-6t",
+        code="2026S1",
         kind__code="half",
         name="6 tháng đầu năm 2026",
         short_name="6 tháng",
