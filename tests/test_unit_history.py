@@ -172,6 +172,21 @@ def test_an_address_names_the_unit_carrying_the_code_in_its_period(both_years, c
         assert old_review.context["page"].sheet.unit.opened_on is None
 
 
+def test_an_officer_opens_the_report_of_the_unit_carrying_the_code_in_the_period(both_years, client):
+    town = unit("03549", datetime.date(2024, 12, 31))
+    client.force_login(make_user("thitran", Role.OFFICER, unit=town))
+    half = Period.objects.get(programme=both_years["2024"], code="2024S1")
+    response = client.get(reverse("report", args=[half.id, "03549"]))
+    assert response.status_code == 200 and response.context["sheet"].unit == town
+    history = client.get(reverse("report_history", args=[half.id, "03549"]))
+    assert history.status_code == 200 and history.context["sheet"].unit == town
+    commune = unit("03549", MERGER)
+    client.force_login(make_user("xaphongtho", Role.OFFICER, unit=commune))
+    annual26 = Period.objects.get(programme=both_years["2026"], code="2026")
+    assert client.get(reverse("report", args=[annual26.id, "03549"])).context["sheet"].unit == commune
+    assert client.get(reverse("report", args=[half.id, "03549"])).status_code == 404  # the town's, not its own
+
+
 def test_import_values_takes_the_unit_of_the_period(both_years, tmp_path):
     annual26 = Period.objects.get(programme=both_years["2026"], code="2026")
     path = tmp_path / "values.csv"

@@ -19,8 +19,8 @@ COMPILED_PARAMETER = "tong-hop"  # ?tong-hop=<programme code>: the form filled f
 
 
 def unit_and_period(user, period_id, unit_code):
-    unit = unit_or_404(user, unit_code)
     period = report_period(period_id)
+    unit = unit_or_404(user, unit_code, on=period.end)  # the unit carrying the code when the period ends
     if not reports_under(unit, period.programme, on=period.end):
         raise Http404  # the unit does not report under this period's programme
     return unit, period
