@@ -95,7 +95,7 @@ class UnitDashboard:
     rows: list[UnitSeries]
     register: UnitRegister
     history: list[PeriodStatus]
-    predecessors: Predecessors | None = None
+    predecessors: Predecessors | None  # None: a unit with no predecessors
 
 
 def unit_dashboard(unit: Unit, programme: Programme, *, approved_only: bool = False) -> UnitDashboard:
@@ -134,9 +134,8 @@ def unit_dashboard(unit: Unit, programme: Programme, *, approved_only: bool = Fa
             result = compliance.unit_result(rule, figure, annual_period=period.is_annual) if figure else None
             cells.append(UnitCell(period, applies=True, result=result))
         rows.append(UnitSeries(target, cells))
-    board = UnitDashboard(unit, programme, periods, approved_only, rows, register, history)
-    board.predecessors = predecessor_figures(unit, targets, approved_only=approved_only)
-    return board
+    predecessors = predecessor_figures(unit, targets, approved_only=approved_only)
+    return UnitDashboard(unit, programme, periods, approved_only, rows, register, history, predecessors)
 
 
 def predecessor_figures(unit: Unit, targets: list[Target], *, approved_only: bool) -> Predecessors | None:
