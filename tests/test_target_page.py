@@ -122,27 +122,27 @@ def standings(rows) -> list[tuple]:
 
 
 @pytest.mark.parametrize("seed", [0, 1])
-@pytest.mark.parametrize("approved_only", [False, True])
-def test_the_page_shows_what_reading_every_unit_showed(db, seed, approved_only):
+def test_the_page_shows_what_reading_every_unit_showed(db, seed):
     target, periods, period = deep_district(seed)
-    old = old_target_page(target, period, approved_only=approved_only)
-    assert len(old["ranked"]) > 2 * drilldown.CHART_ENDS  # both ends charted
+    for approved_only in (False, True):
+        old = old_target_page(target, period, approved_only=approved_only)
+        assert len(old["ranked"]) > 2 * drilldown.CHART_ENDS  # both ends charted
 
-    def board(page):
-        return drilldown.target_dashboard(
-            target, periods=periods, period=period, approved_only=approved_only, page=page
-        )
+        def board(page, approved_only=approved_only):
+            return drilldown.target_dashboard(
+                target, periods=periods, period=period, approved_only=approved_only, page=page
+            )
 
-    first = board(1)
-    assert first.result == old["result"]
-    assert codes(first.missing) == codes(old["missing"])
-    assert codes(first.not_applicable) == codes(old["not_applicable"])
-    assert standings(first.needs_help) == standings(old["needs_help"])
-    assert first.needing_help == old["needing_help"]
-    assert [(chart.title, chart.svg) for chart in first.charts] == old["charts"]
-    shown = [row for number in first.page.paginator.page_range for row in board(number).page]
-    assert standings(shown) == standings(old["ranked"])
-    assert [row.gap for row in shown] == [row.gap for row in old["ranked"]]
+        first = board(1)
+        assert first.result == old["result"], approved_only
+        assert codes(first.missing) == codes(old["missing"])
+        assert codes(first.not_applicable) == codes(old["not_applicable"])
+        assert standings(first.needs_help) == standings(old["needs_help"])
+        assert first.needing_help == old["needing_help"]
+        assert [(chart.title, chart.svg) for chart in first.charts] == old["charts"]
+        shown = [row for number in first.page.paginator.page_range for row in board(number).page]
+        assert standings(shown) == standings(old["ranked"])
+        assert [row.gap for row in shown] == [row.gap for row in old["ranked"]]
 
 
 def test_ties_across_a_page_break_follow_the_tree(db):
@@ -163,7 +163,7 @@ def flat_district(n_units: int):
     return target, periods
 
 
-def test_the_page_reads_the_same_rows_for_60_and_600_units(client, db, monkeypatch):
+def test_the_page_reads_the_same_rows_for_60_and_160_units(client, db, monkeypatch):
     reviewer = make_user("thamdinh", Role.REVIEWER)
     client.force_login(reviewer)
     made = []
@@ -187,11 +187,11 @@ def test_the_page_reads_the_same_rows_for_60_and_600_units(client, db, monkeypat
         return len(queries), len(made), response.context["board"]
 
     small_queries, small_rows, _ = read(60)
-    large_queries, large_rows, large = read(600)
+    large_queries, large_rows, large = read(160)
     assert small_queries == large_queries
     assert small_rows == 60  # the chart shows all 60 (the help list among them, and page 2)
     assert large_rows == 30 + 30 + 50  # the chart's lowest and highest, page 2
-    assert large.page.paginator.count == 600 and [row.rank for row in large.page] == list(range(51, 101))
+    assert large.page.paginator.count == 160 and [row.rank for row in large.page] == list(range(51, 101))
 
 
 @pytest.mark.parametrize(
