@@ -25,6 +25,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from programme import tree
 from programme.models import Programme, Unit
@@ -42,6 +43,12 @@ MANAGE_USERS = "accounts.change_user"
 def _own_unit(user, unit: Unit | None) -> bool:
     unit_id = getattr(user, "unit_id", None)
     return unit is not None and unit_id is not None and unit_id == unit.pk
+
+
+def _own_open_unit(user, unit: Unit | None) -> bool:
+    """The user's own unit, while it exists: a unit closed (merged, split or dissolved) keeps its reports as
+    history, which its officer reads and no longer changes."""
+    return _own_unit(user, unit) and not unit.closed_by(timezone.localdate())
 
 
 def _administrator(user) -> bool:
@@ -104,7 +111,10 @@ class Action(Enum):
             or (user.has_perm(SUBMIT_REPORT) and _own_unit(user, unit))
         ),
     )
-    EDIT_REPORT = (Unit, lambda user, unit: user.has_perm(SUBMIT_REPORT) and _own_unit(user, unit))
+    # Writing the own unit's reports (and its milestones, its signed documents): while the unit exists
+    EDIT_REPORT = (Unit, lambda user, unit: user.has_perm(SUBMIT_REPORT) and _own_open_unit(user, unit))
+    # Reading them on the report's own page, also once the unit is closed (read-only then)
+    READ_OWN_REPORT = (Unit, lambda user, unit: user.has_perm(SUBMIT_REPORT) and _own_unit(user, unit))
     REVIEW = (None, lambda user, unit: user.has_perm(REVIEW_REPORT))
     # Reviewing this unit's reports (approving, returning, reopening, confirming its milestones): the reviewers
     # whose unit is above it, who are also those told of its submissions (``reviewers_of``)
@@ -138,7 +148,7 @@ class Action(Enum):
         Unit,
         lambda user, unit: (
             (user.has_perm(RECOGNISE_MODELS) and _under_own(user, unit))
-            or (user.has_perm(REGISTER_MODELS) and _own_unit(user, unit))
+            or (user.has_perm(REGISTER_MODELS) and _own_open_unit(user, unit))
         ),
     )
     RECOGNISE_MODEL = (UNIT_OR_NOTHING, lambda user, unit: user.has_perm(RECOGNISE_MODELS) and _in_scope(user, unit))

@@ -333,6 +333,11 @@ class Unit(models.Model):
     def is_active_on(self, day: datetime.date) -> bool:
         return exists_between(self.opened_on, self.closed_on, day)
 
+    def closed_by(self, day: datetime.date) -> bool:
+        """Whether the unit has ended by ``day`` (its ``closed_on`` is the first day it no longer exists): its
+        reports are history from then on."""
+        return self.closed_on is not None and self.closed_on <= day
+
     @property
     def years(self) -> tuple[int | None, int | None]:
         """The first and last years in which the unit existed (None: open-ended): the programmes it takes part

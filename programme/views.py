@@ -38,6 +38,9 @@ def register(request):
 
 def _unit_page(request):
     unit = request.user.unit
+    may_register = may(request.user, Action.REGISTER_MODEL, unit)  # not once the unit is closed
+    if request.method == "POST" and not may_register:
+        raise PermissionDenied
     programme = current_programme(unit)
     year = programme.year if programme else timezone.localdate().year
     form = ExemplaryModelForm(
@@ -51,7 +54,7 @@ def _unit_page(request):
         else:
             messages.success(request, f"Đã đăng ký mô hình “{model.name}” năm {model.year}.")
             return redirect("register")
-    context = {"register": unit_register(unit, programme, year=year), "form": form}
+    context = {"register": unit_register(unit, programme, year=year), "form": form, "may_register": may_register}
     return render(request, "programme/register_unit.html", context)
 
 

@@ -1,9 +1,11 @@
 """Builders of test state. Reports are made through the real services, never by writing rows directly."""
 
 import datetime
+import json
 from decimal import Decimal
 
 import factory
+from django.conf import settings
 from django.contrib.auth.models import Group
 
 from accounts.models import User
@@ -186,3 +188,28 @@ def work_in(user: User, unit: Unit) -> None:
     """Move ``user`` to ``unit``: a reviewer or a leader sees the units under their own (accounts.permissions)."""
     user.unit = unit
     user.save(update_fields=["unit"])
+
+
+# The suite's Phong Thổ (the ``phong_tho`` fixture) is the district of 2024, as its units worked until the reform
+# closed them on 1 July 2025 (the shipped fixture says so): the tests of that year act as its officers did then,
+# when their reports could still be written. The tests of the reform close them as the fixture does, or load it.
+REFORM = datetime.date(2025, 7, 1)
+
+
+def close_as_shipped() -> None:
+    """Close Phong Thổ's units on 1 July 2025, as the shipped fixture has them."""
+    shipped = json.loads((settings.BASE_DIR / "fixtures" / "units_phong_tho.json").read_text(encoding="utf-8"))
+    closed = {
+        row["fields"]["code"] for row in shipped if row["model"] == "programme.unit" and row["fields"]["closed_on"]
+    }
+    for unit in Unit.objects.filter(code__in=closed, opened_on__isnull=True, closed_on__isnull=True):
+        unit.closed_on = REFORM
+        unit.save(update_fields=["closed_on"])
+
+
+def as_in_2024() -> None:
+    """Phong Thổ's units open again, as they were in 2024, in a world loaded from the shipped files: what the
+    ``phong_tho`` fixture gives, for the tests whose officers write their 2024 reports."""
+    for unit in Unit.objects.filter(closed_on=REFORM, opened_on__isnull=True):
+        unit.closed_on = None
+        unit.save(update_fields=["closed_on"])

@@ -43,7 +43,7 @@ from reporting.totals import totals_refresh
 from reporting.workbook import SHEET_TITLE, build_template
 from synthesis.models import PeriodReport, PeriodReportEvent, SignedPeriodReport
 from tests.addresses import programme_reverse
-from tests.factories import PeriodFactory, ProgrammeFactory, TargetFactory, UnitFactory, make_user
+from tests.factories import PeriodFactory, ProgrammeFactory, TargetFactory, UnitFactory, as_in_2024, make_user
 from tests.surfaces import fetched
 from tests.test_error_pages import assert_error_page
 
@@ -324,6 +324,7 @@ def _filled_template(unit: Unit, period: Period) -> bytes:
 
 def _build_world() -> World:
     call_command("loaddata", "units_phong_tho", "programme_2024", "milestones_2024", verbosity=0)
+    as_in_2024()  # its officers write their reports (a closed unit's: tests/test_closed_units.py)
     totals_refresh()  # what ``verify_totals`` does after ``loaddata``
     unit_a, unit_b = Unit.objects.get(code="03549"), Unit.objects.get(code="03490")
     periods = {p.code: p for p in Period.objects.select_related("programme__area")}

@@ -31,7 +31,7 @@ from synthesis.models import PeriodReportEvent
 from synthesis.selectors import workspace
 from synthesis.services import Draft, period_report_save
 from tests.conftest import DEFAULT_FIXTURES
-from tests.factories import make_user
+from tests.factories import as_in_2024, make_user
 from tests.test_official_report import file_report
 
 pytestmark = [
@@ -139,6 +139,7 @@ def printed(django_db_setup, django_db_blocker, tmp_path_factory):
             transaction.set_rollback(True)
         with transaction.atomic():
             call_command("loaddata", *DEFAULT_FIXTURES, verbosity=0)
+            as_in_2024()  # the town's officer files its 2024 report
             totals_refresh()
             period = Period.objects.select_related("programme__area").get(code="2024")
             town = Unit.objects.select_related("kind__document_style", "document__style", "parent").get(code="03549")

@@ -2,6 +2,7 @@
 table written out by hand; the helpers refuse as the pages do (404 for a unit, 403 for an action); and no other
 module or template asks for a permission itself."""
 
+import datetime
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.utils import timezone
 
 from accounts.permissions import Action, UserMay, may, require, require_or_404, required, unit_or_404
 from accounts.roles import Role
@@ -31,6 +33,7 @@ TABLE = """
     action                  officer:own officer:other nounit:own reviewer:own reviewer:other leader:own leader:other admin:own admin:other anonymous:own
     VIEW_UNIT               y           n             n          y            n              y          n            y         y           n
     EDIT_REPORT             y           n             n          n            n              n          n            n         n           n
+    READ_OWN_REPORT         y           n             n          n            n              n          n            n         n           n
     REGISTER_MODEL          y           n             n          y            n              n          n            y         y           n
     REVIEW                  n           n             n          y            y              n          n            y         y           n
     REVIEW_UNIT             n           n             n          y            n              n          n            y         y           n
@@ -95,6 +98,24 @@ def test_who_may_do_what(users, commune, phong_tho, action):
         expected.append((role, which, allowed))
         answered.append((role, which, answer))
     assert answered == expected
+
+
+@pytest.mark.parametrize(
+    ("closed_on", "writes"), [(-1, False), (0, False), (1, True)], ids=["closed-yesterday", "closed-today", "tomorrow"]
+)
+def test_the_officer_of_a_closed_unit_reads_its_history_and_changes_nothing(
+    officer, commune, phong_tho, closed_on, writes
+):
+    """``closed_on`` is the first day the unit no longer exists: from that day its officer reads what it reported
+    and writes nothing (reports, milestones, signed documents, models), until the day before it still may."""
+    commune.closed_on = timezone.localdate() + datetime.timedelta(days=closed_on)
+    commune.save(update_fields=["closed_on"])
+    officer.unit.refresh_from_db()
+    assert may(officer, Action.VIEW_PROGRAMME, phong_tho)  # the 2024 programme: a year the unit existed
+    for action in (Action.VIEW_UNIT, Action.READ_OWN_REPORT):
+        assert may(officer, action, commune), action
+    for action in (Action.EDIT_REPORT, Action.ATTACH_SIGNED, Action.REGISTER_MODEL):
+        assert may(officer, action, commune) is writes, action
 
 
 def test_an_action_is_asked_with_a_unit_exactly_when_it_needs_one(officer, commune):

@@ -22,6 +22,7 @@ from programme.models import (
 )
 from programme.selectors import reporting_units
 from reporting.models import Narrative, Submission, Value
+from tests.factories import close_as_shipped
 
 MERGER = datetime.date(2025, 7, 1)
 PROVINCE, COMMUNE, DISTRICT = "lai-chau-2026", "xa-khong-lao-2026", "phong-tho-2024"
@@ -33,6 +34,13 @@ TODAY = "2026-11-15"  # the demo's today: the 9-month reports of 2026 are due, t
 def load_2026():
     call_command("loaddata", *TRYOUT_2026, verbosity=0)
     call_command("verify_totals", stdout=io.StringIO())
+
+
+@pytest.fixture
+def phong_tho(phong_tho):
+    """Phong Thổ after the reform, its units closed on 1 July 2025 as the shipped fixture has them."""
+    close_as_shipped()
+    return phong_tho
 
 
 def snapshot():

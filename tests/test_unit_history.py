@@ -18,9 +18,16 @@ from programme.copying import copy_plan, copy_programme
 from programme.models import Period, Programme, Target, Unit
 from reporting.services import Figures, submission_import
 from tests.conftest import DEFAULT_FIXTURES
-from tests.factories import UnitFactory, make_user
+from tests.factories import UnitFactory, close_as_shipped, make_user
 
 MERGER = datetime.date(2025, 7, 1)
+
+
+@pytest.fixture
+def phong_tho(phong_tho):
+    """Phong Thổ after the reform, its units closed on 1 July 2025 as the shipped fixture has them."""
+    close_as_shipped()
+    return phong_tho
 
 
 def lai_chau():

@@ -26,6 +26,7 @@ class PeriodStatus:
     period: Period
     submission: Submission | None
     today: datetime.date
+    closed: bool = False  # the unit has ended: what it did not file, it never will
 
     @property
     def status_label(self) -> str:
@@ -52,6 +53,8 @@ class PeriodStatus:
         """How the due date stands: "Còn 5 ngày", "Quá hạn 3 ngày", or whether the report came on time."""
         if not self.is_open:
             return "Nộp muộn" if self.submission.is_late else "Nộp đúng hạn"
+        if self.closed:
+            return "Không nộp (đơn vị đã thôi hoạt động)"
         if self.days_left > 0:
             return f"Còn {self.days_left} ngày"
         if self.days_left == 0:
@@ -64,7 +67,8 @@ def unit_periods(unit, programme) -> list[PeriodStatus]:
     periods = list(programme.periods.order_by("end"))
     submissions = {s.period_id: s for s in Submission.objects.filter(unit=unit, period__in=periods)}
     today = timezone.localdate()
-    return [PeriodStatus(period, submissions.get(period.id), today) for period in periods]
+    closed = unit.closed_by(today)
+    return [PeriodStatus(period, submissions.get(period.id), today, closed) for period in periods]
 
 
 @dataclass(frozen=True)

@@ -123,7 +123,7 @@ def unit_dashboard(request, programme_code, unit_code):
     if programme not in counting_programmes(unit):  # outside its area, or counted by an inner area's programme
         raise Http404
     district = may(request.user, Action.VIEW_DISTRICT, programme)
-    report_view = "report" if may(request.user, Action.EDIT_REPORT, unit) else "review"
+    report_view = "report" if may(request.user, Action.READ_OWN_REPORT, unit) else "review"
 
     def build():
         board = unit_board(unit, programme, approved_only=approved_only(request))

@@ -25,6 +25,7 @@ def home(request):
         context["programme"] = programmes[0] if programmes else None
         context["programmes"] = programmes
         context["periods"] = [row for programme in programmes for row in unit_periods(user.unit, programme)]
+        context["closed"] = not may(user, Action.EDIT_REPORT, user.unit)  # its history, read-only
     elif role is not None and may(user, Action.VIEW_DISTRICT):
         programme = visible_programmes(user).first()  # the newest the user may see
         context["programme"] = programme

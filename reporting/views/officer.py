@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
@@ -29,10 +30,13 @@ def unit_and_period(user, period_id, unit_code):
 @login_required
 def report(request, period_id, unit_code):
     unit, period = unit_and_period(request.user, period_id, unit_code)
-    if not may(request.user, Action.EDIT_REPORT, unit):
+    if not may(request.user, Action.READ_OWN_REPORT, unit):
         return redirect("review", period_id=period.id, unit_code=unit.code)
+    writable = may(request.user, Action.EDIT_REPORT, unit)  # not once the unit is closed: its history, read-only
+    if request.method == "POST" and not writable:
+        raise PermissionDenied
     sheet = report_sheet(unit, period)
-    editable = sheet.submission is None or sheet.submission.status in EDITABLE
+    editable = writable and (sheet.submission is None or sheet.submission.status in EDITABLE)
     sources = compiled_sources(unit, period) if editable else []
     fill_from = None
     if request.method == "GET" and (code := request.GET.get(COMPILED_PARAMETER)):
@@ -84,6 +88,7 @@ def report(request, period_id, unit_code):
             "sheet": sheet,
             "form": form,
             "editable": editable,
+            "closed": not writable,
             "conflict": conflict,
             "events": report_history_events(sheet.submission),
             "sources": sources,
