@@ -61,6 +61,8 @@ def unit_milestones(request, programme_code, unit_code):
         "switcher": switcher(request, programme),
         "rows": rows,
         "may_record": may(request.user, Action.EDIT_REPORT, unit),
+        # its own officer, once the unit is closed: told why nothing can be recorded
+        "closed": may(request.user, Action.READ_OWN_REPORT, unit) and not may(request.user, Action.EDIT_REPORT, unit),
         "errors": errors,
         "posted": posted,
     }

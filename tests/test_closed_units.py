@@ -43,6 +43,7 @@ def history(client, officer, commune, phong_tho):
 def test_the_officer_reads_the_closed_units_reports_and_is_told_why_nothing_can_be_changed(client, commune, history):
     home = client.get(reverse("home")).text
     assert 'id="closed-unit"' in home and "đã thôi hoạt động từ ngày 01/07/2025" in home
+    assert "không ghi thêm hay sửa được nữa" in home
     assert "Không nộp (đơn vị đã thôi hoạt động)" in home and "Quá hạn" not in home  # never filed, not late still
     for code in ("2024S1", "2024Q1"):
         page = client.get(reverse("report", args=[history[code].id, commune.code]))
@@ -54,6 +55,8 @@ def test_the_officer_reads_the_closed_units_reports_and_is_told_why_nothing_can_
     assert draft.context["sheet"].submission.status == Submission.Status.DRAFT  # kept as it was typed
     board = client.get(programme_reverse("unit_dashboard", args=[commune.code])).text
     assert reverse("report", args=[history["2024Q1"].id, commune.code]) in board  # its own page, not the Ban's
+    milestones = client.get(programme_reverse("unit_milestones", args=[commune.code])).text
+    assert 'id="closed-unit"' in milestones and 'name="done_on"' not in milestones
     register = client.get(reverse("register"))
     assert register.status_code == 200 and 'id="closed-unit"' in register.text and 'id="dang-ky"' not in register.text
 
