@@ -80,15 +80,15 @@ MIGRATION_MADE = (PeriodKind, ModelField, RecognitionLevel)
 
 @pytest.fixture(autouse=True)
 def province_lists(request):
-    """The register's fields and levels, as every database has them from its migration: made again when a test
-    before this one emptied the database (``transactional_db``)."""
+    """The lists a migration makes (the period kinds, the register's fields and levels), as every database has
+    them: made again when a test before this one, on this worker, emptied the database (``transactional_db``)."""
     if "_django_db_helper" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
         return
     request.getfixturevalue("_django_db_helper")
     if not RecognitionLevel.objects.exists():
         rows = request.getfixturevalue("fixture_rows")
-        for model in (ModelField, RecognitionLevel):
-            model.objects.bulk_create(model(**row) for row in rows[model])
+        for model in MIGRATION_MADE:
+            model.objects.bulk_create((model(**row) for row in rows[model]), ignore_conflicts=True)
 
 
 @pytest.fixture(scope="session")

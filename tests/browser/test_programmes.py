@@ -13,11 +13,12 @@ from programme.copying import copy_plan, copy_programme
 from programme.models import Period, Target, Unit
 from reporting.services import Figures, submission_import
 from tests.browser.conftest import log_in
-from tests.factories import make_user
+from tests.factories import close_as_shipped, make_user
 
 
 @pytest.fixture
 def two_years(phong_tho):
+    close_as_shipped()  # the reform ended Phong Thổ's units on the day Lai Châu's communes began
     call_command("loaddata", "units_lai_chau_2025", verbosity=0)
     province = Unit.objects.get(code="12")
     programme = copy_programme(copy_plan(phong_tho, year=2026, code="lai-chau-2026", area=province))
