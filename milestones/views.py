@@ -55,14 +55,15 @@ def unit_milestones(request, programme_code, unit_code):
             messages.success(request, f"Đã ghi hoàn thành: {milestone.name}. Ban sẽ xem và xác nhận.")
             return redirect("unit_milestones", programme_code=programme.code, unit_code=unit.code)
     rows = milestones_of(unit, programme, today=timezone.localdate())
+    may_record = may(request.user, Action.EDIT_REPORT, unit)
     context = {
         "unit": unit,
         "programme": programme,
         "switcher": switcher(request, programme),
         "rows": rows,
-        "may_record": may(request.user, Action.EDIT_REPORT, unit),
+        "may_record": may_record,
         # its own officer, once the unit is closed: told why nothing can be recorded
-        "closed": may(request.user, Action.READ_OWN_REPORT, unit) and not may(request.user, Action.EDIT_REPORT, unit),
+        "closed": not may_record and may(request.user, Action.READ_OWN_REPORT, unit),
         "errors": errors,
         "posted": posted,
     }

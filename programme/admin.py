@@ -182,7 +182,7 @@ class UnitForm(FrozenFiguresForm):
             elif opened_on is None:
                 self.add_error("opened_on", "Đơn vị có đơn vị tiền thân cần ngày thành lập (ngày sáp nhập, chia tách).")
                 break
-            elif predecessor.closed_on is None or predecessor.closed_on > opened_on:
+            elif not predecessor.closed_by(opened_on):
                 self.add_error(
                     "predecessors",
                     f"{predecessor.name} phải giải thể không muộn hơn ngày thành lập {opened_on:%d/%m/%Y} của đơn "

@@ -336,7 +336,7 @@ class Unit(models.Model):
     def closed_by(self, day: datetime.date) -> bool:
         """Whether the unit has ended by ``day`` (its ``closed_on`` is the first day it no longer exists): its
         reports are history from then on."""
-        return self.closed_on is not None and self.closed_on <= day
+        return not exists_between(None, self.closed_on, day)
 
     @property
     def years(self) -> tuple[int | None, int | None]:
