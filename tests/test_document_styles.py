@@ -105,6 +105,22 @@ def signed(document) -> list[str]:
             ["T/M BAN THƯỜNG VỤ", "CHỦ TỊCH"],
             ["Nơi nhận:", "- Ban Dân vận Huyện ủy (b/c),", "- Lưu VP."],
         ),
+        (  # the Labour Federation: the motto and the state's number, as the Công đoàn's rules write them
+            "109-LDLD",
+            ["LĐLĐ TỈNH LAI CHÂU", "LIÊN ĐOÀN LAO ĐỘNG HUYỆN PHONG THỔ", ""],
+            MOTTO,
+            "Số:      /BC-LĐLĐ",
+            ["TM. BAN THƯỜNG VỤ", "CHỦ TỊCH"],
+            ["Nơi nhận:", "- Ban Dân vận Huyện ủy (b/c);", "- Lưu: VT."],
+        ),
+        (  # the Women's Union: the motto and the state's number, as its published reports have them
+            "109-HLHPN",
+            ["HỘI LHPN TỈNH LAI CHÂU", "HỘI LHPN HUYỆN PHONG THỔ", ""],
+            MOTTO,
+            "Số:      /BC-HPN",
+            ["TM. BAN THƯỜNG VỤ", "CHỦ TỊCH"],
+            ["Nơi nhận:", "- Ban Dân vận Huyện ủy (b/c);", "- Lưu: VT."],
+        ),
     ],
 )
 def test_each_kind_of_body_gets_its_own_document(year, code, left, right, number, signature, received):
