@@ -73,7 +73,7 @@ def seed(*, units: int, officers: int, reviewers: int, leaders: int, log=print) 
         log(f"  {counts} in {time.monotonic() - started:.1f} s")
         _register(programme.year, reporting, rng)
         _fix_register_figures(programme, periods)
-        names = _users(officer_units, reviewers=reviewers, leaders=leaders)
+        names = _users(officer_units, province, reviewers=reviewers, leaders=leaders)
         totals_refresh()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # as autovacuum would have done long before anyone opened a dashboard
@@ -296,13 +296,14 @@ def _fix_register_figures(programme: Programme, periods: list[Period]) -> None:
     Value.objects.bulk_create(values, batch_size=BATCH)
 
 
-def _users(officer_units: list[Unit], *, reviewers: int, leaders: int) -> dict[Role, list[str]]:
-    """Accounts for the load: one officer per officer unit, the reviewers and the leaders, and one account
-    without a role, all with the same password (hashed once: hashing is deliberately slow)."""
+def _users(officer_units: list[Unit], province: Unit, *, reviewers: int, leaders: int) -> dict[Role, list[str]]:
+    """Accounts for the load: one officer per officer unit, the reviewers and the leaders of the province (each
+    works inside their own organisation), and one account without a role, all with the same password (hashed
+    once: hashing is deliberately slow)."""
     password = make_password(PASSWORD)
     people = [(f"tt-canbo-{i}", Role.OFFICER, unit) for i, unit in enumerate(officer_units)]
-    people += [(f"tt-thamdinh-{i}", Role.REVIEWER, None) for i in range(reviewers)]
-    people += [(f"tt-lanhdao-{i}", Role.LEADER, None) for i in range(leaders)]
+    people += [(f"tt-thamdinh-{i}", Role.REVIEWER, province) for i in range(reviewers)]
+    people += [(f"tt-lanhdao-{i}", Role.LEADER, province) for i in range(leaders)]
     users = User.objects.bulk_create(User(username=name, password=password, unit=unit) for name, _, unit in people)
     User.objects.create(username=ROLELESS, password=password)
     groups = {role: Group.objects.get(name=role.label) for role in Role}

@@ -236,6 +236,13 @@ class SubmissionEvent(models.Model):
         return any(not change.get("target") for change in self.changes)
 
 
+# What an area's kept sums say of the units under it, at any depth: some expected units have no figure that
+# counts, or some have a denominator of 0. The pages look for such units only under the areas these select
+# (``reporting.selectors.standing.gap_areas``), which a partial index keeps at hand.
+UNITS_MISSING = Q(units_expected__gt=F("units_reporting") + F("units_not_applicable"))
+UNITS_NOT_APPLICABLE = Q(units_not_applicable__gt=0)
+
+
 class TargetTotals(models.Model):
     """The sums of the counting figures of one target at one period, over every unit under one area (a unit that
     has units of its own, at any level): what an area's figures are, kept by every change that affects them
@@ -268,6 +275,13 @@ class TargetTotals(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["area", "period", "target", "approved_only"], name="target_totals_one_per_area"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["period", "target", "approved_only"],
+                condition=UNITS_MISSING | UNITS_NOT_APPLICABLE,
+                name="target_totals_with_gaps",
             ),
         ]
 

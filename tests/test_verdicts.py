@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from programme.compliance import Status, TargetResult, verdict, verdict_detail
+from programme.formatting import NAMED
 from programme.models import Period, Unit
 from reporting.selectors.compliance import district_compliance
 from reporting.selectors.verdicts import missing_names, verdicts
@@ -21,6 +22,7 @@ from reporting.services import Figures, submission_approve, submission_import
 from tests.addresses import programme_reverse
 from tests.factories import make_district, make_user
 from tests.test_dashboards import card, get, import_rows, period
+from tests.test_target_page import deep_district, old_target_page
 
 DAY = datetime.timedelta(days=1)
 
@@ -130,7 +132,7 @@ def test_approved_only_counts_a_submitted_report_as_missing(loaded, reviewer):
 
 
 @pytest.mark.parametrize("size", [4, 40])
-def test_the_missing_units_are_read_in_one_query_whatever_their_number(db, size):
+def test_the_missing_units_are_read_in_two_queries_whatever_their_number(db, size):
     programme, (q1,), made = make_district(size, periods=(("2024Q1", "quarter", 3),))
     units = list(Unit.objects.filter(parent=programme.area).order_by("order"))
     for unit in units[: size // 2]:
@@ -138,9 +140,26 @@ def test_the_missing_units_are_read_in_one_query_whatever_their_number(db, size)
     report = district_compliance(Period.objects.select_related("programme__area").get(pk=q1.pk))
     with CaptureQueriesContext(connection) as queries:
         told = verdicts(report, today=q1.due + DAY)
-    assert len(queries) == 1
+    assert len(queries) == 2  # the areas with units missing, the units under them
     expected = ", ".join(unit.name for unit in units[size // 2 : size // 2 + 5])
     assert told[made[0].id].text.startswith(f"Chưa đạt ({size // 2}/{size} đơn vị đã báo cáo; chưa báo cáo: {expected}")
     with CaptureQueriesContext(connection) as queries:
         told = verdicts(report, today=q1.due)
     assert len(queries) == 0 and told[made[0].id].provisional
+    for unit in units[size // 2 :]:
+        submission_import(unit=unit, period=q1, figures={target: Figures(1, 2) for target in made})
+    report = district_compliance(Period.objects.select_related("programme__area").get(pk=q1.pk))
+    with CaptureQueriesContext(connection) as queries:
+        told = verdicts(report, today=q1.due + DAY)
+    assert len(queries) == 0 and told[made[0].id].text == "Chưa đạt"  # every unit reported: none to name
+
+
+def test_the_missing_units_named_are_the_first_in_tree_order_at_any_depth(db):
+    """Units are looked for only under the areas whose kept sums count one missing: in a tree of clusters,
+    communes and villages, where an area may miss a single unit, the names are still those of reading every
+    unit (the target page's oracle)."""
+    target, _, period = deep_district(0)
+    for approved_only in (False, True):
+        every = old_target_page(target, period, approved_only=approved_only)["missing"]
+        names = missing_names(period, [target], approved_only=approved_only)
+        assert names.get(target.id, []) == [unit.name for unit in every[:NAMED]], approved_only

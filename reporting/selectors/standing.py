@@ -4,18 +4,20 @@ to. The database filters, ranks and counts; the units of one value, and the unit
 tree order by the kept ``Unit.tree_order`` key. The pairing of units and figures is
 ``reporting.selectors.compliance._paired``'s, in SQL: a unit
 is expected when it lies under the programme's area, is of a reporting kind the target applies to and exists on
-the period's end; its figure counts when its report for the period is counting and the figure is complete."""
+the period's end; its figure counts when its report for the period is counting and the figure is complete. The
+units without a figure are looked for only under the areas whose kept sums (``TargetTotals``) count such units,
+so a province where every unit has reported costs what a district does."""
 
 from dataclasses import dataclass
 from operator import itemgetter
 
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models import BooleanField, CharField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Window
 from django.db.models import Value as V
 from django.db.models.functions import Rank
 
 from programme.models import Period, Target, Unit
 from programme.selectors import UnitInfo, applicable_kind_ids, exists_on, programme_counts
-from reporting.models import Submission, Value
+from reporting.models import UNITS_MISSING, UNITS_NOT_APPLICABLE, Submission, TargetTotals, Value
 from reporting.selectors.ranking import exact_value_order
 
 UNIT_FIELDS = ("id", "code", "name", "kind_id", "kind__name", "parent_id", "order")
@@ -57,6 +59,26 @@ def counting_figures(target: Target, period: Period, *, approved_only: bool) -> 
 
 
 MISSING, NOT_APPLICABLE, ABOVE = "missing", "not applicable", "above"
+GAPS = {MISSING: UNITS_MISSING, NOT_APPLICABLE: UNITS_NOT_APPLICABLE}
+
+
+def gap_areas(period: Period, targets: list[Target], *, approved_only: bool) -> dict[str, set[int]]:
+    """``MISSING`` and ``NOT_APPLICABLE`` → the areas whose kept sums, for one of the targets at the period, count
+    such units under them. A unit without a figure has its parent among the first, as the parent's sums count
+    it; an area whose units have all reported is not read further. One query on the kept rows."""
+    flags = {f"gap_{n}": ExpressionWrapper(gap, output_field=BooleanField()) for n, gap in enumerate(GAPS.values())}
+    rows = TargetTotals.objects.filter(
+        GAPS[MISSING] | GAPS[NOT_APPLICABLE],
+        period=period,
+        target__in=[target.id for target in targets],
+        approved_only=approved_only,
+    )
+    found: dict[str, set[int]] = {what: set() for what in GAPS}
+    for area_id, *gaps in rows.annotate(**flags).values_list("area_id", *flags).order_by():
+        for what, gap in zip(GAPS, gaps, strict=True):
+            if gap:
+                found[what].add(area_id)
+    return found
 
 
 def units_without_value(
@@ -64,16 +86,23 @@ def units_without_value(
 ) -> tuple[list[UnitInfo], list[UnitInfo]]:
     """The units expected to report the target at the period without a figure that counts, and those whose
     figure has a denominator of 0 (the target does not apply to them), each in tree order (the kept
-    ``tree_order`` key). One query, whatever the number of units that reported."""
+    ``tree_order`` key). Two queries, whatever the number of units: the areas with such units (``gap_areas``),
+    and the units directly under them; none more when there are none."""
     figure = _counting(target, period, approved_only=approved_only).filter(submission__unit=OuterRef("pk"))
     expected = Unit.objects.filter(_expected(target, period))
+    areas = gap_areas(period, [target], approved_only=approved_only)
+    if not any(areas.values()):
+        return [], []
+
+    def under_gaps(what: str) -> QuerySet[Unit]:
+        return expected.filter(parent__in=sorted(areas[what]))
 
     def rows(units: QuerySet[Unit], what: str) -> QuerySet:
         fields = (*UNIT_FIELDS, "tree_order")
         return units.annotate(what=V(what, output_field=CharField())).values_list(*fields, "what").order_by()
 
-    found = rows(expected.filter(~Exists(figure)), MISSING).union(
-        rows(expected.filter(Exists(figure.filter(denominator=0))), NOT_APPLICABLE), all=True
+    found = rows(under_gaps(MISSING).filter(~Exists(figure)), MISSING).union(
+        rows(under_gaps(NOT_APPLICABLE).filter(Exists(figure.filter(denominator=0))), NOT_APPLICABLE), all=True
     )
     width = len(UNIT_FIELDS)
     listed: dict[str, list[UnitInfo]] = {MISSING: [], NOT_APPLICABLE: []}
