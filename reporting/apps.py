@@ -97,12 +97,18 @@ def kind_saved(sender, instance, raw=False, **kwargs):
         totals_refresh()
 
 
+def value_period(sender, instance, raw=False, **kwargs):
+    if not (raw and instance.period_id):  # a backup's row holds its period, and its report may come later
+        instance.take_period()
+
+
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = "Báo cáo và thẩm định"
 
     def ready(self):
         from programme.models import Period, Programme, Target, Unit, UnitKind, units_written
+        from reporting.models import Value
 
         post_migrate.connect(fill_totals, sender=self, dispatch_uid="reporting.fill_totals")
         post_save.connect(unit_saved, sender=Unit, dispatch_uid="reporting.unit_saved")
@@ -115,4 +121,5 @@ class ReportingConfig(AppConfig):
         post_delete.connect(programme_deleted, sender=Programme, dispatch_uid="reporting.programme_deleted")
         post_save.connect(target_saved, sender=Target, dispatch_uid="reporting.target_saved")
         post_save.connect(kind_saved, sender=UnitKind, dispatch_uid="reporting.kind_saved")
+        pre_save.connect(value_period, sender=Value, dispatch_uid="reporting.value_period")
         m2m_changed.connect(kinds_changed, sender=Target.applies_to.through, dispatch_uid="reporting.kinds_changed")

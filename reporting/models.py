@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from programme.models import Period, Target, TargetCategory, TaskGroup, Unit, UnitKind
+from reporting.ranking import exact_value_order
 from reporting.signed import SignedFile
 
 CLOSING_TEXTS = ("shortcomings", "next_steps", "proposals")  # after the task groups' narratives, in this order
@@ -116,7 +117,16 @@ class Narrative(models.Model):
         return f"{self.submission} — {self.task_group.number}"
 
 
+EXACT_ORDER = exact_value_order()
+
+
 class ValueQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for value in objs:
+            value.take_period()
+        return super().bulk_create(objs, *args, **kwargs)
+
     def counting(self, *, approved_only: bool = False) -> "ValueQuerySet":
         """The values that count in the figures: both figures given, in a report that counts (submitted or
         approved; approved only, on request). Every read of the figures starts here."""
@@ -135,12 +145,28 @@ class Value(models.Model):
     numerator = models.PositiveIntegerField("tử số", null=True, blank=True)
     denominator = models.PositiveIntegerField("mẫu số", null=True, blank=True)
     note = models.CharField("ghi chú", max_length=500, blank=True)
+    # The report's period, kept on the value (``take_period``: a report never changes period) so that a target's
+    # values at a period are one range of an index, in the order of their exact value (``reporting.ranking``).
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+", editable=False, verbose_name="kỳ")
+    value_high = models.GeneratedField(
+        expression=EXACT_ORDER["value_high"],
+        output_field=models.BigIntegerField(),
+        db_persist=True,
+        verbose_name="thứ tự giá trị (31 chữ số nhị phân đầu)",
+    )
+    value_low = models.GeneratedField(
+        expression=EXACT_ORDER["value_low"],
+        output_field=models.BigIntegerField(),
+        db_persist=True,
+        verbose_name="thứ tự giá trị (31 chữ số nhị phân sau)",
+    )
 
     objects = ValueQuerySet.as_manager()
 
     class Meta:
         verbose_name = "số liệu"
         verbose_name_plural = "số liệu"
+        indexes = [models.Index(fields=["target", "period", "value_high", "value_low"], name="value_in_exact_order")]
         constraints = [
             models.UniqueConstraint(fields=["submission", "target"], name="value_one_per_target"),
             models.CheckConstraint(
@@ -157,6 +183,11 @@ class Value(models.Model):
 
     def __str__(self):
         return f"{self.target.code}: {self.numerator}/{self.denominator}"
+
+    def take_period(self) -> None:
+        """The value's period is its report's: before every save (``reporting.apps``, ``loaddata``'s raw saves of
+        a backup made before values kept it among them) and every ``bulk_create``."""
+        self.period_id = self.submission.period_id
 
 
 class ValuePart(models.Model):

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.models import F
 from django.test import override_settings
 
 from accounts.roles import Role
@@ -21,6 +22,7 @@ from programme.models import (
     UnitKind,
     ValidationRule,
 )
+from reporting.models import Value
 from reporting.totals import totals_differences, totals_refresh
 from tests.factories import REFORM, make_user
 
@@ -72,6 +74,8 @@ def totals_match_the_values(request):
         return
     if differences := totals_differences(repair=False):
         pytest.fail("Tổng số liệu lưu sẵn sai lệch:\n" + "\n".join(map(str, differences)), pytrace=False)
+    if moved := list(Value.objects.exclude(period=F("submission__period")).values_list("pk", flat=True)[:5]):
+        pytest.fail(f"Số liệu mang kỳ khác kỳ của báo cáo: {moved}", pytrace=False)
 
 
 # The rows a migration makes, which the shipped fixtures hold too.

@@ -1,11 +1,14 @@
 """What the database itself refuses to store, whatever code tries."""
 
 import datetime
+import json
 from decimal import Decimal
 
 import pytest
+from django.core import serializers
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 
 from programme.models import ExemplaryModel, Period, Unit
 from reporting.models import Submission, Value
@@ -43,6 +46,48 @@ def test_a_draft_may_hold_a_partial_value(db):
     submission = Submission.objects.create(unit=UnitFactory(), period=PeriodFactory(programme=target.programme))
     value = Value.objects.create(submission=submission, target=target, numerator=3, denominator=None)
     assert value.pk
+
+
+def test_a_value_keeps_its_reports_period_however_it_is_written(db):
+    """Saved, made in bulk, or loaded from a backup made before values kept it: the value's period is its
+    report's, and its exact order is the database's."""
+    target = TargetFactory()
+    periods = [PeriodFactory(programme=target.programme, code=f"K{n}") for n in range(3)]
+    saved, bulk, loaded = (Submission.objects.create(unit=UnitFactory(), period=period) for period in periods)
+    Value.objects.create(submission=saved, target=target, numerator=1, denominator=3)
+    Value.objects.bulk_create([Value(submission=bulk, target=target, numerator=2, denominator=6)])
+    row = {"model": "reporting.value", "fields": {"submission": loaded.pk, "target": target.pk, "numerator": 0}}
+    for obj in serializers.deserialize("json", json.dumps([row])):
+        obj.save()
+    stored = Value.objects.order_by("submission_id").values_list(
+        "submission_id", "period_id", "value_high", "value_low"
+    )
+    third = ((2**31) // 3, ((2**31 - (2**31) // 3 * 3) * 2**31) // 3)
+    assert list(stored) == [
+        (saved.pk, periods[0].pk, *third),
+        (bulk.pk, periods[1].pk, *third),
+        (loaded.pk, periods[2].pk, None, None),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_the_values_already_there_their_reports_periods():
+    target = TargetFactory()
+    periods = [PeriodFactory(programme=target.programme, code=f"K{n}") for n in range(2)]
+    for period in periods:
+        submission = Submission.objects.create(unit=UnitFactory(), period=period)
+        Value.objects.create(submission=submission, target=target, numerator=2, denominator=6)
+    executor = MigrationExecutor(connection)
+    try:
+        executor.migrate([("reporting", "0013_totals_with_gaps_index")])
+        executor = MigrationExecutor(connection)
+        executor.migrate([("reporting", "0014_values_in_exact_order")])
+        stored = Value.objects.order_by("submission__period_id").values_list("period_id", "value_high")
+        assert list(stored) == [(periods[0].pk, 2**31 // 3), (periods[1].pk, 2**31 // 3)]
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.parametrize("threshold", ["100.01", "-0.01"])

@@ -83,7 +83,7 @@ def test_the_database_ranks_the_units_as_the_exact_rule_does(district, seed):
     figures_counting = counting_figures(target, period, approved_only=False)
     # Every window, wherever it starts and ends (in a run of equal values or between two), holds those units.
     windows = [range(start, stop) for start in range(len(expected) + 1) for stop in range(start, len(expected) + 2)]
-    for window, rows in zip(windows, ranked_windows(figures_counting, windows), strict=True):
+    for window, rows in zip(windows, ranked_windows(figures_counting, windows, len(expected)), strict=True):
         assert [(row.unit.id, row.rank) for row in rows] == [
             (unit_id, rank) for rank, unit_id in enumerate(expected, start=1) if window.start < rank <= window.stop
         ], window
@@ -99,5 +99,5 @@ def test_the_ranking_tells_apart_values_one_float_cannot(district):
     assert (BIG - 1) / BIG == (BIG - 2) / (BIG - 1)  # why the database does not divide in floats
     units = [Unit.objects.get(pk=info.id) for info in reporting_units(programme, on=period.end)][:3]
     report(units, period, target, [(BIG - 1, BIG), (BIG - 2, BIG - 1), (BIG - 1, BIG)])
-    [rows] = ranked_windows(counting_figures(target, period, approved_only=False), [range(3)])
+    [rows] = ranked_windows(counting_figures(target, period, approved_only=False), [range(3)], 3)
     assert [row.unit.id for row in rows] == [units[1].id, units[0].id, units[2].id]

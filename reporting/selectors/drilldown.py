@@ -234,14 +234,16 @@ class TargetDashboard:
 
 
 def _charts(target: Target, count: int, lowest: list[UnitStanding], highest: list[UnitStanding]) -> list[BarChart]:
-    """Every ranked unit when there are at most ``2 * CHART_ENDS`` (``lowest`` holds them all), else both ends."""
+    """Every ranked unit when there are at most ``2 * CHART_ENDS`` (``lowest``, then those of ``highest`` not
+    among them), else both ends."""
 
     def chart(title: str, rows: list[UnitStanding]) -> BarChart:
         bars = [(row.unit.name, row.result.percent) for row in rows]
         return BarChart(title, charts.bar_chart(bars, target.threshold, label=f"{target.code}, {title.lower()}"))
 
     if count <= 2 * CHART_ENDS:
-        return [chart("Các đơn vị, từ thấp đến cao", lowest)] if lowest else []
+        rest = [row for row in highest if row.rank > len(lowest)]
+        return [chart("Các đơn vị, từ thấp đến cao", lowest + rest)] if lowest else []
     return [
         chart(f"{CHART_ENDS} đơn vị thấp nhất", lowest),
         chart(f"{CHART_ENDS} đơn vị cao nhất", list(reversed(highest))),
@@ -249,11 +251,12 @@ def _charts(target: Target, count: int, lowest: list[UnitStanding], highest: lis
 
 
 def _windows(count: int, page: object) -> tuple[range, range, Page]:
-    """The positions (0 for the lowest) of the ranked units the page shows: the chart's lowest (all of them in a
-    small district; the units needing help first are among them), its highest, and the table's page, whose
-    ``object_list`` is a range until the rows are read."""
-    lowest = range(min(count, 2 * CHART_ENDS if count <= 2 * CHART_ENDS else CHART_ENDS))
-    highest = range(count - CHART_ENDS, count) if count > 2 * CHART_ENDS else range(0)
+    """The positions (0 for the lowest) of the ranked units the page shows: the chart's lowest (the units needing
+    help first are among them), its highest (they meet in a small district), and the table's page, whose
+    ``object_list`` is a range until the rows are read. None is empty when a unit is ranked, so the page asks the
+    same queries whatever the number of units."""
+    lowest = range(min(count, CHART_ENDS))
+    highest = range(max(0, count - CHART_ENDS), count)
     return lowest, highest, Paginator(range(count), PAGE_SIZE).get_page(page)
 
 
@@ -264,8 +267,10 @@ def target_dashboard(
     exact value (a chart of both ends, a table of all, 50 a page), who is furthest below the threshold and who
     has not reported. Only the units shown are read (``reporting.selectors.standing``); the district result is
     the database's sums. ``target`` needs its ``applies_to`` prefetched. Queries: the district result (1), the
-    categories (1) and, for a target with categories, their sums (1), the ranked units (2), the units without a figure and those the target does not apply to (1); for a target from
-    the register, every unit is read and judged: units (1), the register (2), the district result (1)."""
+    categories (1) and, for a target with categories, their sums (1), the ranked units (one for each of the
+    chart's two ends and the table's page: 3), the areas with units without a figure (1) and, when there are
+    such areas, those units (1); for a target from the register, every unit is read and judged: units (1), the
+    register (2), the district result (1)."""
     programme = target.programme
     board = TargetDashboard(target, programme, periods, period, approved_only, target.is_reported_in(period))
     if not board.reported:
@@ -282,7 +287,7 @@ def target_dashboard(
 
     if target.is_typed:
         figures = standing_units.counting_figures(target, period, approved_only=approved_only)
-        windows = standing_units.ranked_windows(figures, [lowest, highest, board.page.object_list])
+        windows = standing_units.ranked_windows(figures, [lowest, highest, board.page.object_list], count)
         board.missing, board.not_applicable = standing_units.units_without_value(
             target, period, approved_only=approved_only
         )

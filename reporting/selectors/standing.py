@@ -9,19 +9,16 @@ units without a figure are looked for only under the areas whose kept sums (``Ta
 so a province where every unit has reported costs what a district does."""
 
 from dataclasses import dataclass
-from operator import itemgetter
 
-from django.db.models import BooleanField, CharField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Window
+from django.db.models import BooleanField, CharField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models import Value as V
-from django.db.models.functions import Rank
 
 from programme.models import Period, Target, Unit
 from programme.selectors import UnitInfo, applicable_kind_ids, exists_on, programme_counts
-from reporting.models import UNITS_MISSING, UNITS_NOT_APPLICABLE, Submission, TargetTotals, Value
-from reporting.selectors.ranking import exact_value_order
+from reporting.models import UNITS_MISSING, UNITS_NOT_APPLICABLE, TargetTotals, Value
 
 UNIT_FIELDS = ("id", "code", "name", "kind_id", "kind__name", "parent_id", "order")
-VALUE_ORDER = (F("value_high").asc(), F("value_low").asc())
+RANK_ORDER = (F("value_high"), F("value_low"), F("submission__unit__tree_order"))  # by exact value, then tree order
 
 
 @dataclass(frozen=True)
@@ -42,13 +39,7 @@ def _expected(target: Target, period: Period, prefix: str = "") -> Q:
 
 
 def _counting(target: Target, period: Period, *, approved_only: bool) -> QuerySet[Value]:
-    return Value.objects.filter(
-        submission__period=period,
-        submission__status__in=Submission.counting_statuses(approved_only),
-        target=target,
-        numerator__isnull=False,
-        denominator__isnull=False,
-    )
+    return Value.objects.counting(approved_only=approved_only).filter(period=period, target=target)
 
 
 def counting_figures(target: Target, period: Period, *, approved_only: bool) -> QuerySet[Value]:
@@ -87,69 +78,53 @@ def units_without_value(
     """The units expected to report the target at the period without a figure that counts, and those whose
     figure has a denominator of 0 (the target does not apply to them), each in tree order (the kept
     ``tree_order`` key). Two queries, whatever the number of units: the areas with such units (``gap_areas``),
-    and the units directly under them; none more when there are none."""
-    figure = _counting(target, period, approved_only=approved_only).filter(submission__unit=OuterRef("pk"))
-    expected = Unit.objects.filter(_expected(target, period))
+    and the units: those without a figure among the units directly under their areas, those it does not apply
+    to from the index of the target's values at the period, where a 0 denominator has no exact order and comes
+    last; none more when there are none."""
     areas = gap_areas(period, [target], approved_only=approved_only)
     if not any(areas.values()):
         return [], []
-
-    def under_gaps(what: str) -> QuerySet[Unit]:
-        return expected.filter(parent__in=sorted(areas[what]))
-
-    def rows(units: QuerySet[Unit], what: str) -> QuerySet:
-        fields = (*UNIT_FIELDS, "tree_order")
-        return units.annotate(what=V(what, output_field=CharField())).values_list(*fields, "what").order_by()
-
-    found = rows(under_gaps(MISSING).filter(~Exists(figure)), MISSING).union(
-        rows(under_gaps(NOT_APPLICABLE).filter(Exists(figure.filter(denominator=0))), NOT_APPLICABLE), all=True
+    figure = _counting(target, period, approved_only=approved_only).filter(submission__unit=OuterRef("pk"))
+    missing = Unit.objects.filter(_expected(target, period), ~Exists(figure), parent__in=sorted(areas[MISSING]))
+    not_applicable = counting_figures(target, period, approved_only=approved_only).filter(
+        value_high__isnull=True, denominator=0
     )
+    if not areas[NOT_APPLICABLE]:
+        not_applicable = not_applicable.none()
+
+    def rows(found: QuerySet, what: str, prefix: str = "") -> QuerySet:
+        fields = [f"{prefix}{field}" for field in UNIT_FIELDS]
+        marked = found.annotate(key=F(f"{prefix}tree_order"), what=V(what, output_field=CharField()))
+        return marked.values_list(*fields, "key", "what").order_by()
+
+    found = rows(missing, MISSING).union(rows(not_applicable, NOT_APPLICABLE, "submission__unit__"), all=True)
     width = len(UNIT_FIELDS)
     listed: dict[str, list[UnitInfo]] = {MISSING: [], NOT_APPLICABLE: []}
-    for row in found.order_by("tree_order"):
+    for row in found.order_by("key"):
         listed[row[-1]].append(UnitInfo(*row[:width]))
     return listed[MISSING], listed[NOT_APPLICABLE]
 
 
-def ranked_windows(figures: QuerySet[Value], windows: list[range]) -> list[list[RankedUnit]]:
+def ranked_windows(figures: QuerySet[Value], windows: list[range], count: int) -> list[list[RankedUnit]]:
     """The units with a figure above 0 ranked by its exact value, lowest first, the units of one value in tree
-    order, at the positions of each window (0 for the lowest; a window past the end is cut short). Two queries
-    whatever the windows (none when they are all empty): the values of the runs of equal value that reach into
-    a window, ranked by the database, with their units' tree-order keys; the shown units. A run that reaches
-    into a window is read whole (its ids and keys), as its tree order decides which of its units fall in it."""
-    asked, windows = windows, [window for window in windows if len(window)]
-    if not windows:
-        return [[] for _ in asked]
-    ranked = (
-        figures.filter(denominator__gt=0)
-        .annotate(**exact_value_order())
-        .annotate(
-            first=Window(Rank(), order_by=VALUE_ORDER),  # 1-based position of the run's first unit
-            size=Window(Count("pk"), partition_by=[F("value_high"), F("value_low")]),
-        )
-    )
-    reaches = Q()
-    for window in windows:  # the run holds positions first - 1 … first + size - 2 (from 0)
-        reaches |= Q(first__lte=window.stop) & Q(last__gt=window.start)
-    runs = list(
-        ranked.annotate(last=F("first") + F("size") - 1)
-        .filter(reaches)
-        .values_list("first", "submission__unit__tree_order", "numerator", "denominator", "submission__unit_id")
-        .order_by()
-    )
-    runs.sort(key=itemgetter(0, 1))  # by value, then the units of one value in tree order
-    at: dict[int, tuple] = {}  # position (from 0) → the row there
-    previous, offset = None, 0
-    for row in runs:
-        offset = offset + 1 if row[0] == previous else 0
-        previous = row[0]
-        at[row[0] - 1 + offset] = row
-    shown = {position for window in windows for position in window if position in at}
-    ids = {at[position][4] for position in shown}
-    units = {row[0]: UnitInfo(*row) for row in Unit.objects.filter(pk__in=ids).values_list(*UNIT_FIELDS).order_by()}
-
-    def ranked_unit(position: int) -> RankedUnit:
-        _, _, numerator, denominator, unit_id = at[position]
-        return RankedUnit(units[unit_id], numerator, denominator, position + 1)
-
-    return [[ranked_unit(position) for position in window if position in at] for window in asked]
+    order, at the positions of each window (0 for the lowest; a window past the end is cut short). ``count`` is
+    how many there are (the kept sums' units reporting). A query per window that is not empty, which reads the
+    window's rows from the index of the values in their exact order (``Value.value_high``, ``value_low``) and
+    its units: from the lowest up, or from the highest down when the window is nearer the top, so that the two
+    ends of the chart, and the table's first and last pages, cost the same whatever the number of units."""
+    ranked = figures.filter(denominator__gt=0)
+    fields = (*(f"submission__unit__{field}" for field in UNIT_FIELDS), "numerator", "denominator")
+    found: list[list[RankedUnit]] = []
+    for window in windows:
+        window = range(max(window.start, 0), min(window.stop, count))
+        if not window:
+            found.append([])
+            continue
+        if count - window.stop < window.start:  # nearer the highest: read down from there
+            rows = ranked.order_by(*(order.desc() for order in RANK_ORDER)).values_list(*fields)
+            rows = list(rows[count - window.stop : count - window.start])[::-1]
+        else:
+            rows = list(ranked.order_by(*RANK_ORDER).values_list(*fields)[window.start : window.stop])
+        ranks = range(window.start + 1, window.stop + 1)  # fewer rows only if a report changed since the count
+        found.append([RankedUnit(UnitInfo(*row[:-2]), *row[-2:], rank) for rank, row in zip(ranks, rows, strict=False)])
+    return found

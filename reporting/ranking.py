@@ -5,7 +5,9 @@ are one float. Ordered instead by the first 62 binary digits of the fraction, �
 numbers of 31 digits each (q1 = ⌊n·2³¹/d⌋, then q2 = ⌊(n·2³¹ − q1·d)·2³¹/d⌋), every product stays below 2⁶² and
 fits the 64-bit integers of PostgreSQL and SQLite alike. Two different fractions with denominators below 2³¹ (the
 largest count is 2 147 483 647) differ by at least 1/(d₁·d₂) > 2⁻⁶², so they differ in those digits; equal ones
-agree. The same order as ``programme.compliance.exact_key``, as ``tests/test_ranking.py`` checks."""
+agree. The same order as ``programme.compliance.exact_key``, as ``tests/test_ranking.py`` checks. Each value keeps
+the two numbers in columns the database generates from its figures (``Value.value_high``, ``value_low``), under
+the index that ranks a target's units at a period (``reporting.selectors.standing``)."""
 
 from django.db.models import BigIntegerField, ExpressionWrapper, F
 from django.db.models import Value as V
