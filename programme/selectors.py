@@ -534,7 +534,7 @@ def district_register(
         models = models.filter(field=filters.field)
     if filters.recognised is not None:
         models = models.filter(recognised_on__isnull=not filters.recognised)
-    models = models.order_by("unit__order", "unit__code", "registered_on", "id")
+    models = models.order_by("unit__tree_order", "registered_on", "id")  # the units in tree order: an indexed key
     models_page = Paginator(models, REGISTER_PAGE_SIZE).get_page(page)
     models_page.object_list = list(models_page.object_list)  # read here, not while the template renders
     units_shown = Paginator(PagedRows(unit_count, rows), REGISTER_PAGE_SIZE).get_page(unit_page)

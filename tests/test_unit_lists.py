@@ -128,6 +128,23 @@ def test_the_register_pages_and_tallies_are_those_of_the_whole_tree_judged_in_py
         assert 0 < registered[0] < registered[1] and 0 < recognised[0] < recognised[1]
 
 
+def test_the_register_lists_the_models_in_their_units_tree_order(db):
+    programme = deep_programme(communes=8, villages=14)
+    rows, _, _ = register_as_before(programme)
+    position = {unit.id: n for n, (unit, _) in enumerate(rows)}
+    models = ExemplaryModel.objects.filter(year=programme.year, unit_id__in=position)
+    expected = sorted(models, key=lambda model: (position[model.unit_id], model.registered_on, model.id))
+    assert len(expected) > REGISTER_PAGE_SIZE
+    listed, number = [], 1
+    while True:
+        register = district_register(programme, filters=RegisterFilters(), page=number)
+        listed += register.page.object_list
+        if not register.page.has_next():
+            break
+        number += 1
+    assert [model.id for model in listed] == [model.id for model in expected]
+
+
 def completeness_as_before(programme, periods, kind_id, today):
     """The completeness grid's rows as they were computed before the database paged them: every unit read,
     arranged in Python by kind and tree order."""
