@@ -267,8 +267,8 @@ def target_dashboard(
     exact value (a chart of both ends, a table of all, 50 a page), who is furthest below the threshold and who
     has not reported. Only the units shown are read (``reporting.selectors.standing``); the district result is
     the database's sums. ``target`` needs its ``applies_to`` prefetched. Queries: the district result (1), the
-    categories (1) and, for a target with categories, their sums (1), the ranked units (one for each of the
-    chart's two ends and the table's page: 3), the areas with units without a figure (1) and, when there are
+    categories (1) and, for a target with categories, their sums (1), the ranked units (two for each of the
+    chart's two ends and the table's page: 6), the areas with units without a figure (1) and, when there are
     such areas, those units (1); for a target from the register, every unit is read and judged: units (1), the
     register (2), the district result (1)."""
     programme = target.programme

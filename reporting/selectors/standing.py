@@ -108,10 +108,12 @@ def units_without_value(
 def ranked_windows(figures: QuerySet[Value], windows: list[range], count: int) -> list[list[RankedUnit]]:
     """The units with a figure above 0 ranked by its exact value, lowest first, the units of one value in tree
     order, at the positions of each window (0 for the lowest; a window past the end is cut short). ``count`` is
-    how many there are (the kept sums' units reporting). A query per window that is not empty, which reads the
-    window's rows from the index of the values in their exact order (``Value.value_high``, ``value_low``) and
-    its units: from the lowest up, or from the highest down when the window is nearer the top, so that the two
-    ends of the chart, and the table's first and last pages, cost the same whatever the number of units."""
+    how many there are (the kept sums' units reporting). Each window is read from whichever end is nearer, so
+    that the chart's two ends and the table's first and last pages cost the same whatever the number of units.
+    Two queries per window that is not empty: the values up to its far end, from the index of the values in
+    their exact order (``Value.value_high``, ``value_low``); then its units, in the order of that index and of
+    the units' tree order or, when the window lies within one run of equal values (a hundred units at 100 %),
+    the run's units alone in tree order, so that a long run is not read whole to find a window's worth."""
     ranked = figures.filter(denominator__gt=0)
     fields = (*(f"submission__unit__{field}" for field in UNIT_FIELDS), "numerator", "denominator")
     found: list[list[RankedUnit]] = []
@@ -120,11 +122,20 @@ def ranked_windows(figures: QuerySet[Value], windows: list[range], count: int) -
         if not window:
             found.append([])
             continue
-        if count - window.stop < window.start:  # nearer the highest: read down from there
-            rows = ranked.order_by(*(order.desc() for order in RANK_ORDER)).values_list(*fields)
-            rows = list(rows[count - window.stop : count - window.start])[::-1]
+        from_top = count - window.stop < window.start  # nearer the highest: read down from there
+        order = [field.desc() for field in RANK_ORDER] if from_top else [field.asc() for field in RANK_ORDER]
+        start = count - window.stop if from_top else window.start
+        stop = start + len(window)
+        values = list(ranked.order_by(*order[:2]).values_list("value_high", "value_low")[:stop])
+        if len(values) > start and values[start] == values[-1]:  # one run: its units from the start of the run
+            run_start = values.index(values[-1])
+            high, low = values[-1]
+            rows = ranked.filter(value_high=high, value_low=low).order_by(order[2])
+            rows = list(rows.values_list(*fields)[start - run_start : stop - run_start])
         else:
-            rows = list(ranked.order_by(*RANK_ORDER).values_list(*fields)[window.start : window.stop])
+            rows = list(ranked.order_by(*order).values_list(*fields)[start:stop])
+        if from_top:
+            rows.reverse()
         ranks = range(window.start + 1, window.stop + 1)  # fewer rows only if a report changed since the count
         found.append([RankedUnit(UnitInfo(*row[:-2]), *row[-2:], rank) for rank, row in zip(ranks, rows, strict=False)])
     return found
