@@ -41,7 +41,9 @@ PAGE_REQUESTS, EXPORT_REQUESTS, SAVE_REQUESTS, WARMUP = 30, 10, 20, 2
 PAGES = ("overview", "matrix", "completeness", "unit", "target", "start", "register")
 CHANGED = tuple(f"{name}-changed" for name in PAGES)
 EXPORTS = ("csv", "docx", "values", "texts", "matrix-xlsx", "values-xlsx")
-BACKGROUND = ("matrix-xlsx", "values-xlsx")  # made by the worker: the asking is judged, the file's time printed
+# Made by the worker: the asking is judged, the file's time printed. The CSVs too, past the units a request
+# streams (``reporting.downloads.CSV_IN_REQUEST_UNITS``): their addresses then lead to the page that asks.
+BACKGROUND = ("matrix-xlsx", "values-xlsx")
 BACKGROUND_REQUESTS = 3
 OTHER_PAGES = ("inbox",)  # timed, not judged
 JUDGED_SIZE = 10_000  # the size at which the pages are judged against the floor
@@ -226,7 +228,10 @@ def sequential(port: int, seeded) -> list:
     results.append(load.measure(leader, "inbox", f"{at}/tham-dinh/", count=PAGE_REQUESTS, **floor))
     for name, path in exports.items():
         progress(f"# timing {name} {path}")
-        if name in BACKGROUND:
+        if name not in BACKGROUND and (probe := leader.get(path)).status == 302 and "/chuan-bi/" in probe.location:
+            path = probe.location  # a CSV of more units than a request streams: made in the background
+            progress(f"# {name} is made in the background: timing {path}")
+        if "/chuan-bi/" in path:
             asked, ready = load.measure_background(leader, name, path, floor=roleless, count=BACKGROUND_REQUESTS)
             results += [asked] + ([ready] if ready else [])
         else:
@@ -397,7 +402,7 @@ def print_goals(runs: list[Run]) -> None:
         print(f"  mixed load at {run.units} units with zero errors and every save found: {verdict}")
     for units, (timings, errors) in by_size.items():
         for name in EXPORTS:
-            asked = "asking for the " if name in BACKGROUND else ""
+            asked = "asking for the " if f"{name}-ready" in timings else ""
             goal = f"{asked}{name} download at {units} units answers within {EXPORT_GOAL:g} s (p95)"
             if name in timings:
                 verdict = "PASS" if timings[name].p95 < EXPORT_GOAL else "FAIL"

@@ -2,24 +2,27 @@
 backend) and kept for the user who asked: ``docs/decisions/0016-background-downloads.md``.
 
 At 10 000 units the matrix of every unit as XLSX takes about 6 s and the raw values' XLSX 3.5 s, which would
-hold a web worker that long; the CSV downloads are streamed from their first line and stay in the request.
-``download_start`` records the request and queues ``reporting.tasks.prepare_download``, which calls
+hold a web worker that long: they are always made here. The CSV downloads are streamed from their first line
+within the request, 0.6 s to the last line at 10 000 units; past ``CSV_IN_REQUEST_UNITS`` expected units (3 s
+at 50 000) they are made here too (``csv_in_background``). ``download_start`` records the request and queues ``reporting.tasks.prepare_download``, which calls
 ``download_build``; the page of the download follows its progress and offers the file when it is ready.
 """
 
 import datetime
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from programme.models import Period
+from reporting import spreadsheets
+from reporting.exports import BOM, matrix_csv_lines, texts_csv_lines, values_csv_lines
 from reporting.inert import filename_part
 from reporting.models import PreparedDownload
-from reporting.selectors.compliance import district_compliance
-from reporting.selectors.exports import period_values
+from reporting.selectors.compliance import district_compliance, unit_figures
+from reporting.selectors.exports import period_texts, period_values
 from reporting.spreadsheets import Progress, compliance_workbook, values_workbook
 
 logger = logging.getLogger(__name__)
@@ -32,6 +35,15 @@ FAILED = "Không tạo được tệp do lỗi trên máy chủ. Hãy thử lạ
 STALLED = "Tệp không được chuẩn bị xong (bộ xử lý nền dừng hoặc chưa chạy). Hãy thử lại."
 Kind = PreparedDownload.Kind
 State = PreparedDownload.State
+# The most units a period's CSV is streamed for within the request: at 10 000 units the last line leaves in
+# 0.6 s, at 50 000 in 3 s (docs/benchmarks.md), beyond the 2 s a request may hold a web worker.
+CSV_IN_REQUEST_UNITS = 20_000
+
+
+def csv_in_background(expected_units: int) -> bool:
+    """Whether a period's CSV of every unit (the matrix, the raw values, the texts) is made in the background
+    rather than streamed, by the number of units expected to report in the period (``Completeness.expected``)."""
+    return expected_units > CSV_IN_REQUEST_UNITS
 
 
 def download_filename(stem: str, period: Period, fmt: str, *, approved_only: bool = False) -> str:
@@ -49,41 +61,78 @@ def _values(period: Period, *, approved_only: bool, progress: Progress) -> bytes
     return values_workbook(period, values, approved_only=approved_only, progress=progress)
 
 
-# What each background download is made of: the XLSX the request made before it went to the background.
-BUILDERS: dict[str, Callable[..., bytes]] = {Kind.MATRIX: _matrix, Kind.VALUES: _values}
+def _csv(lines: Iterable[str], *, total: int, progress: Progress) -> bytes:
+    """The lines as the streamed download sends them (UTF-8, after the BOM), telling the lines written every
+    ``spreadsheets.PROGRESS_ROWS`` of ``total`` (0 when not known before the end), and all of them at the end."""
+    written, done = [BOM], 0
+    for done, line in enumerate(lines, 1):
+        written.append(line)
+        if done % spreadsheets.PROGRESS_ROWS == 0:
+            progress(done, max(total, done))
+    progress(done, done)
+    return "".join(written).encode("utf-8")
 
 
-def _same_request(*, user, kind: str, period: Period, approved_only: bool, fmt: str = "xlsx") -> Q:
+def _matrix_csv(period: Period, *, approved_only: bool, progress: Progress) -> bytes:
+    report = district_compliance(period, approved_only=approved_only)
+    total = 1 + len(report.rows) + sum(result.units_expected for _, result in report.rows)
+    lines = matrix_csv_lines(report, unit_figures(period, approved_only=approved_only))
+    return _csv(lines, total=total, progress=progress)
+
+
+def _values_csv(period: Period, *, approved_only: bool, progress: Progress) -> bytes:
+    values = period_values(period, approved_only=approved_only)
+    return _csv(values_csv_lines(values), total=1 + len(values), progress=progress)
+
+
+def _texts_csv(period: Period, *, approved_only: bool, progress: Progress) -> bytes:
+    return _csv(texts_csv_lines(period_texts(period, approved_only=approved_only)), total=0, progress=progress)
+
+
+# What each background download (kind, format) is made of: the file the request makes, or made before it went
+# to the background.
+BUILDERS: dict[tuple[str, str], Callable[..., bytes]] = {
+    (Kind.MATRIX, "xlsx"): _matrix,
+    (Kind.VALUES, "xlsx"): _values,
+    (Kind.MATRIX, "csv"): _matrix_csv,
+    (Kind.VALUES, "csv"): _values_csv,
+    (Kind.TEXTS, "csv"): _texts_csv,
+}
+
+
+def _same_request(*, user, kind: str, fmt: str, period: Period, approved_only: bool) -> Q:
     return Q(owner=user, kind=kind, format=fmt, period=period, approved_only=approved_only)
 
 
-def download_active(*, user, kind: str, period: Period, approved_only: bool) -> PreparedDownload | None:
+def download_active(*, user, kind: str, fmt: str, period: Period, approved_only: bool) -> PreparedDownload | None:
     """The user's download of that file still being made, if there is one."""
-    request = _same_request(user=user, kind=kind, period=period, approved_only=approved_only)
+    request = _same_request(user=user, kind=kind, fmt=fmt, period=period, approved_only=approved_only)
     return PreparedDownload.objects.defer("content").filter(request, state__in=PreparedDownload.ACTIVE).first()
 
 
-def download_start(*, user, kind: str, period: Period, approved_only: bool) -> PreparedDownload:
+def download_start(*, user, kind: str, fmt: str, period: Period, approved_only: bool) -> PreparedDownload:
     """The download of that file for the user: the one being made if the same was asked already, else a new one,
     queued for the worker. Old files are deleted first."""
     downloads_clean()
-    if active := download_active(user=user, kind=kind, period=period, approved_only=approved_only):
+    asked = dict(user=user, kind=kind, fmt=fmt, period=period, approved_only=approved_only)
+    if active := download_active(**asked):
         return active
     try:
         with transaction.atomic():
             download = PreparedDownload.objects.create(
                 owner=user,
                 kind=kind,
+                format=fmt,
                 period=period,
                 approved_only=approved_only,
-                filename=download_filename(kind, period, "xlsx", approved_only=approved_only),
+                filename=download_filename(kind, period, fmt, approved_only=approved_only),
             )
             # In the same transaction: the worker never sees a task without its download, nor the reverse.
             from reporting.tasks import prepare_download
 
             prepare_download.enqueue(str(download.pk))
     except IntegrityError:  # the same request, sent twice at once: the other one won
-        return download_active(user=user, kind=kind, period=period, approved_only=approved_only)
+        return download_active(**asked)
     return download
 
 
@@ -102,7 +151,8 @@ def download_build(*, download_id: str) -> None:
         mine.update(done=done, total=total, updated_at=timezone.now())
 
     try:
-        content = BUILDERS[download.kind](download.period, approved_only=download.approved_only, progress=progress)
+        build = BUILDERS[download.kind, download.format]
+        content = build(download.period, approved_only=download.approved_only, progress=progress)
     except Exception:
         logger.exception("Background download %s failed", download_id)
         mine.update(state=State.FAILED, error=FAILED, updated_at=timezone.now())

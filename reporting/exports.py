@@ -14,6 +14,7 @@ from reporting.inert import inert
 from reporting.selectors.compliance import ComplianceReport, UnitFigures, rule_for, unit_figures
 from reporting.selectors.exports import TextRow, ValueRow
 
+BOM = "\ufeff"  # begins every CSV download, so that Excel reads it as UTF-8 and shows Vietnamese correctly
 COLUMNS = (
     "target",
     "operator",

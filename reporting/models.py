@@ -327,6 +327,9 @@ class PreparedDownload(models.Model):
     class Kind(models.TextChoices):
         MATRIX = "ma-tran", "Ma trận đơn vị × chỉ tiêu"
         VALUES = "so-lieu", "Số liệu gốc của các đơn vị"
+        TEXTS = "noi-dung", "Nội dung báo cáo của các đơn vị"
+
+    FORMATS = {"xlsx": "Excel", "csv": "CSV"}  # the formats a download is made in, as the pages name them
 
     class State(models.TextChoices):
         WAITING = "waiting", "Đang chờ"
@@ -366,6 +369,10 @@ class PreparedDownload(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.filename}"
+
+    @property
+    def format_label(self) -> str:
+        return self.FORMATS[self.format]
 
 
 class ReportCounts(models.Model):

@@ -96,7 +96,7 @@ urlpatterns = [
     path(f"{PROGRAMME}/xuat/so-lieu.<table:fmt>", exports.export_values, name="export_values"),
     path(f"{PROGRAMME}/xuat/noi-dung.csv", exports.export_texts, name="export_texts"),
     path(f"{PROGRAMME}/xuat/bao-cao-<int:period_id>.docx", exports.official_report, name="official_report"),
-    path(f"{PROGRAMME}/xuat/chuan-bi/<background:kind>.xlsx", downloads.start, name="download_start"),
+    path(f"{PROGRAMME}/xuat/chuan-bi/<background:kind>.<table:fmt>", downloads.start, name="download_start"),
     # a download made in the background is its asker's, whatever the programme
     path("xuat/tep/<uuid:download_id>/", downloads.status, name="download_status"),
     path("xuat/tep/<uuid:download_id>/tien-do.json", downloads.progress, name="download_progress"),

@@ -6,6 +6,7 @@ Most tests run the task within the request (the tests' immediate backend); ``tes
 queues it in the database and runs ``manage.py db_worker`` on it, as `make run` and production do.
 """
 
+import csv
 import datetime
 import io
 import signal
@@ -21,16 +22,22 @@ from openpyxl import load_workbook
 
 from accounts.roles import Role
 from reporting import downloads, spreadsheets
-from reporting.models import PreparedDownload
+from reporting.models import PreparedDownload, Submission
 from reporting.selectors.compliance import district_compliance
 from reporting.selectors.exports import period_values
+from reporting.selectors.timeliness import district_completeness
 from reporting.spreadsheets import compliance_workbook, values_workbook
 from tests.addresses import programme_reverse
 from tests.factories import make_user
 from tests.test_exports import district_with_reports
 
 State = PreparedDownload.State
-KINDS = PreparedDownload.Kind.values
+XLSX = [kind for kind, fmt in downloads.BUILDERS if fmt == "xlsx"]
+CSV_EXPORTS = {
+    "ma-tran": ("export_matrix", ["csv"]),
+    "so-lieu": ("export_values", ["csv"]),
+    "noi-dung": ("export_texts", []),
+}
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
 
 
@@ -50,8 +57,8 @@ def signed_in(user) -> Client:
     return client
 
 
-def start(client, kind: str, period, **params):
-    return client.post(programme_reverse("download_start", args=[kind]) + f"?ky={period.id}" + _query(params))
+def start(client, kind: str, period, fmt: str = "xlsx", **params):
+    return client.post(programme_reverse("download_start", args=[kind, fmt]) + f"?ky={period.id}" + _query(params))
 
 
 def _query(params: dict) -> str:
@@ -92,7 +99,7 @@ def progress_of(client, download_id: str) -> dict:
 
 
 @pytest.mark.parametrize("approved_only", [False, True])
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", XLSX)
 def test_the_file_is_the_one_the_request_made(period, reviewer, kind, approved_only):
     client = signed_in(reviewer)
     download_id = started_id(start(client, kind, period, **({"chi_duyet": 1} if approved_only else {})))
@@ -119,12 +126,100 @@ def test_the_old_address_leads_to_the_page_that_asks_for_the_file(period, review
     client = signed_in(reviewer)
     response = client.get(programme_reverse(old, args=["xlsx"]), {"ky": period.id, "chi_duyet": 1})
     assert response.status_code == 302
-    assert response["Location"] == programme_reverse("download_start", args=[kind]) + f"?ky={period.id}&chi_duyet=1"
+    assert (
+        response["Location"]
+        == programme_reverse("download_start", args=[kind, "xlsx"]) + f"?ky={period.id}&chi_duyet=1"
+    )
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert "Chuẩn bị tệp" in page.content.decode() and 'name="csrfmiddlewaretoken"' in page.content.decode()
     assert not PreparedDownload.objects.exists()  # looking changes nothing; only the POST asks
     assert client.get(programme_reverse(old, args=["xlsx"]), {"ky": "999999"}).status_code == 404
+
+
+# --- the CSVs of a large area ----------------------------------------------------------------------------------
+
+
+def csv_export(kind: str) -> str:
+    name, args = CSV_EXPORTS[kind]
+    return programme_reverse(name, args=args)
+
+
+def streamed(client, kind: str, period, **params) -> bytes:
+    response = client.get(csv_export(kind), {"ky": period.id, **params})
+    assert response.status_code == 200 and response.streaming, response.status_code
+    return b"".join(response.streaming_content)
+
+
+@pytest.mark.parametrize("approved_only", [False, True])
+@pytest.mark.parametrize("kind", list(CSV_EXPORTS))
+def test_a_csv_made_in_the_background_is_the_one_the_request_streams(period, reviewer, kind, approved_only):
+    Submission.objects.filter(period=period).update(shortcomings="Thiếu kinh phí;\n=1+1 chưa làm", proposals="Đề nghị")
+    params = {"chi_duyet": 1} if approved_only else {}
+    client = signed_in(reviewer)
+    expected = streamed(client, kind, period, **params)
+    download_id = started_id(start(client, kind, period, "csv", **params))
+
+    records = list(csv.reader(io.StringIO(expected.decode("utf-8-sig"))))
+    # Every expected unit is in the matrix; the values and texts are the submitted reports' (none approved).
+    rows = {"ma-tran": 3 + 36, "so-lieu": 0 if approved_only else 36, "noi-dung": 0 if approved_only else 24}
+    assert len(records) == 1 + rows[kind]
+    status = progress_of(client, download_id)
+    assert status["state"] == "done" and status["done"] == status["total"] == len(records)
+    page = client.get(reverse("download_status", args=[download_id])).content.decode()
+    assert f"{PreparedDownload.Kind(kind).label} (CSV)" in page and "Tải tệp" in page
+    response = client.get(reverse("download_file", args=[download_id]))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    name = f"{kind}-{period.code}{'-da-duyet' if approved_only else ''}.csv"
+    assert response["Content-Disposition"] == f'attachment; filename="{name}"'
+    assert response.content == expected
+
+
+@pytest.mark.parametrize("kind", list(CSV_EXPORTS))
+def test_a_csv_of_more_units_than_a_request_streams_is_made_in_the_background(period, reviewer, kind, monkeypatch):
+    assert district_completeness(period, period.programme.area_id).expected == 12
+    client = signed_in(reviewer)
+    monkeypatch.setattr(downloads, "CSV_IN_REQUEST_UNITS", 12)  # exactly the area's units: still streamed
+    assert streamed(client, kind, period)
+    monkeypatch.setattr(downloads, "CSV_IN_REQUEST_UNITS", 11)
+    response = client.get(csv_export(kind), {"ky": period.id, "chi_duyet": 1})
+    assert response.status_code == 302
+    assert (
+        response["Location"] == programme_reverse("download_start", args=[kind, "csv"]) + f"?ky={period.id}&chi_duyet=1"
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert f"<h1>Tải xuống {PreparedDownload.Kind(kind).label} (CSV)</h1>" in page and "Chuẩn bị tệp" in page
+    assert not PreparedDownload.objects.exists()  # looking changes nothing; only the POST asks
+    assert client.get(csv_export(kind), {"ky": "999999"}).status_code == 404
+    # The district's own table, one row per target, is streamed whatever the size.
+    assert client.get(programme_reverse("export_overview", args=["csv"]), {"ky": period.id}).streaming
+
+
+def test_the_overview_asks_for_a_large_area_s_csvs_in_the_background(period, reviewer, monkeypatch):
+    client = signed_in(reviewer)
+
+    def links() -> str:
+        return client.get(programme_reverse("overview"), {"ky": period.id}).content.decode()
+
+    page = links()
+    for kind in CSV_EXPORTS:
+        assert f'<a href="{csv_export(kind)}?ky={period.id}" download>CSV</a>' in page
+    assert "cả các tệp CSV" not in page
+    monkeypatch.setattr(downloads, "CSV_IN_REQUEST_UNITS", 11)
+    page = links()
+    for kind in CSV_EXPORTS:
+        asked = programme_reverse("download_start", args=[kind, "csv"])
+        assert f'<a href="{asked}?ky={period.id}" data-prepare>CSV</a>' in page
+        assert f'href="{csv_export(kind)}' not in page
+    assert "cả các tệp CSV của từng đơn vị" in page
+
+
+def test_the_texts_are_made_as_csv_only(period, reviewer):
+    url = programme_reverse("download_start", args=["noi-dung", "xlsx"]) + f"?ky={period.id}"
+    client = signed_in(reviewer)
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+    assert not PreparedDownload.objects.exists()
 
 
 # --- progress --------------------------------------------------------------------------------------------------
@@ -134,7 +229,7 @@ def test_progress_is_told_as_the_rows_are_written(period, reviewer, monkeypatch)
     """Every ``PROGRESS_ROWS`` rows, one write of the count, seen by the next read; never a write per row."""
     monkeypatch.setattr(spreadsheets, "PROGRESS_ROWS", 10)
     seen = []
-    real = downloads.BUILDERS["ma-tran"]
+    real = downloads.BUILDERS["ma-tran", "xlsx"]
 
     def watched(period, *, approved_only, progress):
         def told(done, total):
@@ -143,10 +238,28 @@ def test_progress_is_told_as_the_rows_are_written(period, reviewer, monkeypatch)
 
         return real(period, approved_only=approved_only, progress=told)
 
-    monkeypatch.setitem(downloads.BUILDERS, "ma-tran", watched)
+    monkeypatch.setitem(downloads.BUILDERS, ("ma-tran", "xlsx"), watched)
     started_id(start(signed_in(reviewer), "ma-tran", period))
 
     assert seen == [("running", done, 39) for done in (0, 10, 20, 30, 39)]
+
+
+def test_a_csv_tells_its_progress_as_its_lines_are_written(period, reviewer, monkeypatch):
+    monkeypatch.setattr(spreadsheets, "PROGRESS_ROWS", 10)
+    seen = []
+    real = downloads.BUILDERS["so-lieu", "csv"]
+
+    def watched(period, *, approved_only, progress):
+        def told(done, total):
+            progress(done, total)
+            seen.append(PreparedDownload.objects.values_list("state", "done", "total").get())
+
+        return real(period, approved_only=approved_only, progress=told)
+
+    monkeypatch.setitem(downloads.BUILDERS, ("so-lieu", "csv"), watched)
+    started_id(start(signed_in(reviewer), "so-lieu", period, "csv"))
+
+    assert seen == [("running", done, 37) for done in (10, 20, 30, 37)]  # the header and 36 values
 
 
 def test_the_page_shows_the_progress_while_the_file_is_made(period, reviewer):
@@ -207,7 +320,7 @@ def test_the_same_request_while_it_is_made_gets_the_same_download(period, review
     waiting = PreparedDownload.objects.create(owner=reviewer, kind="ma-tran", period=period, filename="x")
 
     assert started_id(start(client, "ma-tran", period)) == str(waiting.pk)
-    page = client.get(programme_reverse("download_start", args=["ma-tran"]), {"ky": period.id})
+    page = client.get(programme_reverse("download_start", args=["ma-tran", "xlsx"]), {"ky": period.id})
     assert page.status_code == 302 and page["Location"] == reverse("download_status", args=[waiting.pk])
     assert PreparedDownload.objects.count() == 1
     # Another request (the switch, the other file), or another user, is another download.
@@ -239,7 +352,7 @@ def test_a_failure_is_shown_with_a_way_to_try_again(period, reviewer, monkeypatc
         progress(0, 39)
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setitem(downloads.BUILDERS, "ma-tran", broken)
+    monkeypatch.setitem(downloads.BUILDERS, ("ma-tran", "xlsx"), broken)
     client = signed_in(reviewer)
     download_id = started_id(start(client, "ma-tran", period, chi_duyet=1))
 
@@ -252,7 +365,7 @@ def test_a_failure_is_shown_with_a_way_to_try_again(period, reviewer, monkeypatc
     }
     page = client.get(reverse("download_status", args=[download_id])).content.decode()
     assert "Không tạo được tệp" in page and downloads.FAILED in page and "disk" not in page
-    again = programme_reverse("download_start", args=["ma-tran"]) + f"?ky={period.id}&amp;chi_duyet=1"
+    again = programme_reverse("download_start", args=["ma-tran", "xlsx"]) + f"?ky={period.id}&amp;chi_duyet=1"
     assert f'<form method="post" action="{again}">' in page and "Thử lại" in page
     assert client.get(reverse("download_file", args=[download_id])).status_code == 404
 
@@ -322,7 +435,7 @@ def test_leaders_and_administrators_ask_for_their_own(period, role):
 
 def test_officers_and_anonymous_users_are_refused(period_2024, commune):
     officer = make_user("canbo", Role.OFFICER, unit=commune)
-    url = programme_reverse("download_start", args=["ma-tran"]) + f"?ky={period_2024.id}"
+    url = programme_reverse("download_start", args=["ma-tran", "xlsx"]) + f"?ky={period_2024.id}"
     assert signed_in(officer).post(url).status_code == 403
     assert signed_in(officer).get(url).status_code == 403
     anonymous = Client().post(url)
@@ -332,6 +445,6 @@ def test_officers_and_anonymous_users_are_refused(period_2024, commune):
 
 @pytest.mark.parametrize("ky", ["abc", "999999", "1;DROP", "-1", "1" * 12])
 def test_a_period_that_is_not_one_starts_nothing(period, reviewer, ky):
-    response = signed_in(reviewer).post(programme_reverse("download_start", args=["so-lieu"]) + f"?ky={ky}")
+    response = signed_in(reviewer).post(programme_reverse("download_start", args=["so-lieu", "xlsx"]) + f"?ky={ky}")
     assert response.status_code == 404
     assert not PreparedDownload.objects.exists()

@@ -416,7 +416,7 @@ def overview_link(name: str, fmt: str) -> str:
     """The overview's link to a download: the page that asks for it when it is made in the background."""
     background = {("export_matrix", "xlsx"): "ma-tran", ("export_values", "xlsx"): "so-lieu"}
     if (name, fmt) in background:
-        return programme_reverse("download_start", args=[background[name, fmt]])
+        return programme_reverse("download_start", args=[background[name, fmt], fmt])
     return programme_reverse(name, args=[fmt])
 
 

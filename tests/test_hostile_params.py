@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from programme.models import Period, Target, Unit
-from reporting.models import PreparedDownload, Submission
+from reporting import downloads
+from reporting.models import Submission
 from reporting.selectors.compliance import latest_period_with_data
 from reporting.selectors.reports import report_sheet
 from reporting.services import (
@@ -148,7 +149,7 @@ def file_urls(world) -> list[str]:
     ]
     return [
         *tables,
-        *(programme_reverse("download_start", args=[kind]) for kind in PreparedDownload.Kind.values),
+        *(programme_reverse("download_start", args=[kind, fmt]) for kind, fmt in downloads.BUILDERS),
         programme_reverse("export_texts"),
         programme_reverse("official_report", args=[period.id]),
         reverse("unit_report_docx", args=[period.id, "03549"]),

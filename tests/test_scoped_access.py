@@ -109,7 +109,7 @@ def pages_of(found) -> list[str]:
         reverse("export_values", args=[code, "csv"]),
         reverse("export_texts", args=[code]),
         reverse("official_report", args=[code, period]),
-        reverse("download_start", args=[code, "ma-tran"]),
+        reverse("download_start", args=[code, "ma-tran", "xlsx"]),
         reverse("review", args=[period, unit]),
         reverse("report_history", args=[period, unit]),
         reverse("unit_report_docx", args=[period, unit]),

@@ -19,6 +19,7 @@ from accounts.permissions import Action, may, programme_or_404, require_or_404, 
 from followup.reminders import latest_reminders, urge_period
 from programme.models import Target
 from programme.selectors import counting_programmes
+from reporting.downloads import csv_in_background
 from reporting.selectors import dashboards as boards
 from reporting.selectors.drilldown import target_dashboard as target_board
 from reporting.selectors.drilldown import unit_dashboard as unit_board
@@ -73,7 +74,8 @@ def overview(request, programme):
         if period is None:
             return NO_PROGRAMME, {"programme": programme}
         board = boards.overview(programme, periods=periods, period=period, approved_only=approved_only(request))
-        return "reporting/dashboards/overview.html", {"board": board}
+        large = csv_in_background(board.completeness.expected)
+        return "reporting/dashboards/overview.html", {"board": board, "csv_in_background": large}
 
     return dashboard_page(request, build, programme)
 

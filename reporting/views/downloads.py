@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from reporting.downloads import download_active, download_of, download_start
+from reporting.downloads import BUILDERS, download_active, download_of, download_start
 from reporting.models import PreparedDownload
 from reporting.views.exports import approved_only_asked, chosen_period, district_only, file_response
 
@@ -21,16 +21,21 @@ State = PreparedDownload.State
 @login_required
 @district_only
 @require_http_methods(["GET", "POST"])
-def start(request, programme_code, kind):
-    """GET: the page that asks for the file (or the one already being made); POST: ask for it."""
+def start(request, programme_code, kind, fmt):
+    """GET: the page that asks for the file (or the one already being made); POST: ask for it. A file that is
+    not made in the background (the texts as XLSX) is a 404."""
+    if (kind, fmt) not in BUILDERS:
+        raise Http404
     period, approved_only = chosen_period(request, programme_code), approved_only_asked(request)
+    asked = dict(user=request.user, kind=kind, fmt=fmt, period=period, approved_only=approved_only)
     if request.method == "POST":
-        download = download_start(user=request.user, kind=kind, period=period, approved_only=approved_only)
+        download = download_start(**asked)
         return redirect("download_status", download_id=download.pk)
-    if active := download_active(user=request.user, kind=kind, period=period, approved_only=approved_only):
+    if active := download_active(**asked):
         return redirect("download_status", download_id=active.pk)
     context = {
         "kind": PreparedDownload.Kind(kind),
+        "format_label": PreparedDownload.FORMATS[fmt],
         "period": period,
         "programme": period.programme,
         "approved_only": approved_only,
@@ -52,7 +57,10 @@ def status(request, download_id):
     """The download's page: its progress while it is made, then its file, or why it failed and a way to retry."""
     download = _own(request, download_id)
     query = f"?ky={download.period_id}" + ("&chi_duyet=1" if download.approved_only else "")
-    again = reverse("download_start", kwargs={"programme_code": download.period.programme.code, "kind": download.kind})
+    programme_code = download.period.programme.code
+    again = reverse(
+        "download_start", kwargs={"programme_code": programme_code, "kind": download.kind, "fmt": download.format}
+    )
     context = {"download": download, "again": again + query}
     return render(request, "reporting/download.html", context)
 

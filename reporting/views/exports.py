@@ -1,6 +1,6 @@
 """Downloads: the compliance tables and the raw values as CSV or XLSX, and the reports as DOCX. The matrix's and
-the raw values' XLSX take seconds for a large area: their addresses lead to the page that has them made in the
-background (``reporting.views.downloads``).
+the raw values' XLSX take seconds for a large area, as the CSVs of every unit for a province: their addresses
+lead to the page that has them made in the background (``reporting.views.downloads``).
 
 Parameters as on the overview: ``ky`` (period id; default the latest period with data) and ``chi_duyet=1``
 (approved reports only); for the district report, ``so`` (its number; blank leaves room to write it by hand) and
@@ -24,14 +24,15 @@ from accounts.permissions import Action, programme_or_404, require_or_404, requi
 from programme.models import Period
 from programme.selectors import reports_under
 from reporting.access import report_period
-from reporting.downloads import download_filename
-from reporting.exports import csv_lines, matrix_csv_lines, texts_csv_lines, values_csv_lines
+from reporting.downloads import csv_in_background, download_filename
+from reporting.exports import BOM, csv_lines, matrix_csv_lines, texts_csv_lines, values_csv_lines
 from reporting.inert import filename_part
 from reporting.models import PreparedDownload
 from reporting.official_report import build_official_report, build_unit_report
 from reporting.selectors.compliance import district_compliance, latest_period_with_data, unit_figures
 from reporting.selectors.exports import period_texts, period_values
 from reporting.selectors.reports import report_sheet
+from reporting.selectors.timeliness import district_completeness
 from reporting.spreadsheets import compliance_workbook
 
 CONTENT_TYPES = {
@@ -39,7 +40,6 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
-BOM = "\ufeff"  # so that Excel reads the CSV as UTF-8 and shows Vietnamese correctly
 PERIOD_ID = re.compile(r"[0-9]{1,9}")
 REPORT_NUMBER = re.compile(r"[0-9A-Za-z./-]{0,20}")
 SIGNING_DAY = forms.DateField(  # the interface's date formats: dd/mm/yyyy, and ISO as a browser's date picker sends
@@ -86,20 +86,24 @@ def approved_only_asked(request) -> bool:
     return request.GET.get("chi_duyet") == "1"
 
 
-def _in_background(request, programme_code: str, kind: str) -> HttpResponseBase:
-    """An XLSX too long for a request (``reporting.downloads``): its page, which makes it in the background."""
-    chosen_period(request, programme_code)  # a period that is not one is a 404 here, as for every download
+def _in_background(request, programme_code: str, kind: str, fmt: str) -> HttpResponseBase:
+    """A download too long for a request (``reporting.downloads``): its page, which makes it in the background."""
     query = request.GET.urlencode()
-    address = reverse("download_start", kwargs={"programme_code": programme_code, "kind": kind})
+    address = reverse("download_start", kwargs={"programme_code": programme_code, "kind": kind, "fmt": fmt})
     return redirect(address + (f"?{query}" if query else ""))
+
+
+def _too_long_to_stream(period: Period) -> bool:
+    """A CSV of every unit of the period, for more units than a request streams in time: from the kept counts."""
+    return csv_in_background(district_completeness(period, period.programme.area_id).expected)
 
 
 def _compliance_table(request, programme_code: str, fmt: str, *, by_unit: bool, stem: str) -> HttpResponseBase:
     """The district's table, or every unit's too; a CSV of every unit is streamed line by line, and its XLSX
-    made in the background."""
-    if by_unit and fmt == "xlsx":
-        return _in_background(request, programme_code, PreparedDownload.Kind.MATRIX)
+    made in the background, as its CSV for a large area."""
     period, approved_only = chosen_period(request, programme_code), approved_only_asked(request)
+    if by_unit and (fmt == "xlsx" or _too_long_to_stream(period)):
+        return _in_background(request, programme_code, PreparedDownload.Kind.MATRIX, fmt)
     filename = download_filename(stem, period, fmt, approved_only=approved_only)
     if fmt == "csv":
         report = district_compliance(period, approved_only=approved_only)
@@ -147,9 +151,9 @@ def export_matrix(request, programme_code, fmt):
 @district_only
 @require_GET
 def export_values(request, programme_code, fmt):
-    if fmt == "xlsx":
-        return _in_background(request, programme_code, PreparedDownload.Kind.VALUES)
     period, approved_only = chosen_period(request, programme_code), approved_only_asked(request)
+    if fmt == "xlsx" or _too_long_to_stream(period):
+        return _in_background(request, programme_code, PreparedDownload.Kind.VALUES, fmt)
     values = period_values(period, approved_only=approved_only)
     filename = download_filename("so-lieu", period, fmt, approved_only=approved_only)
     return _streamed_csv(values_csv_lines(values), filename)
@@ -161,6 +165,8 @@ def export_values(request, programme_code, fmt):
 def export_texts(request, programme_code):
     """The official report's annex: every text of the period's counting reports, unit by unit."""
     period, approved_only = chosen_period(request, programme_code), approved_only_asked(request)
+    if _too_long_to_stream(period):
+        return _in_background(request, programme_code, PreparedDownload.Kind.TEXTS, "csv")
     rows = period_texts(period, approved_only=approved_only)
     return _streamed_csv(
         texts_csv_lines(rows), download_filename("noi-dung", period, "csv", approved_only=approved_only)
