@@ -298,7 +298,11 @@ class Unit(models.Model):
 
     class Meta:
         ordering = ["order", "code"]
-        indexes = [models.Index(fields=["tree_order"], name="unit_tree_order")]
+        indexes = [
+            models.Index(fields=["tree_order"], name="unit_tree_order"),
+            # A page of the matrix or the completeness table is one kind's units in tree order.
+            models.Index(fields=["kind", "tree_order"], name="unit_kind_tree_order"),
+        ]
         verbose_name = "đơn vị"
         verbose_name_plural = "đơn vị"
         constraints = [

@@ -22,9 +22,10 @@ from programme.selectors import (
     register_status,
     register_targets,
     reporting_units,
+    reporting_units_query,
 )
 from reporting.models import Submission
-from reporting.selectors.dashboards import PAGE_SIZE, completeness, ordered_by_kind
+from reporting.selectors.dashboards import PAGE_SIZE, completeness, expected_kinds, kinds_among, ordered_by_kind
 from reporting.selectors.matrix import matrix
 from reporting.selectors.series import programme_periods, units_by_period
 from reporting.selectors.timeliness import report_states, timeliness
@@ -189,6 +190,24 @@ def test_the_completeness_pages_are_those_of_the_whole_tree_arranged_in_python(d
         expected = rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
         assert [(row.unit.id, row.marks) for row in table.page] == expected
     assert table.page.paginator.count == len(rows) and table.page.paginator.num_pages == pages
+
+
+def test_the_kinds_expected_are_read_from_the_kept_counts_as_from_every_unit(db):
+    """The matrix's kinds and their counts (``expected_kinds``) are the kept counts' (``ReportCounts``): the same
+    as counting every unit expected, with units closed on the period's last day, the day before, and opened the
+    day after."""
+    programme = deep_programme(communes=6, villages=5)
+    village = Unit.objects.filter(kind__code="village").order_by("tree_order")
+    for period in programme_periods(programme):
+        closing = list(village.filter(closed_on__isnull=True, opened_on__isnull=True)[:3])
+        Unit.objects.filter(pk=closing[0].pk).update(closed_on=period.end)
+        Unit.objects.filter(pk=closing[1].pk).update(closed_on=period.end - datetime.timedelta(days=1))
+        Unit.objects.filter(pk=closing[2].pk).update(opened_on=period.end + datetime.timedelta(days=1))
+    totals_refresh()  # written past the paths that keep the counts
+    for period in programme_periods(programme):
+        every_unit = kinds_among(reporting_units_query(programme, [period.end]))
+        assert expected_kinds(period, programme.area_id) == every_unit
+        assert sum(every_unit[1].values()) == len(reporting_units(programme, on=period.end))
 
 
 def unit_names_read(captured) -> list[str]:

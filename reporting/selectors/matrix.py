@@ -34,9 +34,10 @@ from reporting.selectors.compliance import (
 from reporting.selectors.dashboards import (
     PAGE_SIZE,
     chosen_id,
+    expected_kinds,
     grouped_page,
+    kind_runs,
     kind_then_tree_order,
-    kinds_among,
     ordered_by_kind,
     units_page,
 )
@@ -179,24 +180,44 @@ def unit_results(
 
 
 def _tree_page(
-    units: QuerySet, period: Period, kind_id: int | None, parent_id: int | None, status: str | None, page: object
+    units: QuerySet,
+    period: Period,
+    kinds: tuple[list[KindChoice], dict[int, int]],
+    kind_id: int | None,
+    parent_id: int | None,
+    status: str | None,
+    page: object,
 ) -> tuple[Page, dict[int, str]]:
     """The page of ``units`` (grouped by kind, in tree order) that the filters keep, sorted and cut by the
-    database, and each unit's report status for the period. Two queries."""
+    database, and each unit's report status for the period. ``kinds``: the kinds of ``units`` and how many of
+    each. One query, or two with a filter by parent or status (their count)."""
     report = Submission.objects.filter(period=period, unit=OuterRef("pk")).values("status")[:1]
     units = units.annotate(report_status=Coalesce(Subquery(report), V(MISSING)))
+    ordered, per_kind = kinds
     if kind_id is not None:
-        units = units.filter(kind_id=kind_id)
-    if parent_id is not None:
-        units = units.filter(parent_id=parent_id)
-    if status is not None:
-        units = units.filter(report_status=status)
+        units, per_kind = units.filter(kind_id=kind_id), {kind_id: per_kind[kind_id]}
+    if parent_id is None and status is None:  # how many units of each kind is known: a page reads its kinds only
+        count = sum(per_kind.values())
+
+        def read(start: int, stop: int) -> QuerySet:
+            return kind_runs(units, ordered, per_kind, start, stop)
+
+    else:
+        if parent_id is not None:
+            units = units.filter(parent_id=parent_id)
+        if status is not None:
+            units = units.filter(report_status=status)
+        count = units.count()
+
+        def read(start: int, stop: int) -> QuerySet:
+            return kind_then_tree_order(units)[start:stop]
 
     def rows(start: int, stop: int) -> list[tuple[UnitInfo, str]]:
-        found = kind_then_tree_order(units).values_list(*UNIT_INFO_FIELDS, "report_status")[start:stop]
-        return [(UnitInfo(*row[:-1]), row[-1]) for row in found]
+        return [
+            (UnitInfo(*row[:-1]), row[-1]) for row in read(start, stop).values_list(*UNIT_INFO_FIELDS, "report_status")
+        ]
 
-    shown = Paginator(PagedRows(units.count(), rows), PAGE_SIZE).get_page(page)
+    shown = Paginator(PagedRows(count, rows), PAGE_SIZE).get_page(page)
     report_status = dict((unit.id, found) for unit, found in shown.object_list)
     shown.object_list = [unit for unit, _ in shown.object_list]
     return shown, report_status
@@ -218,13 +239,13 @@ def matrix(
     what a user typed: anything not understood is ignored. The district's figures are summed by the
     database; only the units of the page are judged one by one. In the tree's order the database filters,
     sorts and cuts the page; a sort by name or by a target reads every unit (and that target's values).
-    Queries: targets (2), district sums (3), kinds (1), parents (1), units (2: the count and the page, or
-    every unit and the submissions), the sort's values (1, the register's 2), the page's values and register
+    Queries: targets (2), district sums (3), kinds (1, from the kept counts), parents (1), units (1: the page;
+    2 with a filter by parent or status: the count too; or every unit and the submissions), the sort's values (1, the register's 2), the page's values and register
     (3), the lowest category of each of the page's units for the targets with categories (1)."""
     expected_units = reporting_units_query(programme, [period.end])
     targets = [target for target in programme_targets(programme) if target.is_reported_in(period)]
     district = district_reports(programme, [period], targets, approved_only=approved_only)[period.id]
-    kinds, _ = kinds_among(expected_units)
+    kinds, per_kind = expected_kinds(period, programme.area_id)
     parent_names = dict(
         Unit.objects.filter(id__in=expected_units.values("parent_id"))
         .order_by("order", "name")
@@ -239,7 +260,8 @@ def matrix(
     sort_target = by_code.get(sort.removeprefix("-"))
     if sort.removeprefix("-") != NAME_SORT and sort_target is None:
         sort = ""
-        shown_page, report_status = _tree_page(expected_units, period, kind_id, parent_id, status, page)
+        chosen = (kinds, per_kind)
+        shown_page, report_status = _tree_page(expected_units, period, chosen, kind_id, parent_id, status, page)
     else:  # a sort reads every unit
         expected = reporting_units(programme, on=period.end)
         statuses = dict(Submission.objects.filter(period=period).values_list("unit_id", "status"))
