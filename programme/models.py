@@ -302,6 +302,8 @@ class Unit(models.Model):
             models.Index(fields=["tree_order"], name="unit_tree_order"),
             # A page of the matrix or the completeness table is one kind's units in tree order.
             models.Index(fields=["kind", "tree_order"], name="unit_kind_tree_order"),
+            # The few units closed before a day: those a table of several periods lists beside the kept counts.
+            models.Index(fields=["closed_on"], condition=Q(closed_on__isnull=False), name="unit_closed"),
         ]
         verbose_name = "đơn vị"
         verbose_name_plural = "đơn vị"

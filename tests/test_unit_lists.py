@@ -193,9 +193,9 @@ def test_the_completeness_pages_are_those_of_the_whole_tree_arranged_in_python(d
 
 
 def test_the_kinds_expected_are_read_from_the_kept_counts_as_from_every_unit(db):
-    """The matrix's kinds and their counts (``expected_kinds``) are the kept counts' (``ReportCounts``): the same
-    as counting every unit expected, with units closed on the period's last day, the day before, and opened the
-    day after."""
+    """The kinds and their counts of the matrix and the completeness table (``expected_kinds``), from the kept
+    counts (``ReportCounts``) and the units closed before the last period's end: the same as counting every unit
+    expected, with units closed on a period's last day, the day before, and opened the day after."""
     programme = deep_programme(communes=6, villages=5)
     village = Unit.objects.filter(kind__code="village").order_by("tree_order")
     for period in programme_periods(programme):
@@ -204,10 +204,15 @@ def test_the_kinds_expected_are_read_from_the_kept_counts_as_from_every_unit(db)
         Unit.objects.filter(pk=closing[1].pk).update(closed_on=period.end - datetime.timedelta(days=1))
         Unit.objects.filter(pk=closing[2].pk).update(opened_on=period.end + datetime.timedelta(days=1))
     totals_refresh()  # written past the paths that keep the counts
-    for period in programme_periods(programme):
+    periods = programme_periods(programme)
+    for period in periods:
         every_unit = kinds_among(reporting_units_query(programme, [period.end]))
-        assert expected_kinds(period, programme.area_id) == every_unit
+        assert expected_kinds(programme, [period]) == every_unit
         assert sum(every_unit[1].values()) == len(reporting_units(programme, on=period.end))
+    # Over several periods (the completeness table): the units of the last end, and those closed before it.
+    every_unit = kinds_among(reporting_units_query(programme, [period.end for period in periods]))
+    assert expected_kinds(programme, periods) == every_unit
+    assert sum(every_unit[1].values()) > len(reporting_units(programme, on=periods[-1].end))
 
 
 def unit_names_read(captured) -> list[str]:

@@ -2,6 +2,7 @@
 matrix is in ``matrix``, a unit's and a target's pages in ``drilldown``), with the helpers they share. Each
 page is one selector with a fixed number of queries."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -186,16 +187,24 @@ def kinds_among(units: QuerySet) -> tuple[list[KindChoice], dict[int, int]]:
     return [KindChoice(*row[:3]) for row in rows], {row[0]: row[3] for row in rows}
 
 
-def expected_kinds(period: Period, area_id: int) -> tuple[list[KindChoice], dict[int, int]]:
-    """``kinds_among`` the units expected to report in the period under the programme's area
-    (``reporting_units_query(programme, [period.end])``), read from the counts kept for the area
-    (``ReportCounts.expected``) rather than from every unit. One query, whatever the number of units."""
-    rows = (
-        ReportCounts.objects.filter(period=period, area=area_id, expected__gt=0)
-        .order_by(*(f"kind__{field}" for field in UnitKind._meta.ordering))
-        .values_list("kind_id", "kind__code", "kind__name", "expected")
-    )
-    return [KindChoice(*row[:3]) for row in rows], {row[0]: row[3] for row in rows}
+def expected_kinds(programme: Programme, periods: list[Period]) -> tuple[list[KindChoice], dict[int, int]]:
+    """``kinds_among`` the units expected to report on any of the periods' ends
+    (``reporting_units_query(programme, ends)``), without reading every unit: those that exist on the last end
+    are the counts kept for the programme's area (``ReportCounts.expected``); any other was closed by then, read
+    through the index of closing days. One query, two when there are earlier periods."""
+    last = max(periods, key=lambda period: period.end)
+    order = [f"kind__{field}" for field in UnitKind._meta.ordering]
+    kept = ReportCounts.objects.filter(period=last, area=programme.area_id, expected__gt=0)
+    rows = list(kept.values_list(*order, "kind_id", "kind__code", "kind__name", "expected"))
+    earlier = sorted({period.end for period in periods if period.end < last.end})
+    if earlier:
+        closed = reporting_units_query(programme, earlier).filter(closed_on__lte=last.end)
+        rows += closed.values_list(*order, "kind_id", "kind__code", "kind__name").annotate(n=Count("id")).order_by()
+    kinds, counts = {}, Counter()
+    for *_, kind_id, code, name, count in sorted(rows):  # in the kinds' order
+        kinds.setdefault(kind_id, KindChoice(kind_id, code, name))
+        counts[kind_id] += count
+    return list(kinds.values()), dict(counts)
 
 
 def kind_runs(units: QuerySet, kinds: list[KindChoice], per_kind: dict[int, int], start: int, stop: int) -> QuerySet:
@@ -219,10 +228,10 @@ def completeness(
 ) -> CompletenessTable:
     """Each unit × each period of the programme: on time, late, missing (overdue), approved; the totals of
     each period over the units the filter keeps (all pages), counted by the database, which also sorts and
-    cuts the page of units. Queries: kinds (1), the kept counts (1), the page's units (1) and their
+    cuts the page of units. Queries: kinds (2), the kept counts (1), the page's units (1) and their
     submissions (1)."""
     units = reporting_units_query(programme, [period.end for period in periods])
-    kinds, per_kind = kinds_among(units)
+    kinds, per_kind = expected_kinds(programme, periods)
     kind_id = chosen_id(kind, kinds)
     if kind_id is not None:
         units, per_kind = units.filter(kind_id=kind_id), {kind_id: per_kind[kind_id]}

@@ -245,7 +245,7 @@ def matrix(
     expected_units = reporting_units_query(programme, [period.end])
     targets = [target for target in programme_targets(programme) if target.is_reported_in(period)]
     district = district_reports(programme, [period], targets, approved_only=approved_only)[period.id]
-    kinds, per_kind = expected_kinds(period, programme.area_id)
+    kinds, per_kind = expected_kinds(programme, [period])
     parent_names = dict(
         Unit.objects.filter(id__in=expected_units.values("parent_id"))
         .order_by("order", "name")
