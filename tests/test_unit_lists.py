@@ -294,3 +294,27 @@ def test_the_matrix_pages_are_those_of_the_whole_tree_filtered_in_python(db, fil
             (number - 1) * PAGE_SIZE : number * PAGE_SIZE
         ]
     assert table.page.paginator.count == len(shown)
+
+
+def test_the_filters_offer_each_choice_and_keep_the_one_chosen(client, db):
+    programme = deep_programme(communes=4, villages=2)
+    group = Unit.objects.get(code="NHOM")
+    Unit.objects.filter(pk=group.pk).update(name="Nhóm <A & B>")
+    village = Unit.objects.filter(kind__code="village").values_list("kind_id", flat=True).first()
+    client.force_login(make_user("xem", Role.REVIEWER, unit=programme.area))
+    html = client.get(programme_reverse("matrix"), {"cap_tren": group.id, "loai": village}).content.decode()
+    table = matrix(
+        programme,
+        periods=programme_periods(programme),
+        period=programme_periods(programme)[-1],
+        approved_only=False,
+        kind=village,
+        parent=group.id,
+    )
+    for parent in table.parents:
+        chosen = " selected" if parent.id == group.id else ""
+        name = "Nhóm &lt;A &amp; B&gt;" if parent.id == group.id else parent.name
+        assert f'<option value="{parent.id}"{chosen}>{name}</option>' in html
+    for kind in table.kinds:
+        assert f'<option value="{kind.id}"{" selected" if kind.id == village else ""}>{kind.name}</option>' in html
+    assert len(table.parents) > 2 and len(table.kinds) > 1
