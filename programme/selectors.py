@@ -483,12 +483,22 @@ def register_tallies(
     return counted["units"], tallies
 
 
+# The tallies read from kept sums, when they are kept for the cut-off (``reporting.selectors.register``).
+KeptTallies = Callable[[Programme, datetime.date], tuple[int, dict[str, tuple[int, int]]] | None]
+
+
 def district_register(
-    programme: Programme, *, filters: RegisterFilters, page: object = 1, unit_page: object = 1
+    programme: Programme,
+    *,
+    filters: RegisterFilters,
+    page: object = 1,
+    unit_page: object = 1,
+    kept: KeptTallies | None = None,
 ) -> DistrictRegister:
-    """The register of the units under the programme's area for its year. Six queries, whatever the number
-    of units or models: cut-off, register targets, the tallies, the units' page with their counts, the page of
-    models (count and rows), and one for the area when the programme was read without it.
+    """The register of the units under the programme's area for its year. Six or seven queries, whatever the
+    number of units or models: cut-off, register targets, the tallies (from ``kept`` when given and no kind is
+    chosen: two queries, neither reading every unit), the units' page with their counts, the page of models
+    (count and rows), and one for the area when the programme was read without it.
 
     Units are those that report and exist at the cut-off, as in the annual compliance figures; the filters
     narrow the units (kind) and the models (field, recognised or not). ``page`` (of models) and
@@ -500,7 +510,8 @@ def district_register(
         units = units.filter(kind_id=filters.kind_id)
     targets = register_targets(programme)
     of_year = ExemplaryModel.objects.filter(year=programme.year)
-    unit_count, tallies = register_tallies(units, targets, of_year, cutoff)
+    found = kept(programme, cutoff) if kept is not None and filters.kind_id is None else None
+    unit_count, tallies = found if found is not None else register_tallies(units, targets, of_year, cutoff)
     counted = in_register_by(cutoff)
 
     def models_of(unit_models: Q) -> Coalesce:

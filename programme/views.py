@@ -20,6 +20,7 @@ from programme.selectors import (
     unit_register,
 )
 from programme.services import exemplary_model_recognise, exemplary_model_register
+from reporting.selectors.register import kept_register_tallies
 
 UNIT_PAGE = "trang_don_vi"  # the page of the table of units; ``page`` is the page of models
 
@@ -70,6 +71,7 @@ def _district_page(request, *, failed: tuple[int, RecogniseForm] | None = None):
         filters=filter_form.filters(),
         page=request.GET.get("page"),
         unit_page=request.GET.get(UNIT_PAGE),
+        kept=kept_register_tallies,
     )
     may_recognise = may(request.user, Action.RECOGNISE_MODEL)
     levels = recognition_levels() if may_recognise else []

@@ -27,6 +27,7 @@ from programme.selectors import (
 from reporting.models import Submission
 from reporting.selectors.dashboards import PAGE_SIZE, completeness, expected_kinds, kinds_among, ordered_by_kind
 from reporting.selectors.matrix import matrix
+from reporting.selectors.register import kept_register_tallies
 from reporting.selectors.series import programme_periods, units_by_period
 from reporting.selectors.timeliness import report_states, timeliness
 from reporting.totals import totals_refresh
@@ -109,15 +110,18 @@ def register_as_before(programme, kind_id=None):
     return rows, tally("registered"), tally("recognised")
 
 
+@pytest.mark.parametrize("kept", [None, kept_register_tallies], ids=["counted", "kept"])
 @pytest.mark.parametrize("kind", [None, "commune", "village"])
-def test_the_register_pages_and_tallies_are_those_of_the_whole_tree_judged_in_python(db, kind):
+def test_the_register_pages_and_tallies_are_those_of_the_whole_tree_judged_in_python(db, kind, kept):
+    """Counted over every unit, or (the page's way) read from the sums kept for the cut-off."""
     programme = deep_programme(communes=8, villages=14)  # more than two pages of units
     kind_id = Unit.objects.filter(kind__code=kind).values_list("kind_id", flat=True).first() if kind else None
     rows, registered, recognised = register_as_before(programme, kind_id)
     assert kind == "commune" or len(rows) > REGISTER_PAGE_SIZE
     pages = (len(rows) - 1) // REGISTER_PAGE_SIZE + 1
     for number in range(1, pages + 1):
-        register = district_register(programme, filters=RegisterFilters(kind_id=kind_id), unit_page=number)
+        filters = RegisterFilters(kind_id=kind_id)
+        register = district_register(programme, filters=filters, unit_page=number, kept=kept)
         assert (register.unit_count, register.registered_tally, register.recognised_tally) == (
             len(rows),
             registered,
@@ -127,6 +131,21 @@ def test_the_register_pages_and_tallies_are_those_of_the_whole_tree_judged_in_py
         assert [(row.unit, row.status) for row in register.unit_page] == expected
     if kind is None:
         assert 0 < registered[0] < registered[1] and 0 < recognised[0] < recognised[1]
+
+
+def test_a_register_without_periods_counts_its_tallies(db):
+    """No sum is kept for a programme without periods: its register counts every unit at 31 December."""
+    programme = deep_programme(communes=3, villages=2)
+    programme.periods.all().delete()
+    assert kept_register_tallies(programme, register_cutoff(programme)) is None
+    rows, registered, recognised = register_as_before(programme)
+    register = district_register(programme, filters=RegisterFilters(), kept=kept_register_tallies)
+    assert (register.unit_count, register.registered_tally, register.recognised_tally) == (
+        len(rows),
+        registered,
+        recognised,
+    )
+    assert register.unit_count > 0
 
 
 def test_the_register_lists_the_models_in_their_units_tree_order(db):
