@@ -24,6 +24,8 @@ from programme.selectors import (
 )
 from reporting.models import ReportCounts, Submission, TargetTotals
 from reporting.selectors.compliance import district_reports
+from reporting.selectors.dashboards import expected_kinds, kinds_among
+from reporting.selectors.matrix import expected_parents
 from reporting.selectors.timeliness import district_completeness
 from reporting.services import Figures, submission_import
 from tests.factories import (
@@ -111,6 +113,17 @@ def test_python_and_sql_say_the_same_for_every_unit(nested):
             if Unit.objects.filter(programme_counts(programme), pk=unit.pk).exists()
         }
         assert in_python == in_sql, unit.code
+
+
+def test_the_matrix_filters_offer_the_units_each_programme_counts(nested):
+    """The kinds and parents read from the kept counts: the inner programme's bodies are not the province's."""
+    for programme, period in ((nested["outer"], nested["outer_period"]), (nested["inner"], nested["inner_period"])):
+        units = reporting_units_query(programme, [period.end])
+        assert expected_kinds(programme, [period]) == kinds_among(units)
+        parents = Unit.objects.filter(id__in=units.values("parent_id")).order_by("order", "name")
+        assert [parent.id for parent in expected_parents(programme, period)] == [parent.id for parent in parents]
+    outer = [parent.id for parent in expected_parents(nested["outer"], nested["outer_period"])]
+    assert outer == [nested["province"].id, nested["b"].id]
 
 
 def test_each_unit_is_asked_one_report_per_programme_period(nested):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from programme.models import ExemplaryModel, Target, Unit
+from programme.models import ExemplaryModel, Target, Unit, UnitKind
 from programme.selectors import (
     REGISTER_PAGE_SIZE,
     RegisterFilters,
@@ -26,7 +26,7 @@ from programme.selectors import (
 )
 from reporting.models import Submission
 from reporting.selectors.dashboards import PAGE_SIZE, completeness, expected_kinds, kinds_among, ordered_by_kind
-from reporting.selectors.matrix import matrix
+from reporting.selectors.matrix import expected_parents, matrix
 from reporting.selectors.register import kept_register_tallies
 from reporting.selectors.series import programme_periods, units_by_period
 from reporting.selectors.timeliness import report_states, timeliness
@@ -213,9 +213,13 @@ def test_the_completeness_pages_are_those_of_the_whole_tree_arranged_in_python(d
 
 def test_the_kinds_expected_are_read_from_the_kept_counts_as_from_every_unit(db):
     """The kinds and their counts of the matrix and the completeness table (``expected_kinds``), from the kept
-    counts (``ReportCounts``) and the units closed before the last period's end: the same as counting every unit
-    expected, with units closed on a period's last day, the day before, and opened the day after."""
+    counts (``ReportCounts``) and the units closed before the last period's end, and the matrix's parents
+    (``expected_parents``): the same as reading every unit expected, with units closed on a period's last day,
+    the day before, and opened the day after; an area whose units all lie in areas below it is no parent."""
     programme = deep_programme(communes=6, villages=5)
+    aggregate, commune = UnitKind.objects.get(code="aggregate"), UnitKind.objects.get(code="commune")
+    block = UnitFactory(code="KHOI", kind=aggregate, parent=programme.area, order=5)
+    UnitFactory(code="C99", kind=commune, parent=UnitFactory(code="KHOI-1", kind=aggregate, parent=block))
     village = Unit.objects.filter(kind__code="village").order_by("tree_order")
     for period in programme_periods(programme):
         closing = list(village.filter(closed_on__isnull=True, opened_on__isnull=True)[:3])
@@ -228,6 +232,9 @@ def test_the_kinds_expected_are_read_from_the_kept_counts_as_from_every_unit(db)
         every_unit = kinds_among(reporting_units_query(programme, [period.end]))
         assert expected_kinds(programme, [period]) == every_unit
         assert sum(every_unit[1].values()) == len(reporting_units(programme, on=period.end))
+        every_parent = reporting_units_query(programme, [period.end]).values("parent_id")
+        parents = Unit.objects.filter(id__in=every_parent).order_by("order", "name").values_list("id", "name")
+        assert [(parent.id, parent.name) for parent in expected_parents(programme, period)] == list(parents)
     # Over several periods (the completeness table): the units of the last end, and those closed before it.
     every_unit = kinds_among(reporting_units_query(programme, [period.end for period in periods]))
     assert expected_kinds(programme, periods) == every_unit

@@ -4,7 +4,7 @@ grouped by kind, filtered, sorted and paginated. One selector with a fixed numbe
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.db.models import Value as V
 from django.db.models.functions import Coalesce
 
@@ -15,11 +15,12 @@ from programme.selectors import (
     KindChoice,
     PagedRows,
     UnitInfo,
+    area_path,
     programme_targets,
     reporting_units,
     reporting_units_query,
 )
-from reporting.models import Submission
+from reporting.models import ReportCounts, Submission
 from reporting.selectors.breakdowns import lowest_parts
 from reporting.selectors.compliance import (
     NO_REGISTER,
@@ -155,6 +156,26 @@ def _sort_key(target: Target, figures: Figures, descending: bool):
     return key
 
 
+def expected_parents(programme: Programme, period: Period) -> list[ParentChoice]:
+    """The units with units of their own expected to report in the period (``reporting_units_query(programme,
+    [period.end])``'s parents), in their order and by name, for the filter. Read from the counts kept for each
+    area (``ReportCounts``), which add a parent's own units to it and to every area above it: a parent is an area
+    that counts more than the areas right under it, so no unit of the area is read. Two queries: an area's
+    count, and then the parents' names."""
+    kept = (
+        ReportCounts.objects.filter(period=period, area__path__startswith=area_path(programme))
+        .values_list("area_id", "area__parent_id")
+        .annotate(units=Sum("expected"))
+        .order_by()
+    )
+    own: dict[int, int] = {}
+    for area_id, parent_id, units in kept:
+        own[area_id] = own.get(area_id, 0) + units
+        own[parent_id] = own.get(parent_id, 0) - units
+    rows = Unit.objects.filter(id__in=sorted(area for area, units in own.items() if units > 0))
+    return [ParentChoice(*row) for row in rows.order_by("order", "name").values_list("id", "name")]
+
+
 def unit_results(
     programme: Programme, period: Period, units: list[UnitInfo], targets: list[Target], *, approved_only: bool
 ) -> dict[tuple[int, int], UnitTargetResult]:
@@ -246,12 +267,7 @@ def matrix(
     targets = [target for target in programme_targets(programme) if target.is_reported_in(period)]
     district = district_reports(programme, [period], targets, approved_only=approved_only)[period.id]
     kinds, per_kind = expected_kinds(programme, [period])
-    parent_names = dict(
-        Unit.objects.filter(id__in=expected_units.values("parent_id"))
-        .order_by("order", "name")
-        .values_list("id", "name")
-    )
-    parents = [ParentChoice(pk, name) for pk, name in parent_names.items()]
+    parents = expected_parents(programme, period)
 
     kind_id, parent_id = chosen_id(kind, kinds), chosen_id(parent, parents)
     status = status if status in dict(REPORT_STATUS_CHOICES) else None
