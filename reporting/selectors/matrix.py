@@ -260,7 +260,7 @@ def matrix(
     what a user typed: anything not understood is ignored. The district's figures are summed by the
     database; only the units of the page are judged one by one. In the tree's order the database filters,
     sorts and cuts the page; a sort by name or by a target reads every unit (and that target's values).
-    Queries: targets (2), district sums (3), kinds (1, from the kept counts), parents (1), units (1: the page;
+    Queries: targets (2), district sums (3), kinds (1, from the kept counts), parents (2), units (1: the page;
     2 with a filter by parent or status: the count too; or every unit and the submissions), the sort's values (1, the register's 2), the page's values and register
     (3), the lowest category of each of the page's units for the targets with categories (1)."""
     expected_units = reporting_units_query(programme, [period.end])
